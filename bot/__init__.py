@@ -1,0 +1,1 @@
+"""Assembly of the bot: settings, the Application builder and the entry point ``python -m bot``."""

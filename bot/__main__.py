@@ -1,0 +1,44 @@
+"""Entry point: ``python -m bot`` validates the settings and starts long polling."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot import logs
+from bot.app import build_application
+from bot.settings import SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logs.configure(
+        settings.log_level,
+        [settings.bot_token.get_secret_value(), settings.secret_key.get_secret_value()],
+    )
+    application = build_application(settings)
+    log.info("starting long polling")
+    try:
+        # run_polling stops cleanly on SIGINT and SIGTERM (its default stop_signals).
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("configuration error: BOT_TOKEN was refused by the Bot API server", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"cannot reach the Bot API server at TELEGRAM_API_URL: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Building the python-telegram-bot Application from the settings."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+import handlers
+from bot.commands import register_user_commands
+from bot.services import BotContext, Services
+from bot.settings import Settings
+from storage.crypto import Keys
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings) -> Application:
+    """The whole bot, ready for ``run_polling`` or for tests to start by hand."""
+    services = Services(settings=settings, keys=Keys(settings.secret_key.get_secret_value()))
+    root = settings.telegram_api_url
+    application = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .local_mode(settings.telegram_local_mode)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_on_startup)
+        .post_shutdown(_on_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = services
+    handlers.register(application)
+    return application
+
+
+async def _on_startup(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    db = await services.db()
+    log.info("database ready at schema version %d", await db.schema_version())
+    await register_user_commands(application.bot, services.translator)
+
+
+async def _on_shutdown(application: Application) -> None:
+    await application.bot_data["services"].close()

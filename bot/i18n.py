@@ -1,0 +1,97 @@
+"""Loading the gettext catalogs with Babel and rendering messages in a user's language."""
+
+from __future__ import annotations
+
+import html
+import io
+import string
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from typing import Any, Iterable
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from locales import CATALOG_DIR, DOMAIN
+
+LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+
+class Html(str):
+    """Text that is already valid Telegram HTML and must not be escaped again."""
+
+
+def pick_language(language_code: str | None) -> str:
+    """The bot language for Telegram's ``language_code``; anything unknown gets Russian."""
+    if not language_code:
+        return DEFAULT_LANGUAGE
+    base = language_code.split("-")[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _po_path(lang: str):
+    return CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(lang: str):
+    """The parsed .po catalog (babel.messages.Catalog) of one language."""
+    with _po_path(lang).open("rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
+
+
+@lru_cache(maxsize=None)
+def _translations(lang: str) -> Translations:
+    # Compiled in memory so that no build step (and no stale .mo file) stands in the way.
+    buf = io.BytesIO()
+    write_mo(buf, read_catalog(lang), use_fuzzy=False)
+    buf.seek(0)
+    return Translations(fp=buf, domain=DOMAIN)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the ``{placeholders}`` in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _escape(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value if isinstance(value, Html) or not isinstance(value, str) else html.escape(value, quote=False)
+        for key, value in params.items()
+    }
+
+
+class Translator:
+    """Messages, plurals, dates and numbers in one language; user text is HTML-escaped."""
+
+    def __init__(self, lang: str, tz: tzinfo | None = None) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        self.locale = Locale.parse(self.lang)
+        self.tz = tz
+        self._tr = _translations(self.lang)
+
+    def __call__(self, key: str, /, **params: Any) -> Html:
+        return Html(self._tr.gettext(key).format(**_escape(params)))
+
+    def plural(self, key: str, count: int, /, **params: Any) -> Html:
+        text = self._tr.ngettext(key, key, count)
+        return Html(text.format(**_escape({"count": self.number(count), **params})))
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, value: date) -> str:
+        return format_date(value, format="medium", locale=self.locale)
+
+    def time(self, value: datetime) -> str:
+        return format_time(value, format="short", tzinfo=self.tz, locale=self.locale)
+
+    def datetime(self, value: datetime) -> str:
+        return format_datetime(value, format="medium", tzinfo=self.tz, locale=self.locale)
+
+    def lines(self, keys: Iterable[str]) -> Html:
+        return Html("\n".join(self(key) for key in keys))

@@ -1,0 +1,92 @@
+"""What every handler reaches through its context: settings, keys, the database, people."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Translator, pick_language
+from bot.settings import Settings
+from storage import people
+from storage.crypto import Keys
+from storage.db import Database
+from storage.models import Language, Person
+
+@dataclass
+class Services:
+    """Long-lived objects of one running bot; the database opens on first need."""
+
+    settings: Settings
+    keys: Keys
+    _db: Database | None = None
+    _open_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _people: dict[str, Person] = field(default_factory=dict)
+    _translators: dict[str, Translator] = field(default_factory=dict)
+
+    async def db(self) -> Database:
+        """The open, migrated database (opened once, by whoever needs it first)."""
+        if self._db is None:
+            async with self._open_lock:
+                if self._db is None:
+                    self._db = await Database.open(self.settings.database_path)
+        return self._db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def person_for(self, user_id: int, language_code: str | None, chat_id: int | None) -> Person:
+        """The person behind a Telegram user, created at first contact in their language."""
+        pseudonym = self.keys.pseudonym(user_id)
+        cached = self._people.get(pseudonym)
+        if cached:
+            return cached
+        db = await self.db()
+        chat_ref = self.keys.seal(str(chat_id)) if chat_id is not None else None
+        person = await people.get_or_create(db, pseudonym, pick_language(language_code), chat_ref)
+        self._people[pseudonym] = person
+        return person
+
+    async def set_language(self, person: Person, language: Language) -> Person:
+        await people.set_language(await self.db(), person.id, language)
+        updated = person.model_copy(update={"language": language})
+        self._people[person.pseudonym] = updated
+        return updated
+
+    def forget(self, person: Person) -> None:
+        self._people.pop(person.pseudonym, None)
+
+    def translator(self, language: str) -> Translator:
+        if language not in self._translators:
+            self._translators[language] = Translator(language, tz=self.settings.tz)
+        return self._translators[language]
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """The callback context of this bot: ``services``, the ``person`` and their ``t``."""
+
+    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None):
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.person: Person | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    @property
+    def t(self) -> Translator:
+        language = self.person.language if self.person else pick_language(None)
+        return self.services.translator(language)
+
+
+async def identify(update: object, context: BotContext) -> None:
+    """Runs first for every update: find or create the person who sent it."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    user = update.effective_user
+    chat = update.effective_chat
+    private_chat = chat.id if chat is not None and chat.type == "private" else None
+    context.person = await context.services.person_for(user.id, user.language_code, private_chat)

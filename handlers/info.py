@@ -1,0 +1,43 @@
+"""Texts that only inform: /help, /rights (know your rights) and /privacy."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.services import BotContext
+from handlers import language
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """What the bot does and its commands."""
+    await update.effective_chat.send_message(context.t("help.text"))
+
+
+async def show_rights(update: Update, context: BotContext) -> None:
+    """Know your rights: short guidance grounded in the election law."""
+    await update.effective_chat.send_message(context.t("rights.text"))
+
+
+async def show_privacy(update: Update, context: BotContext) -> None:
+    """What is stored, who can see it, how to delete it."""
+    await update.effective_chat.send_message(context.t("privacy.text"))
+
+
+_MENU = {"help": show_help, "rights": show_rights, "language": language.ask_language}
+
+
+async def menu_item(update: Update, context: BotContext) -> None:
+    """A press on one of the informational items of the main menu."""
+    query = update.callback_query
+    await query.answer()
+    await _MENU[query.data.split(":", 1)[1]](update, context)
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("help", show_help),
+        CommandHandler("rights", show_rights),
+        CommandHandler("privacy", show_privacy),
+        CallbackQueryHandler(menu_item, pattern=r"^menu:(help|rights|language)$"),
+    ]

@@ -1,0 +1,33 @@
+"""Builders of inline keyboards; every label comes from the catalogs."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callback_data as cb
+from bot.i18n import LANGUAGES, Translator
+
+
+def button(t: Translator, label_key: str, kind: str, *args: str | int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(label_key), callback_data=cb.build(kind, *args))
+
+
+def language_menu(t: Translator) -> InlineKeyboardMarkup:
+    # Each language is named in itself, so a user lost in a foreign UI still finds theirs.
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(f"language.name.{lang}"), callback_data=cb.build("lang", lang))]
+         for lang in LANGUAGES]
+    )
+
+
+MAIN_MENU_ITEMS: tuple[tuple[str, ...], ...] = (
+    ("report",),
+    ("mine", "rights"),
+    ("language", "help"),
+)
+
+
+def main_menu(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(t, f"menu.{item}", "menu", item) for item in row] for row in MAIN_MENU_ITEMS]
+    )

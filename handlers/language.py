@@ -1,0 +1,37 @@
+"""/language: choose Kazakh, Russian or English; the choice is stored and remembered."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import callback_data as cb
+from bot.services import BotContext
+from handlers import keyboards
+
+
+async def ask_language(update: Update, context: BotContext) -> None:
+    """Show the three languages as buttons."""
+    t = context.t
+    await update.effective_chat.send_message(t("language.ask"), reply_markup=keyboards.language_menu(t))
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Store the chosen language and confirm in it."""
+    query = update.callback_query
+    parsed = cb.parse(query.data)
+    if parsed is None or parsed.args[0] not in ("kk", "ru", "en"):
+        await query.answer(context.t("common.stale_button"))
+        return
+    context.person = await context.services.set_language(context.person, parsed.args[0])
+    t = context.t
+    await query.answer()
+    await query.edit_message_text(t("language.changed"))
+    await update.effective_chat.send_message(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("language", ask_language),
+        CallbackQueryHandler(choose_language, pattern=cb.pattern("lang")),
+    ]

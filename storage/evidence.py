@@ -1,0 +1,48 @@
+"""Evidence records: written at receipt under the reporter's draft, read per report."""
+
+from __future__ import annotations
+
+from storage.db import Database
+from storage.models import EvidenceRecord
+
+_FIELDS = [name for name in EvidenceRecord.model_fields if name != "id"]
+
+
+async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> int:
+    """Record a received file under its owner's draft; returns the new row id."""
+    values = record.model_dump(exclude={"id"})
+    columns = ", ".join(_FIELDS)
+    marks = ", ".join(f":{name}" for name in _FIELDS)
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            f"INSERT INTO evidence (owner_id, {columns}) VALUES (:owner_id, {marks})",
+            {**values, "owner_id": owner_id},
+        )
+        return int(cur.lastrowid)
+
+
+async def of_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
+    rows = await db.fetchall(
+        f"SELECT id, {', '.join(_FIELDS)} FROM evidence"
+        " WHERE owner_id = ? AND report_id IS NULL ORDER BY id",
+        (owner_id,),
+    )
+    return [EvidenceRecord(**dict(row)) for row in rows]
+
+
+async def of_report(db: Database, report_id: int) -> list[EvidenceRecord]:
+    rows = await db.fetchall(
+        f"SELECT id, {', '.join(_FIELDS)} FROM evidence WHERE report_id = ? ORDER BY id",
+        (report_id,),
+    )
+    return [EvidenceRecord(**dict(row)) for row in rows]
+
+
+async def discard_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
+    """Drop a draft's evidence rows; returns them so their files can be removed too."""
+    records = await of_draft(db, owner_id)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM evidence WHERE owner_id = ? AND report_id IS NULL", (owner_id,)
+        )
+    return records

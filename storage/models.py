@@ -1,0 +1,87 @@
+"""pydantic models for what crosses the storage boundary."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Language = Literal["kk", "ru", "en"]
+Role = Literal["reporter", "observer", "moderator", "admin"]
+ReporterRole = Literal["voter", "observer", "other"]
+
+
+class Person(BaseModel):
+    """Someone who has written to the bot, known only by pseudonym."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    pseudonym: str
+    language: Language
+    role: Role
+
+    @property
+    def short_name(self) -> str:
+        """What moderators may see of a reporter: four hex digits of the pseudonym."""
+        return self.pseudonym[:4].upper()
+
+
+class EvidenceRecord(BaseModel):
+    """One file received as evidence: what it is, where it is kept, and its hash."""
+
+    id: int | None = None
+    kind: Literal["photo", "video", "document", "voice", "audio", "video_note"]
+    file_id: str
+    file_unique_id: str
+    mime_type: str | None = None
+    file_name: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    received_at: str
+    stored_path: str | None = None
+    too_big: bool = False
+    media_group_id: str | None = None
+    captured_at: str | None = None
+    camera_model: str | None = None
+    had_gps: bool | None = None
+    thumbnail_path: str | None = None
+
+
+class NewReport(BaseModel):
+    """A report as the reporter sends it."""
+
+    reporter_role: ReporterRole
+    accredited: bool = False
+    category: str
+    subcategory: str | None = None
+    region: str
+    precinct: str | None = None
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    occurred_at: str
+    description: str
+    contact_allowed: bool = False
+    submission_key: str
+
+
+class Report(NewReport):
+    """A stored report."""
+
+    id: int
+    reference: str
+    reporter_id: int | None
+    status: str
+    submitted_at: str
+
+
+class AuditEntry(BaseModel):
+    id: int
+    report_id: int | None
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    created_at: str

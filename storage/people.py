@@ -1,0 +1,71 @@
+"""People and their roles and settings, looked up by keyed pseudonym."""
+
+from __future__ import annotations
+
+from storage.db import Database, utcnow
+from storage.models import Language, Person, Role
+
+_COLUMNS = "id, pseudonym, language, role"
+
+
+async def get(db: Database, pseudonym: str) -> Person | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE pseudonym = ?", (pseudonym,))
+    return Person(**dict(row)) if row else None
+
+
+async def get_by_id(db: Database, person_id: int) -> Person | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,))
+    return Person(**dict(row)) if row else None
+
+
+async def get_or_create(
+    db: Database, pseudonym: str, language: Language, chat_ref: bytes | None
+) -> Person:
+    """The person with this pseudonym, created with ``language`` at first contact."""
+    found = await get(db, pseudonym)
+    if found:
+        return found
+    now = utcnow()
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pseudonym) DO NOTHING",
+            (pseudonym, chat_ref, language, now, now),
+        )
+    person = await get(db, pseudonym)
+    assert person is not None
+    return person
+
+
+async def set_language(db: Database, person_id: int, language: Language) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET language = ?, updated_at = ? WHERE id = ?",
+            (language, utcnow(), person_id),
+        )
+
+
+async def set_role(db: Database, person_id: int, role: Role) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET role = ?, updated_at = ? WHERE id = ?", (role, utcnow(), person_id)
+        )
+
+
+async def set_chat_ref(db: Database, person_id: int, chat_ref: bytes) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET chat_ref = ?, updated_at = ? WHERE id = ?",
+            (chat_ref, utcnow(), person_id),
+        )
+
+
+async def chat_ref(db: Database, person_id: int) -> bytes | None:
+    row = await db.fetchone("SELECT chat_ref FROM people WHERE id = ?", (person_id,))
+    return row["chat_ref"] if row else None
+
+
+async def delete(db: Database, person_id: int) -> None:
+    """Forget a person: drafts and draft evidence go with them, reports lose the link."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM people WHERE id = ?", (person_id,))

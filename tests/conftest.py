@@ -1,0 +1,47 @@
+"""Fixtures: the fake Bot API server, the bot running against it, and fake users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.harness import TOKEN, make_settings, running_bot
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(fake: FakeTelegram, data_dir: Path):
+    return make_settings(fake, data_dir, admin_ids="1001")
+
+
+@pytest.fixture
+async def app(fake: FakeTelegram, settings):
+    """The real Application polling the fake server; checks afterwards that Telegram refused nothing."""
+    async with running_bot(settings) as application:
+        yield application
+    assert fake.refused == [], f"the bot made calls Telegram would refuse: {fake.refused}"
+
+
+@pytest.fixture
+def user_factory(fake: FakeTelegram):
+    counter = iter(range(5_000_001, 6_000_000))
+
+    def make(language_code: str | None = "ru", **kwargs) -> FakeUser:
+        return FakeUser(fake, next(counter), language_code=language_code, **kwargs)
+
+    return make

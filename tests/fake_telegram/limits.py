@@ -1,0 +1,54 @@
+"""Telegram's limits as the fake Bot API enforces them, and its optional flood control."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+MESSAGE_TEXT = 4096
+CAPTION = 1024
+CALLBACK_DATA = 64
+CALLBACK_ANSWER = 200
+INLINE_BUTTONS = 100
+MEDIA_GROUP_MIN = 2
+MEDIA_GROUP_MAX = 10
+GET_FILE_BYTES = 20 * 1024 * 1024
+PHOTO_UPLOAD = 10 * 1024 * 1024
+DOCUMENT_UPLOAD = 50 * 1024 * 1024
+
+SENDING = {
+    "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendVoice", "sendAudio",
+    "sendVideoNote", "sendMediaGroup", "sendLocation", "copyMessage", "forwardMessage",
+}
+
+
+class RateLimits:
+    """Telegram's flood limits for sending: 30 a second overall, 1 a second per private chat,
+    20 a minute per group; beyond them a 429 with retry_after, as Telegram answers."""
+
+    def __init__(self, overall: int = 30, per_chat_per_second: int = 1, per_group_per_minute: int = 20):
+        self.overall, self.per_chat, self.per_group = overall, per_chat_per_second, per_group_per_minute
+        self._all: deque[float] = deque()
+        self._chats: dict[int, deque[float]] = defaultdict(deque)
+
+    def check(self, method: str, params: dict[str, Any]) -> None:
+        from tests.fake_telegram.server import Refusal
+
+        if method not in SENDING:
+            return
+        now = time.monotonic()
+        chat_id = int(params.get("chat_id") or 0)
+        window, allowed = (60.0, self.per_group) if chat_id < 0 else (1.0, self.per_chat)
+        _trim(self._all, now, 1.0)
+        chat = self._chats[chat_id]
+        _trim(chat, now, window)
+        if len(self._all) >= self.overall or len(chat) >= allowed:
+            raise Refusal(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._all.append(now)
+        chat.append(now)
+
+
+def _trim(times: deque[float], now: float, window: float) -> None:
+    while times and now - times[0] >= window:
+        times.popleft()

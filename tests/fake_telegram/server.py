@@ -1,0 +1,544 @@
+"""A fake Telegram Bot API server (aiohttp) that the real Application talks to over HTTP.
+
+It serves getUpdates by long polling, records every call the bot makes, keeps the messages
+the bot sent (with edits), serves files, and refuses what Telegram refuses, in Telegram's
+error shape. Tests read ``calls``, ``refused`` and the per-chat ``events``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aiohttp import web
+
+from tests.fake_telegram import limits
+from tests.fake_telegram.html_check import EntityError, parse_html, utf16_len
+
+BOT_USER = {"id": 700000001, "is_bot": True, "first_name": "Election Bot", "username": "kz_election_test_bot"}
+
+# Parameters that python-telegram-bot sends JSON-encoded inside form fields.
+_JSON_FIELDS = {
+    "reply_markup", "media", "commands", "scope", "entities", "caption_entities",
+    "allowed_updates", "link_preview_options", "reply_parameters", "results", "menu_button",
+}
+
+
+class Refusal(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.retry_after = code, description, retry_after
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    description: str | None = None
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Event:
+    """Something the bot did that a user in a chat would notice."""
+
+    kind: str  # "message" | "edit" | "answer" | "delete"
+    chat_id: int
+    message: dict[str, Any] | None
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeFile:
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    path: str
+    size: int
+
+
+class FakeTelegram:
+    """One fake Bot API server for one bot token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.events: list[Event] = []
+        self.files: dict[str, FakeFile] = {}
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.blocked: set[int] = set()
+        self.callback_queries: dict[str, bool] = {}
+        self._query_chats: dict[str, int] = {}
+        self.rate_limits: limits.RateLimits | None = None
+        self.download_delay: Callable[[FakeFile], float] | None = None
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count] = {}
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.delivered_at: dict[int, float] = {}
+        self.polls = 0
+        self.stopping = False
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        app = web.Application(client_max_size=200 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        sockets = site._server.sockets  # type: ignore[union-attr]
+        self.url = f"http://{host}:{sockets[0].getsockname()[1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        # Pending long polls would hold the server's shutdown until their timeout.
+        async with self._changed:
+            self.stopping = True
+            self._changed.notify_all()
+        if self._runner:
+            await self._runner.cleanup()
+
+    # ---- what tests look at ----------------------------------------------------------------
+
+    @property
+    def refused(self) -> list[Call]:
+        return [call for call in self.calls if not call.ok]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def chat_events(self, chat_id: int) -> list[Event]:
+        return [event for event in self.events if event.chat_id == chat_id]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked after every call); return it."""
+        async with self._changed:
+            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
+    # ---- what tests feed in ----------------------------------------------------------------
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def add_chat(self, chat: dict[str, Any]) -> None:
+        self.chats[chat["id"]] = chat
+
+    def add_file(self, data: bytes, suffix: str = "bin", size: int | None = None) -> FakeFile:
+        """Register bytes as a file held by Telegram; ``size`` may claim more than ``data``."""
+        n = self.next_id()
+        fake = FakeFile(
+            file_id=f"FILE{n:06d}AgAD{n}",
+            file_unique_id=f"UNQ{n:06d}",
+            data=data,
+            path=f"documents/file_{n}.{suffix}",
+            size=len(data) if size is None else size,
+        )
+        self.files[fake.file_id] = fake
+        return fake
+
+    async def push_update(self, payload: dict[str, Any]) -> int:
+        update = {"update_id": next(self._update_ids), **payload}
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+        return update["update_id"]
+
+    # ---- HTTP ------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params, uploads = await _read_params(request)
+        handler = getattr(self, f"_m_{method.lower()}", None)
+        try:
+            if handler is None:
+                raise Refusal(404, "Not Found: method not found")
+            if self.rate_limits is not None:
+                self.rate_limits.check(method, params)
+            result = await handler(params, uploads)
+        except Refusal as refusal:
+            await self._record(Call(method, params, False, refusal.description))
+            body: dict[str, Any] = {"ok": False, "error_code": refusal.code, "description": refusal.description}
+            if refusal.retry_after is not None:
+                body["parameters"] = {"retry_after": refusal.retry_after}
+            return web.json_response(body, status=refusal.code)
+        if method != "getUpdates" or result:
+            await self._record(Call(method, params, True))
+        return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        found = next((f for f in self.files.values() if f.path == path), None)
+        if found is None:
+            return web.Response(status=404)
+        delay = self.download_delay(found) if self.download_delay else 0
+        if not delay:
+            return web.Response(body=found.data)
+        # A throttled link: the body trickles out in chunks over ``delay`` seconds.
+        response = web.StreamResponse()
+        response.content_length = len(found.data)
+        await response.prepare(request)
+        chunks = 20
+        step = max(1, len(found.data) // chunks)
+        for start in range(0, len(found.data), step):
+            await response.write(found.data[start:start + step])
+            await asyncio.sleep(delay / chunks)
+        await response.write_eof()
+        return response
+
+    async def _record(self, call: Call, events: list[Event] = ()) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self.events.extend(events)
+            self._changed.notify_all()
+
+    async def _emit(self, *events: Event) -> None:
+        async with self._changed:
+            self.events.extend(events)
+            self._changed.notify_all()
+
+    # ---- methods ---------------------------------------------------------------------------
+
+    async def _m_getme(self, params, uploads):
+        return BOT_USER
+
+    async def _m_deletewebhook(self, params, uploads):
+        return True
+
+    async def _m_getwebhookinfo(self, params, uploads):
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+
+    async def _m_close(self, params, uploads):
+        return True
+
+    async def _m_getupdates(self, params, uploads):
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            self.polls += 1
+            self._changed.notify_all()
+            if offset:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and timeout > 0:
+                try:
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(self._updates) or self.stopping), timeout
+                    )
+                except asyncio.TimeoutError:
+                    pass
+            batch = self._updates[:limit]
+            now = time.monotonic()
+            for update in batch:
+                self.delivered_at.setdefault(update["update_id"], now)
+            return batch
+
+    async def _m_setmycommands(self, params, uploads):
+        commands = params.get("commands") or []
+        if not 0 < len(commands) <= 100:
+            raise Refusal(400, "Bad Request: commands list is empty or too long")
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise Refusal(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise Refusal(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands[(scope, params.get("language_code") or "")] = commands
+        return True
+
+    async def _m_deletemycommands(self, params, uploads):
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands.pop((scope, params.get("language_code") or ""), None)
+        return True
+
+    async def _m_getmycommands(self, params, uploads):
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        return self.commands.get((scope, params.get("language_code") or ""), [])
+
+    async def _m_setchatmenubutton(self, params, uploads):
+        return True
+
+    async def _m_sendchataction(self, params, uploads):
+        self._chat(params)
+        return True
+
+    async def _m_getchat(self, params, uploads):
+        return self._chat(params)
+
+    async def _m_sendmessage(self, params, uploads):
+        chat = self._chat(params)
+        text = params.get("text") or ""
+        plain = self._formatted(text, params.get("parse_mode"), limits.MESSAGE_TEXT, "text")
+        markup = self._markup(params)
+        message = self._new_message(chat, text=plain, html_text=text, reply_markup=markup)
+        await self._emit(Event("message", chat["id"], message, params))
+        return message
+
+    async def _m_editmessagetext(self, params, uploads):
+        message = self._existing(params)
+        text = params.get("text") or ""
+        plain = self._formatted(text, params.get("parse_mode"), limits.MESSAGE_TEXT, "text")
+        markup = self._markup(params)
+        if message.get("text") == plain and message.get("reply_markup") == markup:
+            raise Refusal(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        message.update(text=plain, html_text=text, edit_date=int(time.time()))
+        _set_markup(message, markup)
+        await self._emit(Event("edit", message["chat"]["id"], message, params))
+        return message
+
+    async def _m_editmessagecaption(self, params, uploads):
+        message = self._existing(params)
+        caption = params.get("caption") or ""
+        plain = self._formatted(caption, params.get("parse_mode"), limits.CAPTION, "caption", allow_empty=True)
+        markup = self._markup(params)
+        if message.get("caption") == plain and message.get("reply_markup") == markup:
+            raise Refusal(400, "Bad Request: message is not modified")
+        message.update(caption=plain, edit_date=int(time.time()))
+        _set_markup(message, markup)
+        await self._emit(Event("edit", message["chat"]["id"], message, params))
+        return message
+
+    async def _m_editmessagereplymarkup(self, params, uploads):
+        message = self._existing(params)
+        markup = self._markup(params)
+        if message.get("reply_markup") == markup:
+            raise Refusal(400, "Bad Request: message is not modified")
+        _set_markup(message, markup)
+        await self._emit(Event("edit", message["chat"]["id"], message, params))
+        return message
+
+    async def _m_deletemessage(self, params, uploads):
+        message = self._existing(params)
+        self.messages.pop((message["chat"]["id"], message["message_id"]))
+        await self._emit(Event("delete", message["chat"]["id"], message, params))
+        return True
+
+    async def _m_answercallbackquery(self, params, uploads):
+        query_id = str(params.get("callback_query_id"))
+        if self.callback_queries.get(query_id) is not False:
+            raise Refusal(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if utf16_len(params.get("text") or "") > limits.CALLBACK_ANSWER:
+            raise Refusal(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.callback_queries[query_id] = True
+        chat_id = self._query_chats.get(query_id, 0)
+        await self._emit(Event("answer", chat_id, None, params))
+        return True
+
+    async def _m_getfile(self, params, uploads):
+        found = self.files.get(str(params.get("file_id")))
+        if found is None:
+            raise Refusal(400, "Bad Request: invalid file_id")
+        if found.size > limits.GET_FILE_BYTES:
+            raise Refusal(400, "Bad Request: file is too big")
+        return {"file_id": found.file_id, "file_unique_id": found.file_unique_id,
+                "file_size": found.size, "file_path": found.path}
+
+    async def _m_sendphoto(self, params, uploads):
+        return await self._send_media(params, uploads, "photo", limits.PHOTO_UPLOAD)
+
+    async def _m_senddocument(self, params, uploads):
+        return await self._send_media(params, uploads, "document", limits.DOCUMENT_UPLOAD)
+
+    async def _m_sendvideo(self, params, uploads):
+        return await self._send_media(params, uploads, "video", limits.DOCUMENT_UPLOAD)
+
+    async def _m_sendvoice(self, params, uploads):
+        return await self._send_media(params, uploads, "voice", limits.DOCUMENT_UPLOAD)
+
+    async def _m_sendaudio(self, params, uploads):
+        return await self._send_media(params, uploads, "audio", limits.DOCUMENT_UPLOAD)
+
+    async def _m_sendvideonote(self, params, uploads):
+        return await self._send_media(params, uploads, "video_note", limits.DOCUMENT_UPLOAD)
+
+    async def _m_sendlocation(self, params, uploads):
+        chat = self._chat(params)
+        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+        message = self._new_message(chat, location=location, reply_markup=self._markup(params))
+        await self._emit(Event("message", chat["id"], message, params))
+        return message
+
+    async def _m_sendmediagroup(self, params, uploads):
+        chat = self._chat(params)
+        media = params.get("media") or []
+        if not limits.MEDIA_GROUP_MIN <= len(media) <= limits.MEDIA_GROUP_MAX:
+            raise Refusal(400, "Bad Request: media group must include 2-10 items")
+        kinds = {item.get("type") for item in media}
+        if ("document" in kinds or "audio" in kinds) and len(kinds) > 1:
+            raise Refusal(400, "Bad Request: documents and audio can't be mixed with other media types")
+        group_id = str(self.next_id())
+        sent = []
+        for item in media:
+            fake = self._media_file(item.get("media"), uploads, limits.DOCUMENT_UPLOAD)
+            caption = item.get("caption")
+            plain = (self._formatted(caption, item.get("parse_mode"), limits.CAPTION, "caption")
+                     if caption else None)
+            sent.append((item["type"], fake, plain))
+        messages = []
+        for kind, fake, plain in sent:
+            message = self._new_message(chat, media_group_id=group_id, caption=plain,
+                                        **{kind: _media_payload(kind, fake)})
+            messages.append(message)
+        await self._emit(*(Event("message", chat["id"], m, params) for m in messages))
+        return messages
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            chat_id = int(params.get("chat_id"))
+        except (TypeError, ValueError):
+            raise Refusal(400, "Bad Request: chat not found") from None
+        if chat_id in self.blocked:
+            raise Refusal(403, "Forbidden: bot was blocked by the user")
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise Refusal(400, "Bad Request: chat not found")
+        return chat
+
+    def _existing(self, params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("inline_message_id"):
+            raise Refusal(400, "Bad Request: inline messages are not used by this bot")
+        chat = self._chat(params)
+        message = self.messages.get((chat["id"], int(params.get("message_id") or 0)))
+        if message is None:
+            raise Refusal(400, "Bad Request: message to edit not found")
+        return message
+
+    def _formatted(self, text: str, parse_mode: str | None, limit: int, what: str,
+                   allow_empty: bool = False) -> str:
+        plain = text
+        if parse_mode and parse_mode.upper() == "HTML":
+            try:
+                plain = parse_html(text)
+            except EntityError as exc:
+                raise Refusal(400, f"Bad Request: {exc}") from None
+        elif parse_mode:
+            raise Refusal(400, f"Bad Request: unsupported parse_mode in this fake: {parse_mode}")
+        if not plain.strip() and not allow_empty:
+            raise Refusal(400, f"Bad Request: message {what} is empty")
+        if utf16_len(plain) > limit:
+            raise Refusal(400, "Bad Request: message is too long" if what == "text"
+                          else "Bad Request: message caption is too long")
+        return plain
+
+    def _markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        markup = params.get("reply_markup")
+        if not markup:
+            return None
+        if "inline_keyboard" in markup:
+            rows = markup["inline_keyboard"]
+            if sum(len(row) for row in rows) > limits.INLINE_BUTTONS:
+                raise Refusal(400, "Bad Request: too many inline buttons")
+            for row in rows:
+                for button in row:
+                    if not (button.get("text") or "").strip():
+                        raise Refusal(400, "Bad Request: inline keyboard button text is empty")
+                    actions = [k for k in ("callback_data", "url", "switch_inline_query", "copy_text",
+                                           "web_app", "login_url", "pay") if k in button]
+                    if len(actions) != 1:
+                        raise Refusal(400, "Bad Request: inline keyboard button must have exactly one action")
+                    data = button.get("callback_data")
+                    if data is not None and not 1 <= len(data.encode()) <= limits.CALLBACK_DATA:
+                        raise Refusal(400, "Bad Request: BUTTON_DATA_INVALID")
+        return markup
+
+    def _new_message(self, chat: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        counter = self._message_ids.setdefault(chat["id"], itertools.count(1_000))
+        message = {"message_id": next(counter), "from": BOT_USER, "chat": chat, "date": int(time.time())}
+        message.update({k: v for k, v in fields.items() if v is not None})
+        self.messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    def _media_file(self, media: Any, uploads: dict[str, bytes], limit: int) -> FakeFile:
+        if isinstance(media, str) and media.startswith("attach://"):
+            media = uploads.get(media.removeprefix("attach://"))
+            if media is None:
+                raise Refusal(400, "Bad Request: wrong attach reference")
+        if isinstance(media, bytes):
+            if len(media) > limit:
+                raise Refusal(413, "Request Entity Too Large")
+            return self.add_file(media)
+        found = self.files.get(str(media))
+        if found is None:
+            raise Refusal(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return found
+
+    async def _send_media(self, params, uploads, kind: str, limit: int):
+        chat = self._chat(params)
+        fake = self._media_file(uploads.get(kind, params.get(kind)), uploads, limit)
+        caption = params.get("caption")
+        plain = (self._formatted(caption, params.get("parse_mode"), limits.CAPTION, "caption")
+                 if caption else None)
+        message = self._new_message(chat, caption=plain, reply_markup=self._markup(params),
+                                    **{kind: _media_payload(kind, fake)})
+        await self._emit(Event("message", chat["id"], message, params))
+        return message
+
+    def note_callback_query(self, query_id: str, chat_id: int) -> None:
+        self.callback_queries[query_id] = False
+        self._query_chats[query_id] = chat_id
+
+
+def _set_markup(message: dict[str, Any], markup: dict[str, Any] | None) -> None:
+    if markup:
+        message["reply_markup"] = markup
+    else:
+        message.pop("reply_markup", None)
+
+
+def _media_payload(kind: str, fake: FakeFile) -> Any:
+    base = {"file_id": fake.file_id, "file_unique_id": fake.file_unique_id, "file_size": fake.size}
+    if kind == "photo":
+        return [{**base, "width": 640, "height": 480}]
+    if kind in ("video", "video_note"):
+        return {**base, "width": 640, "height": 480, "duration": 1, "length": 640}
+    if kind in ("voice", "audio"):
+        return {**base, "duration": 1}
+    return base
+
+
+async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+    params: dict[str, Any] = {}
+    uploads: dict[str, bytes] = {}
+    if request.content_type == "application/json":
+        params = await request.json()
+    elif request.content_type == "multipart/form-data":
+        reader = await request.multipart()
+        async for part in reader:
+            if part.filename is not None:
+                uploads[part.name] = bytes(await part.read())
+            else:
+                params[part.name] = await part.text()
+    elif request.can_read_body:
+        params = dict(await request.post())
+    else:
+        params = dict(request.query)
+    for key in list(params):
+        if key in _JSON_FIELDS and isinstance(params[key], str):
+            try:
+                params[key] = json.loads(params[key])
+            except json.JSONDecodeError:
+                raise web.HTTPBadRequest(text=f"bad JSON in {key}") from None
+    return params, uploads

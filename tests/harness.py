@@ -1,0 +1,95 @@
+"""Running the real bot against the fake Bot API: in this process, or as ``python -m bot``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "123456789:TEST-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+SECRET = "test-secret-key-0123456789abcdef0123456789abcdef"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment a bot process needs to talk to ``fake`` and keep data in ``data_dir``."""
+    return {
+        "BOT_TOKEN": TOKEN,
+        "SECRET_KEY": SECRET,
+        "TELEGRAM_API_URL": fake.url,
+        "DATA_DIR": str(data_dir),
+        **extra,
+    }
+
+
+def make_settings(fake: FakeTelegram, data_dir: Path, **extra: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        secret_key=SECRET,
+        telegram_api_url=fake.url,
+        data_dir=data_dir,
+        **extra,
+    )
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[Application]:
+    """The Application polling the fake server inside the test's event loop."""
+    application = build_application(settings)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+class BotProcess:
+    """``python -m bot`` as a child process, for restarts, signals and start-up errors."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PROJECT_ROOT), **env}
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, fake: FakeTelegram | None = None, timeout: float = 30.0) -> None:
+        polls = fake.polls if fake else 0
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", env=self.env, cwd=str(PROJECT_ROOT),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        if fake is not None:
+            # Ready once it polls: by then it has migrated the database and set its commands.
+            await fake.wait_for(lambda: fake.polls > polls or self.process.returncode is not None, timeout)
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> tuple[int, str]:
+        """Send ``sig`` and wait for the exit; returns (exit status, stderr)."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        _, err = await asyncio.wait_for(self.process.communicate(), timeout)
+        return self.process.returncode, err.decode("utf-8", "replace")
+
+    async def finish(self, timeout: float = 30.0) -> tuple[int, str, str]:
+        """Wait for a process that exits by itself; returns (status, stdout, stderr)."""
+        assert self.process is not None
+        out, err = await asyncio.wait_for(self.process.communicate(), timeout)
+        return self.process.returncode, out.decode(), err.decode()

@@ -1,0 +1,90 @@
+"""The catalogs: complete in kk, ru and en, same placeholders, valid HTML, CLDR plurals."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+
+from bot.i18n import LANGUAGES, Translator, pick_language, placeholders, read_catalog
+from tests.fake_telegram.html_check import parse_html
+
+CATALOGS = {lang: read_catalog(lang) for lang in LANGUAGES}
+KEYS = sorted({m.id if isinstance(m.id, str) else m.id[0] for c in CATALOGS.values() for m in c if m.id})
+KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+CYRILLIC_WORD = re.compile(r"\b[а-яА-ЯёЁәғқңөұүһіӘҒҚҢӨҰҮҺІ]{3,}\b")
+
+
+def forms(lang: str, key: str) -> list[str]:
+    message = CATALOGS[lang].get(key) or CATALOGS[lang].get((key, key))
+    assert message is not None, f"{key} missing in {lang}"
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_message_is_complete_and_consistent(key):
+    expected = None
+    for lang in LANGUAGES:
+        texts = forms(lang, key)
+        assert all(text.strip() for text in texts), f"{key} is empty in {lang}"
+        for text in texts:
+            names = placeholders(text)
+            expected = names if expected is None else expected
+            assert names == expected, f"{key}: {lang} has {names}, others {expected}"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_message_is_valid_telegram_html(key):
+    for lang in LANGUAGES:
+        for text in forms(lang, key):
+            filled = text.format(**{name: "x" for name in placeholders(text)})
+            parse_html(filled)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_kazakh_is_kazakh(key):
+    """A Kazakh text of several Cyrillic words without a single Kazakh letter is Russian."""
+    for text in forms("kk", key):
+        words = CYRILLIC_WORD.findall(text)
+        if len(words) >= 3:
+            assert KAZAKH_LETTERS.search(text), f"{key} in kk reads like Russian: {text!r}"
+        same_everywhere = key.startswith("language.name.")  # each language named in itself
+        assert same_everywhere or text != forms("ru", key)[0] or not words, f"{key}: kk copies ru"
+
+
+def test_russian_plural_forms_follow_cldr():
+    t = Translator("ru")
+    assert t.plural("myreports.count", 1) == "1 сообщение"
+    assert t.plural("myreports.count", 3) == "3 сообщения"
+    assert t.plural("myreports.count", 5) == "5 сообщений"
+    assert t.plural("myreports.count", 11) == "11 сообщений"
+    assert t.plural("myreports.count", 21) == "21 сообщение"
+    assert Translator("en").plural("myreports.count", 1) == "1 report"
+    assert Translator("en").plural("myreports.count", 2) == "2 reports"
+    assert Translator("kk").plural("myreports.count", 7) == "7 хабарлама"
+
+
+def test_dates_and_numbers_per_locale():
+    day = date(2026, 3, 1)
+    assert "мар" in Translator("ru").date(day)
+    assert "Mar" in Translator("en").date(day)
+    assert "нау" in Translator("kk").date(day)
+    assert Translator("ru").number(12345) == "12\xa0345"
+    assert Translator("en").number(12345) == "12,345"
+    moment = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    assert Translator("en").datetime(moment)
+
+
+def test_user_text_is_escaped_in_messages():
+    t = Translator("en")
+    rendered = t.plural("myreports.count", 2)
+    assert rendered == "2 reports"
+    # Placeholders are escaped: a value with markup cannot break the parse mode.
+    assert "&lt;b&gt;" in Translator("en").plural("myreports.count", 2, count="<b>")
+
+
+@pytest.mark.parametrize(("code", "lang"), [("kk", "kk"), ("kk-KZ", "kk"), ("ru", "ru"),
+                                            ("en-US", "en"), ("uz", "ru"), (None, "ru"), ("", "ru")])
+def test_language_from_telegram_code(code, lang):
+    assert pick_language(code) == lang

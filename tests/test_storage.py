@@ -1,0 +1,114 @@
+"""Storage: migrations upgrade in place, pragmas, pseudonyms, append-only audit, atomic submit."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage import audit, evidence, people, reports
+from storage.crypto import Keys
+from storage.db import Database, migrations, utcnow
+from storage.models import EvidenceRecord, NewReport
+
+KEYS = Keys("unit-test-secret-key-0123456789abcdef")
+
+
+def new_report(key: str = "draft-1", **overrides) -> NewReport:
+    fields = dict(reporter_role="voter", category="coercion", subcategory="coercion.work",
+                  region="almaty_city", precinct="123", occurred_at=utcnow(),
+                  description="Начальник велел всем голосовать и прислать фото бюллетеня.",
+                  submission_key=key)
+    return NewReport(**{**fields, **overrides})
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = await Database.open(tmp_path / "t.sqlite3")
+    yield database
+    await database.close()
+
+
+async def test_pragmas_and_latest_schema(db):
+    assert await db.schema_version() == len(migrations())
+    assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+    assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
+
+
+async def test_first_migration_upgrades_to_latest_keeping_rows(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = await Database.open(path, upto=1)
+    assert await old.schema_version() == 1
+    person = await people.get_or_create(old, KEYS.pseudonym(42), "kk", KEYS.seal("42"))
+    report, _ = await reports.submit(old, person.id, new_report())
+    await old.close()
+
+    upgraded = await Database.open(path)
+    assert await upgraded.schema_version() == len(migrations()) > 1
+    again = await people.get(upgraded, KEYS.pseudonym(42))
+    assert again == person
+    assert (await reports.get(upgraded, report.id)) == report
+    await upgraded.close()
+
+
+async def test_restart_keeps_every_row(tmp_path):
+    path = tmp_path / "keep.sqlite3"
+    first = await Database.open(path)
+    person = await people.get_or_create(first, KEYS.pseudonym(7), "ru", None)
+    await reports.submit(first, person.id, new_report("a"))
+    await reports.submit(first, person.id, new_report("b"))
+    await first.close()
+    second = await Database.open(path)
+    assert await reports.count_of_reporter(second, person.id) == 2
+    await second.close()
+
+
+async def test_no_plain_identity_in_people(db):
+    await people.get_or_create(db, KEYS.pseudonym(987654321), "ru", KEYS.seal("987654321"))
+    row = await db.fetchone("SELECT * FROM people")
+    assert "987654321" not in repr(tuple(row))
+    assert KEYS.unseal(row["chat_ref"]) == "987654321"
+    assert Keys("another-secret-key-0123456789abcdefgh").unseal(row["chat_ref"]) is None
+
+
+async def test_submit_is_idempotent_and_moves_draft_evidence(db):
+    person = await people.get_or_create(db, KEYS.pseudonym(1), "ru", None)
+    record = EvidenceRecord(kind="photo", file_id="F1", file_unique_id="U1", sha256="ab" * 32,
+                            size=10, received_at=utcnow())
+    await evidence.add_to_draft(db, person.id, record)
+    first, created = await reports.submit(db, person.id, new_report("same"))
+    second, created_again = await reports.submit(db, person.id, new_report("same"))
+    assert created and not created_again and first == second
+    assert first.reference == "KZ-000001"
+    assert [e.file_unique_id for e in await evidence.of_report(db, first.id)] == ["U1"]
+    assert await evidence.of_draft(db, person.id) == []
+
+
+async def test_audit_log_is_append_only(db):
+    person = await people.get_or_create(db, KEYS.pseudonym(1), "ru", None)
+    report, _ = await reports.submit(db, person.id, new_report())
+    entries = await audit.of_report(db, report.id)
+    assert [(e.action, e.to_status) for e in entries] == [("submitted", "new")]
+    for sql in ("UPDATE audit_log SET note = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            async with db.transaction() as conn:
+                await conn.execute(sql)
+    assert len(await audit.of_report(db, report.id)) == 1
+
+
+async def test_deleting_a_person_cuts_the_link_but_keeps_the_report(db):
+    person = await people.get_or_create(db, KEYS.pseudonym(5), "ru", None)
+    report, _ = await reports.submit(db, person.id, new_report())
+    await people.delete(db, person.id)
+    kept = await reports.get(db, report.id)
+    assert kept is not None and kept.reporter_id is None
+
+
+async def test_failed_transaction_leaves_nothing(db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (pseudonym, language, created_at, updated_at) VALUES ('p', 'ru', 'x', 'x')"
+            )
+            raise RuntimeError("boom")
+    assert await db.fetchone("SELECT * FROM people") is None
