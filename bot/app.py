@@ -8,10 +8,12 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot import jobs
 from bot.commands import register_user_commands
 from bot.services import BotContext, Services
 from bot.settings import Settings
 from storage.crypto import Keys
+from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 def build_application(settings: Settings) -> Application:
     """The whole bot, ready for ``run_polling`` or for tests to start by hand."""
     services = Services(settings=settings, keys=Keys(settings.secret_key.get_secret_value()))
+    persistence = SqlitePersistence(services.db, services.keys)
     root = settings.telegram_api_url
     application = (
         ApplicationBuilder()
@@ -29,6 +32,7 @@ def build_application(settings: Settings) -> Application:
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .rate_limiter(AIORateLimiter(max_retries=5))
         .context_types(ContextTypes(context=BotContext))
+        .persistence(persistence)
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
         .build()
@@ -43,6 +47,7 @@ async def _on_startup(application: Application) -> None:
     db = await services.db()
     log.info("database ready at schema version %d", await db.schema_version())
     await register_user_commands(application.bot, services.translator)
+    jobs.schedule(application)
 
 
 async def _on_shutdown(application: Application) -> None:

@@ -16,6 +16,8 @@ _ARG = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 KINDS: dict[str, int] = {
     "lang": 1,  # choose language
     "menu": 1,  # main menu item
+    "w": 2,  # report wizard: step, value
+    "del": 1,  # /deletemydata confirmation: yes or no
 }
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime
 from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.evidence import remove_files
+from bot.flood import FloodGuard
 from bot.i18n import Translator, pick_language
 from bot.settings import Settings
-from storage import people
+from storage import evidence, people
 from storage.crypto import Keys
 from storage.db import Database
 from storage.models import Language, Person
@@ -24,6 +27,7 @@ class Services:
     _open_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _people: dict[str, Person] = field(default_factory=dict)
     _translators: dict[str, Translator] = field(default_factory=dict)
+    flood: FloodGuard = field(default_factory=FloodGuard)
 
     async def db(self) -> Database:
         """The open, migrated database (opened once, by whoever needs it first)."""
@@ -56,8 +60,21 @@ class Services:
         self._people[person.pseudonym] = updated
         return updated
 
-    def forget(self, person: Person) -> None:
+    def now(self) -> datetime:
+        """The current local time (aware), in the configured time zone."""
+        return datetime.now(self.settings.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    async def delete_person(self, person: Person) -> None:
+        """Forget a person: draft evidence (rows and files), draft, settings; reports stay unlinked."""
+        db = await self.db()
+        records = await evidence.discard_draft(db, person.id)
+        await people.delete(db, person.id)
+        remove_files(records, self.settings.data_dir)
         self._people.pop(person.pseudonym, None)
+        self.flood.forget(person.pseudonym)
 
     def translator(self, language: str) -> Translator:
         if language not in self._translators:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.services import identify
-from handlers import errors, info, language, start
+from bot.services import BotContext, identify
+from handlers import delete_data, errors, flood, groups, info, language, my_reports, report_wizard, start
+
+
+async def flush_persistence(update: object, context: BotContext) -> None:
+    """Store conversation states as soon as the update is handled, not on the timer."""
+    await context.application.update_persistence()
 
 
 def register(application: Application) -> None:
-    """Add every handler. Group -100 runs first for every update (who sent it);
-    group 0 holds the journeys."""
+    """Add every handler. The group order matters:
+    -100 finds the person behind every update; -90 drops floods before any work is done;
+    0 holds the journeys, the report wizard first so that its steps take typed text;
+    100 writes the conversation states through once the journeys are done."""
     application.add_handler(TypeHandler(Update, identify), group=-100)
-    for module in (start, language, info):
+    application.add_handler(TypeHandler(Update, flood.guard), group=-90)
+    for module in (report_wizard, start, language, info, my_reports, delete_data, groups):
         for handler in module.handlers():
             application.add_handler(handler)
+    application.add_handler(TypeHandler(Update, flush_persistence), group=100)
     application.add_error_handler(errors.on_error)

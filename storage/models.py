@@ -85,3 +85,24 @@ class AuditEntry(BaseModel):
     to_status: str | None
     note: str | None
     created_at: str
+
+
+class Draft(BaseModel):
+    """A report being written: filled in step by step, stored at every step."""
+
+    key: str
+    step: str
+    history: list[str] = []
+    editing: str | None = None
+    reporter_role: ReporterRole | None = None
+    group: str | None = None
+    category: str | None = None
+    region: str | None = None
+    precinct: str | None = None
+    precinct_kind: Literal["number", "none", "unknown"] | None = None
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    occurred_at: str | None = None
+    description: str | None = None
+    contact_allowed: bool | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from storage import audit
 from storage.db import Database, utcnow
 from storage.models import NewReport, Report
@@ -22,7 +24,7 @@ def _report(row) -> Report:
 
 
 async def submit(db: Database, reporter_id: int | None, report: NewReport) -> tuple[Report, bool]:
-    """Store the report and move the reporter's draft evidence under it, atomically.
+    """Store the report, move the reporter's draft evidence under it and drop the draft, atomically.
 
     Returns the report and whether it was created now; a repeated ``submission_key``
     (a second tap on Send) returns the report the first call made.
@@ -59,6 +61,7 @@ async def submit(db: Database, reporter_id: int | None, report: NewReport) -> tu
                 " WHERE owner_id = ? AND report_id IS NULL",
                 (report_id, reporter_id),
             )
+            await conn.execute("DELETE FROM drafts WHERE person_id = ?", (reporter_id,))
         await audit.append(conn, report_id, "reporter", "submitted", None, "new", None)
         async with conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
             row = await cur.fetchone()
@@ -88,9 +91,11 @@ async def count_of_reporter(db: Database, reporter_id: int) -> int:
     return int(row[0])
 
 
-async def count_since(db: Database, reporter_id: int, since_iso: str) -> int:
+async def count_within(db: Database, reporter_id: int, period: timedelta) -> int:
+    """How many reports this reporter sent in the last ``period``."""
+    since = (datetime.now(timezone.utc) - period).isoformat(timespec="seconds")
     row = await db.fetchone(
         "SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND submitted_at >= ?",
-        (reporter_id, since_iso),
+        (reporter_id, since),
     )
     return int(row[0])

@@ -45,12 +45,11 @@ def test_every_message_is_valid_telegram_html(key):
 @pytest.mark.parametrize("key", KEYS)
 def test_kazakh_is_kazakh(key):
     """A Kazakh text of several Cyrillic words without a single Kazakh letter is Russian."""
-    for text in forms("kk", key):
-        words = CYRILLIC_WORD.findall(text)
-        if len(words) >= 3:
-            assert KAZAKH_LETTERS.search(text), f"{key} in kk reads like Russian: {text!r}"
-        same_everywhere = key.startswith("language.name.")  # each language named in itself
-        assert same_everywhere or text != forms("ru", key)[0] or not words, f"{key}: kk copies ru"
+    for kk, ru in zip(forms("kk", key), forms("ru", key)):
+        # Names and loanwords (Астана, фото, аудиофайл) are the same in both; sentences are not.
+        if len(CYRILLIC_WORD.findall(kk)) >= 3:
+            assert KAZAKH_LETTERS.search(kk), f"{key} in kk reads like Russian: {kk!r}"
+            assert kk != ru, f"{key}: kk copies ru"
 
 
 def test_russian_plural_forms_follow_cldr():

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from storage import audit, evidence, people, reports
+from storage import audit, drafts, evidence, people, reports
 from storage.crypto import Keys
 from storage.db import Database, migrations, utcnow
 from storage.models import EvidenceRecord, NewReport
@@ -39,15 +39,25 @@ async def test_first_migration_upgrades_to_latest_keeping_rows(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = await Database.open(path, upto=1)
     assert await old.schema_version() == 1
-    person = await people.get_or_create(old, KEYS.pseudonym(42), "kk", KEYS.seal("42"))
-    report, _ = await reports.submit(old, person.id, new_report())
+    # Rows as the first version of the bot wrote them (its own SQL, not today's code).
+    async with old.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at)"
+            " VALUES (?, ?, 'kk', '2026-01-01', '2026-01-01')", (KEYS.pseudonym(42), KEYS.seal("42")))
+        await conn.execute(
+            "INSERT INTO reports (id, reference, reporter_id, reporter_role, category, region,"
+            " occurred_at, description, submitted_at, submission_key)"
+            " VALUES (1, 'KZ-000001', 1, 'voter', 'pressure', 'astana', '2026-01-01',"
+            " 'Директор требует голосовать всем коллективом.', '2026-01-01', 'k1')")
     await old.close()
 
     upgraded = await Database.open(path)
     assert await upgraded.schema_version() == len(migrations()) > 1
-    again = await people.get(upgraded, KEYS.pseudonym(42))
-    assert again == person
-    assert (await reports.get(upgraded, report.id)) == report
+    person = await people.get(upgraded, KEYS.pseudonym(42))
+    assert person is not None and person.language == "kk"
+    report = await reports.by_reference(upgraded, "KZ-000001")
+    assert report.reporter_id == person.id and report.description.startswith("Директор")
+    assert await drafts.count(upgraded) == 0  # a table the second migration added
     await upgraded.close()
 
 

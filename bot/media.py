@@ -1,0 +1,79 @@
+"""Looking inside photo evidence with Pillow, guarded against bombs and broken files."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Far above any phone camera (about 200 megapixels), far below what would exhaust memory.
+MAX_PIXELS = 120_000_000
+THUMBNAIL_SIZE = (320, 320)
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_DATETIME_ORIGINAL = 36867
+_DATETIME = 306
+_MODEL = 272
+_MAKE = 271
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """What a photo says about itself, and a clean thumbnail (JPEG, no metadata)."""
+
+    captured_at: str | None
+    camera_model: str | None
+    had_gps: bool
+    thumbnail: bytes
+
+
+class NotAnImage(ValueError):
+    """The bytes are not a decodable image within the limits."""
+
+
+def inspect_image(data: bytes) -> ImageFacts:
+    """Read capture time, camera and GPS presence, and draw a thumbnail without metadata."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise NotAnImage("too many pixels")
+                exif = image.getexif()
+                facts = _exif_facts(exif)
+                image.load()
+                thumbnail = _thumbnail(image)
+        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+                OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise NotAnImage(type(exc).__name__) from None
+    return ImageFacts(*facts, thumbnail=thumbnail)
+
+
+def _exif_facts(exif: Image.Exif) -> tuple[str | None, str | None, bool]:
+    details = exif.get_ifd(_EXIF_IFD)
+    taken = details.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    make, model = _clean(exif.get(_MAKE)), _clean(exif.get(_MODEL))
+    # Many cameras repeat the maker in the model ("Canon" + "Canon EOS R6").
+    camera = model if make and model and model.lower().startswith(make.lower()) else \
+        " ".join(part for part in (make, model) if part) or None
+    had_gps = bool(exif.get_ifd(_GPS_IFD))
+    return (_clean(taken), _clean(camera), had_gps)
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip("\x00 ")[:100]
+    return text or None
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    upright = ImageOps.exif_transpose(image)
+    upright.thumbnail(THUMBNAIL_SIZE)
+    out = io.BytesIO()
+    # A new image from pixels alone: no EXIF, no GPS, nothing but what is seen.
+    upright.convert("RGB").save(out, format="JPEG", quality=80)
+    return out.getvalue()

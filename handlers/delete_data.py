@@ -1,0 +1,43 @@
+"""/deletemydata: after a confirmation, forget the person and every link to their reports."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import callback_data as cb
+from bot.services import BotContext
+from handlers.keyboards import button
+from handlers.report_wizard import CONVERSATION
+
+
+async def ask(update: Update, context: BotContext) -> None:
+    """Explain what will be deleted and ask to confirm."""
+    t = context.t
+    markup = InlineKeyboardMarkup([[button(t, "delete.yes", "del", "yes")], [button(t, "delete.no", "del", "no")]])
+    await update.effective_chat.send_message(t("delete.ask"), reply_markup=markup)
+
+
+async def confirm(update: Update, context: BotContext) -> None:
+    """Yes: drafts, settings and the person go; reports stay, unlinked. No: nothing changes."""
+    query = update.callback_query
+    parsed = cb.parse(query.data)
+    t = context.t  # the language, before the setting that holds it is deleted
+    if parsed is None or parsed.args[0] not in ("yes", "no"):
+        await query.answer(t("common.stale_button"))
+        return
+    await query.answer()
+    if parsed.args[0] == "no":
+        await query.edit_message_text(t("delete.kept"))
+        return
+    key = (update.effective_chat.id, update.effective_user.id)
+    await context.application.persistence.drop_conversation(CONVERSATION, key)
+    await context.services.delete_person(context.person)
+    await query.edit_message_text(t("delete.done"))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("deletemydata", ask, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(confirm, pattern=cb.pattern("del")),
+    ]

@@ -1,0 +1,40 @@
+"""/myreports: the reporter's own reports with their status, in their language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.services import BotContext
+from storage import reports
+
+SHOWN = 15  # the newest ones; fits one message whatever the languages' lengths
+
+
+async def show_my_reports(update: Update, context: BotContext) -> None:
+    """List the newest reports of this person with date, category and status."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    t = context.t
+    db = await context.services.db()
+    total = await reports.count_of_reporter(db, context.person.id)
+    if not total:
+        await update.effective_chat.send_message(t("myreports.empty"))
+        return
+    lines = [t("myreports.title", count=t.plural("myreports.count", total))]
+    for report in await reports.of_reporter(db, context.person.id, limit=SHOWN):
+        submitted = datetime.fromisoformat(report.submitted_at)
+        lines.append(t(
+            "myreports.item", reference=report.reference, date=t.date(submitted.astimezone(t.tz).date()),
+            category=t(f"category.{report.subcategory}"), status=t(f"status.{report.status}"),
+        ))
+    await update.effective_chat.send_message("\n\n".join(lines))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("myreports", show_my_reports, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(show_my_reports, pattern=r"^menu:mine$"),
+    ]

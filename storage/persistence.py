@@ -1,0 +1,110 @@
+"""A python-telegram-bot persistence that keeps conversation states in SQLite.
+
+Only conversations are persisted here (drafts have their own table). Conversation keys hold
+chat and user ids, so they are stored sealed, with a keyed hash for look-ups.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Awaitable, Callable
+
+from telegram.ext import BasePersistence, PersistenceInput
+
+from storage.crypto import Keys
+from storage.db import Database, utcnow
+
+
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
+
+
+class SqlitePersistence(BasePersistence[dict, dict, dict]):
+    """Conversation states in the ``conversations`` table; everything else is not stored."""
+
+    def __init__(self, open_db: Callable[[], Awaitable[Database]], keys: Keys) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=False),
+            # The application flushes after every update (see handlers.register); the timer
+            # is only a safety net.
+            update_interval=5,
+        )
+        self._open_db = open_db
+        self._keys = keys
+
+    def _hash(self, name: str, key: ConversationKey) -> str:
+        return self._keys.keyed_hash(f"{name}:{json.dumps(list(key))}")
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        db = await self._open_db()
+        rows = await db.fetchall(
+            "SELECT key_sealed, state FROM conversations WHERE name = ?", (name,)
+        )
+        states: ConversationDict = {}
+        for row in rows:
+            opened = self._keys.unseal(row["key_sealed"])
+            if opened is not None:  # sealed under an old key: unusable, skip
+                states[tuple(json.loads(opened))] = json.loads(row["state"])
+        return states
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        db = await self._open_db()
+        key_hash = self._hash(name, key)
+        async with db.transaction() as conn:
+            if new_state is None:
+                await conn.execute(
+                    "DELETE FROM conversations WHERE name = ? AND key_hash = ?", (name, key_hash)
+                )
+                return
+            await conn.execute(
+                "INSERT INTO conversations (name, key_hash, key_sealed, state, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, key_hash) DO UPDATE SET"
+                " state = excluded.state, updated_at = excluded.updated_at",
+                (name, key_hash, self._keys.seal(json.dumps(list(key))), json.dumps(new_state), utcnow()),
+            )
+
+    async def drop_conversation(self, name: str, key: ConversationKey) -> None:
+        await self.update_conversation(name, key, None)
+
+    # Nothing below is stored: drafts and settings live in their own tables.
+    async def get_user_data(self) -> dict[int, dict]:
+        return {}
+
+    async def get_chat_data(self) -> dict[int, dict]:
+        return {}
+
+    async def get_bot_data(self) -> dict:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        pass
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        pass
+
+    async def update_bot_data(self, data: dict) -> None:
+        pass
+
+    async def update_callback_data(self, data) -> None:
+        pass
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        pass
+
+    async def drop_user_data(self, user_id: int) -> None:
+        pass
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        pass
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        pass
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass

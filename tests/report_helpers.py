@@ -1,0 +1,90 @@
+"""Helpers for driving the report wizard in tests: labels, sample files, a full walk."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sqlite3
+from pathlib import Path
+
+from PIL import Image
+
+from bot.i18n import Translator
+from tests.fake_telegram import FakeUser
+from tests.fake_telegram.html_check import parse_html
+
+
+def L(lang: str, key: str, **params) -> str:
+    """What a person sees for a message or button label, as plain text."""
+    return parse_html(Translator(lang)(key, **params))
+
+
+def jpeg(width: int = 64, height: int = 48, *, make: str | None = "Google", camera: str | None = "Pixel 7",
+         taken: str | None = "2026:11:24 09:15:00", gps: bool = True,
+         color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    image = Image.new("RGB", (width, height), color)
+    exif = Image.Exif()
+    if make:
+        exif[271] = make
+    if camera:
+        exif[272] = camera
+    if taken:
+        exif.get_ifd(0x8769)[36867] = taken
+    if gps:
+        exif.get_ifd(0x8825)[1] = "N"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def db_rows(data_dir: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+    """Read the bot's database the way an outsider would, with the sqlite3 module."""
+    conn = sqlite3.connect(data_dir / "bot.sqlite3")
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+async def start_report(user: FakeUser, lang: str) -> None:
+    await user.say("/start")
+    (prompt,) = await user.tap(L(lang, "menu.report"))
+    assert L(lang, "wizard.ask_role") in prompt.message["text"]
+
+
+async def choose_what_and_where(user: FakeUser, lang: str, *, role="voter", group="pressure",
+                                category="coercion_work", region="almaty_city") -> None:
+    await user.tap(L(lang, f"role.{role}"))
+    await user.tap(L(lang, f"group.{group}"))
+    if category != group:
+        await user.tap(L(lang, f"category.{category}"))
+    (prompt,) = await user.tap(L(lang, f"region.{region}"))
+    assert prompt.message["text"] == L(lang, "wizard.ask_precinct")
+
+
+async def up_to_evidence(user: FakeUser, lang: str, description: str, **choices) -> None:
+    """From the main menu to the evidence step: precinct 245, a place, no location, just now."""
+    await start_report(user, lang)
+    await choose_what_and_where(user, lang, **choices)
+    await user.say("245")
+    await user.say("Школа №5")
+    await user.tap(L(lang, "wizard.skip"))
+    await user.tap(L(lang, "wizard.when_now"))
+    (prompt,) = await user.say(description)
+    assert prompt.message["text"].startswith(L(lang, "wizard.ask_evidence", max=20)[:20])
+
+
+async def finish_and_send(user: FakeUser, lang: str, *, evidence: bool = True) -> str:
+    """From the evidence step: Done (or none), anonymous, Send; returns the reference."""
+    await user.tap(L(lang, "wizard.evidence_done" if evidence else "wizard.evidence_none"))
+    await user.tap(L(lang, "wizard.contact_anonymous"))
+    (sent,) = await user.tap(L(lang, "wizard.send"))
+    text = sent.message["text"]
+    reference = next(word for word in text.replace(".", " ").split() if word.startswith("KZ-"))
+    assert text == L(lang, "wizard.sent", reference=reference)
+    return reference
