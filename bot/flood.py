@@ -15,8 +15,16 @@ class FloodGuard:
         self.limit, self.window = limit, window
         self._seen: dict[str, deque[float]] = {}
         self._warned: dict[str, float] = {}
+        self._albums: dict[str, None] = {}
 
-    def allow(self, pseudonym: str, now: float) -> bool:
+    def allow(self, pseudonym: str, now: float, album: str | None = None) -> bool:
+        """Whether this update may go on; the items of one album count once."""
+        if album is not None:
+            if album in self._albums:
+                return True
+            self._albums[album] = None
+            if len(self._albums) > 10_000:  # bounded: the oldest albums are long finished
+                self._albums.pop(next(iter(self._albums)))
         times = self._seen.setdefault(pseudonym, deque())
         while times and now - times[0] >= self.window:
             times.popleft()

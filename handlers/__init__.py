@@ -6,7 +6,9 @@ from telegram import Update
 from telegram.ext import Application, TypeHandler
 
 from bot.services import BotContext, identify
-from handlers import delete_data, errors, flood, groups, info, language, my_reports, report_wizard, start
+from handlers import (
+    delete_data, errors, fallback, flood, groups, info, language, my_reports, report_wizard, start,
+)
 
 
 async def flush_persistence(update: object, context: BotContext) -> None:
@@ -17,11 +19,12 @@ async def flush_persistence(update: object, context: BotContext) -> None:
 def register(application: Application) -> None:
     """Add every handler. The group order matters:
     -100 finds the person behind every update; -90 drops floods before any work is done;
-    0 holds the journeys, the report wizard first so that its steps take typed text;
+    0 holds the journeys, the report wizard first so that its steps take typed text, and
+      last the fallback that answers any button nobody took;
     100 writes the conversation states through once the journeys are done."""
     application.add_handler(TypeHandler(Update, identify), group=-100)
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
-    for module in (report_wizard, start, language, info, my_reports, delete_data, groups):
+    for module in (report_wizard, start, language, info, my_reports, delete_data, groups, fallback):
         for handler in module.handlers():
             application.add_handler(handler)
     application.add_handler(TypeHandler(Update, flush_persistence), group=100)

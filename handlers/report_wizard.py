@@ -314,5 +314,4 @@ def handlers() -> list[BaseHandler]:
     return [
         conversation(),
         CommandHandler("cancel", cancel_outside, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(stale_button, pattern=r"^w:"),
     ]

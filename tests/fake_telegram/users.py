@@ -171,5 +171,14 @@ class FakeUser:
                                         "type": "regular", "width": 512, "height": 512,
                                         "is_animated": False, "is_video": False})
 
+    async def poll(self) -> int:
+        return await self.send(poll={
+            "id": str(self.server.next_id()), "question": "?", "total_voter_count": 0,
+            "options": [{"text": "a", "voter_count": 0, "persistent_id": "a"},
+                        {"text": "b", "voter_count": 0, "persistent_id": "b"}],
+            "is_closed": False, "is_anonymous": True, "type": "regular",
+            "allows_multiple_answers": False, "allows_revoting": False, "members_only": False,
+        })
+
     async def contact(self) -> int:
         return await self.send(contact={"phone_number": "+77010000000", "first_name": "X"})
