@@ -23,13 +23,22 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+LIBRARIES = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "PIL")
+
+
+def quiet_libraries() -> None:
+    """Library loggers at WARNING whatever LOG_LEVEL says: at INFO and DEBUG they print
+    request URLs (which hold the token) and whole updates (names, ids, texts); Pillow
+    prints EXIF tags (camera, GPS)."""
+    for name in LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure(level: str, secrets: list[str]) -> None:
-    """Send logs to stderr; HTTP and library loggers at WARNING, since at INFO and DEBUG
-    they print request URLs (which hold the token) and update payloads (personal data)."""
+    """Send logs to stderr, scrubbed, at ``level`` for the bot's own loggers."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()

@@ -1,11 +1,13 @@
-"""What no journey took: unknown or forged button presses are answered, never trusted."""
+"""What no journey took: unknown buttons are answered, never trusted; stray messages in a
+private chat get the main menu, so nobody is left without an answer."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.services import BotContext
+from handlers import keyboards
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
@@ -13,5 +15,14 @@ async def unknown_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(context.t("common.stale_button"))
 
 
+async def unknown_message(update: Update, context: BotContext) -> None:
+    """Text, files or commands outside any step: say what the bot can do."""
+    t = context.t
+    await update.effective_chat.send_message(t("common.unknown"), reply_markup=keyboards.main_menu(t))
+
+
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(unknown_button)]
+    return [
+        CallbackQueryHandler(unknown_button),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, unknown_message),
+    ]

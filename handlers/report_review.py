@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from telegram import Update
@@ -13,6 +14,8 @@ from handlers.report_steps import (
 )
 from storage import reports
 from storage.models import Draft, NewReport
+
+log = logging.getLogger(__name__)
 
 VALUES: tuple[str, ...] = ("send", *(f"edit_{section}" for section in SECTIONS))
 REPORTS_PER_HOUR = 10
@@ -59,6 +62,7 @@ async def send(update: Update, context: BotContext, draft: Draft) -> str | int:
         contact_allowed=bool(draft.contact_allowed), submission_key=draft.key,
     ))
     if created:
+        log.info("report %s stored", report.reference)
         await update.callback_query.edit_message_text(t("wizard.sent", reference=report.reference))
     return END
 
