@@ -21,10 +21,8 @@ def main() -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    logs.configure(
-        settings.log_level,
-        [settings.bot_token.get_secret_value(), settings.secret_key.get_secret_value()],
-    )
+    secrets = [settings.bot_token, settings.secret_key, settings.secret_key_previous]
+    logs.configure(settings.log_level, [s.get_secret_value() for s in secrets if s is not None])
     application = build_application(settings)
     log.info("starting long polling")
     try:

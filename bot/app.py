@@ -12,7 +12,6 @@ from bot import jobs
 from bot.commands import register_user_commands
 from bot.services import BotContext, Services
 from bot.settings import Settings
-from storage.crypto import Keys
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
@@ -20,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def build_application(settings: Settings) -> Application:
     """The whole bot, ready for ``run_polling`` or for tests to start by hand."""
-    services = Services(settings=settings, keys=Keys(settings.secret_key.get_secret_value()))
+    services = Services(settings=settings, keys=settings.keys())
     persistence = SqlitePersistence(services.db, services.keys)
     root = settings.telegram_api_url
     application = (

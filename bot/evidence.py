@@ -1,4 +1,5 @@
-"""Receiving evidence: download, SHA-256 at receipt, byte-exact storage, photo metadata."""
+"""Receiving evidence: download, SHA-256 at receipt, byte-exact encrypted storage, and for
+photos the metadata summary and clean re-encoded copies (thumbnail, preview)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 from telegram import Bot, Message
 
 from bot import media
+from bot.filetypes import content_matches
+from storage.crypto import Keys
 from storage.db import utcnow
 from storage.models import EvidenceRecord
 
@@ -42,6 +45,10 @@ class UnsupportedFile(ValueError):
     """A document of a type we do not take as evidence."""
 
 
+class ContentMismatch(ValueError):
+    """The bytes are not what the file claims to be (a renamed executable, a fake JPEG)."""
+
+
 def incoming_file(message: Message) -> IncomingFile | None:
     """The evidence file a message carries, or None; raises UnsupportedFile for bad types."""
     kinds = (("photo", message.photo[-1] if message.photo else None), ("video", message.video),
@@ -58,8 +65,10 @@ def incoming_file(message: Message) -> IncomingFile | None:
     return None
 
 
-async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_limit: int) -> EvidenceRecord:
-    """Download and store one file; one too large for the Bot API is kept by file_id only."""
+async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_limit: int,
+                  keys: Keys) -> EvidenceRecord:
+    """Download and store one file; one too large for the Bot API is kept by file_id only.
+    Raises ContentMismatch when the bytes contradict the claimed type."""
     received_at = utcnow()
     record = EvidenceRecord(
         kind=incoming.kind, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
@@ -70,26 +79,42 @@ async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_lim
         return record.model_copy(update={"too_big": True})
     telegram_file = await bot.get_file(incoming.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
-    # Hashing, writing and decoding are CPU and disk work: off the event loop.
-    return await asyncio.to_thread(_store, data, record, data_dir)
+    if not content_matches(incoming.mime_type, data):
+        raise ContentMismatch(incoming.mime_type or "")
+    # Hashing, encrypting, writing and decoding are CPU and disk work: off the event loop.
+    return await asyncio.to_thread(_store, data, record, data_dir, keys)
 
 
-def _store(data: bytes, record: EvidenceRecord, data_dir: Path) -> EvidenceRecord:
+def _store(data: bytes, record: EvidenceRecord, data_dir: Path, keys: Keys) -> EvidenceRecord:
+    # The hash is of the original bytes as Telegram served them: what a court compares.
     digest = hashlib.sha256(data).hexdigest()
-    relative = Path("evidence") / digest[:2] / f"{uuid.uuid4().hex}.bin"
-    _write_atomically(data_dir / relative, data)
-    update: dict = {"sha256": digest, "size": len(data), "stored_path": str(relative)}
+    update: dict = {"sha256": digest, "size": len(data),
+                    "stored_path": _write_encrypted(data_dir, "evidence", data, keys)}
     if record.kind == "photo" or (record.mime_type or "").startswith("image/"):
         try:
             facts = media.inspect_image(data)
         except media.NotAnImage:
             pass  # kept byte-exact all the same; it is just not previewable
         else:
-            thumb = Path("thumbnails") / f"{uuid.uuid4().hex}.jpg"
-            _write_atomically(data_dir / thumb, facts.thumbnail)
-            update.update(captured_at=facts.captured_at, camera_model=facts.camera_model,
-                          had_gps=facts.had_gps, thumbnail_path=str(thumb))
+            update.update(
+                captured_at=facts.captured_at, camera_model=facts.camera_model, had_gps=facts.had_gps,
+                thumbnail_path=_write_encrypted(data_dir, "thumbnails", facts.thumbnail, keys),
+                preview_path=_write_encrypted(data_dir, "previews", facts.preview, keys),
+            )
     return record.model_copy(update=update)
+
+
+def _write_encrypted(data_dir: Path, folder: str, data: bytes, keys: Keys) -> str:
+    """Store ``data`` encrypted under a random name; returns the path relative to DATA_DIR."""
+    name = uuid.uuid4().hex
+    relative = Path(folder) / name[:2] / f"{name}.enc"
+    _write_atomically(data_dir / relative, keys.encrypt_file(data))
+    return str(relative)
+
+
+def read(data_dir: Path, relative: str, keys: Keys) -> bytes:
+    """The bytes of a stored file (an original, thumbnail or preview), decrypted."""
+    return keys.decrypt_file((data_dir / relative).read_bytes())
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -111,6 +136,6 @@ def _display_name(name: str | None) -> str | None:
 
 def remove_files(records: list[EvidenceRecord], data_dir: Path) -> None:
     for record in records:
-        for relative in (record.stored_path, record.thumbnail_path):
+        for relative in (record.stored_path, record.thumbnail_path, record.preview_path):
             if relative:
                 (data_dir / relative).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # Far above any phone camera (about 200 megapixels), far below what would exhaust memory.
 MAX_PIXELS = 120_000_000
 THUMBNAIL_SIZE = (320, 320)
+PREVIEW_SIZE = (1280, 1280)
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
@@ -22,12 +23,13 @@ _MAKE = 271
 
 @dataclass(frozen=True)
 class ImageFacts:
-    """What a photo says about itself, and a clean thumbnail (JPEG, no metadata)."""
+    """What a photo says about itself, and clean copies (JPEG, no metadata) to show."""
 
     captured_at: str | None
     camera_model: str | None
     had_gps: bool
     thumbnail: bytes
+    preview: bytes
 
 
 class NotAnImage(ValueError):
@@ -45,11 +47,12 @@ def inspect_image(data: bytes) -> ImageFacts:
                 exif = image.getexif()
                 facts = _exif_facts(exif)
                 image.load()
-                thumbnail = _thumbnail(image)
+                preview = _reencoded(image, PREVIEW_SIZE)
+                thumbnail = _reencoded(image, THUMBNAIL_SIZE)
         except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
                 OSError, SyntaxError, ValueError, EOFError) as exc:
             raise NotAnImage(type(exc).__name__) from None
-    return ImageFacts(*facts, thumbnail=thumbnail)
+    return ImageFacts(*facts, thumbnail=thumbnail, preview=preview)
 
 
 def _exif_facts(exif: Image.Exif) -> tuple[str | None, str | None, bool]:
@@ -70,9 +73,9 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _thumbnail(image: Image.Image) -> bytes:
+def _reencoded(image: Image.Image, size: tuple[int, int]) -> bytes:
     upright = ImageOps.exif_transpose(image)
-    upright.thumbnail(THUMBNAIL_SIZE)
+    upright.thumbnail(size)
     out = io.BytesIO()
     # A new image from pixels alone: no EXIF, no GPS, nothing but what is seen.
     upright.convert("RGB").save(out, format="JPEG", quality=80)

@@ -50,9 +50,19 @@ class Services:
             return cached
         db = await self.db()
         chat_ref = self.keys.seal(str(chat_id)) if chat_id is not None else None
+        await self._rename_after_rotation(db, user_id, pseudonym, chat_ref)
         person = await people.get_or_create(db, pseudonym, pick_language(language_code), chat_ref)
         self._people[pseudonym] = person
         return person
+
+    async def _rename_after_rotation(self, db: Database, user_id: int, pseudonym: str,
+                                     chat_ref: bytes | None) -> None:
+        """Someone known under an older secret: carry them over to the current pseudonym."""
+        for old in self.keys.previous_pseudonyms(user_id):
+            found = await people.get(db, old)
+            if found is not None:
+                await people.rename(db, found.id, pseudonym, chat_ref)
+                return
 
     async def set_language(self, person: Person, language: Language) -> Person:
         await people.set_language(await self.db(), person.id, language)

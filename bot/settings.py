@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.crypto import Keys
+
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -20,6 +22,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr
     secret_key: SecretStr
+    secret_key_previous: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_local_mode: bool = False
     data_dir: Path = Path("./data")
@@ -35,10 +38,10 @@ class Settings(BaseSettings):
             raise ValueError("is not a bot token of the form 123456:ABC... (from @BotFather)")
         return value
 
-    @field_validator("secret_key")
+    @field_validator("secret_key", "secret_key_previous")
     @classmethod
-    def _secret_strength(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < 32:
+    def _secret_strength(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters (see README: Keys)")
         return value
 
@@ -76,6 +79,10 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    def keys(self) -> Keys:
+        previous = [self.secret_key_previous.get_secret_value()] if self.secret_key_previous else []
+        return Keys(self.secret_key.get_secret_value(), previous)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -9,7 +9,8 @@ from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.evidence import (
-    BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, MAX_FILES, UnsupportedFile, incoming_file, receive,
+    BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, MAX_FILES, ContentMismatch, UnsupportedFile,
+    incoming_file, receive,
 )
 from bot.services import BotContext
 from handlers.report_steps import CONTACT, EVIDENCE, advance, evidence_count, evidence_prompt, load, show, typed
@@ -39,7 +40,9 @@ async def received(update: Update, context: BotContext, draft: Draft) -> str:
     settings = context.services.settings
     limit = LOCAL_API_DOWNLOAD_LIMIT if settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
     try:
-        record = await receive(context.bot, incoming, settings.data_dir, limit)
+        record = await receive(context.bot, incoming, settings.data_dir, limit, context.services.keys)
+    except ContentMismatch:
+        return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_mismatch"))
     except TelegramError as exc:
         log.warning("evidence download failed: %s", type(exc).__name__)
         return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_failed"))

@@ -46,6 +46,7 @@ class EvidenceRecord(BaseModel):
     camera_model: str | None = None
     had_gps: bool | None = None
     thumbnail_path: str | None = None
+    preview_path: str | None = None
 
 
 class NewReport(BaseModel):

@@ -60,6 +60,16 @@ async def set_chat_ref(db: Database, person_id: int, chat_ref: bytes) -> None:
         )
 
 
+async def rename(db: Database, person_id: int, pseudonym: str, chat_ref: bytes | None) -> None:
+    """Move a person to a new pseudonym (after the secret was rotated), re-sealing the chat."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET pseudonym = ?, chat_ref = COALESCE(?, chat_ref), updated_at = ?"
+            " WHERE id = ?",
+            (pseudonym, chat_ref, utcnow(), person_id),
+        )
+
+
 async def chat_ref(db: Database, person_id: int) -> bytes | None:
     row = await db.fetchone("SELECT chat_ref FROM people WHERE id = ?", (person_id,))
     return row["chat_ref"] if row else None

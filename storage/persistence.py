@@ -38,14 +38,25 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
     async def get_conversations(self, name: str) -> ConversationDict:
         db = await self._open_db()
         rows = await db.fetchall(
-            "SELECT key_sealed, state FROM conversations WHERE name = ?", (name,)
+            "SELECT key_hash, key_sealed, state FROM conversations WHERE name = ?", (name,)
         )
         states: ConversationDict = {}
         for row in rows:
             opened = self._keys.unseal(row["key_sealed"])
-            if opened is not None:  # sealed under an old key: unusable, skip
-                states[tuple(json.loads(opened))] = json.loads(row["state"])
+            if opened is None:  # sealed under a secret we no longer have: unusable
+                continue
+            key = tuple(json.loads(opened))
+            states[key] = json.loads(row["state"])
+            if row["key_hash"] != self._hash(name, key):  # written before a key rotation
+                await self._rehash(db, name, row["key_hash"], key)
         return states
+
+    async def _rehash(self, db: Database, name: str, old_hash: str, key: ConversationKey) -> None:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE conversations SET key_hash = ?, key_sealed = ? WHERE name = ? AND key_hash = ?",
+                (self._hash(name, key), self._keys.seal(json.dumps(list(key))), name, old_hash),
+            )
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         db = await self._open_db()

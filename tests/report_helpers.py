@@ -10,8 +10,12 @@ from pathlib import Path
 from PIL import Image
 
 from bot.i18n import Translator
+from storage.crypto import Keys
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
+from tests.harness import SECRET
+
+KEYS = Keys(SECRET)
 
 
 def L(lang: str, key: str, **params) -> str:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
+from bot.evidence import read
 from bot.i18n import Translator
 from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import (
+    KEYS,
     L, choose_what_and_where, db_rows, finish_and_send, jpeg, sha256, start_report, up_to_evidence,
 )
 
@@ -58,12 +64,15 @@ async def test_voter_in_kazakh_with_album_video_and_voice(app, fake, user_factor
     assert [f["kind"] for f in files] == ["photo", "photo", "photo", "video", "voice"]
     assert [f["sha256"] for f in files] == [sha256(b) for b in (*photos, video, voice)]
     for row, original in zip(files, (*photos, video, voice)):
-        assert (data_dir / row["stored_path"]).read_bytes() == original
+        assert read(data_dir, row["stored_path"], KEYS) == original
         assert row["received_at"] and row["size"] == len(original) and row["file_unique_id"]
         assert row["media_group_id"] == ("album-1" if row["kind"] == "photo" else None)
     # Photos sent as photos: Telegram's copy; the metadata of our sample survives in the bytes.
     assert files[0]["camera_model"] == "Google Pixel 7" and files[0]["captured_at"] == "2026:11:24 09:15:00"
-    assert files[0]["had_gps"] == 1 and (data_dir / files[0]["thumbnail_path"]).exists()
+    assert files[0]["had_gps"] == 1
+    for kind in ("thumbnail_path", "preview_path"):
+        clean = Image.open(io.BytesIO(read(data_dir, files[0][kind], KEYS)))
+        assert clean.format == "JPEG" and not clean.getexif()  # re-encoded: no camera, no GPS
     assert db_rows(data_dir, "SELECT * FROM drafts") == []
 
 
