@@ -34,14 +34,9 @@ def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def make_settings(fake: FakeTelegram, data_dir: Path, **extra: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token=TOKEN,
-        secret_key=SECRET,
-        telegram_api_url=fake.url,
-        data_dir=data_dir,
-        **extra,
-    )
+    fields = {"bot_token": TOKEN, "secret_key": SECRET, "telegram_api_url": fake.url,
+              "data_dir": data_dir, **extra}
+    return Settings(_env_file=None, **fields)
 
 
 @asynccontextmanager
@@ -61,6 +56,17 @@ async def running_bot(settings: Settings) -> AsyncIterator[Application]:
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+async def run_module(module: str, env: dict[str, str], timeout: float = 60.0) -> tuple[int, str, str]:
+    """Run ``python -m module`` to completion; returns (status, stdout, stderr)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module, cwd=str(PROJECT_ROOT),
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PROJECT_ROOT), **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    return process.returncode, out.decode(), err.decode()
 
 
 class BotProcess:

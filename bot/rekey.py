@@ -1,0 +1,75 @@
+"""``python -m bot.rekey``: after rotating SECRET_KEY, re-encrypt everything under the new key.
+
+Run it with the new SECRET_KEY and the old one in SECRET_KEY_PREVIOUS, with the bot stopped.
+Files and sealed chat references move to the new key. Pseudonyms are one-way, so a person is
+carried over only when they next write to the bot: keep SECRET_KEY_PREVIOUS set until then if
+returning reporters must still see their earlier reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.settings import SettingsError, load_settings
+from storage.crypto import Keys
+from storage.db import Database
+
+FOLDERS = ("evidence", "thumbnails", "previews")
+
+
+def reencrypt_files(data_dir: Path, keys: Keys) -> int:
+    """Re-encrypt every stored file not yet under the current key; returns how many."""
+    count = 0
+    for folder in FOLDERS:
+        for path in sorted((data_dir / folder).rglob("*.enc")):
+            blob = path.read_bytes()
+            if keys.file_is_current(blob):
+                continue
+            temporary = path.with_suffix(".part")
+            temporary.write_bytes(keys.encrypt_file(keys.decrypt_file(blob)))
+            os.replace(temporary, path)
+            count += 1
+    return count
+
+
+async def reseal(db: Database, keys: Keys) -> int:
+    """Seal chat references and conversation keys again under the current key."""
+    count = 0
+    async with db.transaction() as conn:
+        for table, column, key in (("people", "chat_ref", "id"), ("conversations", "key_sealed", "rowid")):
+            async with conn.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL") as cur:
+                rows = await cur.fetchall()
+            for row_id, sealed in rows:
+                opened = keys.unseal(sealed)
+                if opened is not None:
+                    await conn.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                                       (keys.seal(opened), row_id))
+                    count += 1
+    return count
+
+
+async def run() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if settings.secret_key_previous is None:
+        print("configuration error: SECRET_KEY_PREVIOUS is required for a rotation", file=sys.stderr)
+        return 2
+    keys = settings.keys()
+    files = await asyncio.to_thread(reencrypt_files, settings.data_dir, keys)
+    db = await Database.open(settings.database_path)
+    try:
+        sealed = await reseal(db, keys)
+    finally:
+        await db.close()
+    print(f"re-encrypted {files} files and re-sealed {sealed} references")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(run()))
