@@ -77,6 +77,10 @@ class Translator:
     def __call__(self, key: str, /, **params: Any) -> Html:
         return Html(self._tr.gettext(key).format(**_escape(params)))
 
+    def text(self, key: str, /, **params: Any) -> str:
+        """A message as plain text, for files (complaints, exports): nothing is escaped."""
+        return self._tr.gettext(key).format(**params)
+
     def plural(self, key: str, count: int, /, **params: Any) -> Html:
         text = self._tr.ngettext(key, key, count)
         return Html(text.format(**_escape({"count": self.number(count), **params})))

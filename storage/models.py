@@ -75,6 +75,17 @@ class Report(NewReport):
     reporter_id: int | None
     status: str
     submitted_at: str
+    taken_by: int | None = None
+    status_note: str | None = None
+    duplicate_of: str | None = None
+    escalated_to: str | None = None
+    external_ref: str | None = None
+    external_date: str | None = None
+    escalated_at: str | None = None
+    status_changed_at: str | None = None
+    moderator_message_id: int | None = None
+    alerted_at: str | None = None
+    deadline_reminded: str | None = None
 
 
 class AuditEntry(BaseModel):

@@ -11,7 +11,9 @@ from storage.models import NewReport, Report
 _COLUMNS = (
     "id, reference, reporter_id, reporter_role, accredited, category, subcategory, region,"
     " precinct, place, latitude, longitude, occurred_at, description, contact_allowed, status,"
-    " submitted_at, submission_key"
+    " submitted_at, submission_key, taken_by, status_note, duplicate_of, escalated_to,"
+    " external_ref, external_date, escalated_at, status_changed_at, moderator_message_id,"
+    " alerted_at, deadline_reminded"
 )
 
 
