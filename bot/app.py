@@ -9,7 +9,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 import handlers
 from bot import jobs
-from bot.commands import register_user_commands
+from bot.commands import register_staff_commands, register_user_commands
 from bot.services import BotContext, Services
 from bot.settings import Settings
 from storage.persistence import SqlitePersistence
@@ -46,6 +46,7 @@ async def _on_startup(application: Application) -> None:
     db = await services.db()
     log.info("database ready at schema version %d", await db.schema_version())
     await register_user_commands(application.bot, services.translator)
+    await register_staff_commands(application.bot, services)
     jobs.schedule(application)
 
 

@@ -18,6 +18,9 @@ KINDS: dict[str, int] = {
     "menu": 1,  # main menu item
     "w": 2,  # report wizard: step, value
     "del": 1,  # /deletemydata confirmation: yes or no
+    "m": 2,  # moderator action on a report: action, report id
+    "esc": 2,  # escalation target: report id, target
+    "q": 1,  # moderators' queue page
 }
 
 

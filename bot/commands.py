@@ -1,22 +1,78 @@
-"""The command menus registered with Telegram, once per language at start-up."""
+"""The command menus registered with Telegram: everyone's per language, moderators' per chat."""
 
 from __future__ import annotations
 
-from telegram import Bot, BotCommand
+import logging
+from typing import Callable, Iterable
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from storage import moderation, people
+
+log = logging.getLogger(__name__)
 
 USER_COMMANDS: tuple[str, ...] = (
     "start", "report", "myreports", "rights", "language", "help", "privacy", "cancel", "deletemydata",
 )
+MODERATOR_COMMANDS: tuple[str, ...] = (
+    "queue", "view", "take", "verify", "reject", "dup", "escalate", "resolve", "reopen", "note",
+    "reply", "find", "stats", "export", "bundle", "complaint",
+)
+ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 
 
-def user_commands(t: Translator) -> list[BotCommand]:
-    return [BotCommand(name, t(f"command.{name}")) for name in USER_COMMANDS]
+def commands(t: Translator, names: Iterable[str]) -> list[BotCommand]:
+    return [BotCommand(name, t(f"command.{name}")) for name in names]
 
 
-async def register_user_commands(bot: Bot, translator_for) -> None:
+async def register_user_commands(bot: Bot, translator_for: Callable[[str], Translator]) -> None:
     """setMyCommands for kk, ru and en, and the default (Russian) for every other language."""
     for lang in LANGUAGES:
-        await bot.set_my_commands(user_commands(translator_for(lang)), language_code=lang)
-    await bot.set_my_commands(user_commands(translator_for(DEFAULT_LANGUAGE)))
+        await bot.set_my_commands(commands(translator_for(lang), USER_COMMANDS), language_code=lang)
+    await bot.set_my_commands(commands(translator_for(DEFAULT_LANGUAGE), USER_COMMANDS))
+
+
+async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = ()) -> None:
+    """Moderators' commands in each moderator's and administrator's private chat and in the
+    moderators' group only, so ordinary users never see them."""
+    db = await services.db()
+    staff: list[tuple[int, tuple[str, ...]]] = [
+        (person_id, USER_COMMANDS + MODERATOR_COMMANDS) for person_id, _, _ in await moderation.moderators(db)]
+    for admin_id in services.settings.admin_ids:
+        admin = await people.get(db, services.keys.pseudonym(admin_id))
+        if admin is not None:
+            staff.append((admin.id, USER_COMMANDS + MODERATOR_COMMANDS + ADMIN_COMMANDS))
+    for person_id, names in staff:
+        await _for_chat(bot, services, db, person_id, names)
+    for person_id in removed:
+        chat_id = await _chat_of(services, db, person_id)
+        if chat_id is not None:
+            await _safely(bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
+    group = services.settings.moderator_chat_id
+    if group is not None:
+        t = services.translator(services.settings.moderator_language)
+        await _safely(bot.set_my_commands(commands(t, MODERATOR_COMMANDS), scope=BotCommandScopeChat(group)))
+
+
+async def _for_chat(bot: Bot, services, db, person_id: int, names: tuple[str, ...]) -> None:
+    chat_id = await _chat_of(services, db, person_id)
+    person = await people.get_by_id(db, person_id)
+    if chat_id is None or person is None:
+        return  # they have not written to the bot yet: registered at their first /start
+    t = services.translator(person.language)
+    await _safely(bot.set_my_commands(commands(t, names), scope=BotCommandScopeChat(chat_id)))
+
+
+async def _chat_of(services, db, person_id: int) -> int | None:
+    sealed = await people.chat_ref(db, person_id)
+    opened = services.keys.unseal(sealed) if sealed else None
+    return int(opened) if opened else None
+
+
+async def _safely(call) -> None:
+    try:
+        await call
+    except TelegramError as exc:
+        log.warning("command menu not registered (%s)", type(exc).__name__)

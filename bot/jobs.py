@@ -1,32 +1,45 @@
-"""Scheduled work on the JobQueue: reminding about idle drafts and discarding expired ones.
-
-Schedules are derived from the database at every run, so a restart loses nothing.
-"""
+"""Scheduled work on the JobQueue (APScheduler). Every job reads what to do from the database,
+so after a restart the schedules come back with nothing missed: idle drafts, report cards not
+yet posted, stale new reports, the daily digest, escalation deadlines, and nightly backups."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from datetime import timedelta
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from telegram.error import Forbidden
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.evidence import remove_files
 from bot.services import BotContext
-from storage import drafts, evidence, people
+from handlers.mod_cards import moderator_translator, post_card
+from bot.statuses import OPEN, REMIND_BEFORE, answer_deadline, appeal_deadline
+from storage import drafts, evidence, moderation, people
 
 log = logging.getLogger(__name__)
 
 DRAFT_REMINDER_AFTER = timedelta(hours=24)
 DRAFT_EXPIRES_AFTER = timedelta(days=7)
 DRAFTS_EVERY = timedelta(minutes=30)
+SWEEP_EVERY = timedelta(minutes=1)
+DEADLINES_EVERY = timedelta(hours=1)
 
 
 def schedule(application: Application) -> None:
-    application.job_queue.run_repeating(
-        draft_maintenance, interval=DRAFTS_EVERY, first=timedelta(seconds=30), name="drafts"
-    )
+    settings = application.bot_data["services"].settings
+    queue = application.job_queue
+    queue.run_repeating(draft_maintenance, interval=DRAFTS_EVERY, first=timedelta(seconds=30), name="drafts")
+    queue.run_repeating(sweep, interval=SWEEP_EVERY, first=timedelta(seconds=5), name="sweep")
+    queue.run_repeating(deadlines, interval=DEADLINES_EVERY, first=timedelta(seconds=60), name="deadlines")
+    queue.run_daily(digest, time=settings.digest_time.replace(tzinfo=settings.tz), name="digest")
+    queue.run_daily(backup, time=settings.backup_time.replace(tzinfo=settings.tz), name="backup")
 
+
+# ---- drafts -----------------------------------------------------------------------------------
 
 async def draft_maintenance(context: BotContext) -> None:
     """One reminder for drafts idle a day; drafts idle a week are discarded with their files."""
@@ -53,3 +66,91 @@ async def _remind(context: BotContext, person_id: int) -> None:
         await context.bot.send_message(int(chat_id), services.translator(person.language)("wizard.reminder"))
     except Forbidden:
         log.info("a draft reminder could not be delivered (the bot was blocked)")
+
+
+# ---- the moderators' chat ---------------------------------------------------------------------
+
+async def sweep(context: BotContext) -> None:
+    """Post cards that could not be posted at once; alert about reports nobody took in time."""
+    services = context.services
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None:
+        return
+    db = await services.db()
+    for row in await db.fetchall("SELECT id FROM reports WHERE moderator_message_id IS NULL ORDER BY id LIMIT 20"):
+        try:
+            await post_card(context, row["id"])
+        except TelegramError as exc:
+            log.warning("report card not posted yet (%s)", type(exc).__name__)
+            break
+    minutes = services.settings.stale_alert_minutes
+    cutoff = (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    t = moderator_translator(services)
+    for report in await moderation.stale_new(db, cutoff):
+        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=report.reference, minutes=minutes),
+                                       reply_to_message_id=report.moderator_message_id,
+                                       allow_sending_without_reply=True)
+        await moderation.mark(db, report.id, "alerted_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+async def digest(context: BotContext) -> None:
+    """Every morning: how many reports wait, by status, and how many came in the last day."""
+    services = context.services
+    if services.settings.moderator_chat_id is None:
+        return
+    db = await services.db()
+    t = moderator_translator(services)
+    since = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")
+    new_today = (await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since,)))[0]
+    counts = dict(await moderation.counts(db, "status"))
+    lines = [t("mod.digest_title", count=t.plural("mod.reports", new_today))]
+    lines += [t("mod.stats.line", label=t(f"status.{status}"), count=counts.get(status, 0)) for status in OPEN]
+    await context.bot.send_message(services.settings.moderator_chat_id, "\n".join(lines))
+
+
+async def deadlines(context: BotContext) -> None:
+    """Remind the moderators' chat two days before an escalated report's deadlines and on the day."""
+    services = context.services
+    if services.settings.moderator_chat_id is None:
+        return
+    db = await services.db()
+    t = moderator_translator(services)
+    today = services.today()
+    for report in await moderation.with_status(db, "escalated"):
+        sent = set(json.loads(report.deadline_reminded or "[]"))
+        due = {"appeal": appeal_deadline(report.occurred_at)}
+        if report.escalated_at:
+            due["answer"] = answer_deadline(report.escalated_at)
+        for kind, day in due.items():
+            for stage, when in (("soon", day - REMIND_BEFORE), ("today", day)):
+                tag = f"{kind}:{stage}"
+                if tag in sent or today < when or today > day:
+                    continue
+                await context.bot.send_message(
+                    services.settings.moderator_chat_id,
+                    t(f"mod.deadline.{kind}.{stage}", reference=report.reference, date=t.date(day)))
+                sent.add(tag)
+        await moderation.mark(db, report.id, "deadline_reminded", json.dumps(sorted(sent)))
+
+
+# ---- backups ----------------------------------------------------------------------------------
+
+async def backup(context: BotContext) -> None:
+    """A consistent copy of the database with SQLite's backup API; the newest N are kept."""
+    settings = context.services.settings
+    path = await asyncio.to_thread(make_backup, settings.database_path, settings.data_dir / "backups", settings.backup_keep)
+    log.info("database backed up to %s", path.name)
+
+
+def make_backup(database: Path, folder: Path, keep: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"bot-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}.sqlite3"
+    source, copy = sqlite3.connect(database), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    for old in sorted(folder.glob("bot-*.sqlite3"))[:-keep]:
+        old.unlink()
+    return target

@@ -77,13 +77,17 @@ class Services:
     def today(self) -> date:
         return self.now().date()
 
+    def forget(self, person: Person) -> None:
+        """Drop the cached copy after the person's role or settings changed elsewhere."""
+        self._people.pop(person.pseudonym, None)
+
     async def delete_person(self, person: Person) -> None:
         """Forget a person: draft evidence (rows and files), draft, settings; reports stay unlinked."""
         db = await self.db()
         records = await evidence.discard_draft(db, person.id)
         await people.delete(db, person.id)
         remove_files(records, self.settings.data_dir)
-        self._people.pop(person.pseudonym, None)
+        self.forget(person)
         self.flood.forget(person.pseudonym)
 
     def translator(self, language: str) -> Translator:

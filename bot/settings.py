@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from datetime import time
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     moderator_chat_id: int | None = None
+    moderator_language: Literal["kk", "ru", "en"] = "ru"
+    stale_alert_minutes: int = Field(default=30, ge=1, le=1440)
+    digest_time: time = time(9, 0)
+    backup_time: time = time(3, 0)
+    backup_keep: int = Field(default=7, ge=1, le=365)
     timezone: str = "Asia/Almaty"
     log_level: str = "INFO"
 

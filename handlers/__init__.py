@@ -7,7 +7,8 @@ from telegram.ext import Application, TypeHandler
 
 from bot.services import BotContext, identify
 from handlers import (
-    delete_data, errors, fallback, flood, groups, info, language, my_reports, report_wizard, start,
+    admin, delete_data, errors, fallback, flood, groups, info, language, mod_queries, moderation,
+    my_reports, report_wizard, start,
 )
 
 
@@ -24,7 +25,10 @@ def register(application: Application) -> None:
     100 writes the conversation states through once the journeys are done."""
     application.add_handler(TypeHandler(Update, identify), group=-100)
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
-    for module in (report_wizard, start, language, info, my_reports, delete_data, groups, fallback):
+    application.add_handler(moderation.pending_handler(), group=-10)
+    journeys = (report_wizard, start, language, info, my_reports, delete_data, moderation, mod_queries,
+                admin, groups, fallback)
+    for module in journeys:
         for handler in module.handlers():
             application.add_handler(handler)
     application.add_handler(TypeHandler(Update, flush_persistence), group=100)

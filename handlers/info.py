@@ -5,13 +5,21 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.i18n import Html
+from bot.roles import is_admin, is_moderator
 from bot.services import BotContext
 from handlers import language
 
 
 async def show_help(update: Update, context: BotContext) -> None:
-    """What the bot does and its commands."""
-    await update.effective_chat.send_message(context.t("help.text"))
+    """What the bot does and its commands; moderators also get theirs."""
+    text = context.t("help.text")
+    settings = context.services.settings
+    if is_moderator(settings, context.person, update.effective_user.id):
+        text = Html(f"{text}\n\n{context.t('mod.help')}")
+        if is_admin(settings, update.effective_user.id):
+            text = Html(f"{text}\n\n{context.t('admin.help')}")
+    await update.effective_chat.send_message(text)
 
 
 async def show_rights(update: Update, context: BotContext) -> None:

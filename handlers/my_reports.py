@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.services import BotContext
-from storage import reports
+from storage import moderation, reports
 
-SHOWN = 15  # the newest ones; fits one message whatever the languages' lengths
+SHOWN = 10  # the newest ones, with the latest reply of each: fits one message in any language
 
 
 async def show_my_reports(update: Update, context: BotContext) -> None:
@@ -26,11 +26,15 @@ async def show_my_reports(update: Update, context: BotContext) -> None:
     lines = [t("myreports.title", count=t.plural("myreports.count", total))]
     for report in await reports.of_reporter(db, context.person.id, limit=SHOWN):
         submitted = datetime.fromisoformat(report.submitted_at)
-        lines.append(t(
-            "myreports.item", reference=report.reference, date=t.date(submitted.astimezone(t.tz).date()),
-            category=t(f"category.{report.subcategory}"), status=t(f"status.{report.status}"),
-        ))
+        item = t("myreports.item", reference=report.reference, date=t.date(submitted.astimezone(t.tz).date()),
+                 category=t(f"category.{report.subcategory}"), status=t(f"status.{report.status}"))
+        replies = [t("myreports.reply", text=_short(text)) for text in await moderation.replies_of(db, report.id)]
+        lines.append("\n".join([item, *replies[-1:]]))
     await update.effective_chat.send_message("\n\n".join(lines))
+
+
+def _short(text: str, limit: int = 150) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def handlers() -> list[BaseHandler]:

@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.choices import CATEGORIES
 from bot.services import BotContext
+from handlers.mod_cards import post_card_job
 from handlers.report_steps import (
     CATEGORY, CONTACT, DESCRIPTION, END, GROUP, PRECINCT, REGION, REVIEW, ROLE, SECTIONS, WHEN, show,
 )
@@ -64,5 +65,7 @@ async def send(update: Update, context: BotContext, draft: Draft) -> str | int:
     if created:
         log.info("report %s stored", report.reference)
         await update.callback_query.edit_message_text(t("wizard.sent", reference=report.reference))
+        # Posting the evidence to moderators may take a while: the reporter does not wait for it.
+        context.job_queue.run_once(post_card_job, 0, data=report.id, name=f"card:{report.id}")
     return END
 

@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import callback_data as cb
+from bot.commands import register_staff_commands
+from bot.roles import is_moderator
 from bot.services import BotContext
 from handlers import keyboards
+from storage import moderation, people
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet the user in their language and show the main menu."""
+    """Greet the user in their language and show the main menu; a deep link carries an
+    observer's invite code; staff get their command menu registered for this chat."""
+    services = context.services
+    if context.args:
+        await redeem(update, context, context.args[0])
+    if is_moderator(services.settings, context.person, update.effective_user.id):
+        await register_staff_commands(context.bot, services)
     await show_main_menu(update, context)
+
+
+async def redeem(update: Update, context: BotContext, code: str) -> None:
+    """A one-time invite code from /invite: its holder is an accredited observer from now on."""
+    services = context.services
+    db = await services.db()
+    if len(code) <= 64 and await moderation.redeem_invite(db, services.keys.keyed_hash(f"invite:{code}"), context.person.id):
+        services.forget(context.person)
+        context.person = await people.get_by_id(db, context.person.id)
+        await update.effective_chat.send_message(context.t("invite.accepted"))
+    else:
+        await update.effective_chat.send_message(context.t("invite.invalid"))
 
 
 async def show_main_menu(update: Update, context: BotContext) -> None:
@@ -23,4 +43,4 @@ async def show_main_menu(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CommandHandler("start", start)]
+    return [CommandHandler("start", start, filters=filters.ChatType.PRIVATE)]

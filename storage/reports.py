@@ -101,3 +101,11 @@ async def count_within(db: Database, reporter_id: int, period: timedelta) -> int
         (reporter_id, since),
     )
     return int(row[0])
+
+
+async def count_before(db: Database, reporter_id: int, report_id: int) -> int:
+    """How many reports this reporter sent before the given one."""
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND id < ?", (reporter_id, report_id)
+    )
+    return int(row[0])

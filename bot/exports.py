@@ -1,0 +1,204 @@
+"""Exports for moderators and lawyers: reports as CSV or JSON, and one report's evidence as a
+ZIP whose manifest lets anyone check each file against the hash taken at receipt."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from storage.crypto import FileUnreadable
+from storage.db import utcnow
+from storage.models import EvidenceRecord, Report
+
+# Reporter identity, submission keys and moderator bookkeeping stay out: an export leaves the
+# bot's protection, and none of those help a lawyer.
+EXPORT_FIELDS: tuple[str, ...] = (
+    "reference", "status", "submitted_at", "occurred_at", "reporter_role", "accredited",
+    "category", "subcategory", "region", "precinct", "place", "latitude", "longitude",
+    "description", "contact_allowed", "status_note", "duplicate_of", "escalated_to",
+    "external_ref", "external_date", "escalated_at",
+)
+
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_EXTENSIONS = {
+    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+    "video/mp4": "mp4", "video/quicktime": "mov", "audio/ogg": "ogg", "audio/mpeg": "mp3",
+    "application/pdf": "pdf", "text/plain": "txt", "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+
+_README = """\
+Evidence bundle for report {reference}, exported {exported_at} (UTC).
+
+report.json    the report as filed and its current status
+manifest.json  one entry per evidence file, with the SHA-256 hash taken when the bot received it
+evidence/      the original files, byte for byte as Telegram delivered them
+
+How to verify: compute the SHA-256 of each file and compare it with "sha256" for that file in
+manifest.json. They must be equal.
+  Linux:   sha256sum evidence/*
+  macOS:   shasum -a 256 evidence/*
+  Windows: certutil -hashfile evidence\\01-photo.jpg SHA256
+An entry with "in_bundle": false has no file here: it was too big to download ("too_big") or
+could not be read from storage ("error"). "matches": false means the file differs from what was
+received and must not be relied on.
+
+---
+
+Пакет доказательств по сообщению {reference}, выгружен {exported_at} (UTC).
+
+report.json    сообщение в том виде, в каком оно было подано, и его текущий статус
+manifest.json  по записи на каждый файл, с хешем SHA-256, вычисленным при получении ботом
+evidence/      исходные файлы, байт в байт как их передал Telegram
+
+Как проверить: вычислите SHA-256 каждого файла и сравните со значением "sha256" для этого файла
+в manifest.json. Они должны совпадать.
+  Linux:   sha256sum evidence/*
+  macOS:   shasum -a 256 evidence/*
+  Windows: certutil -hashfile evidence\\01-photo.jpg SHA256
+Запись с "in_bundle": false не имеет файла в пакете: он был слишком большим для загрузки
+("too_big") или не читается из хранилища ("error"). "matches": false означает, что файл
+отличается от полученного, и полагаться на него нельзя.
+"""
+
+
+def reports_csv(reports: list[Report]) -> bytes:
+    """UTF-8 CSV with a BOM (Excel opens Cyrillic correctly), header row = EXPORT_FIELDS.
+
+    Booleans are written 1/0, missing values as empty cells. A text cell starting with =, +, -,
+    @, tab or carriage return gets a leading apostrophe, so a spreadsheet shows it as text
+    instead of running it as a formula (reporters write the descriptions: CSV injection).
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_FIELDS)
+    for report in reports:
+        writer.writerow(_csv_cell(value) for value in _row(report).values())
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def reports_json(reports: list[Report]) -> bytes:
+    """UTF-8 JSON: {"exported_at": ISO-8601 UTC, "count": n, "reports": [ {field: value} ]},
+    ensure_ascii=False, indent=2."""
+    document = {"exported_at": utcnow(), "count": len(reports),
+                "reports": [_row(report) for report in reports]}
+    return _json(document)
+
+
+def evidence_bundle(report: Report, records: list[EvidenceRecord], open_file: Callable[[str], bytes],
+                    *, exported_at: str) -> bytes:
+    """A ZIP for lawyers: report.json, every original file byte-exact under a name of ours
+    (``evidence/01-photo.jpg``), manifest.json with the hash recorded at receipt next to the
+    hash of the file as written here, and README.txt (English, Russian) on how to verify.
+
+    ``open_file(stored_path)`` returns a decrypted original; a file it cannot give is listed in
+    the manifest with "in_bundle": false and an "error", and the bundle is made all the same.
+    The same inputs give the same bytes: entry times are ``exported_at``.
+    """
+    stamp = _zip_time(exported_at)
+    ordered = sorted(records, key=lambda r: (r.id is None, r.id or 0))
+    width = max(2, len(str(len(ordered))))
+    buffer = io.BytesIO()
+    entries = []
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for number, record in enumerate(ordered, start=1):
+            name = f"evidence/{number:0{width}d}-{record.kind}.{_extension(record.mime_type)}"
+            data, error = _original(record, open_file)
+            if data is not None:
+                _write(bundle, name, data, stamp, zipfile.ZIP_STORED)  # media is compressed already
+            entries.append(_manifest_entry(number, record, name, data, error))
+        manifest = {"reference": report.reference, "exported_at": exported_at,
+                    "hash_algorithm": "sha256", "evidence": entries}
+        _write(bundle, "report.json", _json(_row(report)), stamp, zipfile.ZIP_DEFLATED)
+        _write(bundle, "manifest.json", _json(manifest), stamp, zipfile.ZIP_DEFLATED)
+        readme = _README.format(reference=report.reference, exported_at=exported_at)
+        _write(bundle, "README.txt", readme.encode("utf-8"), stamp, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _row(report: Report) -> dict[str, Any]:
+    return {field: getattr(report, field) for field in EXPORT_FIELDS}
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return str(value)  # numbers: a negative longitude must stay a number, not gain a quote
+
+
+def _json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _extension(mime_type: str | None) -> str:
+    # Chosen from the type, never from the sender's file name, which could be a path.
+    base = (mime_type or "").split(";")[0].strip().lower()
+    return _EXTENSIONS.get(base, "bin")
+
+
+def _original(record: EvidenceRecord, open_file: Callable[[str], bytes]) -> tuple[bytes | None, str | None]:
+    """The original bytes, or None and why they are not in the bundle."""
+    if record.too_big:
+        return None, None  # known by file_id only: nothing was ever downloaded
+    if not record.stored_path:
+        return None, "not stored"
+    try:
+        return open_file(record.stored_path), None
+    except FileNotFoundError:
+        return None, "missing from storage"
+    except FileUnreadable as exc:
+        return None, f"unreadable: {exc}"
+    except Exception as exc:  # noqa: BLE001 - one bad file must not cost the lawyer the others
+        return None, f"could not be read ({type(exc).__name__})"
+
+
+def _manifest_entry(number: int, record: EvidenceRecord, name: str, data: bytes | None,
+                    error: str | None) -> dict[str, Any]:
+    in_bundle = data is not None
+    actual = hashlib.sha256(data).hexdigest() if in_bundle else None
+    return {
+        "number": number,
+        "file": name if in_bundle else None,
+        "in_bundle": in_bundle,
+        "kind": record.kind,
+        "mime_type": record.mime_type,
+        "size": record.size,
+        "sha256": record.sha256,
+        "sha256_in_bundle": actual,
+        "matches": (actual == record.sha256) if in_bundle else None,
+        "received_at": record.received_at,
+        "file_unique_id": record.file_unique_id,
+        "file_id": record.file_id,
+        "captured_at": record.captured_at,
+        "camera_model": record.camera_model,
+        "had_gps": record.had_gps,
+        "too_big": record.too_big,
+        "error": error,
+    }
+
+
+def _zip_time(exported_at: str) -> tuple[int, int, int, int, int, int]:
+    moment = datetime.fromisoformat(exported_at)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def _write(bundle: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...], method: int) -> None:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = method
+    info.external_attr = 0o644 << 16  # plain readable file whatever the umask of whoever unzips
+    bundle.writestr(info, data)

@@ -1,0 +1,182 @@
+"""Report cards for moderators: the summary with its buttons, posted to the moderators' chat
+with the evidence as clean previews, and edited in place as the status changes."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, InputMediaVideo
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import callback_data as cb
+from bot.evidence import read
+from bot.i18n import Html, Translator
+from bot.services import BotContext, Services
+from bot.statuses import TRANSITIONS, answer_deadline, appeal_deadline
+from handlers.report_summary import evidence_text, when_text, where_text
+from storage import evidence, moderation, people, reports
+from storage.models import EvidenceRecord, Report
+
+log = logging.getLogger(__name__)
+
+# Buttons by the status they lead to, in the order moderators read them.
+ACTIONS: tuple[tuple[str, str], ...] = (
+    ("take", "in_review"), ("verify", "verified"), ("reject", "rejected"),
+    ("duplicate", "duplicate"), ("escalate", "escalated"), ("resolve", "resolved"), ("reopen", "in_review"),
+)
+
+
+def card_keyboard(t: Translator, report: Report) -> InlineKeyboardMarkup | None:
+    possible = TRANSITIONS[report.status]
+    buttons = []
+    for action, target in ACTIONS:
+        reopening = report.status in ("rejected", "duplicate", "verified") and target == "in_review"
+        if target in possible and (action == "reopen") == reopening:
+            buttons.append(InlineKeyboardButton(t(f"mod.action.{action}"), callback_data=cb.build("m", action, report.id)))
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i:i + 3] for i in range(0, len(buttons), 3)])
+
+
+async def card_text(services: Services, t: Translator, report: Report) -> Html:
+    """Everything a moderator needs to judge a report, and nothing about who sent it."""
+    db = await services.db()
+    records = await evidence.of_report(db, report.id)
+    lines = [
+        t("mod.card.title", reference=report.reference, status=t(f"status.{report.status}")),
+        t("mod.card.what", value=Html(f"{t(f'group.{report.category}')} — {t(f'category.{report.subcategory}')}")),
+        t("mod.card.where", value=Html(where_text(t, report.region, _precinct_kind(report), report.precinct))),
+    ]
+    if report.place:
+        lines.append(t("summary.place", value=report.place))
+    if report.latitude is not None:
+        lines.append(t("mod.card.location", lat=f"{report.latitude:.5f}", lon=f"{report.longitude:.5f}"))
+    lines += [
+        t("mod.card.when", value=when_text(t, report.occurred_at),
+          received=t.datetime(datetime.fromisoformat(report.submitted_at))),
+        await _reporter_line(db, t, report),
+        t("summary.description", value=report.description),
+        t("summary.evidence", value=Html(evidence_text(t, records))),
+    ]
+    lines += await _status_lines(db, t, report)
+    return Html("\n".join(lines))
+
+
+def _precinct_kind(report: Report) -> str:
+    return "number" if report.precinct else "none"
+
+
+async def _reporter_line(db, t: Translator, report: Report) -> Html:
+    role = t(f"role.{report.reporter_role}")
+    if report.accredited:
+        role = Html(f"{role} {t('mod.card.accredited')}")
+    if report.reporter_id is None:
+        return t("mod.card.reporter_gone", role=role)
+    person = await people.get_by_id(db, report.reporter_id)
+    earlier = await reports.count_before(db, report.reporter_id, report.id)
+    contact = t("mod.card.contact_yes" if report.contact_allowed else "mod.card.contact_no")
+    return t("mod.card.reporter", role=role, code=person.short_name if person else "—",
+             earlier=t.plural("mod.card.earlier", earlier), contact=contact)
+
+
+async def _status_lines(db, t: Translator, report: Report) -> list[Html]:
+    lines = []
+    if report.status_changed_at:
+        who = await moderation.staff_name(db, report.taken_by) or t("mod.card.someone")
+        lines.append(t("mod.card.changed", who=who, at=t.datetime(datetime.fromisoformat(report.status_changed_at))))
+    if report.status == "rejected" and report.status_note:
+        lines.append(t("mod.card.reason", value=report.status_note))
+    if report.status == "duplicate" and report.duplicate_of:
+        lines.append(t("mod.card.duplicate_of", value=report.duplicate_of))
+    if report.escalated_to:
+        lines.append(t("mod.card.escalated", target=t(f"mod.target.{report.escalated_to}"),
+                       ref=report.external_ref or "—", date=report.external_date or "—"))
+    if report.status == "escalated" and report.escalated_at:
+        lines.append(t("mod.card.deadlines", appeal=t.date(appeal_deadline(report.occurred_at)),
+                       answer=t.date(answer_deadline(report.escalated_at))))
+    if report.status == "resolved" and report.status_note:
+        lines.append(t("mod.card.outcome", value=report.status_note))
+    return lines
+
+
+def moderator_translator(services: Services) -> Translator:
+    return services.translator(services.settings.moderator_language)
+
+
+async def refresh_card(context: ContextTypes.DEFAULT_TYPE, services: Services, report: Report) -> None:
+    """Edit the report's card in the moderators' chat to show its current state."""
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None or report.moderator_message_id is None:
+        return
+    t = moderator_translator(services)
+    try:
+        await context.bot.edit_message_text(await card_text(services, t, report), chat_id=chat_id,
+                                            message_id=report.moderator_message_id,
+                                            reply_markup=card_keyboard(t, report))
+    except TelegramError as exc:
+        log.warning("report %s: card not updated (%s)", report.reference, type(exc).__name__)
+
+
+async def post_card(context: BotContext, report_id: int) -> None:
+    """The evidence as previews, then the card with its buttons; remembered so it is posted once."""
+    services = context.services
+    chat_id = services.settings.moderator_chat_id
+    db = await services.db()
+    report = await reports.get(db, report_id)
+    if chat_id is None or report is None or report.moderator_message_id is not None:
+        return
+    t = moderator_translator(services)
+    await _post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
+    message = await context.bot.send_message(chat_id, await card_text(services, t, report),
+                                             reply_markup=card_keyboard(t, report))
+    await moderation.set_moderator_message(db, report.id, message.message_id)
+
+
+async def post_card_job(context: BotContext) -> None:
+    try:
+        await post_card(context, context.job.data)
+    except TelegramError as exc:
+        # The periodic sweep posts it later: nothing is lost.
+        log.warning("report card not posted yet (%s)", type(exc).__name__)
+
+
+async def _post_evidence(context, services: Services, chat_id: int, report: Report,
+                         records: list[EvidenceRecord]) -> None:
+    """Photos as our clean previews (never the sender's file: it may carry GPS), the rest by
+    file_id; albums of up to ten, since Telegram takes no more in one media group."""
+    visual: list[tuple[str, object]] = []
+    documents: list[tuple[str, object]] = []
+    singles: list[EvidenceRecord] = []
+    for record in records:
+        if record.preview_path:
+            visual.append(("photo", read(services.settings.data_dir, record.preview_path, services.keys)))
+        elif record.kind == "video":
+            visual.append(("video", record.file_id))
+        elif record.kind == "document":
+            documents.append(("document", record.file_id))
+        else:
+            singles.append(record)
+    for items in (visual, documents):
+        for start in range(0, len(items), 10):
+            await _send_group(context, chat_id, items[start:start + 10], report.reference)
+    senders = {"voice": context.bot.send_voice, "audio": context.bot.send_audio,
+               "video_note": context.bot.send_video_note}
+    for record in singles:
+        await senders[record.kind](chat_id, record.file_id)
+
+
+_MEDIA = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
+
+
+async def _send_group(context, chat_id: int, items: list[tuple[str, object]], reference: str) -> None:
+    if len(items) == 1:
+        kind, media = items[0]
+        send = {"photo": context.bot.send_photo, "video": context.bot.send_video,
+                "document": context.bot.send_document}[kind]
+        await send(chat_id, media, caption=reference)
+        return
+    group = [_MEDIA[kind](media, caption=reference if i == 0 else None) for i, (kind, media) in enumerate(items)]
+    await context.bot.send_media_group(chat_id, group)

@@ -1,0 +1,209 @@
+"""Moderators read: the queue, one report in full, search, statistics with a chart, exports
+(CSV, JSON, a ZIP evidence bundle for lawyers) and the draft of a complaint."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import callback_data as cb
+from bot.charts import Bar, Section, stats_chart
+from bot.complaint import complaint_text
+from bot.evidence import read
+from bot.exports import evidence_bundle, reports_csv, reports_json
+from bot.i18n import Html
+from bot.services import BotContext
+from bot.statuses import STATUSES
+from handlers.mod_cards import _post_evidence, card_keyboard, card_text
+from handlers.moderation import load_report, say, staff_only
+from storage import audit, evidence, moderation
+from storage.models import Report
+
+PAGE = 10
+_FILTER_KEYS = {"region", "precinct", "category", "status", "since", "until"}
+
+
+async def show_queue(update: Update, context: BotContext) -> None:
+    """/queue [page]: reports that still need someone, oldest first."""
+    if not await staff_only(update, context):
+        return
+    page = 1
+    if update.callback_query:
+        parsed = cb.parse(update.callback_query.data)
+        page = int(parsed.args[0]) if parsed and parsed.args[0].isdigit() else 1
+        await update.callback_query.answer()
+    elif context.args and context.args[0].isdigit():
+        page = max(1, int(context.args[0]))
+    t = context.t
+    items, total = await moderation.queue(await context.services.db(), (page - 1) * PAGE, PAGE)
+    if not total:
+        await update.effective_chat.send_message(t("mod.queue_empty"))
+        return
+    lines = [t("mod.queue_title", count=t.plural("mod.reports", total), page=page)]
+    lines += [_queue_line(context, report) for report in items]
+    buttons = []
+    if page > 1:
+        buttons.append(InlineKeyboardButton(t("mod.page_prev"), callback_data=cb.build("q", page - 1)))
+    if page * PAGE < total:
+        buttons.append(InlineKeyboardButton(t("mod.page_next"), callback_data=cb.build("q", page + 1)))
+    await update.effective_chat.send_message("\n".join(lines),
+                                             reply_markup=InlineKeyboardMarkup([buttons]) if buttons else None)
+
+
+def _queue_line(context: BotContext, report: Report) -> Html:
+    t = context.t
+    return t("mod.queue_item", reference=report.reference, status=t(f"status.{report.status}"),
+             category=t(f"category.{report.subcategory}"), region=t(f"region.{report.region}"),
+             received=t.datetime(datetime.fromisoformat(report.submitted_at)))
+
+
+async def view(update: Update, context: BotContext) -> None:
+    """/view REF: the card with its buttons, the evidence, notes and replies."""
+    if not await staff_only(update, context):
+        return
+    if not context.args:
+        await say(update, context.t("mod.usage.view"))
+        return
+    report = await load_report(update, context, context.args[0])
+    if report is None:
+        return
+    services, t = context.services, context.t
+    db = await services.db()
+    chat_id = update.effective_chat.id
+    await _post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
+    await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
+    history = [entry for entry in await audit.of_report(db, report.id) if entry.action in ("note", "reply")]
+    if history:
+        lines = [t(f"mod.history.{entry.action}", who=entry.actor, text=entry.note or "",
+                   at=t.datetime(datetime.fromisoformat(entry.created_at))) for entry in history[-15:]]
+        await update.effective_chat.send_message("\n".join(lines))
+
+
+def parse_filters(args: list[str]) -> moderation.Filters | None:
+    """``region=astana status=new since=2026-11-01``: known keys only, values as given."""
+    values: dict[str, str] = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep or key not in _FILTER_KEYS or not value or len(value) > 40:
+            return None
+        values[key] = value
+    if "precinct" in values and values["precinct"].isdigit():
+        values["precinct"] = str(int(values["precinct"]))
+    return moderation.Filters(**values)
+
+
+async def find(update: Update, context: BotContext) -> None:
+    """/find region=… precinct=… category=… status=… since=YYYY-MM-DD until=YYYY-MM-DD."""
+    if not await staff_only(update, context):
+        return
+    filters = parse_filters(context.args or [])
+    if filters is None or not context.args:
+        await say(update, context.t("mod.usage.find"))
+        return
+    found = await moderation.find(await context.services.db(), filters, limit=PAGE * 3)
+    t = context.t
+    if not found:
+        await update.effective_chat.send_message(t("mod.found_none"))
+        return
+    lines = [t("mod.found", count=t.plural("mod.reports", len(found)))]
+    lines += [_queue_line(context, report) for report in found]
+    await update.effective_chat.send_message("\n".join(lines))
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """/stats: counts by status, category and region, as text and as a chart."""
+    if not await staff_only(update, context):
+        return
+    t = context.t
+    db = await context.services.db()
+    sections = [
+        Section(t.text("mod.stats.by_status"), [Bar(t.text(f"status.{v}"), n) for v, n in _ordered(await moderation.counts(db, "status"))]),
+        Section(t.text("mod.stats.by_category"), [Bar(t.text(f"group.{v}"), n) for v, n in await moderation.counts(db, "category")]),
+        Section(t.text("mod.stats.by_region"), [Bar(t.text(f"region.{v}"), n) for v, n in await moderation.counts(db, "region")]),
+    ]
+    total = sum(bar.count for bar in sections[0].bars)
+    png = stats_chart(t.text("mod.stats.title", total=total), sections)
+    caption_lines = [t("mod.stats.caption", count=t.plural("mod.reports", total))]
+    caption_lines += [t("mod.stats.line", label=bar.label, count=bar.count) for bar in sections[0].bars]
+    await update.effective_chat.send_photo(InputFile(io.BytesIO(png), filename="stats.png"),
+                                           caption="\n".join(caption_lines)[:1000])
+
+
+def _ordered(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    order = {status: i for i, status in enumerate(STATUSES)}
+    return sorted(pairs, key=lambda pair: order.get(pair[0], 99))
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export csv|json [filters]: the filtered reports as a file."""
+    if not await staff_only(update, context):
+        return
+    args = context.args or []
+    kind = args[0].lower() if args else ""
+    filters = parse_filters(args[1:])
+    if kind not in ("csv", "json") or filters is None:
+        await say(update, context.t("mod.usage.export"))
+        return
+    found = await moderation.find(await context.services.db(), filters, limit=100_000)
+    data = reports_csv(found) if kind == "csv" else reports_json(found)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    await update.effective_chat.send_document(
+        InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),
+        caption=context.t("mod.exported", count=context.t.plural("mod.reports", len(found))))
+
+
+async def bundle(update: Update, context: BotContext) -> None:
+    """/bundle REF: a ZIP with the original files and a manifest of hashes, for lawyers."""
+    if not await staff_only(update, context):
+        return
+    if not context.args:
+        await say(update, context.t("mod.usage.bundle"))
+        return
+    report = await load_report(update, context, context.args[0])
+    if report is None:
+        return
+    services = context.services
+    records = await evidence.of_report(await services.db(), report.id)
+    data = evidence_bundle(report, records, lambda path: read(services.settings.data_dir, path, services.keys),
+                           exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    await update.effective_chat.send_document(
+        InputFile(io.BytesIO(data), filename=f"{report.reference}-evidence.zip"),
+        caption=context.t("mod.bundle_caption", reference=report.reference))
+
+
+async def complaint(update: Update, context: BotContext) -> None:
+    """/complaint REF ru|kk: the text of a complaint for an escalated report."""
+    if not await staff_only(update, context):
+        return
+    args = context.args or []
+    if len(args) != 2 or args[1].lower() not in ("ru", "kk"):
+        await say(update, context.t("mod.usage.complaint"))
+        return
+    report = await load_report(update, context, args[0])
+    if report is None:
+        return
+    if report.status != "escalated":
+        await say(update, context.t("mod.complaint_not_escalated", reference=report.reference))
+        return
+    services = context.services
+    records = await evidence.of_report(await services.db(), report.id)
+    text = complaint_text(report, records, args[1].lower(), services.settings.tz)
+    await update.effective_chat.send_document(
+        InputFile(io.BytesIO(text.encode("utf-8")), filename=f"{report.reference}-complaint-{args[1].lower()}.txt"),
+        caption=context.t("mod.complaint_caption", reference=report.reference))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        CommandHandler("queue", show_queue),
+        CallbackQueryHandler(show_queue, pattern=cb.pattern("q")),
+        CommandHandler("view", view),
+        CommandHandler("find", find),
+        CommandHandler("stats", stats),
+        CommandHandler("export", export),
+        CommandHandler("bundle", bundle),
+        CommandHandler("complaint", complaint),
+    ]

@@ -1,0 +1,299 @@
+"""End to end: moderators take reports through every status by buttons and by commands; the
+reporter is told in their language; outsiders are refused; stats, exports, bundles, jobs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sqlite3
+import zipfile
+
+import pytest
+from PIL import Image
+
+from bot import jobs
+from bot.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
+from bot.commands import ADMIN_COMMANDS, MODERATOR_COMMANDS
+from bot.i18n import Translator
+from bot.services import BotContext
+from tests.fake_telegram import FakeUser
+from tests.fake_telegram.html_check import parse_html
+from tests.harness import make_settings, running_bot
+from tests.report_helpers import L, db_rows, finish_and_send, jpeg, sha256, up_to_evidence
+
+ADMIN = 1001
+GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
+DESCRIPTION = "Жұмыс беруші барлық қызметкерлерден бюллетеньнің суретін талап етті, әйтпесе жұмыстан шығарамыз деді."
+
+
+@pytest.fixture
+def settings(fake, data_dir):
+    fake.add_chat(GROUP)  # the bot is a member of the moderators' group
+    return make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
+
+
+@pytest.fixture
+def group(fake):
+    """The admin, writing in the moderators' group."""
+    return FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан", username="nurlan_mod", chat=GROUP)
+
+
+@pytest.fixture
+def admin(fake):
+    return FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан", username="nurlan_mod")
+
+
+def ru(key: str, **params) -> str:
+    return L("ru", key, **params)
+
+
+async def submit_with_evidence(user, lang="kk") -> tuple[str, list[bytes]]:
+    await up_to_evidence(user, lang, DESCRIPTION)
+    photos = [jpeg(color=(10, 200, 10)), jpeg(color=(10, 10, 200))]
+    for photo in photos:
+        await user.photo(photo, media_group_id="al")
+    await user.replies(1)
+    voice = b"OggS-voice-evidence"
+    await user.media("voice", voice, "audio/ogg")
+    await user.replies(1)
+    return await finish_and_send(user, lang), [*photos, voice]
+
+
+async def test_a_report_through_every_status_with_buttons(app, fake, user_factory, group, data_dir):
+    reporter = user_factory("kk", first_name="Әсел", username="asel_secret")
+    reference, originals = await submit_with_evidence(reporter)
+    media_1, media_2, voice, card = await group.replies(4)
+    assert media_1.message["media_group_id"] == media_2.message["media_group_id"]
+    assert "voice" in voice.message
+    text = card.message["text"]
+    assert reference in text and DESCRIPTION in text and ru("region.almaty_city") in text
+    for secret in ("Әсел", "asel_secret", str(reporter.id)):
+        assert secret not in text
+    assert [b["text"] for b in group.buttons(card.message)] == [
+        ru("mod.action.take"), ru("mod.action.reject"), ru("mod.action.duplicate")]
+    # The previews are our re-encoded JPEGs, not the reporter's files: no EXIF, no GPS.
+    preview = fake.files[media_1.message["photo"][0]["file_id"]].data
+    assert not Image.open(io.BytesIO(preview)).getexif() and preview not in originals
+
+    await group.press(ru("mod.action.take"), message=card.message)
+    (feedback,) = await reporter.replies(1)
+    assert feedback.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+    assert ru("status.in_review") in fake.messages[(GROUP["id"], card.message["message_id"])]["text"]
+
+    await group.press(ru("mod.action.verify"), message=fake.messages[(GROUP["id"], card.message["message_id"])])
+    await reporter.replies(1)
+    await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card.message["message_id"])])
+    (targets,) = await group.replies(1)
+    (ask,) = await group.tap(ru("mod.target.court"), message=targets.message)
+    assert ask.message["text"] == ru("mod.ask_external", reference=reference)
+    await group.text("№ 2-1234/26 24.11.2026")
+    (feedback,) = await reporter.replies(1)
+    assert L("kk", "status.escalated") in feedback.message["text"]
+    card_now = fake.messages[(GROUP["id"], card.message["message_id"])]
+    assert "2-1234/26" in card_now["text"] and ru("mod.target.court") in card_now["text"]
+
+    await group.press(ru("mod.action.resolve"), message=card_now)
+    await group.replies(1)
+    await group.text("Суд признал нарушение, наложен штраф.")
+    (feedback,) = await reporter.replies(1)
+    assert L("kk", "status.resolved") in feedback.message["text"]
+    assert "reply_markup" not in fake.messages[(GROUP["id"], card.message["message_id"])]
+
+    rows = db_rows(data_dir, "SELECT action, from_status, to_status, actor FROM audit_log ORDER BY id")
+    assert [(r["from_status"], r["to_status"]) for r in rows] == [
+        (None, "new"), ("new", "in_review"), ("in_review", "verified"), ("verified", "escalated"), ("escalated", "resolved")]
+    assert all(r["actor"].startswith("moderator ") for r in rows[1:])
+    report = db_rows(data_dir, "SELECT * FROM reports")[0]
+    assert (report["escalated_to"], report["external_ref"], report["external_date"]) == ("court", "№ 2-1234/26", "24.11.2026")
+    assert report["status_note"] == "Суд признал нарушение, наложен штраф."
+
+
+async def test_every_status_by_command_reply_and_my_reports(app, fake, user_factory, admin, data_dir):
+    reporter = user_factory("ru")
+    await up_to_evidence(reporter, "ru", "Наблюдателя не пустили на участок, председатель УИК угрожал полицией.")
+    first = await finish_and_send(reporter, "ru", evidence=False)
+    await up_to_evidence(reporter, "ru", "Повторно: наблюдателя не пустили на участок, председатель угрожал.")
+    second = await finish_and_send(reporter, "ru", evidence=False)
+
+    async def command(text: str, expect: str) -> None:
+        (reply,) = await admin.say(text)
+        assert reply.message["text"] == expect, reply.message["text"]
+
+    await command(f"/take {first}", ru("mod.done", reference=first, status=ru("status.in_review")))
+    await command(f"/reject {first} нет доказательств", ru("mod.done", reference=first, status=ru("status.rejected")))
+    await command(f"/reopen {first}", ru("mod.done", reference=first, status=ru("status.in_review")))
+    await command(f"/verify {first}", ru("mod.done", reference=first, status=ru("status.verified")))
+    await command(f"/escalate {first} prosecutor 15/2026", ru("mod.done", reference=first, status=ru("status.escalated")))
+    await command(f"/resolve {first} прокуратура вынесла представление", ru("mod.done", reference=first, status=ru("status.resolved")))
+    await command(f"/take {first}", ru("mod.transition_refused", reference=first, status=ru("status.resolved"), target=ru("status.in_review")))
+    await command(f"/dup {second} {first}", ru("mod.done", reference=second, status=ru("status.duplicate")))
+    await command(f"/note {first} проверить видео", ru("mod.noted", reference=first))
+    await command(f"/reply {first} Спасибо, нарушение подтверждено.", ru("mod.replied", reference=first))
+    await command("/take KZ-999999", ru("mod.not_found"))
+    await command("/reject", ru("mod.usage.reject"))
+
+    statuses = [e.message["text"] for e in reporter.events if "📬" in e.message["text"] or "💬" in e.message["text"]]
+    assert len(statuses) == 8  # six changes of the first, one of the second, one reply
+    (listing,) = await reporter.say("/myreports")
+    assert "Спасибо, нарушение подтверждено." in listing.message["text"]
+    assert db_rows(data_dir, "SELECT duplicate_of FROM reports WHERE reference = ?", (second,))[0]["duplicate_of"] == first
+    notes = db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'note'")
+    assert notes[0]["note"] == "проверить видео"
+
+
+async def test_outsiders_are_refused_for_every_command_and_forged_button(app, fake, user_factory, data_dir):
+    reporter = user_factory("en")
+    await up_to_evidence(reporter, "en", "Somebody offered money for votes near the polling station today.")
+    reference = await finish_and_send(reporter, "en", evidence=False)
+    outsider = user_factory("kk")
+    for name in (*MODERATOR_COMMANDS, *ADMIN_COMMANDS):
+        (reply,) = await outsider.say(f"/{name} {reference} x")
+        assert reply.message["text"] == L("kk", "mod.refused"), name
+    await outsider.say("/start")
+    for data in ("m:take:1", "m:verify:1", "m:reject:1", "esc:1:court", "q:2", "m:take:999"):
+        query = await outsider.press(data=data)
+        assert (await outsider.answered(query))["text"] == L("kk", "mod.refused")
+    assert db_rows(data_dir, "SELECT status FROM reports")[0]["status"] == "new"
+    assert len(db_rows(data_dir, "SELECT * FROM audit_log")) == 1
+
+
+async def test_stats_chart_bars_match_counts(app, fake, user_factory, admin):
+    reporters = [user_factory("ru") for _ in range(3)]
+    for user in reporters:
+        await up_to_evidence(user, "ru", "Автобусы привозили студентов голосовать под присмотром деканата.")
+        await finish_and_send(user, "ru", evidence=False)
+    await admin.say("/take KZ-000001")
+    await admin.say("/stats")
+    photo_message = next(e.message for e in reversed(admin.events) if "photo" in e.message)
+    png = fake.files[photo_message["photo"][0]["file_id"]].data
+    opened = Image.open(io.BytesIO(png))
+    assert opened.format == "PNG"
+    image = opened.convert("RGB")
+    t = Translator("ru")
+    sections = [
+        Section(t.text("mod.stats.by_status"), [Bar(t.text("status.new"), 2), Bar(t.text("status.in_review"), 1)]),
+        Section(t.text("mod.stats.by_category"), [Bar(t.text("group.pressure"), 3)]),
+        Section(t.text("mod.stats.by_region"), [Bar(t.text("region.almaty_city"), 3)]),
+    ]
+    geometry = bar_geometry(t.text("mod.stats.title", total=3), sections)
+    measured = []
+    for y, x, length in geometry:
+        row = [image.getpixel((px, y)) for px in range(image.width)]
+        measured.append(sum(1 for pixel in row if pixel == BAR_COLOR))
+    assert measured == [length for _, _, length in geometry]
+    counts = [2, 1, 3, 3]
+    assert [round(c / 3 * MAX_BAR_LENGTH) for c in counts] == measured
+
+
+async def test_csv_json_export_and_zip_bundle(app, fake, user_factory, admin, data_dir):
+    reporter = user_factory("kk")
+    reference, originals = await submit_with_evidence(reporter)
+    await admin.say("/export csv region=almaty_city")
+    document = next(e.message for e in reversed(admin.events) if "document" in e.message)
+    rows = list(csv.DictReader(io.StringIO(fake.files[document["document"]["file_id"]].data.decode("utf-8-sig"))))
+    stored = db_rows(data_dir, "SELECT * FROM reports")
+    assert [(r["reference"], r["status"], r["description"], r["region"]) for r in rows] == \
+        [(s["reference"], s["status"], s["description"], s["region"]) for s in stored]
+    await admin.say("/export json status=new")
+    document = next(e.message for e in reversed(admin.events) if "document" in e.message)
+    exported = json.loads(fake.files[document["document"]["file_id"]].data)
+    assert exported["count"] == 1 and exported["reports"][0]["reference"] == reference
+
+    await admin.say(f"/bundle {reference}")
+    document = next(e.message for e in reversed(admin.events) if "document" in e.message)
+    archive = zipfile.ZipFile(io.BytesIO(fake.files[document["document"]["file_id"]].data))
+    manifest = json.loads(archive.read("manifest.json"))
+    files = [entry for entry in manifest["evidence"] if entry["in_bundle"]]
+    assert len(files) == 3
+    for entry in files:
+        data = archive.read(entry["file"])
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] == entry["sha256_in_bundle"]
+    assert sorted(hashlib.sha256(o).hexdigest() for o in originals) == sorted(e["sha256"] for e in files)
+
+
+async def test_complaint_draft_for_an_escalated_report(app, fake, user_factory, admin):
+    reporter = user_factory("kk")
+    reference, originals = await submit_with_evidence(reporter)
+    (reply,) = await admin.say(f"/complaint {reference} kk")
+    assert reply.message["text"] == ru("mod.complaint_not_escalated", reference=reference)
+    for step in (f"/take {reference}", f"/verify {reference}", f"/escalate {reference} commission"):
+        await admin.say(step)
+    await admin.say(f"/complaint {reference} kk")
+    document = next(e.message for e in reversed(admin.events) if "document" in e.message)
+    text = fake.files[document["document"]["file_id"]].data.decode("utf-8")
+    assert reference in text and DESCRIPTION in text
+    for original in originals:
+        assert sha256(original) in text
+
+
+async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_dir, user_factory, group):
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"], stale_alert_minutes=1)
+    reporter = user_factory("ru")
+    async with running_bot(settings) as application:
+        await up_to_evidence(reporter, "ru", "Члены комиссии отказались выдать копию протокола наблюдателю.")
+        reference = await finish_and_send(reporter, "ru", evidence=False)
+        await group.replies(1)  # the card
+        conn = sqlite3.connect(data_dir / "bot.sqlite3")
+        with conn:
+            conn.execute("UPDATE reports SET submitted_at = datetime('now', '-5 minutes')")
+        conn.close()
+        context = BotContext(application)
+        await jobs.sweep(context)
+        (alert,) = await group.replies(1)
+        assert alert.message["text"] == ru("mod.alert_stale", reference=reference, minutes=1)
+        await jobs.sweep(context)  # alerted once only
+
+    async with running_bot(settings) as application:
+        names = {job.name for job in application.job_queue.jobs()}
+        assert {"drafts", "sweep", "deadlines", "digest", "backup"} <= names
+        context = BotContext(application)
+        conn = sqlite3.connect(data_dir / "bot.sqlite3")
+        with conn:
+            conn.execute("UPDATE reports SET status = 'escalated', escalated_at = datetime('now'),"
+                         " occurred_at = date('now', '-8 days')")
+        conn.close()
+        await jobs.deadlines(context)
+        (reminder,) = await group.replies(1)
+        assert reminder.message["text"].startswith(f"⏳ {reference}")
+        await jobs.deadlines(context)
+        await jobs.digest(context)
+        (digest,) = await group.replies(1)
+        assert digest.message["text"].startswith("☀️")
+        for _ in range(3):
+            await jobs.backup(context)
+        backups = sorted((data_dir / "backups").glob("bot-*.sqlite3"))
+        assert 1 <= len(backups) <= settings.backup_keep
+        copy = sqlite3.connect(backups[-1])
+        assert copy.execute("SELECT reference FROM reports").fetchone()[0] == reference
+        copy.close()
+    assert fake.refused == []
+
+
+async def test_invites_and_moderator_management(app, fake, user_factory, admin, data_dir):
+    (reply,) = await admin.say("/invite")
+    link = reply.message["text"].split()[-1]
+    code = link.split("start=")[1]
+    observer = user_factory("ru")
+    (accepted, _menu) = await observer.say(f"/start {code}", n=2)
+    assert accepted.message["text"] == ru("invite.accepted")
+    other = user_factory("ru")
+    (refused, _menu) = await other.say(f"/start {code}", n=2)
+    assert refused.message["text"] == ru("invite.invalid")
+    await up_to_evidence(observer, "ru", "Наблюдателя посадили в пяти метрах от стола подсчёта.", role="observer")
+    await finish_and_send(observer, "ru", evidence=False)
+    assert db_rows(data_dir, "SELECT accredited FROM reports")[0]["accredited"] == 1
+
+    moderator = user_factory("kk", first_name="Дана")
+    await moderator.say("/start")
+    (added,) = await admin.say(f"/addmod {moderator.id}")
+    assert added.message["text"].startswith(ru("admin.added", code="")[:10])
+    scope = json.dumps({"chat_id": moderator.id, "type": "chat"}, sort_keys=True)
+    assert {c["command"] for c in fake.commands[(scope, "")]} >= {"queue", "take"}
+    (reply,) = await moderator.say("/queue")
+    assert L("kk", "mod.queue_title", count=Translator("kk").plural("mod.reports", 1), page=1) in reply.message["text"]
+    await admin.say(f"/delmod {moderator.id}")
+    assert (scope, "") not in fake.commands
+    (reply,) = await moderator.say("/queue")
+    assert reply.message["text"] == L("kk", "mod.refused")
