@@ -134,8 +134,7 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
     out += [
         t.text("complaint.place_time"),
         t.text("complaint.region", region=_label(t.text(f"region.{report.region}"))),
-        t.text("complaint.precinct", number=report.precinct) if report.precinct
-        else t.text("complaint.precinct_none"),
+        _precinct_line(t, report),
     ]
     if report.place:
         out.append(t.text("complaint.place", place=report.place))
@@ -177,3 +176,10 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
         out += [_wrap(t.text("complaint.attachment", count=len(records))), ""]
     out.append(_wrap(t.text("complaint.signature")))
     return "\n".join(out) + "\n"
+
+
+def _precinct_line(t: Translator, report: Report) -> str:
+    if report.precinct:
+        return t.text("complaint.precinct", number=report.precinct)
+    kind = {"none": "complaint.precinct_away", "unknown": "complaint.precinct_unknown"}
+    return t.text(kind.get(report.precinct_kind or "", "complaint.precinct_none"))

@@ -66,7 +66,7 @@ async def card_text(services: Services, t: Translator, report: Report) -> Html:
 
 
 def _precinct_kind(report: Report) -> str:
-    return "number" if report.precinct else "none"
+    return report.precinct_kind or ("number" if report.precinct else "unknown")
 
 
 async def _reporter_line(db, t: Translator, report: Report) -> Html:

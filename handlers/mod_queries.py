@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callback_data as cb
 from bot.charts import Bar, Section, stats_chart
+from bot.choices import CATEGORIES, CATEGORY_GROUPS, REGIONS
 from bot.complaint import complaint_text
 from bot.evidence import read
 from bot.exports import evidence_bundle, reports_csv, reports_json
@@ -23,7 +25,6 @@ from storage import audit, evidence, moderation
 from storage.models import Report
 
 PAGE = 10
-_FILTER_KEYS = {"region", "precinct", "category", "status", "since", "until"}
 
 
 async def show_queue(update: Update, context: BotContext) -> None:
@@ -83,16 +84,35 @@ async def view(update: Update, context: BotContext) -> None:
 
 
 def parse_filters(args: list[str]) -> moderation.Filters | None:
-    """``region=astana status=new since=2026-11-01``: known keys only, values as given."""
+    """``region=astana status=new since=2026-11-01``: known keys with valid values, or None."""
     values: dict[str, str] = {}
     for arg in args:
         key, sep, value = arg.partition("=")
-        if not sep or key not in _FILTER_KEYS or not value or len(value) > 40:
+        check = _FILTER_CHECKS.get(key)
+        if not sep or check is None or not check(value):
             return None
         values[key] = value
-    if "precinct" in values and values["precinct"].isdigit():
+    if "precinct" in values:
         values["precinct"] = str(int(values["precinct"]))
     return moderation.Filters(**values)
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+_FILTER_CHECKS = {
+    "region": lambda v: v in REGIONS,
+    "precinct": lambda v: v.isdigit() and len(v) <= 6,
+    "category": lambda v: v in CATEGORIES or v in CATEGORY_GROUPS,
+    "status": lambda v: v in STATUSES,
+    "since": _iso_date,
+    "until": _iso_date,
+}
 
 
 async def find(update: Update, context: BotContext) -> None:
@@ -167,8 +187,10 @@ async def bundle(update: Update, context: BotContext) -> None:
         return
     services = context.services
     records = await evidence.of_report(await services.db(), report.id)
-    data = evidence_bundle(report, records, lambda path: read(services.settings.data_dir, path, services.keys),
-                           exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    # Decrypting and zipping up to twenty files is disk and CPU work: off the event loop.
+    data = await asyncio.to_thread(
+        evidence_bundle, report, records, lambda path: read(services.settings.data_dir, path, services.keys),
+        exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"{report.reference}-evidence.zip"),
         caption=context.t("mod.bundle_caption", reference=report.reference))

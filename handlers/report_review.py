@@ -58,7 +58,7 @@ async def send(update: Update, context: BotContext, draft: Draft) -> str | int:
     report, created = await reports.submit(db, person.id, NewReport(
         reporter_role=draft.reporter_role, accredited=person.role == "observer",
         category=draft.group, subcategory=draft.category, region=draft.region,
-        precinct=draft.precinct, place=draft.place, latitude=draft.latitude,
+        precinct=draft.precinct, precinct_kind=draft.precinct_kind, place=draft.place, latitude=draft.latitude,
         longitude=draft.longitude, occurred_at=draft.occurred_at, description=draft.description,
         contact_allowed=bool(draft.contact_allowed), submission_key=draft.key,
     ))

@@ -58,6 +58,7 @@ class NewReport(BaseModel):
     subcategory: str | None = None
     region: str
     precinct: str | None = None
+    precinct_kind: Literal["number", "none", "unknown"] | None = None
     place: str | None = None
     latitude: float | None = None
     longitude: float | None = None

@@ -11,7 +11,7 @@ from storage.models import NewReport, Report
 _COLUMNS = (
     "id, reference, reporter_id, reporter_role, accredited, category, subcategory, region,"
     " precinct, place, latitude, longitude, occurred_at, description, contact_allowed, status,"
-    " submitted_at, submission_key, taken_by, status_note, duplicate_of, escalated_to,"
+    " submitted_at, submission_key, precinct_kind, taken_by, status_note, duplicate_of, escalated_to,"
     " external_ref, external_date, escalated_at, status_changed_at, moderator_message_id,"
     " alerted_at, deadline_reminded"
 )
@@ -44,11 +44,11 @@ async def submit(db: Database, reporter_id: int | None, report: NewReport) -> tu
         fields = report.model_dump()
         await conn.execute(
             "INSERT INTO reports (id, reference, reporter_id, reporter_role, accredited, category,"
-            " subcategory, region, precinct, place, latitude, longitude, occurred_at,"
+            " subcategory, region, precinct, precinct_kind, place, latitude, longitude, occurred_at,"
             " description, contact_allowed, status, submitted_at, submission_key)"
             " VALUES (:id, :reference, :reporter_id, :reporter_role, :accredited, :category,"
-            " :subcategory, :region, :precinct, :place, :latitude, :longitude, :occurred_at,"
-            " :description, :contact_allowed, 'new', :submitted_at, :submission_key)",
+            " :subcategory, :region, :precinct, :precinct_kind, :place, :latitude, :longitude,"
+            " :occurred_at, :description, :contact_allowed, 'new', :submitted_at, :submission_key)",
             {
                 **fields,
                 "id": report_id,

@@ -297,3 +297,34 @@ async def test_invites_and_moderator_management(app, fake, user_factory, admin, 
     assert (scope, "") not in fake.commands
     (reply,) = await moderator.say("/queue")
     assert reply.message["text"] == L("kk", "mod.refused")
+
+
+async def test_hostile_text_reaches_moderators_escaped_and_search_is_bound(app, fake, user_factory, group, admin, data_dir):
+    from tests.report_helpers import choose_what_and_where, start_report
+
+    reporter = user_factory("en")
+    place = '<a href="javascript:x">school</a> & <i>'
+    text = "<script>alert(1)</script> ' OR 1=1; DROP TABLE reports; -- & </b> they paid 5000 tenge"
+    await start_report(reporter, "en")
+    await choose_what_and_where(reporter, "en")
+    await reporter.say("12")
+    await reporter.say(place)
+    await reporter.tap(L("en", "wizard.skip"))
+    await reporter.tap(L("en", "wizard.when_now"))
+    await reporter.say(text)
+    reference = await finish_and_send(reporter, "en", evidence=False)
+    (card,) = await group.replies(1)
+    assert place in card.message["text"] and text in card.message["text"]
+
+    for query in ("region='OR'1'='1'--", "category=x'UNION/**/SELECT/**/1--", "precinct=1;DROP",
+                  "status=new'--", "since=2026-01-01'", "region=' OR 1=1 --", "nonsense=1"):
+        (reply,) = await admin.say(f"/find {query}")
+        assert reply.message["text"] == ru("mod.usage.find"), query
+    (reply,) = await admin.say("/find region=astana since=2026-01-01")
+    assert reply.message["text"] == ru("mod.found_none")
+    (reply,) = await admin.say("/find status=new")
+    assert reference in reply.message["text"]
+    await admin.say(f"/reject {reference} <b>fake & staged")
+    card_now = fake.messages[(GROUP["id"], card.message["message_id"])]
+    assert "<b>fake & staged" in card_now["text"]
+    assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1

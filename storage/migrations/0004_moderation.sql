@@ -1,6 +1,7 @@
 -- Moderation: who handles a report, where it went, and what the reporter was told.
 ALTER TABLE people ADD COLUMN staff_name TEXT;  -- moderators' own display name; never a reporter's
 
+ALTER TABLE reports ADD COLUMN precinct_kind TEXT;      -- number, none (not at a station), unknown
 ALTER TABLE reports ADD COLUMN taken_by INTEGER REFERENCES people (id) ON DELETE SET NULL;
 ALTER TABLE reports ADD COLUMN status_note TEXT;         -- rejection reason or outcome
 ALTER TABLE reports ADD COLUMN duplicate_of TEXT;        -- reference of the original report
