@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot import jobs
+from bot.rate_limit import TelegramRateLimiter
+from bot.update_processor import PerChatUpdateProcessor
 from bot.commands import register_staff_commands, register_user_commands
 from bot.services import BotContext, Services
 from bot.settings import Settings
@@ -29,7 +31,8 @@ def build_application(settings: Settings) -> Application:
         .base_file_url(f"{root}/file/bot")
         .local_mode(settings.telegram_local_mode)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(TelegramRateLimiter(per_chat_period=settings.chat_message_interval))
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .context_types(ContextTypes(context=BotContext))
         .persistence(persistence)
         .post_init(_on_startup)

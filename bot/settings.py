@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     digest_time: time = time(9, 0)
     backup_time: time = time(3, 0)
     backup_keep: int = Field(default=7, ge=1, le=365)
+    max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    chat_message_interval: float = Field(default=1.05, ge=0, le=10)
     timezone: str = "Asia/Almaty"
     log_level: str = "INFO"
 

@@ -1,0 +1,41 @@
+"""Per-chat order with cross-chat concurrency, and the bot's own pacing under Telegram's limits."""
+
+from __future__ import annotations
+
+from tests.fake_telegram.limits import RateLimits
+from tests.harness import make_settings, running_bot
+from tests.report_helpers import L, jpeg, up_to_evidence
+
+
+async def test_one_chat_in_order_while_another_chats_slow_step_runs(app, fake, user_factory):
+    slow, quick = user_factory("ru"), user_factory("en")
+    await up_to_evidence(slow, "ru", "Нас заставили голосовать, бюллетени фотографировали на телефон.")
+    photo = jpeg()
+    fake.download_delay = lambda f: 3.0 if f.data == photo else 0  # a slow link for this file
+    await slow.photo(photo)
+    await slow.text("/help")  # queued behind the photo in the same chat
+    answered_before = slow.cursor()
+    await fake.wait_for(lambda: fake.calls_of("getFile"))  # the slow download has begun
+    # While it runs, another person gets two answers, in the order asked.
+    await quick.text("/help")
+    await quick.text("/rights")
+    first, second = await quick.replies(2)
+    assert (first.message["text"], second.message["text"]) == (L("en", "help.text"), L("en", "rights.text"))
+    assert slow.cursor() == answered_before  # the slow chat is still at its download
+    ack, help_reply = await slow.replies(2, after=answered_before)
+    assert ack.message["text"].startswith("✅")
+    assert help_reply.message["text"] == L("ru", "help.text")
+
+
+async def test_pacing_keeps_telegram_from_refusing(fake, data_dir, user_factory):
+    fake.rate_limits = RateLimits()
+    settings = make_settings(fake, data_dir, chat_message_interval=1.05)
+    user = user_factory("kk")
+    async with running_bot(settings):
+        for command in ("/help", "/rights", "/privacy"):
+            await user.text(command)
+        replies = await user.replies(3, timeout=20)
+    assert [r.message["text"] for r in replies] == [L("kk", "help.text"), L("kk", "rights.text"), L("kk", "privacy.text")]
+    sends = [c.at for c in fake.calls if c.method == "sendMessage" and c.ok]
+    assert all(b - a >= 1.0 for a, b in zip(sends, sends[1:]))
+    assert fake.refused == []
