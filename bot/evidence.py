@@ -78,14 +78,14 @@ async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_lim
     if incoming.size is not None and incoming.size > download_limit:
         return record.model_copy(update={"too_big": True})
     telegram_file = await bot.get_file(incoming.file_id)
-    data = bytes(await telegram_file.download_as_bytearray())
+    data = await telegram_file.download_as_bytearray()  # no copy: a 20 MB file is held once
     if not content_matches(incoming.mime_type, data):
         raise ContentMismatch(incoming.mime_type or "")
     # Hashing, encrypting, writing and decoding are CPU and disk work: off the event loop.
     return await asyncio.to_thread(_store, data, record, data_dir, keys)
 
 
-def _store(data: bytes, record: EvidenceRecord, data_dir: Path, keys: Keys) -> EvidenceRecord:
+def _store(data: bytes | bytearray, record: EvidenceRecord, data_dir: Path, keys: Keys) -> EvidenceRecord:
     # The hash is of the original bytes as Telegram served them: what a court compares.
     digest = hashlib.sha256(data).hexdigest()
     update: dict = {"sha256": digest, "size": len(data),
@@ -104,7 +104,7 @@ def _store(data: bytes, record: EvidenceRecord, data_dir: Path, keys: Keys) -> E
     return record.model_copy(update=update)
 
 
-def _write_encrypted(data_dir: Path, folder: str, data: bytes, keys: Keys) -> str:
+def _write_encrypted(data_dir: Path, folder: str, data: bytes | bytearray, keys: Keys) -> str:
     """Store ``data`` encrypted under a random name; returns the path relative to DATA_DIR."""
     name = uuid.uuid4().hex
     relative = Path(folder) / name[:2] / f"{name}.enc"
