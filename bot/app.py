@@ -31,7 +31,7 @@ def build_application(settings: Settings) -> Application:
         .base_file_url(f"{root}/file/bot")
         .local_mode(settings.telegram_local_mode)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        .rate_limiter(TelegramRateLimiter(per_chat_period=settings.chat_message_interval))
+        .rate_limiter(TelegramRateLimiter(pacing=settings.telegram_pacing))
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .context_types(ContextTypes(context=BotContext))
         .persistence(persistence)

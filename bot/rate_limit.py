@@ -1,56 +1,113 @@
 """Telegram's flood limits, kept by the bot itself so that Telegram never has to refuse a call:
-AIORateLimiter's 30 a second overall and 20 a minute per group, plus one message a second per
-private chat, which AIORateLimiter does not cover."""
+30 new messages a second overall, 20 a minute per group, one a second per private chat.
+
+AIORateLimiter's leaky buckets let a group receive 21 messages within a minute after a burst, and
+it does not pace private chats at all; here each limit is a sliding window that counts a message
+from the moment Telegram answered it, so a message can never reach Telegram less than the window
+after the one it follows. AIORateLimiter is kept for what it does well: retrying after a 429.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import Any, Callable, Coroutine
+from collections import deque
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, AsyncIterator, Callable, Coroutine
 
-from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
-# Methods that put a new message in a chat: the ones Telegram counts per chat.
+# Methods that put a new message in a chat: what Telegram's limits count.
 SENDING = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendVoice", "sendAudio", "sendVideoNote",
     "sendMediaGroup", "sendLocation", "copyMessage", "forwardMessage", "sendAnimation", "sendSticker",
 })
+OVERALL, OVERALL_PERIOD = 30, 1.0
+PER_GROUP, PER_GROUP_PERIOD = 20, 60.0
+PER_CHAT, PER_CHAT_PERIOD = 1, 1.0
 _PRUNE_AT = 10_000
 
 
-class TelegramRateLimiter(AIORateLimiter):
-    """AIORateLimiter with a per-private-chat limiter for messages (about one a second;
-    ``per_chat_period`` 0 turns it off)."""
+class SlidingWindow:
+    """At most ``limit`` calls in any ``period`` seconds, counting each call as it completes
+    (a call in flight holds its place until then)."""
 
-    def __init__(self, per_chat_period: float = 1.05, max_retries: int = 5) -> None:
-        super().__init__(max_retries=max_retries)
-        # A little over a second: Telegram measures the second on its side of the network.
-        self._period = per_chat_period
-        self._chats: dict[int, tuple[AsyncLimiter, float]] = {}
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit, self.period = limit, period
+        self._done: deque[float] = deque()
+        self._in_flight = 0
+        self._changed = asyncio.Condition()
+        self.last_used = time.monotonic()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self._changed:
+            while (wait := self._wait()) is not None:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), wait or None)
+                except asyncio.TimeoutError:
+                    pass
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._in_flight -= 1
+                self._done.append(time.monotonic())
+                self.last_used = time.monotonic()
+                self._changed.notify_all()
+
+    def _wait(self) -> float | None:
+        """None when a call may go now; otherwise how long to wait (0: until a call completes)."""
+        now = time.monotonic()
+        while self._done and now - self._done[0] >= self.period:
+            self._done.popleft()
+        if len(self._done) + self._in_flight < self.limit:
+            return None
+        return self._done[0] + self.period - now if self._done else 0
+
+
+class TelegramRateLimiter(AIORateLimiter):
+    """Sliding windows for new messages, overall, per group and per private chat; ``pacing``
+    False leaves only the retries after a 429 (for benchmarks of the bot's own cost)."""
+
+    def __init__(self, pacing: bool = True, max_retries: int = 5) -> None:
+        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=max_retries)
+        self._pacing = pacing
+        self._overall = SlidingWindow(OVERALL, OVERALL_PERIOD)
+        self._chats: dict[int | str, SlidingWindow] = {}
 
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
-        chat_id = _private_chat(data.get("chat_id"))
-        if endpoint not in SENDING or chat_id is None or not self._period:
+        chat = data.get("chat_id")
+        if not self._pacing or endpoint not in SENDING or chat is None:
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        async with self._limiter(chat_id):
+        async with AsyncExitStack() as stack:
+            # The chat's own window first, so a busy chat does not sit on an overall place.
+            await stack.enter_async_context(self._window(chat).slot())
+            await stack.enter_async_context(self._overall.slot())
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
-    def _limiter(self, chat_id: int) -> AsyncLimiter:
+    def _window(self, chat: object) -> SlidingWindow:
+        key = _chat_key(chat)
+        window = self._chats.get(key)
+        if window is None:
+            is_group = isinstance(key, str) or key < 0
+            window = SlidingWindow(*((PER_GROUP, PER_GROUP_PERIOD) if is_group else (PER_CHAT, PER_CHAT_PERIOD)))
+            self._chats[key] = window
+            if len(self._chats) > _PRUNE_AT:
+                self._prune()
+        return window
+
+    def _prune(self) -> None:
         now = time.monotonic()
-        limiter = self._chats.get(chat_id, (None, 0.0))[0] or AsyncLimiter(1, self._period)
-        self._chats[chat_id] = (limiter, now)
-        if len(self._chats) > _PRUNE_AT:
-            idle = [key for key, (_, used) in self._chats.items() if now - used > 60]
-            for key in idle:
-                del self._chats[key]
-        return limiter
+        for key in [k for k, w in self._chats.items() if now - w.last_used > PER_GROUP_PERIOD * 2]:
+            del self._chats[key]
 
 
-def _private_chat(chat_id: object) -> int | None:
+def _chat_key(chat: object) -> int | str:
     try:
-        value = int(chat_id)  # type: ignore[arg-type]
+        return int(chat)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
+        return str(chat)  # @channelusername

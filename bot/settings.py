@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     backup_time: time = time(3, 0)
     backup_keep: int = Field(default=7, ge=1, le=365)
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
-    chat_message_interval: float = Field(default=1.05, ge=0, le=10)
+    telegram_pacing: bool = True
     timezone: str = "Asia/Almaty"
     log_level: str = "INFO"
 

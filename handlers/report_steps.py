@@ -11,6 +11,7 @@ from telegram.ext import ConversationHandler
 
 from bot import callback_data as cb
 from bot.choices import CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
+from bot.evidence import MAX_FILES
 from bot.i18n import Html, Translator
 from bot.services import BotContext
 from handlers.report_summary import draft_summary
@@ -108,8 +109,6 @@ async def prompt(step: str, draft: Draft, context: BotContext) -> tuple[Html, In
 
 
 def evidence_prompt(t: Translator, draft: Draft, count: int) -> tuple[Html, InlineKeyboardMarkup]:
-    from bot.evidence import MAX_FILES
-
     if count:
         text = t.plural("wizard.evidence_received", count, max=MAX_FILES)
         return text, _extra(t, EVIDENCE, draft, ("done", "wizard.evidence_done"))

@@ -29,16 +29,16 @@ def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": SECRET,
         "TELEGRAM_API_URL": fake.url,
         "DATA_DIR": str(data_dir),
-        "CHAT_MESSAGE_INTERVAL": "0",
+        "TELEGRAM_PACING": "false",
         **extra,
     }
 
 
 def make_settings(fake: FakeTelegram, data_dir: Path, **extra: object) -> Settings:
     # Fake users act instantly; pacing each chat to a message a second would only slow the
-    # tests down (tests/test_concurrency.py checks the pacing itself).
+    # tests down (tests/test_concurrency.py checks the pacing under the fake's flood limits).
     fields = {"bot_token": TOKEN, "secret_key": SECRET, "telegram_api_url": fake.url,
-              "data_dir": data_dir, "chat_message_interval": 0, **extra}
+              "data_dir": data_dir, "telegram_pacing": False, **extra}
     return Settings(_env_file=None, **fields)
 
 

@@ -29,7 +29,7 @@ async def test_one_chat_in_order_while_another_chats_slow_step_runs(app, fake, u
 
 async def test_pacing_keeps_telegram_from_refusing(fake, data_dir, user_factory):
     fake.rate_limits = RateLimits()
-    settings = make_settings(fake, data_dir, chat_message_interval=1.05)
+    settings = make_settings(fake, data_dir, telegram_pacing=True)
     user = user_factory("kk")
     async with running_bot(settings):
         for command in ("/help", "/rights", "/privacy"):
@@ -39,3 +39,27 @@ async def test_pacing_keeps_telegram_from_refusing(fake, data_dir, user_factory)
     sends = [c.at for c in fake.calls if c.method == "sendMessage" and c.ok]
     assert all(b - a >= 1.0 for a, b in zip(sends, sends[1:]))
     assert fake.refused == []
+
+
+async def test_group_window_never_lets_telegram_refuse(fake, monkeypatch):
+    """A burst to a group waits for the sliding window instead of being refused (and retried)."""
+    import asyncio
+    import time
+
+    from telegram.ext import ExtBot
+
+    from bot import rate_limit
+    from tests.harness import TOKEN
+
+    monkeypatch.setattr(rate_limit, "PER_GROUP", 3)
+    monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 0.6)
+    fake.rate_limits = RateLimits(per_group_per_minute=3, group_period=0.6)
+    fake.add_chat({"id": -100321, "type": "supergroup", "title": "Moderators"})
+    bot = ExtBot(TOKEN, base_url=f"{fake.url}/bot", rate_limiter=rate_limit.TelegramRateLimiter())
+    async with bot:
+        started = time.monotonic()
+        await asyncio.gather(*(bot.send_message(-100321, f"card {i}") for i in range(8)))
+        elapsed = time.monotonic() - started
+    assert fake.refused == []
+    assert len(fake.calls_of("sendMessage")) == 8
+    assert elapsed >= 2 * 0.6  # three windows for eight messages

@@ -27,8 +27,10 @@ class RateLimits:
     """Telegram's flood limits for sending: 30 a second overall, 1 a second per private chat,
     20 a minute per group; beyond them a 429 with retry_after, as Telegram answers."""
 
-    def __init__(self, overall: int = 30, per_chat_per_second: int = 1, per_group_per_minute: int = 20):
+    def __init__(self, overall: int = 30, per_chat_per_second: int = 1, per_group_per_minute: int = 20,
+                 group_period: float = 60.0):
         self.overall, self.per_chat, self.per_group = overall, per_chat_per_second, per_group_per_minute
+        self.group_period = group_period
         self._all: deque[float] = deque()
         self._chats: dict[int, deque[float]] = defaultdict(deque)
 
@@ -39,7 +41,7 @@ class RateLimits:
             return
         now = time.monotonic()
         chat_id = int(params.get("chat_id") or 0)
-        window, allowed = (60.0, self.per_group) if chat_id < 0 else (1.0, self.per_chat)
+        window, allowed = (self.group_period, self.per_group) if chat_id < 0 else (1.0, self.per_chat)
         _trim(self._all, now, 1.0)
         chat = self._chats[chat_id]
         _trim(chat, now, window)
