@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import date, datetime
+
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -17,6 +19,9 @@ from storage.crypto import Keys
 from storage.db import Database
 from storage.models import Language, Person
 
+PEOPLE_CACHED = 50_000  # recent people kept in memory; the rest are read from the database
+
+
 @dataclass
 class Services:
     """Long-lived objects of one running bot; the database opens on first need."""
@@ -25,7 +30,7 @@ class Services:
     keys: Keys
     _db: Database | None = None
     _open_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _people: dict[str, Person] = field(default_factory=dict)
+    _people: OrderedDict[str, Person] = field(default_factory=OrderedDict)
     _translators: dict[str, Translator] = field(default_factory=dict)
     flood: FloodGuard = field(default_factory=FloodGuard)
 
@@ -47,13 +52,23 @@ class Services:
         pseudonym = self.keys.pseudonym(user_id)
         cached = self._people.get(pseudonym)
         if cached:
+            self._people.move_to_end(pseudonym)
             return cached
         db = await self.db()
         chat_ref = self.keys.seal(str(chat_id)) if chat_id is not None else None
         await self._rename_after_rotation(db, user_id, pseudonym, chat_ref)
         person = await people.get_or_create(db, pseudonym, pick_language(language_code), chat_ref)
-        self._people[pseudonym] = person
+        if chat_ref is not None:
+            # Added as a moderator, or first seen in a group: now the bot can write back.
+            await people.fill_chat_ref(db, person.id, chat_ref)
+        self._remember(person)
         return person
+
+    def _remember(self, person: Person) -> None:
+        self._people[person.pseudonym] = person
+        self._people.move_to_end(person.pseudonym)
+        if len(self._people) > PEOPLE_CACHED:
+            self._people.popitem(last=False)
 
     async def _rename_after_rotation(self, db: Database, user_id: int, pseudonym: str,
                                      chat_ref: bytes | None) -> None:
@@ -67,7 +82,7 @@ class Services:
     async def set_language(self, person: Person, language: Language) -> Person:
         await people.set_language(await self.db(), person.id, language)
         updated = person.model_copy(update={"language": language})
-        self._people[person.pseudonym] = updated
+        self._remember(updated)
         return updated
 
     def now(self) -> datetime:

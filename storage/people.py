@@ -70,6 +70,13 @@ async def rename(db: Database, person_id: int, pseudonym: str, chat_ref: bytes |
         )
 
 
+async def fill_chat_ref(db: Database, person_id: int, chat_ref: bytes) -> None:
+    """Store the sealed chat where none is stored yet (a cheap no-op otherwise)."""
+    row = await db.fetchone("SELECT chat_ref IS NULL AS missing FROM people WHERE id = ?", (person_id,))
+    if row and row["missing"]:
+        await set_chat_ref(db, person_id, chat_ref)
+
+
 async def chat_ref(db: Database, person_id: int) -> bytes | None:
     row = await db.fetchone("SELECT chat_ref FROM people WHERE id = ?", (person_id,))
     return row["chat_ref"] if row else None
