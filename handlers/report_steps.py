@@ -124,7 +124,7 @@ def review_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 
 async def evidence_count(context: BotContext) -> int:
-    return len(await evidence.of_draft(await context.services.db(), context.person.id))
+    return await evidence.count_of_draft(await context.services.db(), context.person.id)
 
 
 async def load(context: BotContext) -> Draft | None:

@@ -95,6 +95,15 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def write(self, sql: str, params: tuple | dict = ()) -> int:
+        """One statement that is a transaction by itself (autocommit): one trip to SQLite's
+        thread instead of three. Returns the number of rows changed."""
+        async with self._write_lock:
+            cursor = await self.conn.execute(sql, params)
+            changed = cursor.rowcount
+            await cursor.close()
+            return changed
+
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()

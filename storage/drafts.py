@@ -15,18 +15,16 @@ async def get(db: Database, person_id: int) -> Draft | None:
 
 async def save(db: Database, person_id: int, draft: Draft) -> None:
     now = utcnow()
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (person_id) DO UPDATE SET data = excluded.data,"
-            " updated_at = excluded.updated_at, reminded_at = NULL",
-            (person_id, draft.model_dump_json(), now, now),
-        )
+    await db.write(
+        "INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (person_id) DO UPDATE SET data = excluded.data,"
+        " updated_at = excluded.updated_at, reminded_at = NULL",
+        (person_id, draft.model_dump_json(), now, now),
+    )
 
 
 async def delete(db: Database, person_id: int) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM drafts WHERE person_id = ?", (person_id,))
+    await db.write("DELETE FROM drafts WHERE person_id = ?", (person_id,))
 
 
 def _ago(age: timedelta) -> str:

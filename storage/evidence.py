@@ -21,6 +21,13 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
         return int(cur.lastrowid)
 
 
+async def count_of_draft(db: Database, owner_id: int) -> int:
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM evidence WHERE owner_id = ? AND report_id IS NULL", (owner_id,)
+    )
+    return int(row[0])
+
+
 async def of_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
     rows = await db.fetchall(
         f"SELECT id, {', '.join(_FIELDS)} FROM evidence"

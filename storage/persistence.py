@@ -61,18 +61,15 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         db = await self._open_db()
         key_hash = self._hash(name, key)
-        async with db.transaction() as conn:
-            if new_state is None:
-                await conn.execute(
-                    "DELETE FROM conversations WHERE name = ? AND key_hash = ?", (name, key_hash)
-                )
-                return
-            await conn.execute(
-                "INSERT INTO conversations (name, key_hash, key_sealed, state, updated_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, key_hash) DO UPDATE SET"
-                " state = excluded.state, updated_at = excluded.updated_at",
-                (name, key_hash, self._keys.seal(json.dumps(list(key))), json.dumps(new_state), utcnow()),
-            )
+        if new_state is None:
+            await db.write("DELETE FROM conversations WHERE name = ? AND key_hash = ?", (name, key_hash))
+            return
+        await db.write(
+            "INSERT INTO conversations (name, key_hash, key_sealed, state, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, key_hash) DO UPDATE SET"
+            " state = excluded.state, updated_at = excluded.updated_at",
+            (name, key_hash, self._keys.seal(json.dumps(list(key))), json.dumps(new_state), utcnow()),
+        )
 
     async def drop_conversation(self, name: str, key: ConversationKey) -> None:
         await self.update_conversation(name, key, None)
