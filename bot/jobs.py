@@ -98,8 +98,7 @@ async def digest(context: BotContext) -> None:
     services = context.services
     if services.settings.moderator_chat_id is None:
         return
-    db = await services.db()
-    t = moderator_translator(services)
+    db, t = await services.db(), moderator_translator(services)
     since = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")
     new_today = (await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since,)))[0]
     counts = dict(await moderation.counts(db, "status"))
@@ -113,9 +112,7 @@ async def deadlines(context: BotContext) -> None:
     services = context.services
     if services.settings.moderator_chat_id is None:
         return
-    db = await services.db()
-    t = moderator_translator(services)
-    today = services.today()
+    db, t, today = await services.db(), moderator_translator(services), services.today()
     for report in await moderation.with_status(db, "escalated"):
         sent = set(json.loads(report.deadline_reminded or "[]"))
         due = {"appeal": appeal_deadline(report.occurred_at)}

@@ -71,12 +71,13 @@ async def choose_what_and_where(user: FakeUser, lang: str, *, role="voter", grou
     assert prompt.message["text"] == L(lang, "wizard.ask_precinct")
 
 
-async def up_to_evidence(user: FakeUser, lang: str, description: str, **choices) -> None:
-    """From the main menu to the evidence step: precinct 245, a place, no location, just now."""
+async def up_to_evidence(user: FakeUser, lang: str, description: str, *, precinct: str = "245",
+                         place: str = "Школа №5", **choices) -> None:
+    """From the main menu to the evidence step: a precinct, a place, no location, just now."""
     await start_report(user, lang)
     await choose_what_and_where(user, lang, **choices)
-    await user.say("245")
-    await user.say("Школа №5")
+    await user.say(precinct)
+    await user.say(place)
     await user.tap(L(lang, "wizard.skip"))
     await user.tap(L(lang, "wizard.when_now"))
     (prompt,) = await user.say(description)

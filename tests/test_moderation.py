@@ -300,18 +300,10 @@ async def test_invites_and_moderator_management(app, fake, user_factory, admin, 
 
 
 async def test_hostile_text_reaches_moderators_escaped_and_search_is_bound(app, fake, user_factory, group, admin, data_dir):
-    from tests.report_helpers import choose_what_and_where, start_report
-
     reporter = user_factory("en")
     place = '<a href="javascript:x">school</a> & <i>'
     text = "<script>alert(1)</script> ' OR 1=1; DROP TABLE reports; -- & </b> they paid 5000 tenge"
-    await start_report(reporter, "en")
-    await choose_what_and_where(reporter, "en")
-    await reporter.say("12")
-    await reporter.say(place)
-    await reporter.tap(L("en", "wizard.skip"))
-    await reporter.tap(L("en", "wizard.when_now"))
-    await reporter.say(text)
+    await up_to_evidence(reporter, "en", text, precinct="12", place=place)
     reference = await finish_and_send(reporter, "en", evidence=False)
     (card,) = await group.replies(1)
     assert place in card.message["text"] and text in card.message["text"]

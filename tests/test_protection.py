@@ -14,7 +14,7 @@ from storage.crypto import FILE_MAGIC, FileUnreadable, Keys
 from tests.fake_telegram import FakeUser
 from tests.harness import SECRET, bot_env, make_settings, run_module, running_bot
 from tests.report_helpers import (
-    KEYS, L, choose_what_and_where, db_rows, finish_and_send, jpeg, sha256, start_report, up_to_evidence,
+    KEYS, L, db_rows, finish_and_send, jpeg, sha256, up_to_evidence,
 )
 
 USER_ID = 7391846205
@@ -96,13 +96,7 @@ async def test_html_and_sql_in_typed_fields_are_shown_and_stored_literally(app, 
     user = user_factory("en")
     hostile_place = '<a href="javascript:alert(1)">x</a> & <b>'
     hostile_text = "'; DROP TABLE reports; -- </b><script>alert(1)</script> & more words here"
-    await start_report(user, "en")
-    await choose_what_and_where(user, "en")
-    await user.say("12")
-    await user.say(hostile_place)
-    await user.tap(L("en", "wizard.skip"))
-    await user.tap(L("en", "wizard.when_now"))
-    await user.say(hostile_text)
+    await up_to_evidence(user, "en", hostile_text, precinct="12", place=hostile_place)
     await user.tap(L("en", "wizard.evidence_none"))
     (review,) = await user.tap(L("en", "wizard.contact_anonymous"))
     assert hostile_place in review.message["text"] and hostile_text in review.message["text"]
