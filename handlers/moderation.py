@@ -219,32 +219,33 @@ async def status_command(update: Update, context: BotContext) -> None:
         await finish(update, context, f"escalate:{target}", report, " ".join(args[2:]) or "-")
 
 
-async def note_command(update: Update, context: BotContext) -> None:
-    """/note REF text: an internal note, seen by moderators only."""
+async def _report_and_text(update: Update, context: BotContext, command: str) -> tuple[Report, str] | None:
+    """For /note and /reply: the report named first and the words after it, or a usage line."""
     if not await staff_only(update, context):
-        return
+        return None
     args = context.args or []
     if len(args) < 2:
-        await say(update, context.t("mod.usage.note"))
-        return
+        await say(update, context.t(f"mod.usage.{command}"))
+        return None
     report = await load_report(update, context, args[0])
-    if report is not None:
-        await moderation.add_note(await context.services.db(), report.id, actor(context), " ".join(args[1:])[:NOTE_MAX])
+    return (report, " ".join(args[1:])[:NOTE_MAX]) if report is not None else None
+
+
+async def note_command(update: Update, context: BotContext) -> None:
+    """/note REF text: an internal note, seen by moderators only."""
+    found = await _report_and_text(update, context, "note")
+    if found is not None:
+        report, text = found
+        await moderation.add_note(await context.services.db(), report.id, actor(context), text)
         await say(update, context.t("mod.noted", reference=report.reference))
 
 
 async def reply_command(update: Update, context: BotContext) -> None:
     """/reply REF text: a public answer, delivered to the reporter in a frame in their language."""
-    if not await staff_only(update, context):
+    found = await _report_and_text(update, context, "reply")
+    if found is None:
         return
-    args = context.args or []
-    if len(args) < 2:
-        await say(update, context.t("mod.usage.reply"))
-        return
-    report = await load_report(update, context, args[0])
-    if report is None:
-        return
-    text = " ".join(args[1:])[:NOTE_MAX]
+    report, text = found
     await moderation.add_reply(await context.services.db(), report.id, actor(context), text)
     delivered = await tell_reporter(context.bot, context.services, report, reply=text)
     await say(update, context.t("mod.replied" if delivered else "mod.reply_stored", reference=report.reference))

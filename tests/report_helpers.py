@@ -71,6 +71,15 @@ async def choose_what_and_where(user: FakeUser, lang: str, *, role="voter", grou
     assert prompt.message["text"] == L(lang, "wizard.ask_precinct")
 
 
+async def up_to_when(user: FakeUser, lang: str) -> None:
+    """From the main menu to the "when" step: precinct 245, no place, no location."""
+    await start_report(user, lang)
+    await choose_what_and_where(user, lang)
+    await user.say("245")
+    await user.tap(L(lang, "wizard.skip"))
+    await user.tap(L(lang, "wizard.skip"))
+
+
 async def up_to_evidence(user: FakeUser, lang: str, description: str, *, precinct: str = "245",
                          place: str = "Школа №5", **choices) -> None:
     """From the main menu to the evidence step: a precinct, a place, no location, just now."""
