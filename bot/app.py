@@ -10,10 +10,13 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 import handlers
 from bot import jobs
 from bot.rate_limit import TelegramRateLimiter
+from bot.telegram_http import AiohttpRequest
 from bot.update_processor import PerChatUpdateProcessor
 from bot.commands import register_staff_commands, register_user_commands
 from bot.services import BotContext, Services
 from bot.settings import Settings
+from handlers.report_wizard import CONVERSATION
+from storage import drafts
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
@@ -22,7 +25,8 @@ log = logging.getLogger(__name__)
 def build_application(settings: Settings) -> Application:
     """The whole bot, ready for ``run_polling`` or for tests to start by hand."""
     services = Services(settings=settings, keys=settings.keys())
-    persistence = SqlitePersistence(services.db, services.keys)
+    # The wizard's state is its draft's step: written once, with the draft, at every step.
+    persistence = SqlitePersistence(services.db, services.keys, derived={CONVERSATION: drafts.wizard_states})
     root = settings.telegram_api_url
     application = (
         ApplicationBuilder()
@@ -30,6 +34,8 @@ def build_application(settings: Settings) -> Application:
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .local_mode(settings.telegram_local_mode)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .rate_limiter(TelegramRateLimiter(pacing=settings.telegram_pacing))
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))

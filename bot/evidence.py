@@ -1,26 +1,43 @@
 """Receiving evidence: download, SHA-256 at receipt, byte-exact encrypted storage, and for
-photos the metadata summary and clean re-encoded copies (thumbnail, preview)."""
+photos the metadata summary and clean re-encoded copies (thumbnail, preview).
+
+A file is streamed, never held whole: each piece is hashed and encrypted into a ``.part`` file
+as it arrives, which becomes ``.enc`` only when complete. Only images up to the Bot API's 20 MB
+are also gathered in memory, because Pillow needs the whole picture for a preview.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, AsyncIterator, Callable, Iterator
 
+import aiohttp
 from telegram import Bot, Message
+from telegram.error import NetworkError, TimedOut
 
 from bot import media
 from bot.filetypes import content_matches
-from storage.crypto import Keys
+from storage.crypto import FileWriter, Keys
 from storage.db import utcnow
 from storage.models import EvidenceRecord
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses larger files on Telegram's servers
 LOCAL_API_DOWNLOAD_LIMIT = 2000 * 1024 * 1024
 MAX_FILES = 20
+IMAGE_IN_MEMORY_LIMIT = BOT_API_DOWNLOAD_LIMIT  # larger images are kept byte-exact, without a preview
+# Pieces are handed to a worker thread for hashing, encryption and writing in batches of this
+# size: large enough that thread hops cost little, small enough to keep memory flat.
+WRITE_BATCH = 256 * 1024
+_SNIFF = 16  # filetypes.content_matches looks no further than this into a file
+# A slow link is fine as long as bytes keep coming: the read timeout is per chunk, not per file.
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10.0, sock_read=60.0)
 
 _DOCUMENT_TYPES = {
     "application/pdf", "text/plain", "application/msword",
@@ -66,55 +83,231 @@ def incoming_file(message: Message) -> IncomingFile | None:
 
 
 async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_limit: int,
-                  keys: Keys) -> EvidenceRecord:
+                  keys: Keys, *, client: aiohttp.ClientSession | None = None) -> EvidenceRecord:
     """Download and store one file; one too large for the Bot API is kept by file_id only.
-    Raises ContentMismatch when the bytes contradict the claimed type."""
+    Raises ContentMismatch when the bytes contradict the claimed type. ``client`` is the
+    shared download client (Services.download_client()); without it one is made per call."""
     received_at = utcnow()
     record = EvidenceRecord(
         kind=incoming.kind, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
         mime_type=incoming.mime_type, file_name=_display_name(incoming.file_name),
         size=incoming.size, received_at=received_at, media_group_id=incoming.media_group_id,
     )
+    too_big = record.model_copy(update={"too_big": True})
     if incoming.size is not None and incoming.size > download_limit:
-        return record.model_copy(update={"too_big": True})
+        return too_big
     telegram_file = await bot.get_file(incoming.file_id)
-    data = await telegram_file.download_as_bytearray()  # no copy: a 20 MB file is held once
-    if not content_matches(incoming.mime_type, data):
-        raise ContentMismatch(incoming.mime_type or "")
-    # Hashing, encrypting, writing and decoding are CPU and disk work: off the event loop.
-    return await asyncio.to_thread(_store, data, record, data_dir, keys)
-
-
-def _store(data: bytes | bytearray, record: EvidenceRecord, data_dir: Path, keys: Keys) -> EvidenceRecord:
-    # The hash is of the original bytes as Telegram served them: what a court compares.
-    digest = hashlib.sha256(data).hexdigest()
-    update: dict = {"sha256": digest, "size": len(data),
-                    "stored_path": _write_encrypted(data_dir, "evidence", data, keys)}
-    if record.kind == "photo" or (record.mime_type or "").startswith("image/"):
-        try:
-            facts = media.inspect_image(data)
-        except media.NotAnImage:
-            pass  # kept byte-exact all the same; it is just not previewable
-        else:
-            update.update(
-                captured_at=facts.captured_at, camera_model=facts.camera_model, had_gps=facts.had_gps,
-                thumbnail_path=_write_encrypted(data_dir, "thumbnails", facts.thumbnail, keys),
-                preview_path=_write_encrypted(data_dir, "previews", facts.preview, keys),
-            )
+    if telegram_file.file_size is not None and telegram_file.file_size > download_limit:
+        return too_big
+    if not telegram_file.file_path:
+        raise NetworkError("Telegram gave no path to download the file from")
+    known_size = max(incoming.size or 0, telegram_file.file_size or 0)
+    is_image = record.kind == "photo" or (record.mime_type or "").startswith("image/")
+    stored = _StoredFile(data_dir, keys)
+    try:
+        update = await _stream_to_disk(
+            _file_chunks(bot, telegram_file.file_path, client), stored, record.mime_type, download_limit,
+            keep_image=is_image and known_size <= IMAGE_IN_MEMORY_LIMIT)
+    except _TooBig:
+        stored.discard()
+        return too_big
+    except BaseException:
+        # An error, ContentMismatch or a cancellation: no half file stays behind.
+        stored.discard()
+        raise
     return record.model_copy(update=update)
 
 
-def _write_encrypted(data_dir: Path, folder: str, data: bytes | bytearray, keys: Keys) -> str:
-    """Store ``data`` encrypted under a random name; returns the path relative to DATA_DIR."""
+class _TooBig(Exception):
+    """The stream went past the download limit (the announced size was wrong or missing)."""
+
+
+async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mime_type: str | None,
+                          limit: int, keep_image: bool) -> dict[str, Any]:
+    """Hash, check and encrypt the pieces as they arrive; the fields of the stored record."""
+    size = 0
+    head = b""
+    pending = bytearray()
+    image: bytearray | None = bytearray() if keep_image else None
+    async with contextlib.aclosing(chunks):
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise _TooBig()
+            if len(head) < _SNIFF:
+                head += chunk[:_SNIFF - len(head)]
+                if len(head) == _SNIFF:
+                    _check_type(mime_type, head)  # before a byte is stored
+            if image is not None:
+                image += chunk
+                if len(image) > IMAGE_IN_MEMORY_LIMIT:
+                    image = None  # kept byte-exact all the same, just without a preview
+            pending += chunk
+            if len(pending) >= WRITE_BATCH:
+                batch, pending = pending, bytearray()
+                await stored.in_thread(stored.write, batch)
+    if len(head) < _SNIFF:
+        _check_type(mime_type, head)  # a file shorter than the signatures we know
+    await stored.in_thread(stored.finish, pending)
+    update: dict[str, Any] = {"sha256": stored.sha256.hexdigest(), "size": size,
+                              "stored_path": str(stored.relative)}
+    if image is not None:
+        update.update(await stored.in_thread(stored.add_previews, image))
+    return update
+
+
+def _check_type(mime_type: str | None, head: bytes) -> None:
+    if not content_matches(mime_type, head):
+        raise ContentMismatch(mime_type or "")
+
+
+class _StoredFile:
+    """The encrypted copy of one download, with its previews: ``.part`` while it is being
+    written, ``.enc`` once complete; discard() removes whatever exists of it."""
+
+    def __init__(self, data_dir: Path, keys: Keys) -> None:
+        self.data_dir = data_dir
+        self.keys = keys
+        self.relative = _new_name("evidence")
+        self.sha256 = hashlib.sha256()  # of the bytes exactly as Telegram served them
+        self._part = (data_dir / self.relative).with_suffix(".part")
+        self._extra: list[Path] = []  # previews written so far
+        self._fh: IO[bytes] | None = None
+        self._writer: FileWriter | None = None
+        self._running: asyncio.Future | None = None
+
+    async def in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` in a worker thread. A cancelled to_thread cannot stop its
+        thread, which may still be writing: we wait for it, so discard() comes after it."""
+        self._running = asyncio.ensure_future(asyncio.to_thread(function, *args))
+        try:
+            return await asyncio.shield(self._running)
+        except asyncio.CancelledError:
+            await asyncio.wait([self._running])
+            if not self._running.cancelled():
+                self._running.exception()  # seen: the cancellation is what we report
+            raise
+
+    def write(self, data: bytearray) -> None:
+        """Hash and encrypt one batch into the ``.part`` file, which the first batch creates."""
+        if self._writer is None:
+            self._part.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self._part, "xb")  # a fresh random name: never an existing file
+            self._writer = self.keys.file_writer(self._fh)
+        self.sha256.update(data)
+        self._writer.write(data)
+
+    def finish(self, data: bytearray) -> None:
+        """The last piece (maybe empty): seal, flush to disk, and only then call it ``.enc``."""
+        self.write(data)
+        self._writer.close()
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(self._part, self.data_dir / self.relative)
+
+    def add_previews(self, image: bytearray) -> dict[str, Any]:
+        """Metadata and clean copies of a photo; nothing when Pillow cannot decode it."""
+        try:
+            facts = media.inspect_image(image)
+        except media.NotAnImage:
+            return {}  # kept byte-exact all the same; it is just not previewable
+        update: dict[str, Any] = {"captured_at": facts.captured_at, "camera_model": facts.camera_model,
+                                  "had_gps": facts.had_gps}
+        for field, folder, data in (("thumbnail_path", "thumbnails", facts.thumbnail),
+                                    ("preview_path", "previews", facts.preview)):
+            relative = _new_name(folder)
+            self._extra.append(self.data_dir / relative)
+            _write_atomically(self.data_dir / relative, self.keys.encrypt_file(data))
+            update[field] = str(relative)
+        return update
+
+    def discard(self) -> None:
+        """Remove the ``.part``, the ``.enc`` and previews, once no worker thread writes them."""
+        if self._running is not None and not self._running.done():
+            # Cancelled twice while a thread was still at work: clean up when it ends.
+            self._running.add_done_callback(lambda _: self._remove())
+        else:
+            self._remove()
+
+    def _remove(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        for path in (self._part, self.data_dir / self.relative, *self._extra,
+                     *(p.with_suffix(".part") for p in self._extra)):
+            path.unlink(missing_ok=True)
+
+
+def _file_chunks(bot: Bot, file_path: str, client: aiohttp.ClientSession | None) -> AsyncIterator[bytes]:
+    """The file's bytes as they come: read from disk in local Bot API mode, else over HTTP."""
+    # PTB's get_file leaves file_path as it is when it names an existing local file (local
+    # mode: an absolute path) and otherwise prefixes it with base_file_url, token included.
+    if bot.local_mode and os.path.isabs(file_path):
+        return _local_chunks(Path(file_path))
+    if not file_path.startswith(("http://", "https://")):
+        file_path = f"{bot.base_file_url}/{file_path}"  # a relative path PTB took for a local one
+    return _http_chunks(_encoded_url(file_path), client)
+
+
+async def _local_chunks(path: Path) -> AsyncIterator[bytes]:
+    """A local file in WRITE_BATCH reads, each in a worker thread: the loop never waits on disk."""
+    fh = await asyncio.to_thread(open, path, "rb")
+    try:
+        while chunk := await asyncio.to_thread(fh.read, WRITE_BATCH):
+            yield chunk
+    finally:
+        fh.close()
+
+
+async def _http_chunks(url: str, client: aiohttp.ClientSession | None) -> AsyncIterator[bytes]:
+    """The body of a GET, piece by piece. aiohttp errors become PTB's, which callers handle;
+    their text never includes the URL, which holds the bot token."""
+    own = client is None
+    client = client or download_client()
+    try:
+        async with client.get(url) as response:
+            if response.status != 200:
+                raise NetworkError(f"file download failed with HTTP {response.status}")
+            async for chunk in response.content.iter_chunked(64 * 1024):
+                yield chunk
+    except asyncio.TimeoutError:
+        raise TimedOut("file download timed out") from None
+    except (aiohttp.ClientError, ValueError) as exc:
+        raise NetworkError(f"file download failed: aiohttp.{type(exc).__name__}") from None
+    finally:
+        if own:
+            await client.close()
+
+
+def download_client() -> aiohttp.ClientSession:
+    """An HTTP session for evidence downloads (Services keeps one per running bot)."""
+    # Never inflated: a compressed body would come out in one piece of unbounded size.
+    return aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT, auto_decompress=False,
+                                 headers={"Accept-Encoding": "identity"})
+
+
+def _encoded_url(url: str) -> str:
+    """UTF-8 in the path percent-encoded, as PTB's File does before downloading."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=urllib.parse.quote(parts.path)))
+
+
+def _new_name(folder: str) -> Path:
+    """A random name under ``folder``, relative to DATA_DIR (never the sender's file name)."""
     name = uuid.uuid4().hex
-    relative = Path(folder) / name[:2] / f"{name}.enc"
-    _write_atomically(data_dir / relative, keys.encrypt_file(data))
-    return str(relative)
+    return Path(folder) / name[:2] / f"{name}.enc"
 
 
 def read(data_dir: Path, relative: str, keys: Keys) -> bytes:
     """The bytes of a stored file (an original, thumbnail or preview), decrypted."""
     return keys.decrypt_file((data_dir / relative).read_bytes())
+
+
+def read_chunks(data_dir: Path, relative: str, keys: Keys) -> Iterator[bytes]:
+    """The bytes of a stored file piece by piece, for files too big to hold; a FileUnreadable
+    may come after some pieces, so trust them only once the iteration is complete."""
+    with open(data_dir / relative, "rb") as fh:
+        yield from keys.iter_decrypt(fh)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

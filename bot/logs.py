@@ -23,7 +23,7 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-LIBRARIES = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "PIL")
+LIBRARIES = ("httpx", "httpcore", "aiohttp", "telegram", "apscheduler", "aiosqlite", "PIL")
 
 
 def quiet_libraries() -> None:

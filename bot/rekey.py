@@ -1,9 +1,10 @@
 """``python -m bot.rekey``: after rotating SECRET_KEY, re-encrypt everything under the new key.
 
 Run it with the new SECRET_KEY and the old one in SECRET_KEY_PREVIOUS, with the bot stopped.
-Files and sealed chat references move to the new key. Pseudonyms are one-way, so a person is
-carried over only when they next write to the bot: keep SECRET_KEY_PREVIOUS set until then if
-returning reporters must still see their earlier reports.
+Files and sealed chat references move to the new key, and files of the older KZEV1 format to
+KZEV2. Pseudonyms are one-way, so a person is carried over only when they next write to the
+bot: keep SECRET_KEY_PREVIOUS set until then if returning reporters must still see their
+earlier reports.
 """
 
 from __future__ import annotations
@@ -14,25 +15,42 @@ import sys
 from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
-from storage.crypto import Keys
+from storage.crypto import HEADER_SIZE, Keys
 from storage.db import Database
 
 FOLDERS = ("evidence", "thumbnails", "previews")
 
 
 def reencrypt_files(data_dir: Path, keys: Keys) -> int:
-    """Re-encrypt every stored file not yet under the current key; returns how many."""
+    """Re-encrypt every stored file not yet KZEV2 under the current key; returns how many."""
     count = 0
     for folder in FOLDERS:
         for path in sorted((data_dir / folder).rglob("*.enc")):
-            blob = path.read_bytes()
-            if keys.file_is_current(blob):
-                continue
-            temporary = path.with_suffix(".part")
-            temporary.write_bytes(keys.encrypt_file(keys.decrypt_file(blob)))
-            os.replace(temporary, path)
-            count += 1
+            if _reencrypt(path, keys):
+                count += 1
     return count
+
+
+def _reencrypt(path: Path, keys: Keys) -> bool:
+    """Stream one file through decryption and encryption (a 2 GB video is never held whole)."""
+    temporary = path.with_suffix(".part")
+    try:
+        with open(path, "rb") as source:
+            if keys.file_is_current(source.read(HEADER_SIZE)):
+                return False
+            source.seek(0)
+            with open(temporary, "wb") as target:
+                writer = keys.file_writer(target)
+                for chunk in keys.iter_decrypt(source):
+                    writer.write(chunk)
+                writer.close()  # only after every chunk opened: a bad file is never sealed anew
+                target.flush()
+                os.fsync(target.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return True
 
 
 async def reseal(db: Database, keys: Keys) -> int:

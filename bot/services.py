@@ -7,10 +7,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import aiohttp
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.evidence import remove_files
+from bot.evidence import download_client, remove_files
 from bot.flood import FloodGuard
 from bot.i18n import Translator, pick_language
 from bot.settings import Settings
@@ -33,6 +34,7 @@ class Services:
     _people: OrderedDict[str, Person] = field(default_factory=OrderedDict)
     _translators: dict[str, Translator] = field(default_factory=dict)
     flood: FloodGuard = field(default_factory=FloodGuard)
+    _downloads: aiohttp.ClientSession | None = None
 
     async def db(self) -> Database:
         """The open, migrated database (opened once, by whoever needs it first)."""
@@ -43,6 +45,9 @@ class Services:
         return self._db
 
     async def close(self) -> None:
+        if self._downloads is not None:
+            await self._downloads.close()
+            self._downloads = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -109,6 +114,12 @@ class Services:
         if language not in self._translators:
             self._translators[language] = Translator(language, tz=self.settings.tz)
         return self._translators[language]
+
+    def download_client(self) -> aiohttp.ClientSession:
+        """The HTTP client evidence downloads share (its connections are reused), made on first use."""
+        if self._downloads is None:
+            self._downloads = download_client()
+        return self._downloads
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

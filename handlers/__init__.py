@@ -13,7 +13,8 @@ from handlers import (
 
 
 async def flush_persistence(update: object, context: BotContext) -> None:
-    """Store conversation states as soon as the update is handled, not on the timer."""
+    """Store conversation states as soon as the update is handled, not on the timer (the
+    wizard's own state is stored with its draft before it answers; see bot.app)."""
     await context.application.update_persistence()
 
 

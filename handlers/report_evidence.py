@@ -40,7 +40,8 @@ async def received(update: Update, context: BotContext, draft: Draft) -> str:
     settings = context.services.settings
     limit = LOCAL_API_DOWNLOAD_LIMIT if settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
     try:
-        record = await receive(context.bot, incoming, settings.data_dir, limit, context.services.keys)
+        record = await receive(context.bot, incoming, settings.data_dir, limit, context.services.keys,
+                               client=context.services.download_client())
     except ContentMismatch:
         return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_mismatch"))
     except TelegramError as exc:

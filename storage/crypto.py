@@ -2,6 +2,18 @@
 
 An older secret (SECRET_KEY_PREVIOUS) still opens what was sealed or encrypted under it, so
 the key can be rotated without losing data; new writes always use the current secret.
+
+Files are written as KZEV2: the STREAM construction (Hoang, Reyhanitabar, Rogaway, Vizár 2015)
+over AES-256-GCM, so that a file of any size is encrypted and checked 64 KiB at a time::
+
+    header = b"KZEV2" | key id (8) | nonce prefix (7, random) | chunk size (4, big-endian)
+    chunk i = AESGCM(plaintext[i*64K:(i+1)*64K], nonce = prefix | i (4, big-endian) | last (1),
+                     associated data = header)
+
+``last`` is 1 only for the final chunk (an empty file is one empty final chunk). A chunk opens
+only at its own position and only as the last one if it was written as the last one, so
+changed, reordered, repeated, dropped or appended chunks are all detected. KZEV1 files (one
+AES-GCM message: magic, key id, 12-byte nonce, ciphertext and tag) are still read.
 """
 
 from __future__ import annotations
@@ -9,7 +21,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import os
+from typing import BinaryIO, Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -17,9 +31,17 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-FILE_MAGIC = b"KZEV1"
+FILE_MAGIC = b"KZEV2"
+FILE_MAGIC_V1 = b"KZEV1"
+FILE_CHUNK = 64 * 1024  # plaintext bytes per chunk: what a reader or writer holds at a time
 _NONCE = 12
 _KEY_ID = 8
+_PREFIX = 7
+_COUNTER = 4
+_CHUNK_FIELD = 4
+_TAG = 16
+_MAX_CHUNK = 1024 * 1024  # a header may not make a reader hold more than this per chunk
+HEADER_SIZE = len(FILE_MAGIC) + _KEY_ID + _PREFIX + _CHUNK_FIELD
 
 
 def _derive(secret: bytes, purpose: bytes) -> bytes:
@@ -78,28 +100,135 @@ class Keys:
 
     # ---- files -------------------------------------------------------------------------------
 
-    def encrypt_file(self, data: bytes) -> bytes:
-        """AES-256-GCM: magic, key id, nonce, then ciphertext with its tag."""
-        nonce = os.urandom(_NONCE)
-        sealed = self._current.file.encrypt(nonce, data, FILE_MAGIC)
-        return FILE_MAGIC + self._current.file_id + nonce + sealed
+    def file_writer(self, fileobj: BinaryIO) -> FileWriter:
+        """A KZEV2 writer into ``fileobj`` under the current key; call close() when complete."""
+        return FileWriter(self._current, fileobj)
+
+    def iter_decrypt(self, fileobj: BinaryIO) -> Iterator[bytes]:
+        """The plaintext of a KZEV2 (or KZEV1) file, chunk by chunk, each checked before it is
+        yielded. Raises FileUnreadable, possibly after some chunks: trust the whole only once
+        the iteration ends without an error."""
+        magic = _read_exactly(fileobj, len(FILE_MAGIC))
+        if magic == FILE_MAGIC_V1:
+            yield self._decrypt_v1(magic + fileobj.read())
+            return
+        if magic != FILE_MAGIC:
+            raise FileUnreadable("not an evidence file")
+        header = magic + _read_exactly(fileobj, HEADER_SIZE - len(magic))
+        if len(header) < HEADER_SIZE:
+            raise FileUnreadable("the file was altered: its header is cut short")
+        keys = self._file_keys(header[len(FILE_MAGIC):len(FILE_MAGIC) + _KEY_ID])
+        prefix = header[HEADER_SIZE - _CHUNK_FIELD - _PREFIX:HEADER_SIZE - _CHUNK_FIELD]
+        chunk_size = int.from_bytes(header[HEADER_SIZE - _CHUNK_FIELD:], "big")
+        if not 0 < chunk_size <= _MAX_CHUNK:
+            raise FileUnreadable("the file was altered: bad chunk size")
+        sealed = _read_exactly(fileobj, chunk_size + _TAG)
+        counter = 0
+        while True:
+            # Reading one chunk ahead is how we know whether this one must be the last.
+            following = _read_exactly(fileobj, chunk_size + _TAG)
+            last = not following
+            try:
+                plain = keys.file.decrypt(_chunk_nonce(prefix, counter, last), sealed, header)
+            except InvalidTag:
+                raise FileUnreadable("the file was altered, cut short or reordered") from None
+            yield plain
+            if last:
+                return
+            sealed, counter = following, counter + 1
+
+    def encrypt_file(self, data: bytes | bytearray) -> bytes:
+        """The KZEV2 file of ``data`` (for small files held in memory anyway)."""
+        out = io.BytesIO()
+        writer = self.file_writer(out)
+        writer.write(data)
+        writer.close()
+        return out.getvalue()
 
     def decrypt_file(self, blob: bytes) -> bytes:
-        if not blob.startswith(FILE_MAGIC):
-            raise FileUnreadable("not an evidence file")
-        key_id = blob[len(FILE_MAGIC):len(FILE_MAGIC) + _KEY_ID]
-        start = len(FILE_MAGIC) + _KEY_ID
-        nonce, sealed = blob[start:start + _NONCE], blob[start + _NONCE:]
-        for keys in (self._current, *self._previous):
-            if keys.file_id == key_id:
-                try:
-                    return keys.file.decrypt(nonce, sealed, FILE_MAGIC)
-                except InvalidTag:
-                    raise FileUnreadable("the file was altered") from None
-        raise FileUnreadable("encrypted under an unknown key")
+        """The plaintext of a whole KZEV2 or KZEV1 file held in memory."""
+        return b"".join(self.iter_decrypt(io.BytesIO(blob)))
 
     def file_is_current(self, blob: bytes) -> bool:
-        return blob[len(FILE_MAGIC):len(FILE_MAGIC) + _KEY_ID] == self._current.file_id
+        """Whether a file (or its first HEADER_SIZE bytes) is KZEV2 under the current key."""
+        return blob.startswith(FILE_MAGIC) and \
+            blob[len(FILE_MAGIC):len(FILE_MAGIC) + _KEY_ID] == self._current.file_id
+
+    def _decrypt_v1(self, blob: bytes) -> bytes:
+        # KZEV1: one AES-GCM message over the whole file, stored before KZEV2 existed.
+        start = len(FILE_MAGIC_V1) + _KEY_ID
+        keys = self._file_keys(blob[len(FILE_MAGIC_V1):start])
+        nonce, sealed = blob[start:start + _NONCE], blob[start + _NONCE:]
+        try:
+            return keys.file.decrypt(nonce, sealed, FILE_MAGIC_V1)
+        except InvalidTag:
+            raise FileUnreadable("the file was altered") from None
+
+    def _file_keys(self, key_id: bytes) -> _SecretKeys:
+        for keys in (self._current, *self._previous):
+            if keys.file_id == key_id:
+                return keys
+        raise FileUnreadable("encrypted under an unknown key")
+
+
+class FileWriter:
+    """Encrypts a stream into a file object as KZEV2, sealing each 64 KiB as it fills up.
+
+    Not a context manager on purpose: only an explicit close() writes the final chunk, so a
+    writer abandoned after an error leaves a file that never opens, not a shorter valid one.
+    """
+
+    def __init__(self, keys: _SecretKeys, fileobj: BinaryIO) -> None:
+        self._aead = keys.file
+        self._prefix = os.urandom(_PREFIX)
+        self._header = FILE_MAGIC + keys.file_id + self._prefix + FILE_CHUNK.to_bytes(_CHUNK_FIELD, "big")
+        self._out = fileobj
+        self._pending = bytearray()
+        self._counter = 0
+        self._closed = False
+        fileobj.write(self._header)
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        """Add plaintext; complete chunks are encrypted and written at once."""
+        if self._closed:
+            raise ValueError("write to a closed FileWriter")
+        view = memoryview(data)
+        while view:
+            if len(self._pending) == FILE_CHUNK:
+                # A full chunk with more data after it: now we know it is not the last.
+                self._seal(last=False)
+            take = FILE_CHUNK - len(self._pending)
+            self._pending += view[:take]
+            view = view[take:]
+
+    def close(self) -> None:
+        """Write the final chunk (empty for an empty file). Does not close the file object."""
+        if not self._closed:
+            self._seal(last=True)
+            self._closed = True
+
+    def _seal(self, last: bool) -> None:
+        nonce = _chunk_nonce(self._prefix, self._counter, last)
+        self._out.write(self._aead.encrypt(nonce, self._pending, self._header))
+        self._pending.clear()
+        self._counter += 1
+
+
+def _chunk_nonce(prefix: bytes, counter: int, last: bool) -> bytes:
+    # to_bytes raises OverflowError past 2**32 chunks (256 TiB) rather than reuse a nonce.
+    return prefix + counter.to_bytes(_COUNTER, "big") + (b"\x01" if last else b"\x00")
+
+
+def _read_exactly(fileobj: BinaryIO, size: int) -> bytes:
+    """``size`` bytes, fewer only at the end of the file (a pipe may return short reads)."""
+    parts: list[bytes] = []
+    while size > 0:
+        part = fileobj.read(size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 def _hmac(key: bytes, message: str) -> str:

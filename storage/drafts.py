@@ -4,27 +4,44 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from storage.crypto import Keys
 from storage.db import Database, utcnow
 from storage.models import Draft
 
 
 async def get(db: Database, person_id: int) -> Draft | None:
-    row = await db.fetchone("SELECT data FROM drafts WHERE person_id = ?", (person_id,))
-    return Draft.model_validate_json(row["data"]) if row else None
+    """The person's draft: a fresh object each time, so changing it changes nothing stored."""
+    data = db.draft_cache.get(person_id)
+    if data is None:
+        generation = db.draft_cache.generation
+        row = await db.fetchone("SELECT data FROM drafts WHERE person_id = ?", (person_id,))
+        if row is None:
+            return None
+        data = row["data"]
+        db.draft_cache.fill(person_id, data, generation)
+    return Draft.model_validate_json(data)
 
 
 async def save(db: Database, person_id: int, draft: Draft) -> None:
-    now = utcnow()
-    await db.write(
-        "INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (person_id) DO UPDATE SET data = excluded.data,"
-        " updated_at = excluded.updated_at, reminded_at = NULL",
-        (person_id, draft.model_dump_json(), now, now),
-    )
+    now, data = utcnow(), draft.model_dump_json()
+    try:
+        await db.write(
+            "INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (person_id) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at, reminded_at = NULL",
+            (person_id, data, now, now),
+        )
+    except BaseException:
+        db.draft_cache.invalidate(person_id)  # whether it was written is unknown: read it again
+        raise
+    db.draft_cache.put(person_id, data)
 
 
 async def delete(db: Database, person_id: int) -> None:
-    await db.write("DELETE FROM drafts WHERE person_id = ?", (person_id,))
+    try:
+        await db.write("DELETE FROM drafts WHERE person_id = ?", (person_id,))
+    finally:
+        db.draft_cache.invalidate(person_id)
 
 
 def _ago(age: timedelta) -> str:
@@ -54,3 +71,19 @@ async def expired(db: Database, age: timedelta) -> list[int]:
 async def count(db: Database) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM drafts")
     return int(row[0])
+
+
+async def wizard_states(db: Database, keys: Keys) -> dict[tuple[int, int], str]:
+    """The report wizard's state for every open draft, keyed as its ConversationHandler keys
+    conversations: (chat, user). Drafts are only made in private chats, where both are the
+    person's chat id (kept sealed in ``people``)."""
+    rows = await db.fetchall(
+        "SELECT p.chat_ref, json_extract(d.data, '$.step') AS step"
+        " FROM drafts d JOIN people p ON p.id = d.person_id WHERE p.chat_ref IS NOT NULL"
+    )
+    states: dict[tuple[int, int], str] = {}
+    for row in rows:
+        chat = keys.unseal(row["chat_ref"])
+        if chat is not None and row["step"]:
+            states[(int(chat), int(chat))] = row["step"]
+    return states

@@ -84,5 +84,8 @@ async def chat_ref(db: Database, person_id: int) -> bytes | None:
 
 async def delete(db: Database, person_id: int) -> None:
     """Forget a person: drafts and draft evidence go with them, reports lose the link."""
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+    finally:
+        db.draft_cache.invalidate(person_id)  # the draft went with the person (ON DELETE CASCADE)

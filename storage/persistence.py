@@ -1,7 +1,9 @@
 """A python-telegram-bot persistence that keeps conversation states in SQLite.
 
-Only conversations are persisted here (drafts have their own table). Conversation keys hold
-chat and user ids, so they are stored sealed, with a keyed hash for look-ups.
+Only conversations are persisted here. A conversation whose state is already stored elsewhere
+(the report wizard's is the step of its draft) is read from there and never written twice.
+Other conversations' keys hold chat and user ids, so they are stored sealed, with a keyed hash
+for look-ups.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from storage.db import Database, utcnow
 
 ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
+# Reads the states of a conversation from where its handlers store them.
+StatesReader = Callable[[Database, Keys], Awaitable[ConversationDict]]
 
 
 class SqlitePersistence(BasePersistence[dict, dict, dict]):
     """Conversation states in the ``conversations`` table; everything else is not stored."""
 
-    def __init__(self, open_db: Callable[[], Awaitable[Database]], keys: Keys) -> None:
+    def __init__(self, open_db: Callable[[], Awaitable[Database]], keys: Keys,
+                 derived: dict[str, StatesReader] | None = None) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=False),
             # The application flushes after every update (see handlers.register); the timer
@@ -31,12 +36,15 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         )
         self._open_db = open_db
         self._keys = keys
+        self._derived = derived or {}
 
     def _hash(self, name: str, key: ConversationKey) -> str:
         return self._keys.keyed_hash(f"{name}:{json.dumps(list(key))}")
 
     async def get_conversations(self, name: str) -> ConversationDict:
         db = await self._open_db()
+        if name in self._derived:
+            return await self._derived[name](db, self._keys)
         rows = await db.fetchall(
             "SELECT key_hash, key_sealed, state FROM conversations WHERE name = ?", (name,)
         )
@@ -59,6 +67,8 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
             )
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        if name in self._derived:
+            return  # the handlers stored it, before they answered
         db = await self._open_db()
         key_hash = self._hash(name, key)
         if new_state is None:

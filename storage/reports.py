@@ -31,6 +31,14 @@ async def submit(db: Database, reporter_id: int | None, report: NewReport) -> tu
     Returns the report and whether it was created now; a repeated ``submission_key``
     (a second tap on Send) returns the report the first call made.
     """
+    try:
+        return await _submit(db, reporter_id, report)
+    finally:
+        if reporter_id is not None:
+            db.draft_cache.invalidate(reporter_id)  # the draft went with the submission
+
+
+async def _submit(db: Database, reporter_id: int | None, report: NewReport) -> tuple[Report, bool]:
     async with db.transaction() as conn:
         async with conn.execute(
             f"SELECT {_COLUMNS} FROM reports WHERE submission_key = ?", (report.submission_key,)

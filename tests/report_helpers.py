@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import sqlite3
@@ -53,6 +54,19 @@ def db_rows(data_dir: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+async def db_write(data_dir: Path, sql: str) -> None:
+    """Change the bot's database from outside while the bot runs in this process: in a thread,
+    so the bot can finish a transaction it has open while this waits for the lock."""
+    def write() -> None:
+        conn = sqlite3.connect(data_dir / "bot.sqlite3", timeout=30)
+        try:
+            with conn:
+                conn.execute(sql)
+        finally:
+            conn.close()
+    await asyncio.to_thread(write)
 
 
 async def start_report(user: FakeUser, lang: str) -> None:

@@ -21,7 +21,7 @@ from bot.services import BotContext
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import make_settings, running_bot
-from tests.report_helpers import L, db_rows, finish_and_send, jpeg, sha256, up_to_evidence
+from tests.report_helpers import L, db_rows, db_write, finish_and_send, jpeg, sha256, up_to_evidence
 
 ADMIN = 1001
 GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
@@ -235,10 +235,7 @@ async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_di
         await up_to_evidence(reporter, "ru", "Члены комиссии отказались выдать копию протокола наблюдателю.")
         reference = await finish_and_send(reporter, "ru", evidence=False)
         await group.replies(1)  # the card
-        conn = sqlite3.connect(data_dir / "bot.sqlite3")
-        with conn:
-            conn.execute("UPDATE reports SET submitted_at = datetime('now', '-5 minutes')")
-        conn.close()
+        await db_write(data_dir, "UPDATE reports SET submitted_at = datetime('now', '-5 minutes')")
         context = BotContext(application)
         await jobs.sweep(context)
         (alert,) = await group.replies(1)
@@ -249,11 +246,8 @@ async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_di
         names = {job.name for job in application.job_queue.jobs()}
         assert {"drafts", "sweep", "deadlines", "digest", "backup"} <= names
         context = BotContext(application)
-        conn = sqlite3.connect(data_dir / "bot.sqlite3")
-        with conn:
-            conn.execute("UPDATE reports SET status = 'escalated', escalated_at = datetime('now'),"
-                         " occurred_at = date('now', '-8 days')")
-        conn.close()
+        await db_write(data_dir, "UPDATE reports SET status = 'escalated', escalated_at = datetime('now'),"
+                                 " occurred_at = date('now', '-8 days')")
         await jobs.deadlines(context)
         (reminder,) = await group.replies(1)
         assert reminder.message["text"].startswith(f"⏳ {reference}")

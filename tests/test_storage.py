@@ -9,7 +9,8 @@ import pytest
 from storage import audit, drafts, evidence, people, reports
 from storage.crypto import Keys
 from storage.db import Database, migrations, utcnow
-from storage.models import EvidenceRecord, NewReport
+from storage.cache import RowCache
+from storage.models import Draft, EvidenceRecord, NewReport
 
 KEYS = Keys("unit-test-secret-key-0123456789abcdef")
 
@@ -122,3 +123,52 @@ async def test_failed_transaction_leaves_nothing(db):
             )
             raise RuntimeError("boom")
     assert await db.fetchone("SELECT * FROM people") is None
+
+
+# ---- the in-memory copy of open drafts --------------------------------------------------------
+
+async def test_draft_copy_follows_every_change_to_drafts(db, tmp_path):
+    person = await people.get_or_create(db, KEYS.pseudonym(7), "ru", None)
+    await drafts.save(db, person.id, Draft(key="k", step="region", region="abai"))
+    loaded = await drafts.get(db, person.id)
+    loaded.region = "changed, not saved"
+    assert (await drafts.get(db, person.id)).region == "abai"  # a fresh object every time
+    # Written behind the cache's back (as the benchmark seeds drafts): a restart reads it.
+    await db.write("UPDATE drafts SET data = ? WHERE person_id = ?",
+                   (Draft(key="k", step="when").model_dump_json(), person.id))
+    reopened = await Database.open(tmp_path / "t.sqlite3")
+    try:
+        assert (await drafts.get(reopened, person.id)).step == "when"
+    finally:
+        await reopened.close()
+    await reports.submit(db, person.id, new_report("k"))
+    assert await drafts.get(db, person.id) is None
+    await drafts.save(db, person.id, Draft(key="k2", step="role"))
+    await drafts.delete(db, person.id)
+    assert await drafts.get(db, person.id) is None
+    await drafts.save(db, person.id, Draft(key="k3", step="role"))
+    await people.delete(db, person.id)
+    assert await drafts.get(db, person.id) is None
+
+
+def test_a_read_that_raced_a_delete_does_not_bring_the_row_back():
+    cache = RowCache(limit=2)
+    generation = cache.generation  # a read starts...
+    cache.invalidate(1)  # ...the row is deleted while it reads...
+    cache.fill(1, "old row", generation)  # ...and it comes back with what it read
+    assert cache.get(1) is None
+    cache.fill(1, "row", cache.generation)
+    cache.put(2, "b")
+    cache.get(1)
+    cache.put(3, "c")  # over the limit: the least recently used (2) goes
+    assert (cache.get(1), cache.get(2), cache.get(3)) == ("row", None, "c")
+
+
+async def test_wizard_states_come_from_the_drafts(db):
+    with_chat = await people.get_or_create(db, KEYS.pseudonym(8), "kk", KEYS.seal("8"))
+    without_chat = await people.get_or_create(db, KEYS.pseudonym(9), "kk", None)
+    await drafts.save(db, with_chat.id, Draft(key="a", step="evidence"))
+    await drafts.save(db, without_chat.id, Draft(key="b", step="role"))
+    assert await drafts.wizard_states(db, KEYS) == {(8, 8): "evidence"}
+    other_keys = Keys("another-secret-key-0123456789abcdefgh")
+    assert await drafts.wizard_states(db, other_keys) == {}  # sealed under a lost key: skipped
