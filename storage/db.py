@@ -111,6 +111,14 @@ class Database:
             await cursor.close()
             return changed
 
+    async def insert(self, sql: str, params: tuple | dict = ()) -> int:
+        """One INSERT that is a transaction by itself, in one trip; returns the new row's id."""
+        async with self._write_lock:
+            cursor = await self.conn.execute(sql, params)
+            row_id = cursor.lastrowid
+            await cursor.close()
+            return int(row_id)
+
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()

@@ -13,12 +13,10 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
     values = record.model_dump(exclude={"id"})
     columns = ", ".join(_FIELDS)
     marks = ", ".join(f":{name}" for name in _FIELDS)
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            f"INSERT INTO evidence (owner_id, {columns}) VALUES (:owner_id, {marks})",
-            {**values, "owner_id": owner_id},
-        )
-        return int(cur.lastrowid)
+    return await db.insert(
+        f"INSERT INTO evidence (owner_id, {columns}) VALUES (:owner_id, {marks})",
+        {**values, "owner_id": owner_id},
+    )
 
 
 async def count_of_draft(db: Database, owner_id: int) -> int:
