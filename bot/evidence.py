@@ -1,5 +1,5 @@
 """Receiving evidence: download, SHA-256 at receipt, byte-exact encrypted storage, and for
-photos the metadata summary and clean re-encoded copies (thumbnail, preview).
+photos the metadata summary and a clean re-encoded preview for the moderators' cards.
 
 A file is streamed, never held whole: each piece is hashed and encrypted into a ``.part`` file
 as it arrives, which becomes ``.enc`` only when complete. Only images up to the Bot API's 20 MB
@@ -214,12 +214,10 @@ class _StoredFile:
             return {}  # kept byte-exact all the same; it is just not previewable
         update: dict[str, Any] = {"captured_at": facts.captured_at, "camera_model": facts.camera_model,
                                   "had_gps": facts.had_gps}
-        for field, folder, data in (("thumbnail_path", "thumbnails", facts.thumbnail),
-                                    ("preview_path", "previews", facts.preview)):
-            relative = _new_name(folder)
-            self._extra.append(self.data_dir / relative)
-            _write_atomically(self.data_dir / relative, self.keys.encrypt_file(data))
-            update[field] = str(relative)
+        relative = _new_name("previews")
+        self._extra.append(self.data_dir / relative)
+        _write_atomically(self.data_dir / relative, self.keys.encrypt_file(facts.preview))
+        update["preview_path"] = str(relative)
         return update
 
     def discard(self) -> None:
@@ -299,7 +297,7 @@ def _new_name(folder: str) -> Path:
 
 
 def read(data_dir: Path, relative: str, keys: Keys) -> bytes:
-    """The bytes of a stored file (an original, thumbnail or preview), decrypted."""
+    """The bytes of a stored file (an original or a preview), decrypted."""
     return keys.decrypt_file((data_dir / relative).read_bytes())
 
 

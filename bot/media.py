@@ -10,7 +10,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Far above any phone camera (about 200 megapixels), far below what would exhaust memory.
 MAX_PIXELS = 120_000_000
-THUMBNAIL_SIZE = (320, 320)
 PREVIEW_SIZE = (1280, 1280)
 
 _EXIF_IFD = 0x8769
@@ -23,12 +22,11 @@ _MAKE = 271
 
 @dataclass(frozen=True)
 class ImageFacts:
-    """What a photo says about itself, and clean copies (JPEG, no metadata) to show."""
+    """What a photo says about itself, and a clean copy (JPEG, no metadata) to show."""
 
     captured_at: str | None
     camera_model: str | None
     had_gps: bool
-    thumbnail: bytes
     preview: bytes
 
 
@@ -37,7 +35,7 @@ class NotAnImage(ValueError):
 
 
 def inspect_image(data: bytes) -> ImageFacts:
-    """Read capture time, camera and GPS presence, and draw a thumbnail without metadata."""
+    """Read capture time, camera and GPS presence, and draw a preview without metadata."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -46,13 +44,15 @@ def inspect_image(data: bytes) -> ImageFacts:
                     raise NotAnImage("too many pixels")
                 exif = image.getexif()
                 facts = _exif_facts(exif)
+                # A JPEG is decoded at the smallest scale still at least the preview's size: a
+                # 12-megapixel photo decodes several times faster, and nothing shown is lost.
+                image.draft("RGB", PREVIEW_SIZE)
                 image.load()
                 preview = _reencoded(image, PREVIEW_SIZE)
-                thumbnail = _reencoded(image, THUMBNAIL_SIZE)
         except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
                 OSError, SyntaxError, ValueError, EOFError) as exc:
             raise NotAnImage(type(exc).__name__) from None
-    return ImageFacts(*facts, thumbnail=thumbnail, preview=preview)
+    return ImageFacts(*facts, preview=preview)
 
 
 def _exif_facts(exif: Image.Exif) -> tuple[str | None, str | None, bool]:

@@ -47,8 +47,9 @@ class Database:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
-        # One connection serves every coroutine: a transaction must not interleave with
-        # another's statements, so every write goes through transaction() under this lock.
+        # One connection serves every coroutine: another coroutine's statement sent while a
+        # transaction is open would become part of it, so transactions hold this lock and
+        # single statements wait while it is held (but not for one another).
         self._write_lock = asyncio.Lock()
         # Every statement that changes drafts is in storage/ and keeps this copy in step.
         self.draft_cache = RowCache(DRAFTS_CACHED)
@@ -102,27 +103,29 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
-    async def write(self, sql: str, params: tuple | dict = ()) -> int:
-        """One statement that is a transaction by itself (autocommit): one trip to SQLite's
-        thread instead of three. Returns the number of rows changed."""
-        async with self._write_lock:
-            cursor = await self.conn.execute(sql, params)
-            changed = cursor.rowcount
-            await cursor.close()
-            return changed
+    async def _outside_transactions(self) -> None:
+        """Return when no transaction is open. The caller's next statement is queued to SQLite's
+        thread before this coroutine yields again, so it runs before any later BEGIN."""
+        while self._write_lock.locked():
+            async with self._write_lock:
+                pass
+
+    async def write(self, sql: str, params: tuple | dict = ()) -> None:
+        """One statement that is a transaction by itself (autocommit), in one trip to SQLite's
+        thread. Statements like this do not wait for one another: SQLite runs them in order."""
+        await self._outside_transactions()
+        await self.conn.execute_fetchall(sql, params)
 
     async def insert(self, sql: str, params: tuple | dict = ()) -> int:
         """One INSERT that is a transaction by itself, in one trip; returns the new row's id."""
-        async with self._write_lock:
-            cursor = await self.conn.execute(sql, params)
-            row_id = cursor.lastrowid
-            await cursor.close()
-            return int(row_id)
+        await self._outside_transactions()
+        row = await self.conn.execute_insert(sql, params)
+        return int(row[0])
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        """The first row of a query, in one trip (a cursor would take three)."""
+        rows = await self.conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self.conn.execute_fetchall(sql, params))

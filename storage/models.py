@@ -45,7 +45,7 @@ class EvidenceRecord(BaseModel):
     captured_at: str | None = None
     camera_model: str | None = None
     had_gps: bool | None = None
-    thumbnail_path: str | None = None
+    thumbnail_path: str | None = None  # made by earlier versions, no longer: kept, and removed with the rest
     preview_path: str | None = None
 
 

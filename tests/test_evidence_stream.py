@@ -266,16 +266,15 @@ async def test_a_20_mb_video_streams_through_bounded_memory(fake, bot, data_dir)
     assert read(data_dir, record.stored_path, KEYS) == video
 
 
-async def test_a_photo_still_gets_its_metadata_thumbnail_and_preview(fake, bot, data_dir):
+async def test_a_photo_still_gets_its_metadata_and_preview(fake, bot, data_dir):
     photo = jpeg(width=1600, height=1200)
     fake_file = fake.add_file(photo, "jpg")
     record = await receive(bot, incoming(fake_file, "photo", "image/jpeg"), data_dir, BOT_API_DOWNLOAD_LIMIT, KEYS)
     assert record.sha256 == sha256(photo) and read(data_dir, record.stored_path, KEYS) == photo
     assert (record.camera_model, record.captured_at, record.had_gps) == ("Google Pixel 7", "2026:11:24 09:15:00", True)
-    for relative, longest in ((record.thumbnail_path, 320), (record.preview_path, 1280)):
-        clean = Image.open(io.BytesIO(read(data_dir, relative, KEYS)))
-        assert clean.format == "JPEG" and not clean.getexif() and max(clean.size) == longest
-    assert len(files_under(data_dir)) == 3
+    clean = Image.open(io.BytesIO(read(data_dir, record.preview_path, KEYS)))
+    assert clean.format == "JPEG" and not clean.getexif() and clean.size == (1280, 960)
+    assert record.thumbnail_path is None and len(files_under(data_dir)) == 2
 
 
 @pytest.mark.parametrize("claimed", (None, 10), ids=("size unknown", "size understated"))

@@ -45,7 +45,7 @@ async def test_database_and_disk_hold_no_identity_and_no_readable_evidence(app, 
         assert secret.encode() not in raw
 
     files = stored_files(data_dir)
-    assert len(files) == 3  # original, thumbnail, preview
+    assert len(files) == 2  # original, preview
     for path in files:
         blob = path.read_bytes()
         assert blob.startswith(FILE_MAGIC) and b"\xff\xd8\xff" not in blob and b"Pixel" not in blob
@@ -73,7 +73,7 @@ async def test_key_rotation_loses_nothing(fake, tmp_path):
     env = bot_env(fake, data_dir, SECRET_KEY=NEW_SECRET, SECRET_KEY_PREVIOUS=SECRET)
     status, out, err = await run_module("bot.rekey", env)
     assert status == 0, err
-    assert out.startswith("re-encrypted 3 files")
+    assert out.startswith("re-encrypted 2 files")  # the photo and its preview
 
     new_keys = Keys(NEW_SECRET)
     (row,) = db_rows(data_dir, "SELECT * FROM evidence")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -172,3 +173,29 @@ async def test_wizard_states_come_from_the_drafts(db):
     assert await drafts.wizard_states(db, KEYS) == {(8, 8): "evidence"}
     other_keys = Keys("another-secret-key-0123456789abcdefgh")
     assert await drafts.wizard_states(db, other_keys) == {}  # sealed under a lost key: skipped
+
+
+async def test_a_single_write_never_joins_another_coroutines_transaction(db):
+    """A write sent while a transaction is open waits for it, so a rollback cannot take it."""
+    opened, go_on = asyncio.Event(), asyncio.Event()
+
+    async def failing_transaction() -> None:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO people (pseudonym, language, created_at, updated_at)"
+                                   " VALUES ('rolled-back', 'ru', 'x', 'x')")
+                opened.set()
+                await go_on.wait()
+                raise RuntimeError("boom")
+
+    task = asyncio.create_task(failing_transaction())
+    await opened.wait()
+    write = asyncio.create_task(db.write("INSERT INTO people (pseudonym, language, created_at, updated_at)"
+                                         " VALUES ('kept', 'ru', 'x', 'x')"))
+    go_on.set()
+    await asyncio.gather(task, write)
+    assert [row["pseudonym"] for row in await db.fetchall("SELECT pseudonym FROM people")] == ["kept"]
+    # Writes that do not wait for a transaction do not wait for one another either: all land.
+    await asyncio.gather(*(db.insert("INSERT INTO people (pseudonym, language, created_at, updated_at)"
+                                     " VALUES (?, 'kk', 'x', 'x')", (f"p{i}",)) for i in range(50)))
+    assert (await db.fetchone("SELECT COUNT(*) FROM people"))[0] == 51
