@@ -54,6 +54,8 @@ async def main(args: argparse.Namespace) -> dict:
                 await reports_run("a: bare, steady", "bench.bare_bot", args.users, args.rate, workdir),
                 await reports_run("a: bot, flat out", "bot", args.users, None, workdir),
                 await reports_run("a: bare, flat out", "bench.bare_bot", args.users, None, workdir),
+                await reports_run("a: bare on aiohttp, flat out", "bench.bare_bot", args.users, None, workdir,
+                                  env={"BARE_TRANSPORT": "aiohttp"}),
             ]
         if "b" in args.only:
             results["b"] = list(await heavy_uploads_run(args.typists, args.rate, workdir))
@@ -78,10 +80,13 @@ def report(args: argparse.Namespace, results: dict, seconds: float) -> str:
     if tables:
         lines += [HEADER, *(row(f) for f in tables), ""]
     if "a" in results:
-        bot, bare, bot_max, bare_max = results["a"]
+        bot, bare, bot_max, bare_max, same_transport = results["a"]
         lines.append(f"CPU per update, ours / bare (steady): {bot.cpu_per_update_ms / bare.cpu_per_update_ms:.2f}x; "
                      f"flat out: {bot_max.cpu_per_update_ms / bare_max.cpu_per_update_ms:.2f}x. "
                      f"Max rate, ours / bare: {bot_max.updates_per_second / bare_max.updates_per_second:.2f}.")
+        lines.append(f"Against the bare bot on our transport (aiohttp), flat out: CPU per update "
+                     f"{bot_max.cpu_per_update_ms / same_transport.cpu_per_update_ms:.2f}x, max rate "
+                     f"{bot_max.updates_per_second / same_transport.updates_per_second:.2f}.")
     if "b" in results and "a" in results:
         lines.append(f"Scenario b: others' p99 {results['b'][0].p99_ms:.1f} ms vs "
                      f"{results['a'][0].p99_ms:.1f} ms in a ({results['b'][0].p99_ms / results['a'][0].p99_ms:.2f}x).")

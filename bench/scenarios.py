@@ -105,13 +105,16 @@ async def _with_fake(work, **fake_options):
 
 
 async def reports_run(name: str, module: str, users: int, rate: float | None, workdir: Path,
-                      moderators: bool = False, limits: bool = False, drain: bool = False) -> Figures:
+                      moderators: bool = False, limits: bool = False, drain: bool = False,
+                      env: dict[str, str] | None = None) -> Figures:
     """N users each file a full report, paced at ``rate`` updates a second (None: flat out)."""
+    extra_env = env or {}
+
     async def work(fake: FakeTelegram) -> Figures:
         if limits:
             fake.rate_limits = RateLimits()
         data_dir = workdir / name / "data"
-        env = {}
+        env = dict(extra_env)
         if moderators:
             fake.add_chat(MODERATORS)
             env["MODERATOR_CHAT_ID"] = str(MODERATORS["id"])

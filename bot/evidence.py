@@ -148,12 +148,10 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
                 await stored.in_thread(stored.write, batch)
     if len(head) < _SNIFF:
         _check_type(mime_type, head)  # a file shorter than the signatures we know
-    await stored.in_thread(stored.finish, pending)
-    update: dict[str, Any] = {"sha256": stored.sha256.hexdigest(), "size": size,
-                              "stored_path": str(stored.relative)}
-    if image is not None:
-        update.update(await stored.in_thread(stored.add_previews, image))
-    return update
+    # One trip to a worker thread for the end of the file and its preview.
+    previews = await stored.in_thread(stored.finish, pending, image)
+    return {"sha256": stored.sha256.hexdigest(), "size": size, "stored_path": str(stored.relative),
+            **previews}
 
 
 def _check_type(mime_type: str | None, head: bytes) -> None:
@@ -197,14 +195,16 @@ class _StoredFile:
         self.sha256.update(data)
         self._writer.write(data)
 
-    def finish(self, data: bytearray) -> None:
-        """The last piece (maybe empty): seal, flush to disk, and only then call it ``.enc``."""
+    def finish(self, data: bytearray, image: bytearray | None) -> dict[str, Any]:
+        """The last piece (maybe empty): seal, flush to disk, and only then call it ``.enc``;
+        then the preview of a photo. Returns the preview's fields of the record."""
         self.write(data)
         self._writer.close()
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
         os.replace(self._part, self.data_dir / self.relative)
+        return self.add_previews(image) if image is not None else {}
 
     def add_previews(self, image: bytearray) -> dict[str, Any]:
         """Metadata and clean copies of a photo; nothing when Pillow cannot decode it."""

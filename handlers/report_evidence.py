@@ -35,7 +35,8 @@ async def received(update: Update, context: BotContext, draft: Draft) -> str:
         return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_unsupported"))
     if incoming is None:
         return await show(update, context, draft, EVIDENCE, notice=t("wizard.bad_evidence"))
-    if await evidence_count(context) >= MAX_FILES:
+    count = await evidence_count(context)
+    if count >= MAX_FILES:
         return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_limit", max=MAX_FILES))
     settings = context.services.settings
     limit = LOCAL_API_DOWNLOAD_LIMIT if settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
@@ -52,7 +53,9 @@ async def received(update: Update, context: BotContext, draft: Draft) -> str:
         _answer_album_later(update, context, incoming.media_group_id)
         return EVIDENCE
     notice = t("wizard.evidence_too_big") if record.too_big else None
-    return await show(update, context, draft, EVIDENCE, notice=notice)
+    # Files arrive one update at a time per chat, so the count is the one read above plus this.
+    return await show(update, context, draft, EVIDENCE, notice=notice,
+                      question=evidence_prompt(t, draft, count + 1))
 
 
 def _answer_album_later(update: Update, context: BotContext, group_id: str) -> None:

@@ -136,12 +136,13 @@ async def store(context: BotContext, draft: Draft) -> None:
 
 
 async def show(update: Update, context: BotContext, draft: Draft, step: str,
-               notice: str | None = None) -> str:
-    """Store the draft at ``step`` and ask its question: in place of the pressed message
-    when a button led here, as a new message otherwise. Returns the state."""
+               notice: str | None = None, question: tuple[Html, InlineKeyboardMarkup] | None = None) -> str:
+    """Store the draft at ``step`` and ask its question (``question`` when the caller has it
+    already): in place of the pressed message when a button led here, as a new message
+    otherwise. Returns the state."""
     draft.step = step
     await store(context, draft)
-    text, markup = await prompt(step, draft, context)
+    text, markup = question or await prompt(step, draft, context)
     if notice:
         text = Html(f"{notice}\n\n{text}")
     query = update.callback_query
