@@ -51,9 +51,9 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, bool(files))
-        data = _form(request_data, files) if request_data else None
+        body = _body(request_data, files) if request_data else {}
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(method, url, timeout=timeout, **body) as response:
                 return response.status, await response.read()
         except asyncio.TimeoutError as err:
             raise TimedOut from err
@@ -74,14 +74,15 @@ class AiohttpRequest(BaseRequest):
         return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
 
 
-def _form(request_data: RequestData, files: dict | None) -> aiohttp.FormData | dict[str, str]:
-    """URL-encoded parameters, or multipart when there are files, as the Bot API takes them."""
-    parameters = request_data.json_parameters
+def _body(request_data: RequestData, files: dict | None) -> dict:
+    """The parameters as one JSON body, or multipart when there are files: the two ways the
+    Bot API takes them (JSON is encoded once, where a form would encode each value and then
+    escape it again)."""
     if not files:
-        return parameters
+        return {"json": request_data.parameters}
     form = aiohttp.FormData(quote_fields=False)
-    for name, value in parameters.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mime_type) in files.items():
         form.add_field(name, content, filename=filename, content_type=mime_type)
-    return form
+    return {"data": form}
