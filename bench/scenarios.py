@@ -163,8 +163,10 @@ async def heavy_uploads_run(users: int, rate: float, workdir: Path, heavy: int =
         uploaders = users_for(fake, heavy, 20_000_000)
         typists = users_for(fake, users, 30_000_000)
         cpu_before, started = cpu_seconds(bot.pid), time.monotonic()
-        heavy_task = asyncio.create_task(_uploads(fake, uploaders, size))
-        others = await run_reports(fake, typists, Pacer(rate))
+        # One pacer for everybody: the uploaders' typed steps are part of the offered rate.
+        pacer = Pacer(rate)
+        heavy_task = asyncio.create_task(_uploads(fake, uploaders, size, pacer))
+        others = await run_reports(fake, typists, pacer)
         elapsed = time.monotonic() - started
         heavy_stats = await heavy_task
         cpu = cpu_seconds(bot.pid) - cpu_before
@@ -177,7 +179,7 @@ async def heavy_uploads_run(users: int, rate: float, workdir: Path, heavy: int =
     return await _with_fake(work)
 
 
-async def _uploads(fake: FakeTelegram, uploaders: list[BenchUser], size: int) -> Stats:
+async def _uploads(fake: FakeTelegram, uploaders: list[BenchUser], size: int, pacer: Pacer) -> Stats:
     by_chat = {user.id: user for user in uploaders}
     fake.observers.append(lambda e: by_chat[e.chat_id].on_event(e) if e.chat_id in by_chat else None)
     total = Stats()
@@ -190,6 +192,7 @@ async def _uploads(fake: FakeTelegram, uploaders: list[BenchUser], size: int) ->
                         lambda: user.press("w:location:skip"), lambda: user.press("w:when:now"),
                         lambda: user.text("Вброс бюллетеней, снято на видео с начала до конца."),
                         lambda: user.video(size)):
+            await pacer.take()
             if await user.act(payload(), stats, timeout=120) is None:
                 break
         else:

@@ -35,6 +35,9 @@ IMAGE_IN_MEMORY_LIMIT = BOT_API_DOWNLOAD_LIMIT  # larger images are kept byte-ex
 # Pieces are handed to a worker thread for hashing, encryption and writing in batches of this
 # size: large enough that thread hops cost little, small enough to keep memory flat.
 WRITE_BATCH = 256 * 1024
+# A long file is flushed to disk as it comes, this much at a time: one fsync of 20 MB at the end
+# (times 20 uploads finishing together) would stall every other write on the disk, SQLite's too.
+SYNC_EVERY = 2 * 1024 * 1024
 _SNIFF = 16  # filetypes.content_matches looks no further than this into a file
 # A slow link is fine as long as bytes keep coming: the read timeout is per chunk, not per file.
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10.0, sock_read=60.0)
@@ -173,6 +176,7 @@ class _StoredFile:
         self._fh: IO[bytes] | None = None
         self._writer: FileWriter | None = None
         self._running: asyncio.Future | None = None
+        self._unsynced = 0
 
     async def in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
         """``function(*args)`` in a worker thread. A cancelled to_thread cannot stop its
@@ -194,6 +198,11 @@ class _StoredFile:
             self._writer = self.keys.file_writer(self._fh)
         self.sha256.update(data)
         self._writer.write(data)
+        self._unsynced += len(data)
+        if self._unsynced >= SYNC_EVERY:
+            self._fh.flush()
+            os.fdatasync(self._fh.fileno())
+            self._unsynced = 0
 
     def finish(self, data: bytearray, image: bytearray | None) -> dict[str, Any]:
         """The last piece (maybe empty): seal, flush to disk, and only then call it ``.enc``;
