@@ -18,6 +18,7 @@ from bot.services import BotContext, Services
 from bot.statuses import TRANSITIONS, answer_deadline, appeal_deadline
 from handlers.report_summary import evidence_text, when_text, where_text
 from storage import evidence, moderation, people, reports
+from storage.crypto import FileUnreadable
 from storage.models import EvidenceRecord, Report
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,16 @@ async def post_card_job(context: BotContext) -> None:
         log.warning("report card not posted yet (%s)", type(exc).__name__)
 
 
+def _preview(services: Services, record: EvidenceRecord) -> bytes | None:
+    """The clean preview of a photo, or None when it cannot be read (lost in a power cut, or
+    altered): the card goes out without it, and the original stays for /bundle."""
+    try:
+        return read(services.settings.data_dir, record.preview_path, services.keys)
+    except (FileUnreadable, OSError) as exc:
+        log.warning("preview of evidence %s unreadable (%s): card sent without it", record.id, type(exc).__name__)
+        return None
+
+
 async def _post_evidence(context, services: Services, chat_id: int, report: Report,
                          records: list[EvidenceRecord]) -> None:
     """Photos as our clean previews (never the sender's file: it may carry GPS), the rest by
@@ -152,7 +163,9 @@ async def _post_evidence(context, services: Services, chat_id: int, report: Repo
     singles: list[EvidenceRecord] = []
     for record in records:
         if record.preview_path:
-            visual.append(("photo", read(services.settings.data_dir, record.preview_path, services.keys)))
+            preview = _preview(services, record)
+            if preview is not None:
+                visual.append(("photo", preview))
         elif record.kind == "video":
             visual.append(("video", record.file_id))
         elif record.kind == "document":

@@ -110,6 +110,24 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     assert report["status_note"] == "Суд признал нарушение, наложен штраф."
 
 
+async def test_a_lost_preview_does_not_hold_the_card_back(app, fake, user_factory, group, data_dir):
+    """Previews are not fsynced (they can be drawn again): one emptied by a power cut must not
+    stop the card; the other photo, the voice note and the card still reach the moderators."""
+    reporter = user_factory("ru")
+    await up_to_evidence(reporter, "ru", DESCRIPTION)
+    for photo in (jpeg(color=(200, 10, 10)), jpeg(color=(10, 10, 200))):
+        await reporter.photo(photo)
+        await reporter.replies(1)
+    await reporter.media("voice", b"OggS-voice-evidence", "audio/ogg")
+    await reporter.replies(1)
+    first = db_rows(data_dir, "SELECT preview_path FROM evidence ORDER BY id")[0]["preview_path"]
+    (data_dir / first).write_bytes(b"")
+    reference = await finish_and_send(reporter, "ru")
+    photo, voice, card = await group.replies(3)
+    assert "photo" in photo.message and "media_group_id" not in photo.message
+    assert "voice" in voice.message and reference in card.message["text"]
+
+
 async def test_every_status_by_command_reply_and_my_reports(app, fake, user_factory, admin, data_dir):
     reporter = user_factory("ru")
     await up_to_evidence(reporter, "ru", "Наблюдателя не пустили на участок, председатель УИК угрожал полицией.")
