@@ -310,13 +310,6 @@ def read(data_dir: Path, relative: str, keys: Keys) -> bytes:
     return keys.decrypt_file((data_dir / relative).read_bytes())
 
 
-def read_chunks(data_dir: Path, relative: str, keys: Keys) -> Iterator[bytes]:
-    """The bytes of a stored file piece by piece, for files too big to hold; a FileUnreadable
-    may come after some pieces, so trust them only once the iteration is complete."""
-    with open(data_dir / relative, "rb") as fh:
-        yield from keys.iter_decrypt(fh)
-
-
 def _write_redrawable(path: Path, data: bytes) -> None:
     """Write a file that can be drawn again from the original (a preview) under its name once
     complete, without fsync: the original is fsynced before the reporter is told anything, and

@@ -4,7 +4,6 @@ with the evidence as clean previews, and edited in place as the status changes."
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, InputMediaVideo

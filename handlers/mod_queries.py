@@ -61,14 +61,19 @@ def _queue_line(context: BotContext, report: Report) -> Html:
              received=t.datetime(datetime.fromisoformat(report.submitted_at)))
 
 
+async def _report_of_command(update: Update, context: BotContext, command: str) -> Report | None:
+    """The report a staff command ``/command REF`` names; otherwise None, the sender told why."""
+    if not await staff_only(update, context):
+        return None
+    if not context.args:
+        await say(update, context.t(f"mod.usage.{command}"))
+        return None
+    return await load_report(update, context, context.args[0])
+
+
 async def view(update: Update, context: BotContext) -> None:
     """/view REF: the card with its buttons, the evidence, notes and replies."""
-    if not await staff_only(update, context):
-        return
-    if not context.args:
-        await say(update, context.t("mod.usage.view"))
-        return
-    report = await load_report(update, context, context.args[0])
+    report = await _report_of_command(update, context, "view")
     if report is None:
         return
     services, t = context.services, context.t
@@ -177,12 +182,7 @@ async def export(update: Update, context: BotContext) -> None:
 
 async def bundle(update: Update, context: BotContext) -> None:
     """/bundle REF: a ZIP with the original files and a manifest of hashes, for lawyers."""
-    if not await staff_only(update, context):
-        return
-    if not context.args:
-        await say(update, context.t("mod.usage.bundle"))
-        return
-    report = await load_report(update, context, context.args[0])
+    report = await _report_of_command(update, context, "bundle")
     if report is None:
         return
     services = context.services

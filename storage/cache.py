@@ -43,6 +43,3 @@ class RowCache:
         """The row was deleted (or changed other than by ``put``)."""
         self._generation += 1
         self._rows.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._rows)

@@ -20,7 +20,7 @@ from telegram.error import NetworkError
 
 from bot import evidence
 from bot.evidence import (
-    BOT_API_DOWNLOAD_LIMIT, ContentMismatch, IncomingFile, download_client, read, read_chunks, receive,
+    BOT_API_DOWNLOAD_LIMIT, ContentMismatch, IncomingFile, download_client, read, receive,
 )
 from bot.rekey import reencrypt_files
 from storage.crypto import FILE_CHUNK, FILE_MAGIC, HEADER_SIZE, FileUnreadable, Keys
@@ -160,11 +160,11 @@ def test_files_of_the_previous_format_still_open(size, tmp_path):
         Keys(NEW_SECRET).decrypt_file(blob)
 
 
-def test_read_chunks_streams_a_stored_file(tmp_path):
+def test_a_stored_file_decrypts_chunk_by_chunk(tmp_path):
     data = os.urandom(3 * FILE_CHUNK + 5)
-    (tmp_path / "evidence").mkdir()
-    (tmp_path / "evidence" / "f.enc").write_bytes(kzev2(KEYS, data))
-    chunks = list(read_chunks(tmp_path, "evidence/f.enc", KEYS))
+    (tmp_path / "f.enc").write_bytes(kzev2(KEYS, data))
+    with open(tmp_path / "f.enc", "rb") as fh:
+        chunks = list(KEYS.iter_decrypt(fh))
     assert [len(c) for c in chunks] == [FILE_CHUNK] * 3 + [5] and b"".join(chunks) == data
 
 

@@ -19,7 +19,6 @@ from bot.commands import ADMIN_COMMANDS, MODERATOR_COMMANDS
 from bot.i18n import Translator
 from bot.services import BotContext
 from tests.fake_telegram import FakeUser
-from tests.fake_telegram.html_check import parse_html
 from tests.harness import make_settings, running_bot
 from tests.report_helpers import L, db_rows, db_write, finish_and_send, jpeg, sha256, up_to_evidence
 
