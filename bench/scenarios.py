@@ -106,8 +106,9 @@ async def _with_fake(work, **fake_options):
 
 async def reports_run(name: str, module: str, users: int, rate: float | None, workdir: Path,
                       moderators: bool = False, limits: bool = False, drain: bool = False,
-                      env: dict[str, str] | None = None) -> Figures:
-    """N users each file a full report, paced at ``rate`` updates a second (None: flat out)."""
+                      env: dict[str, str] | None = None, think: float = 0.0) -> Figures:
+    """N users each file a full report, paced at ``rate`` updates a second (None: flat out);
+    ``think``: mean pause of a person before each update (0: everybody in step)."""
     extra_env = env or {}
 
     async def work(fake: FakeTelegram) -> Figures:
@@ -122,7 +123,7 @@ async def reports_run(name: str, module: str, users: int, rate: float | None, wo
         await bot.start()
         people = users_for(fake, users, 10_000_000)
         cpu_before, started = cpu_seconds(bot.pid), time.monotonic()
-        stats = await run_reports(fake, people, Pacer(rate))
+        stats = await run_reports(fake, people, Pacer(rate, think))
         elapsed = time.monotonic() - started
         cpu = cpu_seconds(bot.pid) - cpu_before
         if drain:

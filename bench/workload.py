@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -47,13 +48,19 @@ class Stats:
 
 
 class Pacer:
-    """Releases updates at a steady overall rate (None: as fast as answers come)."""
+    """Releases updates at a steady overall rate (None: as fast as answers come). With
+    ``think``, each person first pauses for a random time (exponential, that mean in seconds)
+    before queueing for a slot: people then drift apart and the steps mix, as in real arrivals;
+    without it everybody moves through the report in step."""
 
-    def __init__(self, rate: float | None) -> None:
-        self.rate = rate
+    def __init__(self, rate: float | None, think: float = 0.0, seed: int = 1) -> None:
+        self.rate, self.think = rate, think
+        self._random = random.Random(seed)  # the same pauses in every run
         self._next = time.monotonic()
 
     async def take(self) -> None:
+        if self.think:
+            await asyncio.sleep(self._random.expovariate(1 / self.think))
         if not self.rate:
             return
         slot = self._next = max(self._next + 1 / self.rate, time.monotonic())

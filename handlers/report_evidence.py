@@ -13,7 +13,9 @@ from bot.evidence import (
     incoming_file, receive,
 )
 from bot.services import BotContext
-from handlers.report_steps import CONTACT, EVIDENCE, advance, evidence_count, evidence_prompt, load, show, typed
+from handlers.report_steps import (
+    CONTACT, EVIDENCE, advance, ask, evidence_count, evidence_prompt, load, show, typed,
+)
 from storage import evidence
 from storage.models import Draft
 
@@ -53,9 +55,10 @@ async def received(update: Update, context: BotContext, draft: Draft) -> str:
         _answer_album_later(update, context, incoming.media_group_id)
         return EVIDENCE
     notice = t("wizard.evidence_too_big") if record.too_big else None
-    # Files arrive one update at a time per chat, so the count is the one read above plus this.
-    return await show(update, context, draft, EVIDENCE, notice=notice,
-                      question=evidence_prompt(t, draft, count + 1))
+    # The draft is at this step already, and recording the file moved its idle clock
+    # (migration 0006): nothing to store. Files arrive one update at a time per chat, so the
+    # count is the one read above plus this one.
+    return await ask(update, context, EVIDENCE, evidence_prompt(t, draft, count + 1), notice)
 
 
 def _answer_album_later(update: Update, context: BotContext, group_id: str) -> None:

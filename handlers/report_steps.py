@@ -142,7 +142,13 @@ async def show(update: Update, context: BotContext, draft: Draft, step: str,
     otherwise. Returns the state."""
     draft.step = step
     await store(context, draft)
-    text, markup = question or await prompt(step, draft, context)
+    return await ask(update, context, step, question or await prompt(step, draft, context), notice)
+
+
+async def ask(update: Update, context: BotContext, step: str, question: tuple[Html, InlineKeyboardMarkup],
+              notice: str | None = None) -> str:
+    """Ask ``step``'s question of a draft already stored at it. Returns the state."""
+    text, markup = question
     if notice:
         text = Html(f"{notice}\n\n{text}")
     query = update.callback_query

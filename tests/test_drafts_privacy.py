@@ -48,6 +48,28 @@ async def test_idle_draft_gets_one_reminder_then_expires(app, fake, user_factory
     assert L("kk", "wizard.intro") in reply.message["text"]
 
 
+async def test_a_file_added_to_an_idle_draft_counts_as_activity(app, fake, user_factory, data_dir):
+    # The evidence step does not store the draft again: recording the file moves its clock.
+    user = user_factory("ru")
+    await up_to_evidence(user, "ru", DESCRIPTION)
+    age_drafts(data_dir, 1.1)
+    context = BotContext(app)
+    await jobs.draft_maintenance(context)
+    (reminder,) = await user.replies(1)
+    assert reminder.message["text"] == L("ru", "wizard.reminder")
+
+    await user.photo(jpeg())
+    await user.replies(1)
+    (draft,) = db_rows(data_dir, "SELECT updated_at, reminded_at FROM drafts")
+    (file_row,) = db_rows(data_dir, "SELECT received_at FROM evidence")
+    assert draft["updated_at"] == file_row["received_at"]
+    assert draft["reminded_at"] is None
+    age_drafts(data_dir, 1.1)
+    await jobs.draft_maintenance(context)  # idle again after the file: reminded again
+    (second,) = await user.replies(1)
+    assert second.message["text"] == L("ru", "wizard.reminder")
+
+
 async def test_delete_my_data_unlinks_reports_and_forgets_the_person(app, fake, user_factory, data_dir):
     user = user_factory("ru")
     await up_to_evidence(user, "ru", DESCRIPTION)
