@@ -193,8 +193,7 @@ class _StoredFile:
     def write(self, data: bytearray) -> None:
         """Hash and encrypt one batch into the ``.part`` file, which the first batch creates."""
         if self._writer is None:
-            self._part.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self._part, "xb")  # a fresh random name: never an existing file
+            self._fh = _create(self._part)
             self._writer = self.keys.file_writer(self._fh)
         self.sha256.update(data)
         self._writer.write(data)
@@ -315,11 +314,21 @@ def _write_redrawable(path: Path, data: bytes) -> None:
     complete, without fsync: the original is fsynced before the reporter is told anything, and
     a second fsync per photo doubled the disk's work in a wave of photos. After a power cut such
     a file may be empty; the moderators' card goes out without it (handlers/mod_cards.py)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".part")
-    with open(temporary, "wb") as fh:
+    with _create(temporary) as fh:
         fh.write(data)
     os.replace(temporary, path)
+
+
+def _create(path: Path) -> IO[bytes]:
+    """A new file under a random name (never an existing one), its folder made if missing.
+    The folder is made only when the open fails: a mkdir per file would cost a hand-over of
+    the GIL each in the worker thread, and with it a wait for the event loop."""
+    try:
+        return open(path, "xb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "xb")
 
 
 def _display_name(name: str | None) -> str | None:
