@@ -135,19 +135,17 @@ async def store(context: BotContext, draft: Draft) -> None:
     await drafts.save(await context.services.db(), context.person.id, draft)
 
 
-async def show(update: Update, context: BotContext, draft: Draft, step: str,
-               notice: str | None = None, question: tuple[Html, InlineKeyboardMarkup] | None = None) -> str:
-    """Store the draft at ``step`` and ask its question (``question`` when the caller has it
-    already): in place of the pressed message when a button led here, as a new message
-    otherwise. Returns the state."""
+async def show(update: Update, context: BotContext, draft: Draft, step: str, notice: str | None = None) -> str:
+    """Store the draft at ``step`` and ask its question. Returns the state."""
     draft.step = step
     await store(context, draft)
-    return await ask(update, context, step, question or await prompt(step, draft, context), notice)
+    return await ask(update, context, step, await prompt(step, draft, context), notice)
 
 
 async def ask(update: Update, context: BotContext, step: str, question: tuple[Html, InlineKeyboardMarkup],
               notice: str | None = None) -> str:
-    """Ask ``step``'s question of a draft already stored at it. Returns the state."""
+    """Ask ``step``'s question of a draft already stored at it: in place of the pressed message
+    when a button led here, as a new message otherwise. Returns the state."""
     text, markup = question
     if notice:
         text = Html(f"{notice}\n\n{text}")
