@@ -54,7 +54,7 @@ async def main(args: argparse.Namespace) -> dict:
                 await reports_run("a: bare, steady", "bench.bare_bot", args.users, args.rate, workdir),
                 # The same offered rate with people out of step, as real arrivals are: each
                 # person pauses at random (on average 30 % of their share of the rate) before each
-                # update, so the steps mix and the photos come at up to about 40 a second, not 100.
+                # update, so the steps mix (simulated: photos at up to about 40 a second, not 100).
                 await reports_run("a: bot, steady, out of step", "bot", args.users, args.rate, workdir,
                                   think=0.3 * args.users / args.rate),
                 await reports_run("a: bot, flat out", "bot", args.users, None, workdir),
