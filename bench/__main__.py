@@ -85,7 +85,7 @@ def report(args: argparse.Namespace, results: dict, seconds: float) -> str:
     if tables:
         lines += [HEADER, *(row(f) for f in tables), ""]
     if "a" in results:
-        bot, bare, _mixed, bot_max, bare_max, same_transport = results["a"]
+        bot, bare, _out_of_step, bot_max, bare_max, same_transport = results["a"]
         lines.append(f"CPU per update, ours / bare (steady): {bot.cpu_per_update_ms / bare.cpu_per_update_ms:.2f}x; "
                      f"flat out: {bot_max.cpu_per_update_ms / bare_max.cpu_per_update_ms:.2f}x. "
                      f"Max rate, ours / bare: {bot_max.updates_per_second / bare_max.updates_per_second:.2f}.")
