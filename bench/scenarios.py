@@ -233,11 +233,11 @@ def _seed_drafts_sync(data_dir: Path, count: int) -> int:
 
 async def _seed_drafts(data_dir: Path, count: int) -> int:
     """Write ``count`` drafts at the precinct step, as the bot itself would have stored them."""
-    import json
     import uuid
 
     from storage.crypto import Keys
-    from storage.db import Database, utcnow
+    from domain.clock import utcnow
+    from storage.db import Database
     from storage.models import Draft
 
     keys = Keys(SECRET)
@@ -254,10 +254,6 @@ async def _seed_drafts(data_dir: Path, count: int) -> int:
                           contact_allowed=False)
             await conn.execute("INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)",
                                (cur.lastrowid, draft.model_dump_json(), now, now))
-            key = json.dumps([user_id, user_id])
-            await conn.execute(
-                "INSERT INTO conversations (name, key_hash, key_sealed, state, updated_at) VALUES (?, ?, ?, ?, ?)",
-                ("report", keys.keyed_hash(f"report:{key}"), keys.seal(key), json.dumps("precinct"), now))
     await db.close()
     return count
 

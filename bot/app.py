@@ -8,12 +8,13 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from bot import jobs
+from handlers import jobs
 from bot.rate_limit import TelegramRateLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.update_processor import PerChatUpdateProcessor
-from bot.commands import register_staff_commands, register_user_commands
-from bot.services import BotContext, Services
+from bot.services.menus import register_staff_commands, register_user_commands
+from bot.services.container import Services
+from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
 from storage import drafts
@@ -26,7 +27,7 @@ def build_application(settings: Settings) -> Application:
     """The whole bot, ready for ``run_polling`` or for tests to start by hand."""
     services = Services(settings=settings, keys=settings.keys())
     # The wizard's state is its draft's step: written once, with the draft, at every step.
-    persistence = SqlitePersistence(services.db, services.keys, derived={CONVERSATION: drafts.wizard_states})
+    persistence = SqlitePersistence(services.db, services.keys, readers={CONVERSATION: drafts.wizard_states})
     root = settings.telegram_api_url
     application = (
         ApplicationBuilder()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
 from storage.crypto import HEADER_SIZE, Keys
+from storage import people
 from storage.db import Database
 
 FOLDERS = ("evidence", "thumbnails", "previews")
@@ -53,22 +54,6 @@ def _reencrypt(path: Path, keys: Keys) -> bool:
     return True
 
 
-async def reseal(db: Database, keys: Keys) -> int:
-    """Seal chat references and conversation keys again under the current key."""
-    count = 0
-    async with db.transaction() as conn:
-        for table, column, key in (("people", "chat_ref", "id"), ("conversations", "key_sealed", "rowid")):
-            async with conn.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL") as cur:
-                rows = await cur.fetchall()
-            for row_id, sealed in rows:
-                opened = keys.unseal(sealed)
-                if opened is not None:
-                    await conn.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
-                                       (keys.seal(opened), row_id))
-                    count += 1
-    return count
-
-
 async def run() -> int:
     try:
         settings = load_settings()
@@ -82,7 +67,7 @@ async def run() -> int:
     files = await asyncio.to_thread(reencrypt_files, settings.data_dir, keys)
     db = await Database.open(settings.database_path)
     try:
-        sealed = await reseal(db, keys)
+        sealed = await people.reseal_chat_refs(db, keys.unseal, keys.seal)
     finally:
         await db.close()
     print(f"re-encrypted {files} files and re-sealed {sealed} references")

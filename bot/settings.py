@@ -100,10 +100,6 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
 
-    @property
-    def evidence_dir(self) -> Path:
-        return self.data_dir / "evidence"
-
 
 class SettingsError(Exception):
     """A configuration problem, told in one line that names the variable."""

@@ -50,10 +50,6 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         pass
 
-    @property
-    def chats_in_flight(self) -> int:
-        return len(self._chats)
-
 
 def _chat_key(update: object) -> int | None:
     if not isinstance(update, Update):

@@ -5,25 +5,18 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.services import BotContext, identify
+from handlers.context import identify
 from handlers import (
     admin, delete_data, errors, fallback, flood, groups, info, language, mod_queries, moderation,
     my_reports, report_wizard, start,
 )
 
 
-async def flush_persistence(update: object, context: BotContext) -> None:
-    """Store conversation states as soon as the update is handled, not on the timer (the
-    wizard's own state is stored with its draft before it answers; see bot.app)."""
-    await context.application.update_persistence()
-
-
 def register(application: Application) -> None:
     """Add every handler. The group order matters:
     -100 finds the person behind every update; -90 drops floods before any work is done;
     0 holds the journeys, the report wizard first so that its steps take typed text, and
-      last the fallback that answers any button nobody took;
-    100 writes the conversation states through once the journeys are done."""
+      last the fallback that answers any button nobody took."""
     application.add_handler(TypeHandler(Update, identify), group=-100)
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
     application.add_handler(moderation.pending_handler(), group=-10)
@@ -32,5 +25,4 @@ def register(application: Application) -> None:
     for module in journeys:
         for handler in module.handlers():
             application.add_handler(handler)
-    application.add_handler(TypeHandler(Update, flush_persistence), group=100)
     application.add_error_handler(errors.on_error)

@@ -7,9 +7,9 @@ import secrets
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.commands import register_staff_commands
-from bot.roles import is_admin
-from bot.services import BotContext
+from bot.services.menus import register_staff_commands
+from bot.services.roles import is_admin
+from handlers.context import BotContext
 from storage import moderation, people
 
 

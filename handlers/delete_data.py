@@ -5,10 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callback_data as cb
-from bot.services import BotContext
+from handlers import callback_data as cb
+from handlers.context import BotContext
 from handlers.keyboards import button
-from handlers.report_wizard import CONVERSATION
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -30,8 +29,6 @@ async def confirm(update: Update, context: BotContext) -> None:
     if parsed.args[0] == "no":
         await query.edit_message_text(t("delete.kept"))
         return
-    key = (update.effective_chat.id, update.effective_user.id)
-    await context.application.persistence.drop_conversation(CONVERSATION, key)
     await context.services.delete_person(context.person)
     await query.edit_message_text(t("delete.done"))
 

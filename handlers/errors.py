@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot.services import BotContext
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.services import BotContext
+from handlers.context import BotContext
 from handlers import keyboards
 
 

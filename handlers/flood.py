@@ -7,8 +7,8 @@ import time
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.flood import FloodGuard
-from bot.services import BotContext
+from bot.services.flood import FloodGuard
+from handlers.context import BotContext
 
 
 def _album(update: Update) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.services import BotContext
+from handlers.context import BotContext
 
 PERSONAL = ["start", "report", "myreports", "language", "deletemydata", "cancel", "privacy"]
 

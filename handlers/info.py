@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.i18n import Html
-from bot.roles import is_admin, is_moderator
-from bot.services import BotContext
+from bot.services.i18n import Html
+from bot.services.roles import is_admin, is_moderator
+from handlers.context import BotContext
 from handlers import language
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callback_data as cb
-from bot.i18n import LANGUAGES, Translator
+from handlers import callback_data as cb
+from bot.services.i18n import Translator
+from domain.rules import LANGUAGES
 
 
 def button(t: Translator, label_key: str, kind: str, *args: str | int) -> InlineKeyboardButton:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callback_data as cb
-from bot.services import BotContext
+from handlers import callback_data as cb
+from domain.rules import LANGUAGES
+from handlers.context import BotContext
 from handlers import keyboards
 
 
@@ -20,7 +21,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     """Store the chosen language and confirm in it."""
     query = update.callback_query
     parsed = cb.parse(query.data)
-    if parsed is None or parsed.args[0] not in ("kk", "ru", "en"):
+    if parsed is None or parsed.args[0] not in LANGUAGES:
         await query.answer(context.t("common.stale_button"))
         return
     context.person = await context.services.set_language(context.person, parsed.args[0])

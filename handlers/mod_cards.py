@@ -10,11 +10,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocum
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callback_data as cb
-from bot.evidence import read
-from bot.i18n import Html, Translator
-from bot.services import BotContext, Services
-from bot.statuses import TRANSITIONS, answer_deadline, appeal_deadline
+from handlers import callback_data as cb
+from bot.services.evidence import read
+from bot.services.i18n import Html, Translator
+from bot.services.container import Services
+from handlers.context import BotContext
+from domain.rules import TRANSITIONS, answer_deadline, appeal_deadline
 from handlers.report_summary import evidence_text, when_text, where_text
 from storage import evidence, moderation, people, reports
 from storage.crypto import FileUnreadable

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callback_data as cb
-from bot.charts import Bar, Section, stats_chart
-from bot.choices import CATEGORIES, CATEGORY_GROUPS, REGIONS
-from bot.complaint import complaint_text
-from bot.evidence import read
-from bot.exports import evidence_bundle, reports_csv, reports_json
-from bot.i18n import Html
-from bot.services import BotContext
-from bot.statuses import STATUSES
+from handlers import callback_data as cb
+from bot.services.charts import Bar, Section, stats_chart
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS
+from bot.services.complaint import complaint_text
+from bot.services.evidence import read
+from bot.services.exports import evidence_bundle, reports_csv, reports_json
+from bot.services.i18n import Html
+from domain import clock
+from handlers.context import BotContext
+from domain.rules import STATUSES
 from handlers.mod_cards import _post_evidence, card_keyboard, card_text
 from handlers.moderation import load_report, say, staff_only
 from storage import audit, evidence, moderation
@@ -174,7 +175,7 @@ async def export(update: Update, context: BotContext) -> None:
         return
     found = await moderation.find(await context.services.db(), filters, limit=100_000)
     data = reports_csv(found) if kind == "csv" else reports_json(found)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),
         caption=context.t("mod.exported", count=context.t.plural("mod.reports", len(found))))
@@ -190,7 +191,7 @@ async def bundle(update: Update, context: BotContext) -> None:
     # Decrypting and zipping up to twenty files is disk and CPU work: off the event loop.
     data = await asyncio.to_thread(
         evidence_bundle, report, records, lambda path: read(services.settings.data_dir, path, services.keys),
-        exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        exported_at=clock.utcnow())
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"{report.reference}-evidence.zip"),
         caption=context.t("mod.bundle_caption", reference=report.reference))

@@ -12,14 +12,14 @@ import re
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callback_data as cb
-from bot.feedback import tell_reporter
-from bot.roles import is_moderator
-from bot.services import BotContext
-from bot.statuses import ESCALATION_TARGETS
+from handlers import callback_data as cb
+from bot.services.feedback import tell_reporter
+from bot.services.roles import is_moderator
+from handlers.context import BotContext
+from domain.rules import ESCALATION_TARGETS
 from handlers.mod_cards import refresh_card
 from storage import moderation, reports
-from storage.db import utcnow
+from domain.clock import utcnow
 from storage.models import Report
 
 _REFERENCE = re.compile(r"^(?:KZ-?)?0*(\d{1,9})$", re.IGNORECASE)
@@ -82,8 +82,7 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
                             status=t(f"status.{refused.current}"), target=t(f"status.{target}")))
         return None
     await refresh_card(context, context.services, updated)
-    if target != "new":
-        await tell_reporter(context.bot, context.services, updated)
+    await tell_reporter(context.bot, context.services, updated)
     done = t("mod.done", reference=updated.reference, status=t(f"status.{target}"))
     if update.callback_query:
         await update.callback_query.answer(done[:200])

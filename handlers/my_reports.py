@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import BotContext
+from handlers.context import BotContext
 from storage import moderation, reports
 
 SHOWN = 10  # the newest ones, with the latest reply of each: fits one message in any language

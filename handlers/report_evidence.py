@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.evidence import (
+from bot.services.evidence import (
     BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, MAX_FILES, ContentMismatch, UnsupportedFile,
     incoming_file, receive,
 )
-from bot.services import BotContext
+from handlers.context import BotContext
 from handlers.report_steps import (
     CONTACT, EVIDENCE, advance, ask, evidence_count, evidence_prompt, load, show, typed,
 )

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.choices import CATEGORIES
-from bot.services import BotContext
+from domain.rules import CATEGORIES
+from handlers.context import BotContext
 from handlers.mod_cards import post_card_job
 from handlers.report_steps import (
     CATEGORY, CONTACT, DESCRIPTION, END, GROUP, PRECINCT, REGION, REVIEW, ROLE, SECTIONS, WHEN, show,

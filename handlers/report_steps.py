@@ -9,11 +9,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from bot import callback_data as cb
-from bot.choices import CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
-from bot.evidence import MAX_FILES
-from bot.i18n import Html, Translator
-from bot.services import BotContext
+from handlers import callback_data as cb
+from domain.rules import CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
+from bot.services.evidence import MAX_FILES
+from bot.services.i18n import Html, Translator
+from handlers.context import BotContext
 from handlers.report_summary import draft_summary
 from storage import drafts, evidence
 from storage.models import Draft

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from bot.i18n import Html, Translator
+from bot.services.i18n import Html, Translator
 from storage.models import Draft, EvidenceRecord
 
 

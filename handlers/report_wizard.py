@@ -16,11 +16,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import callback_data as cb
-from bot.choices import CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
-from bot.evidence import remove_files
-from bot.services import BotContext
-from bot.when import BadWhen, earlier_today, parse_date
+from handlers import callback_data as cb
+from domain.rules import CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
+from bot.services.evidence import remove_files
+from handlers.context import BotContext
+from bot.services.when import BadWhen, earlier_today, parse_date
 from handlers import report_evidence, report_review
 from handlers.report_steps import (
     CANCEL, CATEGORY, CONTACT, DESCRIPTION, DESCRIPTION_MAX, DESCRIPTION_MIN, END, EVIDENCE, GROUP,

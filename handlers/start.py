@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.commands import register_staff_commands
-from bot.roles import is_moderator
-from bot.services import BotContext
+from bot.services.menus import register_staff_commands
+from bot.services.roles import is_moderator
+from handlers.context import BotContext
 from handlers import keyboards
 from storage import moderation, people
 

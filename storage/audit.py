@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import aiosqlite
 
-from storage.db import Database, utcnow
+from domain.clock import utcnow
+from storage.db import Database
 from storage.models import AuditEntry
 
 

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import re
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import AsyncIterator
@@ -20,12 +19,9 @@ log = logging.getLogger(__name__)
 # Open drafts kept in memory so a wizard step reads nothing: about 1 KB each.
 DRAFTS_CACHED = 50_000
 
+# A migration whose first line is this rebuilds a table that others refer to (see migrate).
+REBUILDS_TABLES = "-- rebuilds tables"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-def utcnow() -> str:
-    """The current UTC time as ISO 8601 text with seconds, as every table stores it."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -86,10 +82,24 @@ class Database:
             if number <= current or (upto is not None and number > upto):
                 continue
             log.info("applying migration %04d", number)
-            # executescript commits first; BEGIN inside the script keeps the step atomic.
-            await self.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
+            rebuilds = sql.startswith(REBUILDS_TABLES)
+            if rebuilds:
+                # SQLite's procedure for rebuilding a table others refer to: foreign keys off
+                # (dropping the old table must not cascade), checked before the commit.
+                await self.conn.execute("PRAGMA foreign_keys=OFF")
+            try:
+                # executescript commits first; BEGIN inside the script keeps the step atomic.
+                await self.conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};")
+                if rebuilds and await self.fetchone("PRAGMA foreign_key_check"):
+                    raise RuntimeError(f"migration {number:04d} breaks a foreign key")
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                if rebuilds:
+                    await self.conn.execute("PRAGMA foreign_keys=ON")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

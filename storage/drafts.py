@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from storage.crypto import Keys
-from storage.db import Database, utcnow
+from domain.clock import ago, utcnow
+from storage.db import Database
 from storage.models import Draft
 
 
@@ -44,14 +45,10 @@ async def delete(db: Database, person_id: int) -> None:
         db.draft_cache.invalidate(person_id)
 
 
-def _ago(age: timedelta) -> str:
-    return (datetime.now(timezone.utc) - age).isoformat(timespec="seconds")
-
-
 async def due_for_reminder(db: Database, idle: timedelta) -> list[int]:
     """People whose draft has been untouched for ``idle`` and who were not reminded yet."""
     rows = await db.fetchall(
-        "SELECT person_id FROM drafts WHERE updated_at <= ? AND reminded_at IS NULL", (_ago(idle),)
+        "SELECT person_id FROM drafts WHERE updated_at <= ? AND reminded_at IS NULL", (ago(idle),)
     )
     return [row["person_id"] for row in rows]
 
@@ -64,7 +61,7 @@ async def mark_reminded(db: Database, person_id: int) -> None:
 
 
 async def expired(db: Database, age: timedelta) -> list[int]:
-    rows = await db.fetchall("SELECT person_id FROM drafts WHERE updated_at <= ?", (_ago(age),))
+    rows = await db.fetchall("SELECT person_id FROM drafts WHERE updated_at <= ?", (ago(age),))
     return [row["person_id"] for row in rows]
 
 

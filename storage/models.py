@@ -6,9 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Language = Literal["kk", "ru", "en"]
-Role = Literal["reporter", "observer", "moderator", "admin"]
-ReporterRole = Literal["voter", "observer", "other"]
+from domain.rules import Language, PersonRole as Role, PrecinctKind, ReporterRole
 
 
 class Person(BaseModel):
@@ -58,7 +56,7 @@ class NewReport(BaseModel):
     subcategory: str | None = None
     region: str
     precinct: str | None = None
-    precinct_kind: Literal["number", "none", "unknown"] | None = None
+    precinct_kind: PrecinctKind | None = None
     place: str | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -112,7 +110,7 @@ class Draft(BaseModel):
     category: str | None = None
     region: str | None = None
     precinct: str | None = None
-    precinct_kind: Literal["number", "none", "unknown"] | None = None
+    precinct_kind: PrecinctKind | None = None
     place: str | None = None
     latitude: float | None = None
     longitude: float | None = None

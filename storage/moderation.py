@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.statuses import OPEN, allowed
+from domain.rules import OPEN, allowed
 from storage import audit
-from storage.db import Database, utcnow
+from domain.clock import utcnow
+from storage.db import Database
 from storage.models import Report
-from storage.reports import _COLUMNS, _report
+from storage.reports import COLUMNS, from_row
 
 _CHANGE_FIELDS = {"taken_by", "status_note", "duplicate_of", "escalated_to", "external_ref",
                   "external_date", "escalated_at"}
@@ -45,9 +46,9 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
         assignments = ", ".join(f"{name} = :{name}" for name in updates)
         await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
         await audit.append(conn, report_id, actor, "status", current, to_status, note)
-        async with conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
+        async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
             updated = await cur.fetchone()
-    return _report(updated), current
+    return from_row(updated), current
 
 
 async def add_note(db: Database, report_id: int, actor: str, text: str) -> None:
@@ -77,11 +78,11 @@ async def queue(db: Database, offset: int, limit: int) -> tuple[list[Report], in
     """Reports that still need someone, oldest first, and how many there are in all."""
     marks = ", ".join("?" for _ in OPEN)
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM reports WHERE status IN ({marks}) ORDER BY submitted_at, id LIMIT ? OFFSET ?",
+        f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks}) ORDER BY submitted_at, id LIMIT ? OFFSET ?",
         (*OPEN, limit, offset),
     )
     total = await db.fetchone(f"SELECT COUNT(*) FROM reports WHERE status IN ({marks})", OPEN)
-    return [_report(row) for row in rows], int(total[0])
+    return [from_row(row) for row in rows], int(total[0])
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ async def find(db: Database, filters: Filters, limit: int = 1000) -> list[Report
         clauses.append("submitted_at < date(?, '+1 day')")
         params.append(filters.until)
     where = " AND ".join(clauses) or "1 = 1"
-    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM reports WHERE {where} ORDER BY id LIMIT ?", (*params, limit))
-    return [_report(row) for row in rows]
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY id LIMIT ?", (*params, limit))
+    return [from_row(row) for row in rows]
 
 
 async def counts(db: Database, column: str) -> list[tuple[str, int]]:
@@ -127,10 +128,10 @@ async def counts(db: Database, column: str) -> list[tuple[str, int]]:
 async def stale_new(db: Database, older_than_iso: str) -> list[Report]:
     """New reports nobody took since ``older_than_iso`` and not yet alerted about."""
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM reports WHERE status = 'new' AND submitted_at <= ? AND alerted_at IS NULL ORDER BY id",
+        f"SELECT {COLUMNS} FROM reports WHERE status = 'new' AND submitted_at <= ? AND alerted_at IS NULL ORDER BY id",
         (older_than_iso,),
     )
-    return [_report(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 async def mark(db: Database, report_id: int, column: str, value: str) -> None:
@@ -141,8 +142,8 @@ async def mark(db: Database, report_id: int, column: str, value: str) -> None:
 
 
 async def with_status(db: Database, status: str) -> list[Report]:
-    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM reports WHERE status = ? ORDER BY id", (status,))
-    return [_report(row) for row in rows]
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE status = ? ORDER BY id", (status,))
+    return [from_row(row) for row in rows]
 
 
 async def moderators(db: Database) -> list[tuple[int, str, str | None]]:

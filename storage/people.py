@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from storage.db import Database, utcnow
+from typing import Callable
+
+from domain.clock import utcnow
+from storage.db import Database
 from storage.models import Language, Person, Role
 
 _COLUMNS = "id, pseudonym, language, role"
@@ -89,3 +92,19 @@ async def delete(db: Database, person_id: int) -> None:
             await conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
     finally:
         db.draft_cache.invalidate(person_id)  # the draft went with the person (ON DELETE CASCADE)
+
+
+async def reseal_chat_refs(db: Database, unseal: Callable[[bytes], str | None],
+                           seal: Callable[[str], bytes]) -> int:
+    """Seal every chat reference again (after a key rotation), in one transaction; returns how
+    many. A reference that does not open is left as it is."""
+    count = 0
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT id, chat_ref FROM people WHERE chat_ref IS NOT NULL") as cur:
+            rows = await cur.fetchall()
+        for person_id, sealed in rows:
+            opened = unseal(sealed)
+            if opened is not None:
+                await conn.execute("UPDATE people SET chat_ref = ? WHERE id = ?", (seal(opened), person_id))
+                count += 1
+    return count

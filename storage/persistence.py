@@ -1,20 +1,18 @@
-"""A python-telegram-bot persistence that keeps conversation states in SQLite.
+"""A python-telegram-bot persistence that reads conversation states from where they are stored.
 
-Only conversations are persisted here. A conversation whose state is already stored elsewhere
-(the report wizard's is the step of its draft) is read from there and never written twice.
-Other conversations' keys hold chat and user ids, so they are stored sealed, with a keyed hash
-for look-ups.
+The report wizard's state is the step of its draft, written with the draft before the bot
+answers, so nothing is written here: at start-up each conversation's states are read back
+through its reader, and updates are ignored. No other data is persisted.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Awaitable, Callable
 
 from telegram.ext import BasePersistence, PersistenceInput
 
 from storage.crypto import Keys
-from storage.db import Database, utcnow
+from storage.db import Database
 
 
 ConversationKey = tuple[int | str, ...]
@@ -24,65 +22,23 @@ StatesReader = Callable[[Database, Keys], Awaitable[ConversationDict]]
 
 
 class SqlitePersistence(BasePersistence[dict, dict, dict]):
-    """Conversation states in the ``conversations`` table; everything else is not stored."""
+    """Conversation states read through each conversation's reader; nothing else is stored."""
 
     def __init__(self, open_db: Callable[[], Awaitable[Database]], keys: Keys,
-                 derived: dict[str, StatesReader] | None = None) -> None:
+                 readers: dict[str, StatesReader]) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=False),
-            # The application flushes after every update (see handlers.register); the timer
-            # is only a safety net.
-            update_interval=5,
+            update_interval=60,  # nothing is written on the timer: see update_conversation
         )
         self._open_db = open_db
         self._keys = keys
-        self._derived = derived or {}
-
-    def _hash(self, name: str, key: ConversationKey) -> str:
-        return self._keys.keyed_hash(f"{name}:{json.dumps(list(key))}")
+        self._readers = readers
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        db = await self._open_db()
-        if name in self._derived:
-            return await self._derived[name](db, self._keys)
-        rows = await db.fetchall(
-            "SELECT key_hash, key_sealed, state FROM conversations WHERE name = ?", (name,)
-        )
-        states: ConversationDict = {}
-        for row in rows:
-            opened = self._keys.unseal(row["key_sealed"])
-            if opened is None:  # sealed under a secret we no longer have: unusable
-                continue
-            key = tuple(json.loads(opened))
-            states[key] = json.loads(row["state"])
-            if row["key_hash"] != self._hash(name, key):  # written before a key rotation
-                await self._rehash(db, name, row["key_hash"], key)
-        return states
-
-    async def _rehash(self, db: Database, name: str, old_hash: str, key: ConversationKey) -> None:
-        async with db.transaction() as conn:
-            await conn.execute(
-                "UPDATE conversations SET key_hash = ?, key_sealed = ? WHERE name = ? AND key_hash = ?",
-                (self._hash(name, key), self._keys.seal(json.dumps(list(key))), name, old_hash),
-            )
+        return await self._readers[name](await self._open_db(), self._keys)
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        if name in self._derived:
-            return  # the handlers stored it, before they answered
-        db = await self._open_db()
-        key_hash = self._hash(name, key)
-        if new_state is None:
-            await db.write("DELETE FROM conversations WHERE name = ? AND key_hash = ?", (name, key_hash))
-            return
-        await db.write(
-            "INSERT INTO conversations (name, key_hash, key_sealed, state, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, key_hash) DO UPDATE SET"
-            " state = excluded.state, updated_at = excluded.updated_at",
-            (name, key_hash, self._keys.seal(json.dumps(list(key))), json.dumps(new_state), utcnow()),
-        )
-
-    async def drop_conversation(self, name: str, key: ConversationKey) -> None:
-        await self.update_conversation(name, key, None)
+        """Nothing to do: the handlers stored the state with their data before they answered."""
 
     # Nothing below is stored: drafts and settings live in their own tables.
     async def get_user_data(self) -> dict[int, dict]:

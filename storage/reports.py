@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from storage import audit
-from storage.db import Database, utcnow
+from domain.clock import ago, utcnow
+from domain.rules import STATUSES
+from storage.db import Database
 from storage.models import NewReport, Report
 
-_COLUMNS = (
-    "id, reference, reporter_id, reporter_role, accredited, category, subcategory, region,"
-    " precinct, place, latitude, longitude, occurred_at, description, contact_allowed, status,"
-    " submitted_at, submission_key, precinct_kind, taken_by, status_note, duplicate_of, escalated_to,"
-    " external_ref, external_date, escalated_at, status_changed_at, moderator_message_id,"
-    " alerted_at, deadline_reminded"
-)
+# Both lists follow the models: a field added to NewReport (and its column, in a migration) is
+# stored and read back with no change here.
+COLUMNS = ", ".join(Report.model_fields)
+_INSERTED = (*NewReport.model_fields, "id", "reference", "reporter_id", "status", "submitted_at")
+_INSERT = (f"INSERT INTO reports ({', '.join(_INSERTED)})"
+           f" VALUES ({', '.join(':' + name for name in _INSERTED)})")
 
 
 def reference_for(report_id: int) -> str:
     return f"KZ-{report_id:06d}"
 
 
-def _report(row) -> Report:
+def from_row(row) -> Report:
+    """A report from a row selected with ``COLUMNS``."""
     return Report(**dict(row))
 
 
@@ -41,30 +43,23 @@ async def submit(db: Database, reporter_id: int | None, report: NewReport) -> tu
 async def _submit(db: Database, reporter_id: int | None, report: NewReport) -> tuple[Report, bool]:
     async with db.transaction() as conn:
         async with conn.execute(
-            f"SELECT {_COLUMNS} FROM reports WHERE submission_key = ?", (report.submission_key,)
+            f"SELECT {COLUMNS} FROM reports WHERE submission_key = ?", (report.submission_key,)
         ) as cur:
             existing = await cur.fetchone()
         if existing:
-            return _report(existing), False
+            return from_row(existing), False
         async with conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM reports") as cur:
             (report_id,) = await cur.fetchone()
         now = utcnow()
         fields = report.model_dump()
-        await conn.execute(
-            "INSERT INTO reports (id, reference, reporter_id, reporter_role, accredited, category,"
-            " subcategory, region, precinct, precinct_kind, place, latitude, longitude, occurred_at,"
-            " description, contact_allowed, status, submitted_at, submission_key)"
-            " VALUES (:id, :reference, :reporter_id, :reporter_role, :accredited, :category,"
-            " :subcategory, :region, :precinct, :precinct_kind, :place, :latitude, :longitude,"
-            " :occurred_at, :description, :contact_allowed, 'new', :submitted_at, :submission_key)",
-            {
-                **fields,
-                "id": report_id,
-                "reference": reference_for(report_id),
-                "reporter_id": reporter_id,
-                "submitted_at": now,
-            },
-        )
+        await conn.execute(_INSERT, {
+            **fields,
+            "id": report_id,
+            "reference": reference_for(report_id),
+            "reporter_id": reporter_id,
+            "status": STATUSES[0],
+            "submitted_at": now,
+        })
         if reporter_id is not None:
             await conn.execute(
                 "UPDATE evidence SET report_id = ?, owner_id = NULL"
@@ -73,27 +68,27 @@ async def _submit(db: Database, reporter_id: int | None, report: NewReport) -> t
             )
             await conn.execute("DELETE FROM drafts WHERE person_id = ?", (reporter_id,))
         await audit.append(conn, report_id, "reporter", "submitted", None, "new", None)
-        async with conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
+        async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
             row = await cur.fetchone()
-    return _report(row), True
+    return from_row(row), True
 
 
 async def get(db: Database, report_id: int) -> Report | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,))
-    return _report(row) if row else None
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,))
+    return from_row(row) if row else None
 
 
 async def by_reference(db: Database, reference: str) -> Report | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM reports WHERE reference = ?", (reference,))
-    return _report(row) if row else None
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM reports WHERE reference = ?", (reference,))
+    return from_row(row) if row else None
 
 
 async def of_reporter(db: Database, reporter_id: int, limit: int = 20) -> list[Report]:
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM reports WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
+        f"SELECT {COLUMNS} FROM reports WHERE reporter_id = ? ORDER BY id DESC LIMIT ?",
         (reporter_id, limit),
     )
-    return [_report(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 async def count_of_reporter(db: Database, reporter_id: int) -> int:
@@ -103,7 +98,7 @@ async def count_of_reporter(db: Database, reporter_id: int) -> int:
 
 async def count_within(db: Database, reporter_id: int, period: timedelta) -> int:
     """How many reports this reporter sent in the last ``period``."""
-    since = (datetime.now(timezone.utc) - period).isoformat(timespec="seconds")
+    since = ago(period)
     row = await db.fetchone(
         "SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND submitted_at >= ?",
         (reporter_id, since),
@@ -117,3 +112,16 @@ async def count_before(db: Database, reporter_id: int, report_id: int) -> int:
         "SELECT COUNT(*) FROM reports WHERE reporter_id = ? AND id < ?", (reporter_id, report_id)
     )
     return int(row[0])
+
+
+async def count_since(db: Database, since_iso: str) -> int:
+    """How many reports were submitted at or after ``since_iso``."""
+    row = await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since_iso,))
+    return int(row[0])
+
+
+async def without_card(db: Database, limit: int) -> list[int]:
+    """Ids of reports whose card is not in the moderators' chat yet, oldest first."""
+    rows = await db.fetchall(
+        "SELECT id FROM reports WHERE moderator_message_id IS NULL ORDER BY id LIMIT ?", (limit,))
+    return [row["id"] for row in rows]

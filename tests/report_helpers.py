@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.i18n import Translator
+from bot.services.i18n import Translator
 from storage.crypto import Keys
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html

@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from bot.i18n import LANGUAGES, Translator, pick_language, placeholders, read_catalog
+from bot.services.i18n import Translator, pick_language, placeholders, read_catalog
+from domain.rules import LANGUAGES
 from tests.fake_telegram.html_check import parse_html
 
 CATALOGS = {lang: read_catalog(lang) for lang in LANGUAGES}

@@ -8,8 +8,9 @@ from datetime import date, timedelta, timezone
 
 import pytest
 
-from bot.complaint import COMPLAINT_TARGETS, WIDTH, complaint_text
-from bot.i18n import Translator
+from bot.services.complaint import WIDTH, complaint_text
+from domain.rules import CATEGORIES, ESCALATION_TARGETS as COMPLAINT_TARGETS
+from bot.services.i18n import Translator
 from storage.models import EvidenceRecord, Report
 
 ALMATY = timezone(timedelta(hours=5))
@@ -33,7 +34,7 @@ def make_report(**overrides) -> Report:
     fields = dict(
         id=42, reference="KZ-000042", reporter_id=7, status="escalated",
         submitted_at="2024-03-17T09:15:00+00:00", reporter_role="observer", accredited=True,
-        category="stuffing", region="karaganda", precinct="1234", place="Школа № 12, ул. Ленина 5",
+        category="station", subcategory="stuffing", region="karaganda", precinct="1234", place="Школа № 12, ул. Ленина 5",
         latitude=49.806406, longitude=73.085485, occurred_at="2024-03-17T13:50:00+05:00",
         description=DESCRIPTION, contact_allowed=False, submission_key="secret",
         escalated_to="court", escalated_at="2024-03-18T10:00:00+00:00",
@@ -131,7 +132,7 @@ def test_unknown_or_missing_target_gets_the_internal_memo():
 def test_no_precinct_date_only_no_evidence_no_article(lang):
     t = Translator(lang)
     report = make_report(precinct=None, place=None, latitude=None, longitude=None,
-                         occurred_at="2024-03-10", category="observer_denied", region="abroad",
+                         occurred_at="2024-03-10", category="observers", subcategory="observer_denied", region="abroad",
                          escalated_to="commission")
     text = complaint_text(report, [], lang, ALMATY)
     assert t.text("complaint.precinct_none") in text
@@ -150,7 +151,7 @@ def test_no_precinct_date_only_no_evidence_no_article(lang):
 ])
 def test_administrative_code_article_by_category(category, article):
     t = Translator("ru")
-    text = flat(complaint_text(make_report(category=category), [], "ru", ALMATY))
+    text = flat(complaint_text(make_report(category=CATEGORIES[category], subcategory=category), [], "ru", ALMATY))
     for candidate in ("art108", "art110", "art122"):
         assert (flat(t.text(f"complaint.law.{candidate}")) in text) == (candidate == article)
 

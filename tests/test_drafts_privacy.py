@@ -7,8 +7,9 @@ import sqlite3
 
 import pytest
 
-from bot import jobs, logs
-from bot.services import BotContext
+from bot import logs
+from handlers import jobs
+from handlers.context import BotContext
 from tests.report_helpers import L, db_rows, finish_and_send, jpeg, start_report, up_to_evidence
 
 DESCRIPTION = "Ректор собрал студентов и сказал, что без фото бюллетеня не допустят к сессии."
@@ -91,7 +92,6 @@ async def test_delete_my_data_unlinks_reports_and_forgets_the_person(app, fake, 
     assert done.message["text"] == L("ru", "delete.done")
     assert db_rows(data_dir, "SELECT * FROM people") == []
     assert db_rows(data_dir, "SELECT * FROM drafts") == []
-    assert db_rows(data_dir, "SELECT * FROM conversations") == []
     assert db_rows(data_dir, "SELECT * FROM evidence WHERE report_id IS NULL") == []
     assert not (data_dir / draft_file).exists()
     (report,) = db_rows(data_dir, "SELECT * FROM reports")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evidence import read
-from bot.exports import EXPORT_FIELDS, evidence_bundle, reports_csv, reports_json
+from bot.services.evidence import read
+from bot.services.exports import EXPORT_FIELDS, evidence_bundle, reports_csv, reports_json
 from storage.crypto import Keys
 from storage.models import EvidenceRecord, Report
 

@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from bot.choices import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
-from bot.commands import USER_COMMANDS
-from bot.i18n import LANGUAGES, read_catalog
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
+from domain.rules import USER_COMMANDS
+from bot.services.i18n import read_catalog
+from domain.rules import LANGUAGES
 from handlers.report_steps import SECTIONS
 from tests.harness import PROJECT_ROOT
 

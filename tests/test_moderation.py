@@ -13,11 +13,11 @@ import zipfile
 import pytest
 from PIL import Image
 
-from bot import jobs
-from bot.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
-from bot.commands import ADMIN_COMMANDS, MODERATOR_COMMANDS
-from bot.i18n import Translator
-from bot.services import BotContext
+from handlers import jobs
+from bot.services.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
+from domain.rules import ADMIN_COMMANDS, MODERATOR_COMMANDS
+from bot.services.i18n import Translator
+from handlers.context import BotContext
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings, running_bot
 from tests.report_helpers import L, db_rows, db_write, finish_and_send, jpeg, sha256, up_to_evidence

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from PIL import Image
 
-from bot.evidence import read
+from bot.services.evidence import read
 from storage.crypto import FILE_MAGIC, FileUnreadable, Keys
 from tests.fake_telegram import FakeUser
 from tests.harness import SECRET, bot_env, make_settings, run_module, running_bot

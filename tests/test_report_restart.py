@@ -51,7 +51,6 @@ async def test_sigkill_mid_wizard_then_finish(fake, tmp_path):
     hashes = [row["sha256"] for row in db_rows(data_dir, "SELECT sha256 FROM evidence ORDER BY id")]
     assert hashes == [sha256(photo), sha256(voice)]
     assert db_rows(data_dir, "SELECT * FROM drafts") == []
-    assert db_rows(data_dir, "SELECT * FROM conversations") == []
 
 
 async def test_restart_right_after_a_button_keeps_the_step(fake, tmp_path):

@@ -9,7 +9,8 @@ import pytest
 
 from storage import audit, drafts, evidence, people, reports
 from storage.crypto import Keys
-from storage.db import Database, migrations, utcnow
+from domain.clock import utcnow
+from storage.db import Database, migrations
 from storage.cache import RowCache
 from storage.models import Draft, EvidenceRecord, NewReport
 

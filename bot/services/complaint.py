@@ -11,25 +11,9 @@ import textwrap
 import unicodedata
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from bot.i18n import Translator
+from bot.services.i18n import Translator
+from domain.rules import APPEAL_DAYS, DEFAULT_ESCALATION_TARGET, ESCALATION_TARGETS, LAW_ARTICLES
 from storage.models import EvidenceRecord, Report
-
-COMPLAINT_TARGETS = ("commission", "prosecutor", "court", "police", "media", "legal")
-DEFAULT_TARGET = "legal"  # a report with no (or an unknown) target gets the internal memo
-
-# A decision or action of an election commission may be appealed within 10 days (Election Law,
-# art. 20 cl. 9); counted here from the date of the incident.
-APPEAL_DAYS = 10
-
-# Administrative Code articles from the domain brief, by category; other categories cite none.
-LAW_ARTICLES: dict[str, str] = {
-    "stuffing": "art108",            # one voter, one vote, one ballot
-    "issuance": "art110",            # ballots issued so that people vote for others
-    "vote_buying": "art122",         # goods and services offered by a campaign
-    "campaign_place": "art122",
-    "campaign_officials": "art122",
-    "campaign_silence": "art122",
-}
 
 WIDTH = 100
 INDENT = "   "
@@ -109,7 +93,7 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
     falls back to the bot's default language.
     """
     t = Translator(lang, tz)
-    target = report.escalated_to if report.escalated_to in COMPLAINT_TARGETS else DEFAULT_TARGET
+    target = report.escalated_to if report.escalated_to in ESCALATION_TARGETS else DEFAULT_ESCALATION_TARGET
     submitted = _moment(report.submitted_at)
     when, day = _incident(t, report.occurred_at, tz)
 
@@ -122,7 +106,7 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
         t.text("complaint.subject", reference=report.reference),
         "",
         t.text("complaint.facts"),
-        t.text("complaint.category", category=t.text(f"category.{report.category}")),
+        t.text("complaint.category", category=_kind(t, report)),
     ]
     role = report.reporter_role
     if role == "observer" and report.accredited:
@@ -148,7 +132,7 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
         "",
         t.text("complaint.law"),
     ]
-    article = LAW_ARTICLES.get(report.category)
+    article = LAW_ARTICLES.get(report.subcategory or "")
     if article:
         out.append(_wrap(t.text(f"complaint.law.{article}")))
     out.append(_wrap(t.text("complaint.deadline")))
@@ -176,6 +160,11 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
         out += [_wrap(t.text("complaint.attachment", count=len(records))), ""]
     out.append(_wrap(t.text("complaint.signature")))
     return "\n".join(out) + "\n"
+
+
+def _kind(t: Translator, report: Report) -> str:
+    """The exact kind of violation in words (the group's name for reports that have none)."""
+    return t.text(f"category.{report.subcategory}" if report.subcategory else f"group.{report.category}")
 
 
 def _precinct_line(t: Translator, report: Report) -> str:

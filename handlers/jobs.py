@@ -1,4 +1,4 @@
-"""Scheduled work on the JobQueue (APScheduler). Every job reads what to do from the database,
+"""Scheduled handlers on the JobQueue (APScheduler). Every job reads what to do from the database,
 so after a restart the schedules come back with nothing missed: idle drafts, report cards not
 yet posted, stale new reports, the daily digest, escalation deadlines, and nightly backups."""
 
@@ -7,18 +7,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import timedelta
 
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.evidence import remove_files
-from bot.services import BotContext
+from bot.services.evidence import remove_files
+from domain import clock
+from domain.rules import OPEN, REMIND_BEFORE, answer_deadline, appeal_deadline
+from handlers.context import BotContext
 from handlers.mod_cards import moderator_translator, post_card
-from bot.statuses import OPEN, REMIND_BEFORE, answer_deadline, appeal_deadline
-from storage import drafts, evidence, moderation, people
+from storage import backups, drafts, evidence, moderation, people, reports
 
 log = logging.getLogger(__name__)
 
@@ -77,20 +76,20 @@ async def sweep(context: BotContext) -> None:
     if chat_id is None:
         return
     db = await services.db()
-    for row in await db.fetchall("SELECT id FROM reports WHERE moderator_message_id IS NULL ORDER BY id LIMIT 20"):
+    for report_id in await reports.without_card(db, limit=20):
         try:
-            await post_card(context, row["id"])
+            await post_card(context, report_id)
         except TelegramError as exc:
             log.warning("report card not posted yet (%s)", type(exc).__name__)
             break
     minutes = services.settings.stale_alert_minutes
-    cutoff = (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    cutoff = clock.ago(timedelta(minutes=minutes))
     t = moderator_translator(services)
     for report in await moderation.stale_new(db, cutoff):
         await context.bot.send_message(chat_id, t("mod.alert_stale", reference=report.reference, minutes=minutes),
                                        reply_to_message_id=report.moderator_message_id,
                                        allow_sending_without_reply=True)
-        await moderation.mark(db, report.id, "alerted_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        await moderation.mark(db, report.id, "alerted_at", clock.utcnow())
 
 
 async def digest(context: BotContext) -> None:
@@ -99,8 +98,7 @@ async def digest(context: BotContext) -> None:
     if services.settings.moderator_chat_id is None:
         return
     db, t = await services.db(), moderator_translator(services)
-    since = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")
-    new_today = (await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since,)))[0]
+    new_today = await reports.count_since(db, clock.ago(timedelta(days=1)))
     counts = dict(await moderation.counts(db, "status"))
     lines = [t("mod.digest_title", count=t.plural("mod.reports", new_today))]
     lines += [t("mod.stats.line", label=t(f"status.{status}"), count=counts.get(status, 0)) for status in OPEN]
@@ -135,19 +133,6 @@ async def deadlines(context: BotContext) -> None:
 async def backup(context: BotContext) -> None:
     """A consistent copy of the database with SQLite's backup API; the newest N are kept."""
     settings = context.services.settings
-    path = await asyncio.to_thread(make_backup, settings.database_path, settings.data_dir / "backups", settings.backup_keep)
+    path = await asyncio.to_thread(backups.make_backup, settings.database_path, settings.data_dir / "backups",
+                                   settings.backup_keep)
     log.info("database backed up to %s", path.name)
-
-
-def make_backup(database: Path, folder: Path, keep: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"bot-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}.sqlite3"
-    source, copy = sqlite3.connect(database), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
-    for old in sorted(folder.glob("bot-*.sqlite3"))[:-keep]:
-        old.unlink()
-    return target

@@ -7,7 +7,7 @@ import logging
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
-from bot.services import Services
+from bot.services.container import Services
 from storage import people
 from storage.models import Report
 

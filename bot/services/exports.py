@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from storage.crypto import FileUnreadable
-from storage.db import utcnow
+from domain.clock import utcnow
 from storage.models import EvidenceRecord, Report
 
 # Reporter identity, submission keys and moderator bookkeeping stay out: an export leaves the

@@ -22,10 +22,10 @@ import aiohttp
 from telegram import Bot, Message
 from telegram.error import NetworkError, TimedOut
 
-from bot import media
-from bot.filetypes import content_matches
+from bot.services import media
+from bot.services.filetypes import content_matches
 from storage.crypto import FileWriter, Keys
-from storage.db import utcnow
+from domain.clock import utcnow
 from storage.models import EvidenceRecord
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses larger files on Telegram's servers

@@ -1,4 +1,4 @@
-"""What every handler reaches through its context: settings, keys, the database, people."""
+"""The long-lived objects of one running bot: settings, keys, the database, people, translators."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import aiohttp
-from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.evidence import download_client, remove_files
-from bot.flood import FloodGuard
-from bot.i18n import Translator, pick_language
+from bot.services.evidence import download_client, remove_files
+from bot.services.flood import FloodGuard
+from bot.services.i18n import Translator, pick_language
 from bot.settings import Settings
+from domain import clock
 from storage import evidence, people
 from storage.crypto import Keys
 from storage.db import Database
@@ -92,7 +91,7 @@ class Services:
 
     def now(self) -> datetime:
         """The current local time (aware), in the configured time zone."""
-        return datetime.now(self.settings.tz)
+        return clock.local_now(self.settings.tz)
 
     def today(self) -> date:
         return self.now().date()
@@ -120,30 +119,3 @@ class Services:
         if self._downloads is None:
             self._downloads = download_client()
         return self._downloads
-
-
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
-    """The callback context of this bot: ``services``, the ``person`` and their ``t``."""
-
-    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None):
-        super().__init__(application, chat_id=chat_id, user_id=user_id)
-        self.person: Person | None = None
-
-    @property
-    def services(self) -> Services:
-        return self.application.bot_data["services"]
-
-    @property
-    def t(self) -> Translator:
-        language = self.person.language if self.person else pick_language(None)
-        return self.services.translator(language)
-
-
-async def identify(update: object, context: BotContext) -> None:
-    """Runs first for every update: find or create the person who sent it."""
-    if not isinstance(update, Update) or update.effective_user is None:
-        return
-    user = update.effective_user
-    chat = update.effective_chat
-    private_chat = chat.id if chat is not None and chat.type == "private" else None
-    context.person = await context.services.person_for(user.id, user.language_code, private_chat)

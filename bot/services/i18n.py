@@ -16,10 +16,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from domain.rules import DEFAULT_LANGUAGE, LANGUAGES
 from locales import CATALOG_DIR, DOMAIN
-
-LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
-DEFAULT_LANGUAGE = "ru"
 
 
 class Html(str):

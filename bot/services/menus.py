@@ -8,19 +8,11 @@ from typing import Callable, Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from bot.services.i18n import Translator
+from domain.rules import ADMIN_COMMANDS, DEFAULT_LANGUAGE, LANGUAGES, MODERATOR_COMMANDS, USER_COMMANDS
 from storage import moderation, people
 
 log = logging.getLogger(__name__)
-
-USER_COMMANDS: tuple[str, ...] = (
-    "start", "report", "myreports", "rights", "language", "help", "privacy", "cancel", "deletemydata",
-)
-MODERATOR_COMMANDS: tuple[str, ...] = (
-    "queue", "view", "take", "verify", "reject", "dup", "escalate", "resolve", "reopen", "note",
-    "reply", "find", "stats", "export", "bundle", "complaint",
-)
-ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 
 
 def commands(t: Translator, names: Iterable[str]) -> list[BotCommand]:

@@ -1,0 +1,123 @@
+"""The rules of the domain, each defined once: languages, who may do what, the finite choices
+of a report, the life of a report (statuses, transitions, escalation) and its legal deadlines.
+
+Every layer imports this module and nothing here imports the project: storage validates with
+it, services compute with it, handlers build keyboards and menus from it, and the tests derive
+their families from it. Codes are stored in the database and carried in callback data; their
+labels live in the catalogs under ``<family>.<code>`` (``status.new``, ``region.astana``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+# ---- languages ------------------------------------------------------------------------------
+
+LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+DEFAULT_LANGUAGE = "ru"  # for anyone whose Telegram language is none of these
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]  # Literal of the tuple's values
+
+# ---- people and what they may do --------------------------------------------------------------
+
+# A person's role in the bot. Observers are accredited (they redeemed an invite): their reports
+# carry the mark, and they have no more powers than any reporter.
+PERSON_ROLES: tuple[str, ...] = ("reporter", "observer", "moderator", "admin")
+PersonRole = Literal[PERSON_ROLES]  # type: ignore[valid-type]
+STAFF_ROLES: frozenset[str] = frozenset({"moderator", "admin"})  # may handle reports
+
+# Commands by who may use them; menus, help and the guard of staff handlers derive from these.
+USER_COMMANDS: tuple[str, ...] = (
+    "start", "report", "myreports", "rights", "language", "help", "privacy", "cancel", "deletemydata",
+)
+MODERATOR_COMMANDS: tuple[str, ...] = (
+    "queue", "view", "take", "verify", "reject", "dup", "escalate", "resolve", "reopen", "note",
+    "reply", "find", "stats", "export", "bundle", "complaint",
+)
+ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
+
+# ---- the finite choices of a report (from the domain brief) -----------------------------------
+
+REPORTER_ROLES: tuple[str, ...] = ("voter", "observer", "other")
+ReporterRole = Literal[REPORTER_ROLES]  # type: ignore[valid-type]
+
+# Category groups, each with its categories; a group with one category skips the second menu.
+CATEGORY_GROUPS: dict[str, tuple[str, ...]] = {
+    "pressure": ("coercion_work", "coercion_study", "proof_demanded", "signatures", "vote_buying"),
+    "station": ("stuffing", "issuance", "secrecy", "voter_lists", "outsiders", "accessibility"),
+    "count": ("counting", "protocol"),
+    "observers": ("observer_denied", "observer_removed", "observer_restricted", "protocol_copy"),
+    "campaign": ("campaign_place", "campaign_officials", "campaign_silence"),
+    "other": ("other",),
+}
+CATEGORIES: dict[str, str] = {
+    category: group for group, categories in CATEGORY_GROUPS.items() for category in categories
+}
+
+# 17 regions, 3 cities of republican significance, and precincts abroad.
+REGIONS: tuple[str, ...] = (
+    "astana", "almaty_city", "shymkent",
+    "abai", "akmola", "aktobe", "almaty_region", "atyrau", "east_kz", "jetisu", "karaganda",
+    "kostanay", "kyzylorda", "mangystau", "north_kz", "pavlodar", "turkestan", "ulytau",
+    "west_kz", "zhambyl",
+    "abroad",
+)
+PRECINCT_KINDS: tuple[str, ...] = ("number", "none", "unknown")  # a number, not at a station, not known
+PrecinctKind = Literal[PRECINCT_KINDS]  # type: ignore[valid-type]
+
+# ---- the life of a report -------------------------------------------------------------------
+
+STATUSES: tuple[str, ...] = ("new", "in_review", "verified", "rejected", "duplicate", "escalated", "resolved")
+
+# Moves a moderator may make from each status; anything else is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"in_review", "rejected", "duplicate"}),
+    "in_review": frozenset({"verified", "rejected", "duplicate"}),
+    "verified": frozenset({"escalated", "resolved", "in_review"}),
+    "escalated": frozenset({"resolved"}),
+    "rejected": frozenset({"in_review"}),
+    "duplicate": frozenset({"in_review"}),
+    "resolved": frozenset(),
+}
+OPEN: tuple[str, ...] = ("new", "in_review", "verified", "escalated")  # statuses that still need someone
+
+# Where a verified report may be taken; each has its complaint text (complaint.*.<target>).
+ESCALATION_TARGETS: tuple[str, ...] = ("commission", "prosecutor", "court", "police", "media", "legal")
+DEFAULT_ESCALATION_TARGET = "legal"  # a report with no (or an unknown) target gets the internal memo
+
+# ---- legal deadlines --------------------------------------------------------------------------
+
+# Election Law art. 20 cl. 9: a decision or action of a commission may be appealed within 10 days;
+# art. 49: courts and prosecutors examine election claims within 5 days.
+APPEAL_DAYS = 10
+ANSWER_DAYS = 5
+REMIND_BEFORE = timedelta(days=2)
+
+# Administrative Code articles from the domain brief, by exact category; other categories cite none.
+LAW_ARTICLES: dict[str, str] = {
+    "stuffing": "art108",            # art. 108: one voter, one vote, one ballot
+    "issuance": "art110",            # art. 110: ballots issued so that people vote for others
+    "vote_buying": "art122",         # art. 122: improper campaigning (goods and services offered)
+    "campaign_place": "art122",
+    "campaign_officials": "art122",
+    "campaign_silence": "art122",
+}
+
+
+def allowed(current: str, target: str) -> bool:
+    """Whether a moderator may move a report from ``current`` to ``target``."""
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def incident_date(occurred_at: str) -> date:
+    return date.fromisoformat(occurred_at[:10])
+
+
+def appeal_deadline(occurred_at: str) -> date:
+    """The last day to appeal an incident to a higher commission or a court."""
+    return incident_date(occurred_at) + timedelta(days=APPEAL_DAYS)
+
+
+def answer_deadline(escalated_at: str) -> date:
+    """The day by which the body it was escalated to must answer."""
+    return datetime.fromisoformat(escalated_at).date() + timedelta(days=ANSWER_DAYS)

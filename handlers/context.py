@@ -1,0 +1,38 @@
+"""The callback context every handler gets (``context.services``, ``context.person``,
+``context.t``) and the first handler of every update, which finds the person behind it."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.services.container import Services
+from bot.services.i18n import Translator, pick_language
+from storage.models import Person
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """The callback context of this bot: ``services``, the ``person`` and their ``t``."""
+
+    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None):
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.person: Person | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    @property
+    def t(self) -> Translator:
+        language = self.person.language if self.person else pick_language(None)
+        return self.services.translator(language)
+
+
+async def identify(update: object, context: BotContext) -> None:
+    """Runs first for every update: find or create the person who sent it."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    user = update.effective_user
+    chat = update.effective_chat
+    private_chat = chat.id if chat is not None and chat.type == "private" else None
+    context.person = await context.services.person_for(user.id, user.language_code, private_chat)
