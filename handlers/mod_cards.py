@@ -130,7 +130,7 @@ async def post_card(context: BotContext, report_id: int) -> None:
     if chat_id is None or report is None or report.moderator_message_id is not None:
         return
     t = moderator_translator(services)
-    await _post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
+    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
     message = await context.bot.send_message(chat_id, await card_text(services, t, report),
                                              reply_markup=card_keyboard(t, report))
     await moderation.set_moderator_message(db, report.id, message.message_id)
@@ -154,7 +154,7 @@ def _preview(services: Services, record: EvidenceRecord) -> bytes | None:
         return None
 
 
-async def _post_evidence(context, services: Services, chat_id: int, report: Report,
+async def post_evidence(context, services: Services, chat_id: int, report: Report,
                          records: list[EvidenceRecord]) -> None:
     """Photos as our clean previews (never the sender's file: it may carry GPS), the rest by
     file_id; albums of up to ten, since Telegram takes no more in one media group."""

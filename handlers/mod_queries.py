@@ -20,7 +20,7 @@ from bot.services.i18n import Html
 from domain import clock
 from handlers.context import BotContext
 from domain.rules import STATUSES
-from handlers.mod_cards import _post_evidence, card_keyboard, card_text
+from handlers.mod_cards import post_evidence, card_keyboard, card_text
 from handlers.moderation import load_report, say, staff_only
 from storage import audit, evidence, moderation
 from storage.models import Report
@@ -80,7 +80,7 @@ async def view(update: Update, context: BotContext) -> None:
     services, t = context.services, context.t
     db = await services.db()
     chat_id = update.effective_chat.id
-    await _post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
+    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
     await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
     history = [entry for entry in await audit.of_report(db, report.id) if entry.action in ("note", "reply")]
     if history:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+
+# Before any module of the bot is imported: a message key missing from the catalogs raises.
+os.environ["STRICT_MESSAGES"] = "1"
+
+from pathlib import Path  # noqa: E402
 from typing import AsyncIterator
 
-import pytest
+import pytest  # noqa: E402
 
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.harness import TOKEN, make_settings, running_bot

@@ -14,12 +14,14 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.services.i18n import STRICT_ENV
 from bot.settings import Settings
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:TEST-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 SECRET = "test-secret-key-0123456789abcdef0123456789abcdef"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+HANDLER_ERRORS = "test.handler_errors"
 
 
 def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -30,6 +32,7 @@ def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
         "TELEGRAM_API_URL": fake.url,
         "DATA_DIR": str(data_dir),
         "TELEGRAM_PACING": "false",
+        STRICT_ENV: "1",
         **extra,
     }
 
@@ -42,10 +45,18 @@ def make_settings(fake: FakeTelegram, data_dir: Path, **extra: object) -> Settin
     return Settings(_env_file=None, **fields)
 
 
+async def _record_error(update: object, context) -> None:
+    context.application.bot_data[HANDLER_ERRORS].append(context.error)
+
+
 @asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[Application]:
-    """The Application polling the fake server inside the test's event loop."""
+async def running_bot(settings: Settings, *, expect_errors: bool = False) -> AsyncIterator[Application]:
+    """The Application polling the fake server inside the test's event loop. Unless the test
+    expects them, an exception in any handler or job fails the test when the bot stops (the
+    bot's own error handler would otherwise apologise to the user and the test pass)."""
     application = build_application(settings)
+    application.bot_data[HANDLER_ERRORS] = []
+    application.add_error_handler(_record_error)
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
@@ -59,6 +70,9 @@ async def running_bot(settings: Settings) -> AsyncIterator[Application]:
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+    errors = application.bot_data[HANDLER_ERRORS]
+    if not expect_errors:
+        assert errors == [], f"handlers raised: {[repr(error) for error in errors]}"
 
 
 async def run_module(module: str, env: dict[str, str], timeout: float = 60.0) -> tuple[int, str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import io
+import logging
+import os
 import string
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
@@ -18,6 +20,8 @@ from babel.support import Translations
 
 from domain.rules import DEFAULT_LANGUAGE, LANGUAGES
 from locales import CATALOG_DIR, DOMAIN
+
+log = logging.getLogger(__name__)
 
 
 class Html(str):
@@ -63,6 +67,34 @@ def _escape(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class MissingMessage(KeyError):
+    """A message key that is in no catalog: raised when messages are strict (under test)."""
+
+
+# Under test every missing key raises, so keys built at run time (f"mod.target.{target}") are
+# checked by every test that reaches them; in production a missing key falls back to another
+# language, logged once, rather than failing the person's action.
+STRICT_ENV = "STRICT_MESSAGES"
+strict = os.environ.get(STRICT_ENV) == "1"
+_FALLBACKS: tuple[str, ...] = (DEFAULT_LANGUAGE, "en")
+
+
+@lru_cache(maxsize=None)
+def known_keys(lang: str) -> frozenset[str]:
+    """Every message id of one language's catalog."""
+    return frozenset(m.id if isinstance(m.id, str) else m.id[0] for m in read_catalog(lang) if m.id)
+
+
+@lru_cache(maxsize=256)
+def _missing(key: str, lang: str) -> str:
+    """The language that has ``key`` instead (logged once per key), or raise when strict."""
+    if strict:
+        raise MissingMessage(f"{key} is missing in {lang}")
+    found = next((other for other in _FALLBACKS if key in known_keys(other)), lang)
+    log.warning("message %s is missing in %s; shown in %s", key, lang, found)
+    return found
+
+
 class Translator:
     """Messages, plurals, dates and numbers in one language; user text is HTML-escaped."""
 
@@ -70,17 +102,20 @@ class Translator:
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
         self.locale = Locale.parse(self.lang)
         self.tz = tz
-        self._tr = _translations(self.lang)
+        self._keys = known_keys(self.lang)
+
+    def _catalog(self, key: str) -> Translations:
+        return _translations(self.lang if key in self._keys else _missing(key, self.lang))
 
     def __call__(self, key: str, /, **params: Any) -> Html:
-        return Html(self._tr.gettext(key).format(**_escape(params)))
+        return Html(self._catalog(key).gettext(key).format(**_escape(params)))
 
     def text(self, key: str, /, **params: Any) -> str:
         """A message as plain text, for files (complaints, exports): nothing is escaped."""
-        return self._tr.gettext(key).format(**params)
+        return self._catalog(key).gettext(key).format(**params)
 
     def plural(self, key: str, count: int, /, **params: Any) -> Html:
-        text = self._tr.ngettext(key, key, count)
+        text = self._catalog(key).ngettext(key, key, count)
         return Html(text.format(**_escape({"count": self.number(count), **params})))
 
     def number(self, value: int | float) -> str:

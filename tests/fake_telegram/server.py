@@ -473,6 +473,10 @@ class FakeTelegram:
         counter = self._message_ids.setdefault(chat["id"], itertools.count(1_000))
         message = {"message_id": next(counter), "from": BOT_USER, "chat": chat, "date": int(time.time())}
         message.update({k: v for k, v in fields.items() if v is not None})
+        if "inline_keyboard" not in message.get("reply_markup", {"inline_keyboard": None}):
+            # Telegram keeps only inline keyboards on a message; a reply keyboard or ForceReply
+            # acts on the user's client and is not returned.
+            del message["reply_markup"]
         self.messages[(chat["id"], message["message_id"])] = message
         return message
 

@@ -1,0 +1,147 @@
+"""The layering holds: handlers → services → storage, domain rules below them all, SQL only in
+storage/, and no module reaching for another module's private names."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.harness import PROJECT_ROOT
+
+PACKAGES = ("bot", "domain", "handlers", "storage", "locales")
+# What each layer may import from the project; anything else is an import that runs upward.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "domain": ("domain",),
+    "storage": ("storage", "domain"),
+    "locales": ("locales",),
+    "bot.services": ("bot.services", "bot.settings", "domain", "storage", "locales"),
+    "handlers": ("handlers", "bot.services", "bot.settings", "domain", "storage"),
+    "bot": PACKAGES,  # the assembly: everything
+}
+# Text that is SQL: only storage/ may hold it (tests and the benchmark read the database as
+# outsiders and are not part of the bot).
+_SQL = re.compile(
+    r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b"
+    r"|\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|TRIGGER|VIEW)\b|\bPRAGMA\s+\w+"
+)
+_DATABASE_MODULES = ("sqlite3", "aiosqlite")
+
+
+def modules() -> list[tuple[str, Path]]:
+    found = []
+    for package in PACKAGES:
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found.append((name, path))
+    return found
+
+
+def layer_of(module: str) -> str:
+    return "bot.services" if module.startswith("bot.services") else module.split(".")[0]
+
+
+def imports(path: Path, module: str) -> list[tuple[str, list[str], int]]:
+    """(imported module, names taken from it, line) for every import of a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, [], node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.append((base, [alias.name for alias in node.names], node.lineno))
+    return found
+
+
+def _in_project(name: str) -> bool:
+    return name.split(".")[0] in PACKAGES
+
+
+def _allowed(layer: str, target: str) -> bool:
+    return any(target == prefix or target.startswith(prefix + ".") for prefix in ALLOWED[layer])
+
+
+def upward_imports() -> list[str]:
+    problems = []
+    for module, path in modules():
+        layer = layer_of(module)
+        for target, names, line in imports(path, module):
+            targets = [target] + [f"{target}.{name}" for name in names]
+            if not _in_project(target):
+                continue
+            # `from bot.services import media` imports bot.services.media: judge the fullest name.
+            if not any(_allowed(layer, candidate) for candidate in targets):
+                problems.append(f"{path.relative_to(PROJECT_ROOT)}:{line} ({layer}) imports {target}")
+    return problems
+
+
+def private_imports() -> list[str]:
+    problems = []
+    for module, path in modules():
+        for target, names, line in imports(path, module):
+            if _in_project(target) and target != module:
+                private = [name for name in names if name.startswith("_") and not name.startswith("__")]
+                if private:
+                    problems.append(f"{path.relative_to(PROJECT_ROOT)}:{line} takes {private} from {target}")
+    return problems
+
+
+def sql_outside_storage() -> list[str]:
+    problems = []
+    for module, path in modules():
+        if layer_of(module) == "storage":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL.search(node.value):
+                problems.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} holds SQL")
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if any(name.split(".")[0] in _DATABASE_MODULES for name in names):
+                    problems.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} opens the database itself")
+    return problems
+
+
+def test_the_checks_see_the_whole_project():
+    names = {name for name, _ in modules()}
+    assert {"domain.rules", "storage.reports", "bot.services.i18n", "handlers.report_wizard", "bot.app"} <= names
+
+
+def test_no_layer_imports_upward():
+    assert upward_imports() == []
+
+
+def test_no_module_takes_another_modules_private_names():
+    assert private_imports() == []
+
+
+def test_sql_lives_only_in_storage():
+    assert sql_outside_storage() == []
+
+
+@pytest.mark.parametrize(("layer", "line", "caught"), [
+    ("storage", "from bot.services.i18n import Translator", upward_imports),
+    ("storage", "from handlers import jobs", upward_imports),
+    ("domain", "from storage import db", upward_imports),
+    ("bot/services", "from handlers.mod_cards import post_card", upward_imports),
+    ("handlers", "from bot.app import build_application", upward_imports),
+    ("handlers", "from storage.reports import _private", private_imports),
+    ("handlers", 'QUERY = "SELECT id FROM reports"', sql_outside_storage),
+    ("bot/services", "import sqlite3", sql_outside_storage),
+])
+def test_the_checks_catch_what_they_are_for(layer, line, caught, monkeypatch):
+    """A planted violation in each layer is reported (so a passing check means something)."""
+    planted = PROJECT_ROOT / layer / "_planted_for_test.py"
+    planted.write_text(f'"""Planted by tests/test_layers.py."""\n{line}\n', encoding="utf-8")
+    try:
+        assert any("_planted_for_test.py" in problem for problem in caught())
+    finally:
+        planted.unlink()
