@@ -16,10 +16,12 @@ from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
 from domain.rules import TRANSITIONS, answer_deadline, appeal_deadline
-from handlers.report_summary import evidence_text, when_text, where_text
+# The table names the review, which posts cards: a module import, read when a card is drawn.
+from handlers import report_wizard
+from handlers.wizard import View
 from storage import evidence, moderation, people, reports
 from storage.crypto import FileUnreadable
-from storage.models import EvidenceRecord, Report
+from storage.models import Draft, EvidenceRecord, Report
 
 log = logging.getLogger(__name__)
 
@@ -43,31 +45,17 @@ def card_keyboard(t: Translator, report: Report) -> InlineKeyboardMarkup | None:
 
 
 async def card_text(services: Services, t: Translator, report: Report) -> Html:
-    """Everything a moderator needs to judge a report, and nothing about who sent it."""
+    """Everything a moderator needs to judge a report, and nothing about who sent it: each
+    step's line as the wizard's table renders it for moderators, then the status."""
     db = await services.db()
-    records = await evidence.of_report(db, report.id)
+    view = View(records=await evidence.of_report(db, report.id), for_moderators=True,
+                reporter=await _reporter_line(db, t, report), received_at=report.submitted_at)
     lines = [
         t("mod.card.title", reference=report.reference, status=t(f"status.{report.status}")),
-        t("mod.card.what", value=Html(f"{t(f'group.{report.category}')} — {t(f'category.{report.subcategory}')}")),
-        t("mod.card.where", value=Html(where_text(t, report.region, _precinct_kind(report), report.precinct))),
+        *report_wizard.STEPS.summary(t, Draft.of_report(report), view),
+        *await _status_lines(db, t, report),
     ]
-    if report.place:
-        lines.append(t("summary.place", value=report.place))
-    if report.latitude is not None:
-        lines.append(t("mod.card.location", lat=f"{report.latitude:.5f}", lon=f"{report.longitude:.5f}"))
-    lines += [
-        t("mod.card.when", value=when_text(t, report.occurred_at),
-          received=t.datetime(datetime.fromisoformat(report.submitted_at))),
-        await _reporter_line(db, t, report),
-        t("summary.description", value=report.description),
-        t("summary.evidence", value=Html(evidence_text(t, records))),
-    ]
-    lines += await _status_lines(db, t, report)
     return Html("\n".join(lines))
-
-
-def _precinct_kind(report: Report) -> str:
-    return report.precinct_kind or ("number" if report.precinct else "unknown")
 
 
 async def _reporter_line(db, t: Translator, report: Report) -> Html:

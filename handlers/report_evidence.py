@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
@@ -13,52 +13,68 @@ from bot.services.evidence import (
     incoming_file, receive,
 )
 from handlers.context import BotContext
-from handlers.report_steps import (
-    CONTACT, EVIDENCE, advance, ask, evidence_count, evidence_prompt, load, show, typed,
-)
+from bot.services.i18n import Translator
+from handlers.wizard import Answered, Outcome, Question, Retry, Turn, ask, load, nav_row, wbutton
 from storage import evidence
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
 
+EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
          | filters.VIDEO_NOTE)
 # The items of an album arrive as separate updates; one answer follows once they stop coming.
 ALBUM_SETTLE_SECONDS = 1.0
 
 
-@typed(EVIDENCE)
-async def received(update: Update, context: BotContext, draft: Draft) -> str:
+async def render(turn: Turn) -> Question:
+    """How many files there are so far, with Done; or the invitation to send some, with None."""
+    return _question(turn.t, turn.draft, await _count(turn.context))
+
+
+def _question(t: Translator, draft: Draft, count: int) -> Question:
+    if count:
+        text, button = t.plural("wizard.evidence_received", count, max=MAX_FILES), ("done", "wizard.evidence_done")
+    else:
+        text, button = t("wizard.ask_evidence", max=MAX_FILES), ("none", "wizard.evidence_none")
+    return text, InlineKeyboardMarkup([[wbutton(t, EVIDENCE, *button)], nav_row(t, EVIDENCE, draft)])
+
+
+async def _count(context: BotContext) -> int:
+    return await evidence.count_of_draft(await context.services.db(), context.person.id)
+
+
+async def received(turn: Turn) -> Outcome:
     """One file (or one item of an album): store it, then say how many files there are."""
-    t = context.t
+    update, context = turn.update, turn.context
     try:
         incoming = incoming_file(update.message)
     except UnsupportedFile:
-        return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_unsupported"))
+        raise Retry("wizard.evidence_unsupported") from None
     if incoming is None:
-        return await show(update, context, draft, EVIDENCE, notice=t("wizard.bad_evidence"))
-    count = await evidence_count(context)
+        raise Retry("wizard.bad_evidence")
+    count = await _count(context)
     if count >= MAX_FILES:
-        return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_limit", max=MAX_FILES))
+        raise Retry("wizard.evidence_limit", max=MAX_FILES)
     settings = context.services.settings
     limit = LOCAL_API_DOWNLOAD_LIMIT if settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
     try:
         record = await receive(context.bot, incoming, settings.data_dir, limit, context.services.keys,
                                client=context.services.download_client())
     except ContentMismatch:
-        return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_mismatch"))
+        raise Retry("wizard.evidence_mismatch") from None
     except TelegramError as exc:
         log.warning("evidence download failed: %s", type(exc).__name__)
-        return await show(update, context, draft, EVIDENCE, notice=t("wizard.evidence_failed"))
+        raise Retry("wizard.evidence_failed") from None
     await evidence.add_to_draft(await context.services.db(), context.person.id, record)
     if incoming.media_group_id and not record.too_big:
         _answer_album_later(update, context, incoming.media_group_id)
-        return EVIDENCE
-    notice = t("wizard.evidence_too_big") if record.too_big else None
+        return Answered(EVIDENCE)
+    notice = turn.t("wizard.evidence_too_big") if record.too_big else None
     # The draft is at this step already, and recording the file moved its idle clock
     # (migration 0006): nothing to store. Files arrive one update at a time per chat, so the
     # count is the one read above plus this one.
-    return await ask(update, context, EVIDENCE, evidence_prompt(t, draft, count + 1), notice)
+    return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice))
 
 
 def _answer_album_later(update: Update, context: BotContext, group_id: str) -> None:
@@ -75,10 +91,10 @@ async def album_settled(context: BotContext) -> None:
     draft = await load(context)
     if draft is None or draft.step != EVIDENCE:
         return
-    text, markup = evidence_prompt(context.t, draft, await evidence_count(context))
+    text, markup = _question(context.t, draft, await _count(context))
     await context.bot.send_message(context.job.chat_id, text, reply_markup=markup)
 
 
-async def chose(update: Update, context: BotContext, draft: Draft, value: str) -> str:
+async def chose(turn: Turn, value: str) -> Outcome:
     """Done, or no evidence at all: both go on to the contact step."""
-    return await advance(update, context, draft, CONTACT)
+    return "contact"

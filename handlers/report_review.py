@@ -1,71 +1,69 @@
-"""The review step: change any part, or send the report in one transaction."""
+"""The review step: the whole report to check, any part to change, and Send, which commits the
+report in one transaction before the reporter is told its reference."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup
 
-from domain.rules import CATEGORIES
-from handlers.context import BotContext
-from handlers.mod_cards import post_card_job
-from handlers.report_steps import (
-    CATEGORY, CONTACT, DESCRIPTION, END, GROUP, PRECINCT, REGION, REVIEW, ROLE, SECTIONS, WHEN, show,
-)
-from storage import reports
-from storage.models import Draft, NewReport
+from bot.services.i18n import Html
+# The table names this module's functions: a module import, read when a button is checked.
+from handlers import mod_cards, report_wizard
+from handlers.wizard import END, Answered, Outcome, Question, Turn, View, grid, show, wbutton
+from storage import evidence, reports
+from storage.models import Draft, new_report
 
 log = logging.getLogger(__name__)
 
-VALUES: tuple[str, ...] = ("send", *(f"edit_{section}" for section in SECTIONS))
+REVIEW = "review"
 REPORTS_PER_HOUR = 10
 
 
-async def chose(update: Update, context: BotContext, draft: Draft, value: str) -> str | int:
+def values(draft: Draft) -> tuple[str, ...]:
+    """Send, and a Change button for every section of the table."""
+    return ("send", *(f"edit_{section}" for section in report_wizard.STEPS.sections))
+
+
+async def render(turn: Turn) -> Question:
+    """The draft as a summary, with Send, a Change button per section, and Cancel."""
+    t = turn.t
+    records = await evidence.of_draft(await turn.context.services.db(), turn.context.person.id)
+    summary = [t("summary.title"), *turn.steps.summary(t, turn.draft, View(records))]
+    edit = [wbutton(t, REVIEW, f"edit_{section}", f"wizard.edit_{section}") for section in turn.steps.sections]
+    markup = InlineKeyboardMarkup(
+        [[wbutton(t, REVIEW, "send", "wizard.send")]] + grid(edit, 2) + [[wbutton(t, REVIEW, "cancel", "wizard.cancel")]])
+    return Html("\n".join(summary) + "\n\n" + t("wizard.review_hint")), markup
+
+
+async def chose(turn: Turn, value: str) -> Outcome:
+    """Send, or change one section (the first of its steps is asked again)."""
     if value == "send":
-        return await send(update, context, draft)
+        return await send(turn)
     section = value.removeprefix("edit_")
-    draft.editing = section
-    draft.history = [REVIEW]
-    return await show(update, context, draft, SECTIONS[section][0])
+    turn.draft.editing = section
+    turn.draft.history = [REVIEW]
+    return Answered(await show(turn, turn.steps.sections[section][0]))
 
 
-def missing_step(draft: Draft) -> str | None:
-    """The first step whose answer is missing or no longer fits the others."""
-    checks = (
-        (ROLE, draft.reporter_role), (GROUP, draft.group),
-        (CATEGORY, draft.category and CATEGORIES.get(draft.category) == draft.group),
-        (REGION, draft.region), (PRECINCT, draft.precinct_kind), (WHEN, draft.occurred_at),
-        (DESCRIPTION, draft.description), (CONTACT, draft.contact_allowed is not None),
-    )
-    return next((step for step, answered in checks if not answered), None)
-
-
-async def send(update: Update, context: BotContext, draft: Draft) -> str | int:
+async def send(turn: Turn) -> Outcome:
     """Commit the report with its evidence; only then tell the reporter its reference."""
-    t = context.t
-    step = missing_step(draft)
+    update, context, draft, t = turn.update, turn.context, turn.draft, turn.t
+    step = turn.steps.missing(draft)
     if step is not None:
-        draft.editing = next(name for name, steps in SECTIONS.items() if step in steps)
+        draft.editing = turn.steps.section_of(step)
         draft.history = [REVIEW]
-        return await show(update, context, draft, step, notice=t("wizard.incomplete"))
+        return Answered(await show(turn, step, notice=t("wizard.incomplete")))
     db = await context.services.db()
     person = context.person
     if await reports.count_within(db, person.id, timedelta(hours=1)) >= REPORTS_PER_HOUR:
         await update.effective_chat.send_message(t("flood.reports", max=REPORTS_PER_HOUR))
-        return REVIEW
-    report, created = await reports.submit(db, person.id, NewReport(
-        reporter_role=draft.reporter_role, accredited=person.role == "observer",
-        category=draft.group, subcategory=draft.category, region=draft.region,
-        precinct=draft.precinct, precinct_kind=draft.precinct_kind, place=draft.place, latitude=draft.latitude,
-        longitude=draft.longitude, occurred_at=draft.occurred_at, description=draft.description,
-        contact_allowed=bool(draft.contact_allowed), submission_key=draft.key,
-    ))
+        return Answered(REVIEW)
+    report, created = await reports.submit(db, person.id, new_report(draft, accredited=person.role == "observer"))
     if created:
         log.info("report %s stored", report.reference)
         await update.callback_query.edit_message_text(t("wizard.sent", reference=report.reference))
         # Posting the evidence to moderators may take a while: the reporter does not wait for it.
-        context.job_queue.run_once(post_card_job, 0, data=report.id, name=f"card:{report.id}")
-    return END
-
+        context.job_queue.run_once(mod_cards.post_card_job, 0, data=report.id, name=f"card:{report.id}")
+    return Answered(END)

@@ -1,4 +1,5 @@
-"""Rendering a draft or a report as text in a person's language (escaped, valid HTML)."""
+"""Rendering the answers of a draft or a report as text in a person's language (escaped, valid
+HTML): the line of each step, for the reporter's review and the moderators' card."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from bot.services.i18n import Html, Translator
+from handlers.wizard import View
 from storage.models import Draft, EvidenceRecord
 
 
@@ -34,22 +36,57 @@ def evidence_text(t: Translator, records: list[EvidenceRecord]) -> str:
     return f"{t.plural('summary.files', len(records))} ({detail})"
 
 
-def draft_summary(t: Translator, draft: Draft, records: list[EvidenceRecord]) -> Html:
+# ---- each step's line: the reporter's review and the moderators' card ------------------------
+
+def role_line(t: Translator, draft: Draft, view: View) -> Html:
+    if view.for_moderators and view.reporter is not None:
+        return view.reporter  # who reported, as far as moderators may know
+    return t("summary.role", value=t(f"role.{draft.reporter_role}") if draft.reporter_role else "—")
+
+
+def what_line(t: Translator, draft: Draft, view: View) -> Html:
     what = t(f"category.{draft.category}") if draft.category else "—"
-    lines = [
-        t("summary.title"),
-        t("summary.role", value=t(f"role.{draft.reporter_role}") if draft.reporter_role else "—"),
-        t("summary.what", value=Html(what)),
-        t("summary.where", value=Html(where_text(t, draft.region, draft.precinct_kind, draft.precinct))),
-    ]
-    if draft.place:
-        lines.append(t("summary.place", value=draft.place))
-    if draft.latitude is not None:
-        lines.append(t("summary.location"))
-    lines += [
-        t("summary.when", value=when_text(t, draft.occurred_at)),
-        t("summary.description", value=draft.description or "—"),
-        t("summary.evidence", value=Html(evidence_text(t, records))),
-        t("summary.contact", value=t("summary.contact_allowed" if draft.contact_allowed else "summary.contact_anonymous")),
-    ]
-    return Html("\n".join(lines))
+    if view.for_moderators and draft.group:
+        return t("mod.card.what", value=Html(f"{t(f'group.{draft.group}')} — {what}"))
+    return t("summary.what", value=Html(what))
+
+
+def where_line(t: Translator, draft: Draft, view: View) -> Html:
+    kind = draft.precinct_kind
+    if view.for_moderators and kind is None:  # reports from before the kind was stored
+        kind = "number" if draft.precinct else "unknown"
+    where = Html(where_text(t, draft.region, kind, draft.precinct))
+    return t("mod.card.where" if view.for_moderators else "summary.where", value=where)
+
+
+def place_line(t: Translator, draft: Draft, view: View) -> Html | None:
+    return t("summary.place", value=draft.place) if draft.place else None
+
+
+def location_line(t: Translator, draft: Draft, view: View) -> Html | None:
+    if draft.latitude is None or draft.longitude is None:
+        return None
+    if view.for_moderators:
+        return t("mod.card.location", lat=f"{draft.latitude:.5f}", lon=f"{draft.longitude:.5f}")
+    return t("summary.location")
+
+
+def when_line(t: Translator, draft: Draft, view: View) -> Html:
+    if view.for_moderators and view.received_at:
+        return t("mod.card.when", value=when_text(t, draft.occurred_at),
+                 received=t.datetime(datetime.fromisoformat(view.received_at)))
+    return t("summary.when", value=when_text(t, draft.occurred_at))
+
+
+def description_line(t: Translator, draft: Draft, view: View) -> Html:
+    return t("summary.description", value=draft.description or "—")
+
+
+def evidence_line(t: Translator, draft: Draft, view: View) -> Html:
+    return t("summary.evidence", value=Html(evidence_text(t, view.records)))
+
+
+def contact_line(t: Translator, draft: Draft, view: View) -> Html | None:
+    if view.for_moderators:
+        return None  # the reporter line says it
+    return t("summary.contact", value=t("summary.contact_allowed" if draft.contact_allowed else "summary.contact_anonymous"))

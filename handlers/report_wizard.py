@@ -1,7 +1,8 @@
-"""The report wizard: one ConversationHandler whose state table reads top to bottom.
+"""The report wizard: its table of steps, read top to bottom, and the handlers that run it.
 
-Each step has one handler for its buttons and, where it takes typed input, one for that;
-anything else gets a clear message in the user's language and the step is asked again.
+Each step is declared once in ``STEPS``; the ConversationHandler's states, the valid button
+values, the hints, the review's sections, the summary and what is still missing all come from
+the table (see handlers.wizard). A step's functions take its answer and name the next step.
 """
 
 from __future__ import annotations
@@ -11,30 +12,204 @@ import uuid
 import warnings
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from handlers import callback_data as cb
-from domain.rules import CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
 from bot.services.evidence import remove_files
-from handlers.context import BotContext
 from bot.services.when import BadWhen, earlier_today, parse_date
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
+from handlers import callback_data as cb
 from handlers import report_evidence, report_review
-from handlers.report_steps import (
-    CANCEL, CATEGORY, CONTACT, DESCRIPTION, DESCRIPTION_MAX, DESCRIPTION_MIN, END, EVIDENCE, GROUP,
-    LOCATION, PLACE, PLACE_MAX, PRECINCT, REGION, REVIEW, ROLE, WHEN, WHEN_DATE, WHEN_TIME,
-    advance, back, load, no_draft, show, typed,
+from handlers.context import BotContext
+from handlers.report_summary import (
+    contact_line, description_line, evidence_line, location_line, place_line, role_line, what_line,
+    when_line, where_line,
+)
+from handlers.wizard import (
+    BACK, CANCEL, CANCEL_VALUE, END, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, back, go, load,
+    show,
 )
 from storage import drafts, evidence
 from storage.models import Draft
 
 CONVERSATION = "report"
+TEXT = filters.TEXT & ~filters.COMMAND
 _PRECINCT = re.compile(r"^\s*№?\s*(\d{1,6})\s*$")
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 2000
+PLACE_MAX = 200
 
 
-# ---- entering, leaving, moving ----------------------------------------------------------------
+# ---- what each step does with its answer --------------------------------------------------------
+
+async def chose_role(turn: Turn, value: str) -> Outcome:
+    turn.draft.reporter_role = value
+    if turn.draft.contact_allowed is None:
+        turn.draft.contact_allowed = value == "observer"  # observers are usually glad to be asked
+    return "group"
+
+
+async def chose_group(turn: Turn, value: str) -> Outcome:
+    draft = turn.draft
+    draft.group = value
+    categories = CATEGORY_GROUPS[value]
+    if draft.category not in categories:
+        draft.category = None
+    if len(categories) == 1:  # nothing to choose from: skip the second menu
+        draft.category = categories[0]
+        return "region"
+    return "category"
+
+
+async def chose_category(turn: Turn, value: str) -> Outcome:
+    turn.draft.category = value
+    return "region"
+
+
+async def chose_region(turn: Turn, value: str) -> Outcome:
+    turn.draft.region = value
+    return "precinct"
+
+
+async def chose_precinct(turn: Turn, value: str) -> Outcome:
+    turn.draft.precinct_kind, turn.draft.precinct = value, None
+    return "place"
+
+
+async def typed_precinct(turn: Turn) -> Outcome:
+    """The precinct number: digits only."""
+    match = _PRECINCT.match(turn.update.message.text)
+    if not match or int(match.group(1)) == 0:
+        raise Retry("wizard.bad_precinct")
+    turn.draft.precinct_kind, turn.draft.precinct = "number", str(int(match.group(1)))
+    return "place"
+
+
+async def skipped_place(turn: Turn, value: str) -> Outcome:
+    turn.draft.place = None
+    return "location"
+
+
+async def typed_place(turn: Turn) -> Outcome:
+    text = turn.update.message.text.strip()
+    if len(text) > PLACE_MAX:
+        raise Retry("wizard.place_too_long", max=PLACE_MAX)
+    turn.draft.place = text
+    return "location"
+
+
+async def skipped_location(turn: Turn, value: str) -> Outcome:
+    turn.draft.latitude = turn.draft.longitude = None
+    return "when"
+
+
+async def sent_location(turn: Turn) -> Outcome:
+    location = turn.update.message.location
+    turn.draft.latitude, turn.draft.longitude = location.latitude, location.longitude
+    return "when"
+
+
+async def chose_when(turn: Turn, value: str) -> Outcome:
+    if value == "now":
+        turn.draft.occurred_at = turn.context.services.now().isoformat(timespec="minutes")
+        return "description"
+    return "when_time" if value == "today" else "when_date"
+
+
+async def typed_time(turn: Turn) -> Outcome:
+    try:
+        moment = earlier_today(turn.update.message.text, turn.context.services.now())
+    except BadWhen as why:
+        raise Retry(f"wizard.time_{why}") from None
+    turn.draft.occurred_at = moment.isoformat(timespec="minutes")
+    return "description"
+
+
+async def typed_date(turn: Turn) -> Outcome:
+    try:
+        day = parse_date(turn.update.message.text, turn.t.lang, turn.context.services.today())
+    except BadWhen as why:
+        raise Retry(f"wizard.date_{why}") from None
+    turn.draft.occurred_at = day.isoformat()
+    return "description"
+
+
+async def typed_description(turn: Turn) -> Outcome:
+    text = turn.update.message.text.strip()
+    if len(text) < DESCRIPTION_MIN:
+        raise Retry("wizard.description_short", min=DESCRIPTION_MIN)
+    if len(text) > DESCRIPTION_MAX:
+        raise Retry("wizard.description_long", max=DESCRIPTION_MAX, length=len(text))
+    turn.draft.description = text
+    return "evidence"
+
+
+async def chose_contact(turn: Turn, value: str) -> Outcome:
+    turn.draft.contact_allowed = value == "allowed"
+    return REVIEW
+
+
+async def chose_cancel(turn: Turn, value: str) -> Outcome:
+    if value == "no":
+        return Answered(await back(turn))
+    await discard(turn.context)
+    await turn.update.callback_query.edit_message_text(turn.t("wizard.cancelled"))
+    return Answered(END)
+
+
+def contact_choices(draft: Draft) -> tuple[tuple[str, str], ...]:
+    """Anonymous first for voters, contact first for observers: the likelier choice on top."""
+    order = (("anonymous", "wizard.contact_anonymous"), ("allowed", "wizard.contact_allowed"))
+    return tuple(reversed(order)) if draft.reporter_role == "observer" else order
+
+
+# ---- the table: the whole flow, top to bottom -----------------------------------------------------
+
+STEPS = Steps(
+    Step("role", question="wizard.ask_role", choices=REPORTER_ROLES, labels="role",
+         on_choice=chose_role, section="role", answered=lambda d: d.reporter_role, summary=role_line),
+    Step("group", question="wizard.ask_group", choices=tuple(CATEGORY_GROUPS), labels="group",
+         on_choice=chose_group, section="what", answered=lambda d: d.group),
+    Step("category", question="wizard.ask_category", params=lambda turn: {"group": turn.t(f"group.{turn.draft.group}")},
+         choices=lambda d: CATEGORY_GROUPS.get(d.group or "", ()), labels="category",
+         on_choice=chose_category, section="what",
+         answered=lambda d: d.category and CATEGORIES.get(d.category) == d.group, summary=what_line),
+    Step("region", question="wizard.ask_region", choices=REGIONS, labels="region", width=3,
+         on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line),
+    Step("precinct", question="wizard.ask_precinct",
+         extras=(("none", "wizard.precinct_none"), ("unknown", "wizard.precinct_unknown")),
+         on_choice=chose_precinct, accepts=TEXT, on_input=typed_precinct, hint="wizard.bad_precinct",
+         section="where", answered=lambda d: d.precinct_kind),
+    Step("place", question="wizard.ask_place", params=lambda turn: {"max": PLACE_MAX},
+         extras=(("skip", "wizard.skip"),), on_choice=skipped_place, accepts=TEXT, on_input=typed_place,
+         hint="wizard.bad_place", section="where", summary=place_line),
+    Step("location", question="wizard.ask_location", extras=(("skip", "wizard.skip"),),
+         on_choice=skipped_location, accepts=filters.LOCATION, on_input=sent_location,
+         hint="wizard.bad_location", section="where", summary=location_line),
+    Step("when", question="wizard.ask_when",
+         extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("date", "wizard.when_date")),
+         on_choice=chose_when, section="when", answered=lambda d: d.occurred_at, summary=when_line),
+    Step("when_time", question="wizard.ask_time", accepts=TEXT, on_input=typed_time,
+         hint="wizard.bad_time", section="when"),
+    Step("when_date", question="wizard.ask_date",
+         params=lambda turn: {"example": turn.t.date(turn.context.services.today())},
+         accepts=TEXT, on_input=typed_date, hint="wizard.bad_date", section="when"),
+    Step("description", question="wizard.ask_description",
+         params=lambda turn: {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+         accepts=TEXT, on_input=typed_description, hint="wizard.bad_description",
+         section="description", answered=lambda d: d.description, summary=description_line),
+    Step("evidence", render=report_evidence.render,
+         extras=(("done", "wizard.evidence_done"), ("none", "wizard.evidence_none")),
+         on_choice=report_evidence.chose, accepts=report_evidence.FILES, on_input=report_evidence.received,
+         hint="wizard.bad_evidence", section="evidence", summary=evidence_line),
+    Step("contact", question="wizard.ask_contact", extras=contact_choices, on_choice=chose_contact, section="contact",
+         answered=lambda d: d.contact_allowed is not None, summary=contact_line),
+    Step(REVIEW, render=report_review.render, choices=report_review.values, on_choice=report_review.chose),
+    Step(CANCEL, question="wizard.ask_cancel", extras=(("yes", "wizard.cancel_yes"), ("no", "wizard.cancel_no")),
+         nav=False, on_choice=chose_cancel),
+)
+
+
+# ---- running the table ------------------------------------------------------------------------
 
 async def start_report(update: Update, context: BotContext) -> str:
     """/report or the menu button: continue the open draft, or start a new one."""
@@ -42,36 +217,80 @@ async def start_report(update: Update, context: BotContext) -> str:
         await update.callback_query.answer()
     draft = await load(context)
     if draft is not None:
-        return await show(update, context, draft, draft.step, notice=context.t("wizard.resumed"))
-    draft = Draft(key=uuid.uuid4().hex, step=ROLE)
-    return await show(update, context, draft, ROLE, notice=context.t("wizard.intro"))
+        return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))
+    first = STEPS.order[0].name
+    draft = Draft(key=uuid.uuid4().hex, step=first)
+    return await show(Turn(update, context, draft, STEPS), first, notice=context.t("wizard.intro"))
 
 
-async def on_button(update: Update, context: BotContext) -> str | int:
+async def on_button(update: Update, context: BotContext) -> str | int | None:
     """Every wizard button: Back and Cancel anywhere, otherwise the step's own choice."""
     query = update.callback_query
     parsed = cb.parse(query.data)
     draft = await load(context)
     if draft is None or parsed is None or parsed.args[0] != draft.step:
         return await stale_button(update, context)
-    step, value = parsed.args
-    if value == "back":
+    name, value = parsed.args
+    step, turn = STEPS[name], Turn(update, context, draft, STEPS)
+    if value == BACK:
         await query.answer()
-        return await back(update, context, draft)
-    if value == "cancel" and step != CANCEL:
+        return await back(turn)
+    if value == CANCEL_VALUE and name != CANCEL and step.nav:
         await query.answer()
         draft.history.append(draft.step)
-        return await show(update, context, draft, CANCEL)
-    if value not in _valid_values(step, draft):
+        return await show(turn, CANCEL)
+    if value not in step.values(draft) or step.on_choice is None:
         return await stale_button(update, context)
     await query.answer()
-    return await BUTTONS[step](update, context, draft, value)
+    return await _run(turn, step, step.on_choice(turn, value))
 
 
-async def stale_button(update: Update, context: BotContext) -> str | int | None:
+def on_input(step: Step):
+    """The handler of what ``step`` takes typed or sent. If the draft is at another step (its
+    state was stored a moment before a crash), that step is asked again instead."""
+    async def handler(update: Update, context: BotContext) -> str | int:
+        draft = await load(context)
+        if draft is None:
+            return await no_draft(update, context)
+        turn = Turn(update, context, draft, STEPS)
+        if draft.step != step.name:
+            return await show(turn, draft.step, notice=context.t("wizard.resumed"))
+        return await _run(turn, step, step.on_input(turn))
+    handler.__doc__ = step.on_input.__doc__
+    handler.__name__ = handler.__qualname__ = step.on_input.__name__
+    return handler
+
+
+async def _run(turn: Turn, step: Step, taken) -> str | int:
+    """Await a step's function: go where it says, or ask the step again with its notice."""
+    try:
+        outcome = await taken
+    except Retry as retry:
+        return await show(turn, step.name, notice=turn.t(retry.key, **retry.params))
+    return await go(turn, outcome)
+
+
+async def wrong_input(update: Update, context: BotContext) -> str | int:
+    """Something this step cannot take: say what it needs and ask again."""
+    draft = await load(context)
+    if draft is None:
+        return await no_draft(update, context)
+    return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t(STEPS[draft.step].hint))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
     """A button of an earlier step, an old message or a forged press: answered, not trusted."""
     await update.callback_query.answer(context.t("common.stale_button"))
     return None  # stay where we are
+
+
+async def no_draft(update: Update, context: BotContext) -> int:
+    """A step's input arrived but the draft is gone (sent, cancelled, deleted or expired)."""
+    if update.callback_query:
+        await update.callback_query.answer(context.t("common.stale_button"))
+    else:
+        await update.effective_chat.send_message(context.t("wizard.no_draft"))
+    return END
 
 
 async def cancel_command(update: Update, context: BotContext) -> str | int:
@@ -82,187 +301,20 @@ async def cancel_command(update: Update, context: BotContext) -> str | int:
         return END
     if draft.step != CANCEL:
         draft.history.append(draft.step)
-    return await show(update, context, draft, CANCEL)
+    return await show(Turn(update, context, draft, STEPS), CANCEL)
+
+
+async def cancel_outside(update: Update, context: BotContext) -> None:
+    """/cancel with no report open."""
+    await update.effective_chat.send_message(context.t("wizard.no_draft"))
 
 
 async def discard(context: BotContext) -> None:
+    """Throw the draft away with its files."""
     db = await context.services.db()
     records = await evidence.discard_draft(db, context.person.id)
     await drafts.delete(db, context.person.id)
     remove_files(records, context.services.settings.data_dir)
-
-
-async def wrong_input(update: Update, context: BotContext) -> str | int:
-    """Something this step cannot take: say what it needs and ask again."""
-    draft = await load(context)
-    if draft is None:
-        return await no_draft(update, context)
-    return await show(update, context, draft, draft.step, notice=context.t(_HINTS.get(draft.step, "wizard.use_buttons")))
-
-
-_HINTS = {
-    PRECINCT: "wizard.bad_precinct", PLACE: "wizard.bad_place", LOCATION: "wizard.bad_location",
-    WHEN_TIME: "wizard.bad_time", WHEN_DATE: "wizard.bad_date", DESCRIPTION: "wizard.bad_description",
-    EVIDENCE: "wizard.bad_evidence",
-}
-
-
-# ---- the steps ----------------------------------------------------------------------------
-
-async def chose_role(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    draft.reporter_role = value
-    if draft.contact_allowed is None:
-        draft.contact_allowed = value == "observer"
-    return await advance(update, context, draft, GROUP)
-
-
-async def chose_group(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    draft.group = value
-    categories = CATEGORY_GROUPS[value]
-    if draft.category not in categories:
-        draft.category = None
-    if len(categories) == 1:
-        draft.category = categories[0]
-        return await advance(update, context, draft, REGION)
-    return await advance(update, context, draft, CATEGORY)
-
-
-async def chose_category(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    draft.category = value
-    return await advance(update, context, draft, REGION)
-
-
-async def chose_region(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    draft.region = value
-    return await advance(update, context, draft, PRECINCT)
-
-
-async def chose_precinct(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    draft.precinct_kind, draft.precinct = value, None
-    return await advance(update, context, draft, PLACE)
-
-
-@typed(PRECINCT)
-async def typed_precinct(update: Update, context: BotContext, draft: Draft) -> str:
-    """The precinct number: digits only."""
-    match = _PRECINCT.match(update.message.text)
-    if not match or int(match.group(1)) == 0:
-        return await show(update, context, draft, PRECINCT, notice=context.t("wizard.bad_precinct"))
-    draft.precinct_kind, draft.precinct = "number", str(int(match.group(1)))
-    return await advance(update, context, draft, PLACE)
-
-
-@typed(PLACE)
-async def typed_place(update: Update, context: BotContext, draft: Draft) -> str:
-    text = update.message.text.strip()
-    if len(text) > PLACE_MAX:
-        return await show(update, context, draft, PLACE, notice=context.t("wizard.place_too_long", max=PLACE_MAX))
-    draft.place = text
-    return await advance(update, context, draft, LOCATION)
-
-
-async def skipped(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    if draft.step == PLACE:
-        draft.place = None
-        return await advance(update, context, draft, LOCATION)
-    draft.latitude = draft.longitude = None
-    return await advance(update, context, draft, WHEN)
-
-
-@typed(LOCATION)
-async def sent_location(update: Update, context: BotContext, draft: Draft) -> str:
-    location = update.message.location
-    draft.latitude, draft.longitude = location.latitude, location.longitude
-    return await advance(update, context, draft, WHEN)
-
-
-async def chose_when(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    if value == "now":
-        draft.occurred_at = context.services.now().isoformat(timespec="minutes")
-        return await advance(update, context, draft, DESCRIPTION)
-    return await advance(update, context, draft, WHEN_TIME if value == "today" else WHEN_DATE)
-
-
-@typed(WHEN_TIME)
-async def typed_time(update: Update, context: BotContext, draft: Draft) -> str:
-    try:
-        moment = earlier_today(update.message.text, context.services.now())
-    except BadWhen as why:
-        return await show(update, context, draft, WHEN_TIME, notice=context.t(f"wizard.time_{why}"))
-    draft.occurred_at = moment.isoformat(timespec="minutes")
-    return await advance(update, context, draft, DESCRIPTION)
-
-
-@typed(WHEN_DATE)
-async def typed_date(update: Update, context: BotContext, draft: Draft) -> str:
-    try:
-        day = parse_date(update.message.text, context.t.lang, context.services.today())
-    except BadWhen as why:
-        return await show(update, context, draft, WHEN_DATE, notice=context.t(f"wizard.date_{why}"))
-    draft.occurred_at = day.isoformat()
-    return await advance(update, context, draft, DESCRIPTION)
-
-
-@typed(DESCRIPTION)
-async def typed_description(update: Update, context: BotContext, draft: Draft) -> str:
-    text = update.message.text.strip()
-    if len(text) < DESCRIPTION_MIN:
-        notice = context.t("wizard.description_short", min=DESCRIPTION_MIN)
-        return await show(update, context, draft, DESCRIPTION, notice=notice)
-    if len(text) > DESCRIPTION_MAX:
-        notice = context.t("wizard.description_long", max=DESCRIPTION_MAX, length=len(text))
-        return await show(update, context, draft, DESCRIPTION, notice=notice)
-    draft.description = text
-    return await advance(update, context, draft, EVIDENCE)
-
-
-async def chose_contact(update: Update, context: BotContext, draft: Draft, value: str) -> str:
-    draft.contact_allowed = value == "allowed"
-    return await advance(update, context, draft, REVIEW)
-
-
-async def chose_cancel(update: Update, context: BotContext, draft: Draft, value: str) -> str | int:
-    if value == "no":
-        return await back(update, context, draft)
-    await discard(context)
-    await update.callback_query.edit_message_text(context.t("wizard.cancelled"))
-    return END
-
-
-def _valid_values(step: str, draft: Draft) -> tuple[str, ...]:
-    """What a button of ``step`` may carry; anything else is forged or from an old version."""
-    if step == CATEGORY:
-        return CATEGORY_GROUPS.get(draft.group or "", ())
-    return _VALUES.get(step, ())
-
-
-_VALUES: dict[str, tuple[str, ...]] = {
-    ROLE: REPORTER_ROLES, GROUP: tuple(CATEGORY_GROUPS), REGION: REGIONS,
-    PRECINCT: ("none", "unknown"), PLACE: ("skip",), LOCATION: ("skip",),
-    WHEN: ("now", "today", "date"), EVIDENCE: ("done", "none"), CONTACT: ("anonymous", "allowed"),
-    REVIEW: report_review.VALUES, CANCEL: ("yes", "no"),
-}
-
-BUTTONS = {
-    ROLE: chose_role, GROUP: chose_group, CATEGORY: chose_category, REGION: chose_region,
-    PRECINCT: chose_precinct, PLACE: skipped, LOCATION: skipped, WHEN: chose_when,
-    EVIDENCE: report_evidence.chose, CONTACT: chose_contact, REVIEW: report_review.chose,
-    CANCEL: chose_cancel,
-}
-
-
-# ---- the state table ----------------------------------------------------------------------
-
-def _step(step: str, *typed: BaseHandler) -> list[BaseHandler]:
-    """A state: its buttons, what it takes typed, and a catch-all for everything else."""
-    return [
-        CallbackQueryHandler(on_button, pattern=rf"^w:{step}:"),
-        *typed,
-        MessageHandler(~filters.COMMAND, wrong_input),
-    ]
-
-
-TEXT = filters.TEXT & ~filters.COMMAND
 
 
 def conversation() -> ConversationHandler:
@@ -275,23 +327,7 @@ def conversation() -> ConversationHandler:
                 CommandHandler("report", start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=r"^menu:report$"),
             ],
-            states={
-                ROLE: _step(ROLE),
-                GROUP: _step(GROUP),
-                CATEGORY: _step(CATEGORY),
-                REGION: _step(REGION),
-                PRECINCT: _step(PRECINCT, MessageHandler(TEXT, typed_precinct)),
-                PLACE: _step(PLACE, MessageHandler(TEXT, typed_place)),
-                LOCATION: _step(LOCATION, MessageHandler(filters.LOCATION, sent_location)),
-                WHEN: _step(WHEN),
-                WHEN_TIME: _step(WHEN_TIME, MessageHandler(TEXT, typed_time)),
-                WHEN_DATE: _step(WHEN_DATE, MessageHandler(TEXT, typed_date)),
-                DESCRIPTION: _step(DESCRIPTION, MessageHandler(TEXT, typed_description)),
-                EVIDENCE: _step(EVIDENCE, MessageHandler(report_evidence.FILES, report_evidence.received)),
-                CONTACT: _step(CONTACT),
-                REVIEW: _step(REVIEW),
-                CANCEL: _step(CANCEL),
-            },
+            states=STEPS.states(on_button, on_input, wrong_input),
             fallbacks=[
                 CommandHandler("cancel", cancel_command, filters=private),
                 CommandHandler("report", start_report, filters=private),
@@ -303,11 +339,6 @@ def conversation() -> ConversationHandler:
             persistent=True,
             allow_reentry=False,
         )
-
-
-async def cancel_outside(update: Update, context: BotContext) -> None:
-    """/cancel with no report open."""
-    await update.effective_chat.send_message(context.t("wizard.no_draft"))
 
 
 def handlers() -> list[BaseHandler]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -99,7 +99,10 @@ class AuditEntry(BaseModel):
 
 
 class Draft(BaseModel):
-    """A report being written: filled in step by step, stored at every step."""
+    """A report being written: filled in step by step, stored at every step.
+
+    Every answer is a field of the same name in NewReport, except the two the wizard asks as
+    a group and then its exact category, which a report stores as category and subcategory."""
 
     key: str
     step: str
@@ -117,3 +120,25 @@ class Draft(BaseModel):
     occurred_at: str | None = None
     description: str | None = None
     contact_allowed: bool | None = None
+
+    def answers(self) -> dict[str, Any]:
+        """The answers under the names a report stores them by."""
+        fields = self.model_dump(exclude=_WIZARD_FIELDS)
+        return {_REPORT_NAMES.get(name, name): value for name, value in fields.items()}
+
+    @classmethod
+    def of_report(cls, report: NewReport) -> "Draft":
+        """A report's answers as a draft holds them, so both are shown by the same code."""
+        return cls(key=report.submission_key, step="", **{
+            name: getattr(report, _REPORT_NAMES.get(name, name))
+            for name in cls.model_fields if name not in _WIZARD_FIELDS})
+
+
+_WIZARD_FIELDS = {"key", "step", "history", "editing"}
+_REPORT_NAMES = {"group": "category", "category": "subcategory"}
+
+
+def new_report(draft: Draft, **fields: Any) -> NewReport:
+    """The report a complete draft becomes; ``fields`` are those the reporter did not answer."""
+    answers = {name: value for name, value in draft.answers().items() if name in NewReport.model_fields}
+    return NewReport(**answers, submission_key=draft.key, **fields)

@@ -10,7 +10,9 @@ from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
 from domain.rules import USER_COMMANDS
 from bot.services.i18n import read_catalog
 from domain.rules import LANGUAGES
-from handlers.report_steps import SECTIONS
+from handlers.report_wizard import STEPS
+
+SECTIONS = STEPS.sections
 from tests.harness import PROJECT_ROOT
 
 CATALOG_KEYS = {

@@ -1,0 +1,246 @@
+"""The machinery of a wizard declared as a table of steps.
+
+A ``Step`` says everything about one question: its prompt, its buttons, what it takes typed or
+sent, the hint for anything else, its section on the review, whether it must be answered, its
+line in a summary, and the functions that take its answers. ``Steps`` derives the rest from the
+table: the ConversationHandler's states, which button values are valid, the review's sections
+and what is still missing. A step's name is its state and the first part of its buttons'
+callback data (``w:<step>:<value>``), so a button from another step never matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Iterable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot.services.i18n import Html, Translator
+from handlers import callback_data as cb
+from handlers.context import BotContext
+from storage import drafts
+from storage.models import Draft, EvidenceRecord
+
+END = ConversationHandler.END
+BACK, CANCEL_VALUE = "back", "cancel"  # values every step's navigation row carries
+
+
+class Retry(Exception):
+    """Input a step cannot take: the step is asked again with this notice (a catalog key)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The step answered the person itself; the conversation is now at ``state``."""
+
+    state: str | int
+
+
+Outcome = str | Answered  # the name of the step to go on to, or what the step did itself
+
+
+@dataclass
+class Turn:
+    """One update's work on a draft: what a step's functions get."""
+
+    update: Update
+    context: BotContext
+    draft: Draft
+    steps: "Steps"
+
+    @property
+    def t(self) -> Translator:
+        return self.context.t
+
+
+@dataclass(frozen=True)
+class View:
+    """What a summary line may need besides the answers: the files, and whether moderators read it."""
+
+    records: list[EvidenceRecord] = field(default_factory=list)
+    for_moderators: bool = False
+    reporter: Html | None = None  # the card's line about who reported (moderators only)
+    received_at: str | None = None  # when the report came in (moderators only)
+
+
+Question = tuple[Html, InlineKeyboardMarkup]
+Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of the wizard, declared once."""
+
+    name: str
+    question: str = ""  # catalog key of the prompt
+    params: Callable[[Turn], dict] | None = None  # values for the prompt's placeholders
+    choices: Callable[[Draft], Sequence[str]] | Sequence[str] = ()  # button values, labelled "<labels>.<value>"
+    labels: str = ""
+    width: int = 1
+    extras: Callable[[Draft], Pairs] | Pairs = ()  # further buttons: (value, label key), one a row
+    nav: bool = True  # Back (when there is a way back) and Cancel under the buttons
+    on_choice: Callable[[Turn, str], Awaitable[Outcome]] | None = None
+    accepts: filters.BaseFilter | None = None  # what it takes typed or sent
+    on_input: Callable[[Turn], Awaitable[Outcome]] | None = None
+    hint: str = "wizard.use_buttons"  # said to anything else it is sent
+    section: str | None = None  # the part of the review that changes it
+    answered: Callable[[Draft], object] | None = None  # when it must be answered: whether it is
+    summary: Callable[[Translator, Draft, View], Html | None] | None = None  # its line in a summary
+    render: Callable[[Turn], Awaitable[Question]] | None = None  # a question built otherwise
+
+    def values(self, draft: Draft) -> tuple[str, ...]:
+        """What a button of this step may carry; anything else is forged or from an old version."""
+        return (*_choices(self, draft), *(value for value, _ in _extras(self, draft)))
+
+
+class Steps:
+    """The table of steps, in the order the wizard asks them, and what is derived from it."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.order = steps
+        self.by_name = {step.name: step for step in steps}
+        sections: dict[str, list[str]] = {}
+        for step in steps:
+            if step.section:
+                sections.setdefault(step.section, []).append(step.name)
+        # What "Change" on the review re-opens; editing ends when a step outside it is next.
+        self.sections: dict[str, tuple[str, ...]] = {name: tuple(names) for name, names in sections.items()}
+
+    def __getitem__(self, name: str) -> Step:
+        return self.by_name[name]
+
+    def missing(self, draft: Draft) -> str | None:
+        """The first required step whose answer is missing or no longer fits the others."""
+        return next((step.name for step in self.order if step.answered and not step.answered(draft)), None)
+
+    def section_of(self, step: str) -> str:
+        return next(name for name, steps in self.sections.items() if step in steps)
+
+    def summary(self, t: Translator, draft: Draft, view: View) -> list[Html]:
+        """Each step's line, in the order of the steps."""
+        lines = (step.summary(t, draft, view) for step in self.order if step.summary)
+        return [line for line in lines if line is not None]
+
+    def states(self, on_button: Callable, on_input: Callable[[Step], Callable],
+               wrong_input: Callable) -> dict[str, list[BaseHandler]]:
+        """The ConversationHandler's state table: each step's buttons, what it takes, and a
+        catch-all that says what it needs."""
+        return {
+            step.name: [
+                CallbackQueryHandler(on_button, pattern=rf"^w:{step.name}:"),
+                *([MessageHandler(step.accepts, on_input(step))] if step.accepts is not None else []),
+                MessageHandler(~filters.COMMAND, wrong_input),
+            ]
+            for step in self.order
+        }
+
+
+# ---- keyboards ------------------------------------------------------------------------------
+
+def wbutton(t: Translator, step: str, value: str, label_key: str, **params: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(label_key, **params), callback_data=cb.build("w", step, value))
+
+
+def grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+def nav_row(t: Translator, step: str, draft: Draft) -> list[InlineKeyboardButton]:
+    row = [wbutton(t, step, BACK, "wizard.back")] if draft.history else []
+    return row + [wbutton(t, step, CANCEL_VALUE, "wizard.cancel")]
+
+
+def _choices(step: Step, draft: Draft) -> Sequence[str]:
+    return step.choices(draft) if callable(step.choices) else step.choices
+
+
+def _extras(step: Step, draft: Draft) -> Pairs:
+    return step.extras(draft) if callable(step.extras) else step.extras
+
+
+def keyboard(t: Translator, step: Step, draft: Draft, extras: Iterable[tuple[str, str]] | None = None,
+             ) -> InlineKeyboardMarkup:
+    """The step's choices in a grid, its extra buttons a row each (or ``extras`` instead),
+    then Back and Cancel."""
+    rows = grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in _choices(step, draft)],
+                step.width)
+    rows += [[wbutton(t, step.name, value, key)] for value, key in (_extras(step, draft) if extras is None else extras)]
+    if step.nav:
+        rows.append(nav_row(t, step.name, draft))
+    return InlineKeyboardMarkup(rows)
+
+
+async def question(turn: Turn, step: Step) -> Question:
+    """The prompt of a step and its keyboard."""
+    if step.render is not None:
+        return await step.render(turn)
+    params = step.params(turn) if step.params else {}
+    return turn.t(step.question, **params), keyboard(turn.t, step, turn.draft)
+
+
+# ---- moving through the steps ---------------------------------------------------------------
+
+async def load(context: BotContext) -> Draft | None:
+    return await drafts.get(await context.services.db(), context.person.id)
+
+
+async def store(context: BotContext, draft: Draft) -> None:
+    await drafts.save(await context.services.db(), context.person.id, draft)
+
+
+async def show(turn: Turn, name: str, notice: str | None = None) -> str:
+    """Store the draft at step ``name`` and ask its question. Returns the state."""
+    turn.draft.step = name
+    await store(turn.context, turn.draft)
+    return await ask(turn, name, await question(turn, turn.steps[name]), notice)
+
+
+async def ask(turn: Turn, name: str, asked: Question, notice: str | None = None) -> str:
+    """Ask a question of a draft already stored at step ``name``: in place of the pressed
+    message when a button led here, as a new message otherwise. Returns the state."""
+    text, markup = asked
+    if notice:
+        text = Html(f"{notice}\n\n{text}")
+    query = turn.update.callback_query
+    if query is not None and not notice:
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await turn.update.effective_chat.send_message(text, reply_markup=markup)
+    return name
+
+
+async def advance(turn: Turn, next_step: str) -> str:
+    """Go forward; while one section is being changed from the review, return to the review
+    after it."""
+    draft = turn.draft
+    if draft.editing and next_step not in turn.steps.sections[draft.editing]:
+        draft.editing = None
+        draft.history = []
+        next_step = REVIEW
+    else:
+        draft.history.append(draft.step)
+    return await show(turn, next_step)
+
+
+async def back(turn: Turn) -> str:
+    draft = turn.draft
+    previous = draft.history.pop() if draft.history else draft.step
+    if previous == REVIEW:
+        draft.editing = None
+    return await show(turn, previous)
+
+
+async def go(turn: Turn, outcome: Outcome) -> str | int:
+    """Where a step's function said to go."""
+    if isinstance(outcome, Answered):
+        return outcome.state
+    return await advance(turn, outcome)
+
+
+# The review and the confirmation of Cancel are the two steps the machinery itself goes to.
+REVIEW, CANCEL = "review", "cancel"
