@@ -8,22 +8,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.services.menus import register_staff_commands
-from bot.services.roles import is_admin
 from handlers.context import BotContext
+from handlers.staff_guard import fence
 from storage import moderation, people
-
-
-async def admin_only(update: Update, context: BotContext) -> bool:
-    if is_admin(context.services.settings, update.effective_user.id):
-        return True
-    await update.effective_message.reply_text(context.t("mod.refused"))
-    return False
 
 
 async def list_moderators(update: Update, context: BotContext) -> None:
     """/mods: who may handle reports (their codes and the names they gave Telegram)."""
-    if not await admin_only(update, context):
-        return
     t = context.t
     found = await moderation.moderators(await context.services.db())
     lines = [t("admin.mods_title", count=len(found))]
@@ -41,7 +32,7 @@ async def _target(update: Update, context: BotContext) -> int | None:
 
 async def add_moderator(update: Update, context: BotContext) -> None:
     """/addmod USER_ID: that Telegram user becomes a moderator (stored by pseudonym only)."""
-    if not await admin_only(update, context) or (user_id := await _target(update, context)) is None:
+    if (user_id := await _target(update, context)) is None:
         return
     services = context.services
     db = await services.db()
@@ -54,7 +45,7 @@ async def add_moderator(update: Update, context: BotContext) -> None:
 
 async def remove_moderator(update: Update, context: BotContext) -> None:
     """/delmod USER_ID: back to an ordinary user; their menu loses the moderators' commands."""
-    if not await admin_only(update, context) or (user_id := await _target(update, context)) is None:
+    if (user_id := await _target(update, context)) is None:
         return
     services = context.services
     db = await services.db()
@@ -70,8 +61,6 @@ async def remove_moderator(update: Update, context: BotContext) -> None:
 
 async def invite(update: Update, context: BotContext) -> None:
     """/invite: a one-time link that marks whoever opens it as an accredited observer."""
-    if not await admin_only(update, context):
-        return
     code = secrets.token_urlsafe(12)
     services = context.services
     await moderation.create_invite(await services.db(), services.keys.keyed_hash(f"invite:{code}"),
@@ -81,9 +70,9 @@ async def invite(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [
+    return fence("admins", [
         CommandHandler("mods", list_moderators),
         CommandHandler("addmod", add_moderator),
         CommandHandler("delmod", remove_moderator),
         CommandHandler("invite", invite),
-    ]
+    ])

@@ -21,7 +21,8 @@ from domain import clock
 from handlers.context import BotContext
 from domain.rules import STATUSES
 from handlers.mod_cards import post_evidence, card_keyboard, card_text
-from handlers.moderation import load_report, say, staff_only
+from handlers.moderation import load_report, say
+from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
 from storage.models import Report
 
@@ -30,8 +31,6 @@ PAGE = 10
 
 async def show_queue(update: Update, context: BotContext) -> None:
     """/queue [page]: reports that still need someone, oldest first."""
-    if not await staff_only(update, context):
-        return
     page = 1
     if update.callback_query:
         parsed = cb.parse(update.callback_query.data)
@@ -64,8 +63,6 @@ def _queue_line(context: BotContext, report: Report) -> Html:
 
 async def _report_of_command(update: Update, context: BotContext, command: str) -> Report | None:
     """The report a staff command ``/command REF`` names; otherwise None, the sender told why."""
-    if not await staff_only(update, context):
-        return None
     if not context.args:
         await say(update, context.t(f"mod.usage.{command}"))
         return None
@@ -123,8 +120,6 @@ _FILTER_CHECKS = {
 
 async def find(update: Update, context: BotContext) -> None:
     """/find region=… precinct=… category=… status=… since=YYYY-MM-DD until=YYYY-MM-DD."""
-    if not await staff_only(update, context):
-        return
     filters = parse_filters(context.args or [])
     if filters is None or not context.args:
         await say(update, context.t("mod.usage.find"))
@@ -141,8 +136,6 @@ async def find(update: Update, context: BotContext) -> None:
 
 async def stats(update: Update, context: BotContext) -> None:
     """/stats: counts by status, category and region, as text and as a chart."""
-    if not await staff_only(update, context):
-        return
     t = context.t
     db = await context.services.db()
     sections = [
@@ -165,8 +158,6 @@ def _ordered(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 async def export(update: Update, context: BotContext) -> None:
     """/export csv|json [filters]: the filtered reports as a file."""
-    if not await staff_only(update, context):
-        return
     args = context.args or []
     kind = args[0].lower() if args else ""
     filters = parse_filters(args[1:])
@@ -199,8 +190,6 @@ async def bundle(update: Update, context: BotContext) -> None:
 
 async def complaint(update: Update, context: BotContext) -> None:
     """/complaint REF ru|kk: the text of a complaint for an escalated report."""
-    if not await staff_only(update, context):
-        return
     args = context.args or []
     if len(args) != 2 or args[1].lower() not in ("ru", "kk"):
         await say(update, context.t("mod.usage.complaint"))
@@ -220,7 +209,7 @@ async def complaint(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [
+    return fence("staff", [
         CommandHandler("queue", show_queue),
         CallbackQueryHandler(show_queue, pattern=cb.pattern("q")),
         CommandHandler("view", view),
@@ -229,4 +218,4 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("export", export),
         CommandHandler("bundle", bundle),
         CommandHandler("complaint", complaint),
-    ]
+    ])

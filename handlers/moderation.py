@@ -1,6 +1,6 @@
 """Moderators change a report's status, by the card's buttons or by command.
 
-Every handler checks the role first (a refusal reveals nothing); every change goes through
+Every handler is fenced to staff (handlers.staff_guard); every change goes through
 ``storage.moderation.change_status`` (refused when it makes no sense, audited), then the card
 in the moderators' chat is edited and the reporter is told in their language.
 """
@@ -14,10 +14,10 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 
 from handlers import callback_data as cb
 from bot.services.feedback import tell_reporter
-from bot.services.roles import is_moderator
 from handlers.context import BotContext
 from domain.rules import ESCALATION_TARGETS
 from handlers.mod_cards import refresh_card
+from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, reports
 from domain.clock import utcnow
 from storage.models import Report
@@ -33,21 +33,6 @@ DIRECT = {"take": "in_review", "verify": "verified", "reopen": "in_review"}
 def parse_reference(text: str) -> int | None:
     match = _REFERENCE.match(text.strip())
     return int(match.group(1)) if match else None
-
-
-async def staff_only(update: Update, context: BotContext) -> bool:
-    """True for moderators and administrators; anyone else gets a refusal that says nothing."""
-    if is_moderator(context.services.settings, context.person, update.effective_user.id):
-        name = update.effective_user.first_name
-        if context.person is not None and name:
-            await moderation.set_staff_name(await context.services.db(), context.person.id, name)
-        return True
-    refusal = context.t("mod.refused")
-    if update.callback_query:
-        await update.callback_query.answer(refusal)
-    else:
-        await update.effective_message.reply_text(refusal)
-    return False
 
 
 def actor(context: BotContext) -> str:
@@ -95,8 +80,6 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
 
 async def on_card_button(update: Update, context: BotContext) -> None:
     """Take, Verify, Reject, Duplicate, Escalate, Resolve or Reopen from a card."""
-    if not await staff_only(update, context):
-        return
     parsed = cb.parse(update.callback_query.data)
     action, report_id = (parsed.args[0], int(parsed.args[1])) if parsed and parsed.args[1].isdigit() else (None, 0)
     report = await load_report(update, context, report_id) if action else None
@@ -125,8 +108,6 @@ def _targets(context: BotContext, report: Report) -> InlineKeyboardMarkup:
 
 async def on_target_button(update: Update, context: BotContext) -> None:
     """Where the report goes; then the outside reference and date are asked for."""
-    if not await staff_only(update, context):
-        return
     parsed = cb.parse(update.callback_query.data)
     if parsed is None or not parsed.args[0].isdigit() or parsed.args[1] not in ESCALATION_TARGETS:
         await update.callback_query.answer(context.t("common.stale_button"))
@@ -150,7 +131,8 @@ async def pending_words(update: Update, context: BotContext) -> None:
     pending = context.user_data.get("pending") if context.user_data is not None else None
     if not pending or pending[2] != update.effective_chat.id:
         return
-    if not await staff_only(update, context):
+    if not admits("staff", update, context):  # removed from staff since the button was pressed
+        await refuse(update, context)
         return
     context.user_data.pop("pending")
     action, report_id, _ = pending
@@ -192,8 +174,6 @@ def split_external(words: str) -> tuple[str | None, str | None]:
 async def status_command(update: Update, context: BotContext) -> None:
     """/take, /verify, /reopen REF · /reject REF reason · /resolve REF outcome · /dup REF ORIGINAL
     · /escalate REF target [number] [date]."""
-    if not await staff_only(update, context):
-        return
     command = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
     args = context.args or []
     report = await load_report(update, context, args[0]) if args else None
@@ -220,8 +200,6 @@ async def status_command(update: Update, context: BotContext) -> None:
 
 async def _report_and_text(update: Update, context: BotContext, command: str) -> tuple[Report, str] | None:
     """For /note and /reply: the report named first and the words after it, or a usage line."""
-    if not await staff_only(update, context):
-        return None
     args = context.args or []
     if len(args) < 2:
         await say(update, context.t(f"mod.usage.{command}"))
@@ -254,13 +232,13 @@ STATUS_COMMANDS = ["take", "verify", "reopen", "reject", "resolve", "dup", "esca
 
 
 def handlers() -> list[BaseHandler]:
-    return [
+    return fence("staff", [
         CallbackQueryHandler(on_card_button, pattern=cb.pattern("m")),
         CallbackQueryHandler(on_target_button, pattern=cb.pattern("esc")),
         CommandHandler(STATUS_COMMANDS, status_command),
         CommandHandler("note", note_command),
         CommandHandler("reply", reply_command),
-    ]
+    ])
 
 
 def pending_handler() -> BaseHandler:

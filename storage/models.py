@@ -18,6 +18,7 @@ class Person(BaseModel):
     pseudonym: str
     language: Language
     role: Role
+    staff_name: str | None = None  # a moderator's own display name, never a reporter's
 
     @property
     def short_name(self) -> str:

@@ -154,7 +154,7 @@ async def moderators(db: Database) -> list[tuple[int, str, str | None]]:
 
 async def set_staff_name(db: Database, person_id: int, name: str) -> None:
     async with db.transaction() as conn:
-        await conn.execute("UPDATE people SET staff_name = ? WHERE id = ?", (name[:64], person_id))
+        await conn.execute("UPDATE people SET staff_name = ? WHERE id = ?", (name, person_id))
 
 
 async def staff_name(db: Database, person_id: int | None) -> str | None:

@@ -8,7 +8,7 @@ from domain.clock import utcnow
 from storage.db import Database
 from storage.models import Language, Person, Role
 
-_COLUMNS = "id, pseudonym, language, role"
+_COLUMNS = "id, pseudonym, language, role, staff_name"
 
 
 async def get(db: Database, pseudonym: str) -> Person | None:

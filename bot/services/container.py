@@ -65,14 +65,16 @@ class Services:
         if chat_ref is not None:
             # Added as a moderator, or first seen in a group: now the bot can write back.
             await people.fill_chat_ref(db, person.id, chat_ref)
-        self._remember(person)
+        self.remember(person)
         return person
 
-    def _remember(self, person: Person) -> None:
+    def remember(self, person: Person) -> Person:
+        """Keep this copy of the person (as just changed) for their next update."""
         self._people[person.pseudonym] = person
         self._people.move_to_end(person.pseudonym)
         if len(self._people) > PEOPLE_CACHED:
             self._people.popitem(last=False)
+        return person
 
     async def _rename_after_rotation(self, db: Database, user_id: int, pseudonym: str,
                                      chat_ref: bytes | None) -> None:
@@ -86,7 +88,7 @@ class Services:
     async def set_language(self, person: Person, language: Language) -> Person:
         await people.set_language(await self.db(), person.id, language)
         updated = person.model_copy(update={"language": language})
-        self._remember(updated)
+        self.remember(updated)
         return updated
 
     def now(self) -> datetime:
