@@ -1,26 +1,84 @@
-"""The error handler: log the failure without personal data, tell the user briefly."""
+"""The error handler: log the failure without personal data, apologise to the person, and tell
+the moderators' chat (or the administrators) what failed and where, at most once a minute."""
 
 from __future__ import annotations
 
 import logging
+import time
+import traceback
+from pathlib import Path
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from handlers.context import BotContext
+from handlers.context import BotContext, identify
 
 log = logging.getLogger(__name__)
 
+NOTICE_EVERY = 60.0  # seconds: one notice a minute, so a failure on every update is no flood
+_LAST_NOTICE = "errors.last_notice"  # bot_data key: monotonic time of the last notice
+_PROJECT = Path(__file__).resolve().parent.parent
+_OUR_PACKAGES = ("handlers", "bot", "storage", "domain")
+
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the exception (never the update: it holds names and texts) and apologise."""
+    """Log the exception (never the update: it holds names and texts), apologise, tell staff."""
     error = context.error
     if isinstance(error, (NetworkError, Forbidden)) and not isinstance(error, BadRequest):
         log.warning("Telegram call failed: %s", type(error).__name__)
         return
-    log.error("unhandled error in a handler", exc_info=error)
+    where = failed_in(error)
+    log.error("unhandled error in %s", where, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         try:
+            # The error handler gets a context of its own: find the person again for their language.
+            await identify(update, context)
+        except Exception:  # noqa: BLE001 - the failure may be the database itself: Russian, then
+            log.warning("the person behind a failed update is unknown")
+        try:
             await update.effective_chat.send_message(context.t("common.error"))
-        except Exception:  # noqa: BLE001 - the apology is best effort
+        except TelegramError:
             log.warning("could not tell the user about the error")
+    await tell_staff(context, type(error).__name__, where)
+
+
+def failed_in(error: BaseException | None) -> str:
+    """``module.function`` of the innermost frame of our own code (a handler first) the error
+    passed through: where to look, with no value of any variable."""
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    ours = [frame for frame in frames if _module(frame.filename) is not None]
+    preferred = [frame for frame in ours if _module(frame.filename).startswith("handlers.")] or ours
+    if not preferred:
+        return "?"
+    frame = preferred[-1]
+    return f"{_module(frame.filename)}.{frame.name}"
+
+
+def _module(filename: str) -> str | None:
+    try:
+        relative = Path(filename).resolve().relative_to(_PROJECT)
+    except ValueError:
+        return None
+    if relative.parts[0] not in _OUR_PACKAGES:
+        return None
+    return ".".join(relative.with_suffix("").parts)
+
+
+async def tell_staff(context: BotContext, error: str, where: str) -> None:
+    """One line to the moderators' chat, or to each administrator without one; none if a notice
+    went out less than a minute ago."""
+    now = time.monotonic()
+    last = context.application.bot_data.get(_LAST_NOTICE)
+    if last is not None and now - last < NOTICE_EVERY:
+        return
+    context.application.bot_data[_LAST_NOTICE] = now
+    services = context.services
+    settings = services.settings
+    text = services.translator(settings.moderator_language)("common.failure_notice", error=error, handler=where)
+    # A private chat's id is its user's id: administrators who have started the bot get it.
+    chats = [settings.moderator_chat_id] if settings.moderator_chat_id is not None else sorted(settings.admin_ids)
+    for chat_id in chats:
+        try:
+            await context.bot.send_message(chat_id, text)
+        except TelegramError as exc:
+            log.warning("failure notice not delivered (%s)", type(exc).__name__)
