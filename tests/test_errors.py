@@ -38,6 +38,9 @@ async def test_a_failure_is_told_to_the_moderators_once_a_minute(fake, data_dir,
             assert secret not in text
         (again,) = await user.say("/myreports")  # within the minute: apologised to, not announced
         assert again.message["text"] == L("kk", "common.error")
+        # The chat's next update is handled only after that one, error handler included.
+        (helped,) = await user.say("/help")
+        assert helped.message["text"] == L("kk", "help.text")
         assert len(group.events) == 1
     assert len(application.bot_data["test.handler_errors"]) == 2
     assert fake.refused == []
