@@ -68,6 +68,7 @@ PrecinctKind = Literal[PRECINCT_KINDS]  # type: ignore[valid-type]
 # ---- the life of a report -------------------------------------------------------------------
 
 STATUSES: tuple[str, ...] = ("new", "in_review", "verified", "rejected", "duplicate", "escalated", "resolved")
+Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 # Moves a moderator may make from each status; anything else is refused.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -83,6 +84,7 @@ OPEN: tuple[str, ...] = ("new", "in_review", "verified", "escalated")  # statuse
 
 # Where a verified report may be taken; each has its complaint text (complaint.*.<target>).
 ESCALATION_TARGETS: tuple[str, ...] = ("commission", "prosecutor", "court", "police", "media", "legal")
+EscalationTarget = Literal[ESCALATION_TARGETS]  # type: ignore[valid-type]
 DEFAULT_ESCALATION_TARGET = "legal"  # a report with no (or an unknown) target gets the internal memo
 
 # ---- legal deadlines --------------------------------------------------------------------------

@@ -57,12 +57,11 @@ async def _remind(context: BotContext, person_id: int) -> None:
     services = context.services
     db = await services.db()
     person = await people.get_by_id(db, person_id)
-    sealed = await people.chat_ref(db, person_id)
-    chat_id = services.keys.unseal(sealed) if sealed else None
+    chat_id = await services.chat_of(person_id)
     if person is None or chat_id is None:
         return
     try:
-        await context.bot.send_message(int(chat_id), services.translator(person.language)("wizard.reminder"))
+        await context.bot.send_message(chat_id, services.translator(person.language)("wizard.reminder"))
     except Forbidden:
         log.info("a draft reminder could not be delivered (the bot was blocked)")
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.rules import Language, PersonRole as Role, PrecinctKind, ReporterRole
+from domain.rules import EscalationTarget, Language, PersonRole as Role, PrecinctKind, ReporterRole, Status
 
 
 class Person(BaseModel):
@@ -73,12 +73,12 @@ class Report(NewReport):
     id: int
     reference: str
     reporter_id: int | None
-    status: str
+    status: Status
     submitted_at: str
     taken_by: int | None = None
     status_note: str | None = None
     duplicate_of: str | None = None
-    escalated_to: str | None = None
+    escalated_to: EscalationTarget | None = None
     external_ref: str | None = None
     external_date: str | None = None
     escalated_at: str | None = None

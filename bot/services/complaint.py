@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from bot.services.i18n import Translator
-from domain.rules import APPEAL_DAYS, DEFAULT_ESCALATION_TARGET, ESCALATION_TARGETS, LAW_ARTICLES
+from domain.rules import APPEAL_DAYS, DEFAULT_ESCALATION_TARGET, LAW_ARTICLES
 from storage.models import EvidenceRecord, Report
 
 WIDTH = 100
@@ -93,7 +93,7 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
     falls back to the bot's default language.
     """
     t = Translator(lang, tz)
-    target = report.escalated_to if report.escalated_to in ESCALATION_TARGETS else DEFAULT_ESCALATION_TARGET
+    target = report.escalated_to or DEFAULT_ESCALATION_TARGET
     submitted = _moment(report.submitted_at)
     when, day = _incident(t, report.occurred_at, tz)
 

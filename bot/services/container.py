@@ -91,6 +91,13 @@ class Services:
         self.remember(updated)
         return updated
 
+    async def chat_of(self, person_id: int) -> int | None:
+        """The private chat to write to this person in, or None: never written to the bot in
+        private, or sealed under a secret no longer held."""
+        sealed = await people.chat_ref(await self.db(), person_id)
+        opened = self.keys.unseal(sealed) if sealed else None
+        return int(opened) if opened else None
+
     def now(self) -> datetime:
         """The current local time (aware), in the configured time zone."""
         return clock.local_now(self.settings.tz)

@@ -15,14 +15,14 @@ from storage.crypto import FileUnreadable
 from domain.clock import utcnow
 from storage.models import EvidenceRecord, Report
 
-# Reporter identity, submission keys and moderator bookkeeping stay out: an export leaves the
+# Every field of a report is exported (a new one too), in the model's order after these four,
+# except reporter identity, submission keys and moderator bookkeeping: an export leaves the
 # bot's protection, and none of those help a lawyer.
-EXPORT_FIELDS: tuple[str, ...] = (
-    "reference", "status", "submitted_at", "occurred_at", "reporter_role", "accredited",
-    "category", "subcategory", "region", "precinct", "place", "latitude", "longitude",
-    "description", "contact_allowed", "status_note", "duplicate_of", "escalated_to",
-    "external_ref", "external_date", "escalated_at",
-)
+_FIRST = ("reference", "status", "submitted_at", "occurred_at")
+NOT_EXPORTED = frozenset({"id", "reporter_id", "submission_key", "taken_by", "status_changed_at",
+                          "moderator_message_id", "alerted_at", "deadline_reminded"})
+EXPORT_FIELDS: tuple[str, ...] = _FIRST + tuple(
+    name for name in Report.model_fields if name not in NOT_EXPORTED and name not in _FIRST)
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -22,8 +22,7 @@ async def tell_reporter(bot: Bot, services: Services, report: Report, *, reply: 
         return False
     db = await services.db()
     person = await people.get_by_id(db, report.reporter_id)
-    sealed = await people.chat_ref(db, report.reporter_id)
-    chat_id = services.keys.unseal(sealed) if sealed else None
+    chat_id = await services.chat_of(report.reporter_id)
     if person is None or chat_id is None:
         return False
     t = services.translator(person.language)
@@ -32,7 +31,7 @@ async def tell_reporter(bot: Bot, services: Services, report: Report, *, reply: 
     else:
         text = t("feedback.status", reference=report.reference, status=t(f"status.{report.status}"))
     try:
-        await bot.send_message(int(chat_id), text)
+        await bot.send_message(chat_id, text)
     except Forbidden:
         log.info("report %s: the reporter blocked the bot", report.reference)
         return False

@@ -39,7 +39,7 @@ async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = (
     for person_id, names in staff:
         await _for_chat(bot, services, db, person_id, names)
     for person_id in removed:
-        chat_id = await _chat_of(services, db, person_id)
+        chat_id = await services.chat_of(person_id)
         if chat_id is not None:
             await _safely(bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
     group = services.settings.moderator_chat_id
@@ -49,18 +49,12 @@ async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = (
 
 
 async def _for_chat(bot: Bot, services, db, person_id: int, names: tuple[str, ...]) -> None:
-    chat_id = await _chat_of(services, db, person_id)
+    chat_id = await services.chat_of(person_id)
     person = await people.get_by_id(db, person_id)
     if chat_id is None or person is None:
         return  # they have not written to the bot yet: registered at their first /start
     t = services.translator(person.language)
     await _safely(bot.set_my_commands(commands(t, names), scope=BotCommandScopeChat(chat_id)))
-
-
-async def _chat_of(services, db, person_id: int) -> int | None:
-    sealed = await people.chat_ref(db, person_id)
-    opened = services.keys.unseal(sealed) if sealed else None
-    return int(opened) if opened else None
 
 
 async def _safely(call) -> None:
