@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from domain.rules import USER_COMMANDS
 from handlers.context import BotContext
 
-PERSONAL = ["start", "report", "myreports", "language", "deletemydata", "cancel", "privacy"]
+# Everything but what only informs (/help, /rights answer in a group too).
+PERSONAL = [command for command in USER_COMMANDS if command not in ("help", "rights")]
 
 
 async def private_only(update: Update, context: BotContext) -> None:
