@@ -10,7 +10,10 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
 from bot.app import build_application
+from bot.instance import AlreadyRunning, InstanceLock
 from bot.settings import SettingsError, load_settings
+from storage import startup
+from storage.startup import StartupProblem
 
 log = logging.getLogger("bot")
 SWITCH_INTERVAL = 0.0005  # seconds
@@ -24,6 +27,13 @@ def main() -> int:
         return 2
     secrets = [settings.bot_token, settings.secret_key, settings.secret_key_previous]
     logs.configure(settings.log_level, [s.get_secret_value() for s in secrets if s is not None])
+    lock = InstanceLock(settings.data_dir, settings.bot_token.get_secret_value())
+    try:
+        startup.check(settings.data_dir, settings.database_path, settings.keys())
+        lock.acquire()
+    except (StartupProblem, AlreadyRunning) as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     # Evidence is written in worker threads, which take the GIL back after each system call;
     # at Python's default of 5 ms a thread waits that long for the event loop to let go, and a
     # photo's file and preview need a dozen such hand-overs. 0.5 ms keeps those waits short.
@@ -39,6 +49,8 @@ def main() -> int:
     except NetworkError as exc:
         print(f"cannot reach the Bot API server at TELEGRAM_API_URL: {type(exc).__name__}", file=sys.stderr)
         return 1
+    finally:
+        lock.release()
     log.info("stopped")
     return 0
 

@@ -17,7 +17,7 @@ from bot.services.container import Services
 from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
-from storage import drafts
+from storage import drafts, startup
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ def build_application(settings: Settings) -> Application:
 async def _on_startup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     db = await services.db()
+    await startup.mark(db, services.settings.data_dir, services.keys)
     log.info("database ready at schema version %d", await db.schema_version())
     await register_user_commands(application.bot, services.translator)
     await register_staff_commands(application.bot, services)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
 from storage.crypto import HEADER_SIZE, Keys
-from storage import people
+from storage import people, startup
 from storage.db import Database
 
 FOLDERS = ("evidence", "thumbnails", "previews")
@@ -68,6 +68,7 @@ async def run() -> int:
     db = await Database.open(settings.database_path)
     try:
         sealed = await people.reseal_chat_refs(db, keys.unseal, keys.seal)
+        await startup.set_key_fingerprint(db, keys)
     finally:
         await db.close()
     print(f"re-encrypted {files} files and re-sealed {sealed} references")

@@ -82,6 +82,14 @@ class Keys:
         """The same person's names under older secrets, to find them after a rotation."""
         return [_hmac(k.pseudonym, f"user:{telegram_user_id}") for k in self._previous]
 
+    def fingerprint(self) -> str:
+        """Names the current secret without revealing it: the database keeps it to notice a
+        wrong SECRET_KEY at start."""
+        return _hmac(self._current.pseudonym, "fingerprint:v1")
+
+    def previous_fingerprints(self) -> list[str]:
+        return [_hmac(k.pseudonym, "fingerprint:v1") for k in self._previous]
+
     def keyed_hash(self, text: str) -> str:
         """A keyed hash of any identifier, for look-ups that must not reveal it."""
         return _hmac(self._current.pseudonym, f"key:{text}")

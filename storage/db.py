@@ -61,10 +61,16 @@ class Database:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on the disk before the reporter sees its reference, even through a
+        # power cut or a file-system error (NORMAL lost confirmed reports; see BENCHMARKS.md).
+        await conn.execute("PRAGMA synchronous=FULL")
         await conn.execute("PRAGMA busy_timeout=5000")
         db = cls(conn)
-        await db.migrate(upto=upto)
+        try:
+            await db.migrate(upto=upto)
+        except BaseException:
+            await conn.close()  # its thread would otherwise keep the process alive, hung
+            raise
         return db
 
     async def close(self) -> None:

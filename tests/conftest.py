@@ -13,7 +13,14 @@ from typing import AsyncIterator
 import pytest  # noqa: E402
 
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.harness import TOKEN, make_settings, running_bot
+from tests.harness import TOKEN, BotProcess, make_settings, running_bot
+
+
+@pytest.fixture(autouse=True)
+async def no_bot_left_running() -> AsyncIterator[None]:
+    """A test that fails half-way must not leave ``python -m bot`` polling (and holding its locks)."""
+    yield
+    await BotProcess.kill_leftovers()
 
 
 @pytest.fixture

@@ -33,6 +33,9 @@ def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
         "DATA_DIR": str(data_dir),
         "TELEGRAM_PACING": "false",
         STRICT_ENV: "1",
+        # The per-token instance lock lives in the temporary directory: one per test, so a test
+        # run beside another (or a process a failed test left) does not hold this one's lock.
+        "TMPDIR": str(data_dir.parent),
         **extra,
     }
 
@@ -89,9 +92,20 @@ async def run_module(module: str, env: dict[str, str], timeout: float = 60.0) ->
 class BotProcess:
     """``python -m bot`` as a child process, for restarts, signals and start-up errors."""
 
+    running: set["BotProcess"] = set()  # killed after each test (conftest), even one that failed
+
     def __init__(self, env: dict[str, str]) -> None:
         self.env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PROJECT_ROOT), **env}
         self.process: asyncio.subprocess.Process | None = None
+        BotProcess.running.add(self)
+
+    @classmethod
+    async def kill_leftovers(cls) -> None:
+        for bot in list(cls.running):
+            if bot.process is not None and bot.process.returncode is None:
+                bot.process.kill()
+                await bot.process.wait()
+        cls.running.clear()
 
     async def start(self, fake: FakeTelegram | None = None, timeout: float = 30.0) -> None:
         polls = fake.polls if fake else 0
