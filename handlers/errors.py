@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from handlers.context import BotContext, identify
+from storage.failures import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,12 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("Telegram call failed: %s", type(error).__name__)
         return
     where = failed_in(error)
-    log.error("unhandled error in %s", where, exc_info=error)
+    storage = describe_failure(error)
+    if storage is not None:
+        # One line: the disk's trouble repeats on every update, and its traceback says no more.
+        log.error("storage failure in %s: %s", where, storage)
+    else:
+        log.error("unhandled error in %s", where, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         try:
             # The error handler gets a context of its own: find the person again for their language.
@@ -36,22 +42,30 @@ async def on_error(update: object, context: BotContext) -> None:
         except Exception:  # noqa: BLE001 - the failure may be the database itself: Russian, then
             log.warning("the person behind a failed update is unknown")
         try:
-            await update.effective_chat.send_message(context.t("common.error"))
+            await update.effective_chat.send_message(context.t("common.not_saved" if storage else "common.error"))
         except TelegramError:
             log.warning("could not tell the user about the error")
-    await tell_staff(context, type(error).__name__, where)
+    if storage is not None:
+        await tell_staff(context, "common.storage_notice", error=storage, handler=where)
+    else:
+        await tell_staff(context, "common.failure_notice", error=type(error).__name__, handler=where)
 
 
 def failed_in(error: BaseException | None) -> str:
-    """``module.function`` of the innermost frame of our own code (a handler first) the error
-    passed through: where to look, with no value of any variable."""
+    """The handler the error came out of (the outermost of our handlers' frames, past the staff
+    guard), and the innermost frame of our own code where it was raised if that is elsewhere:
+    ``handlers.report_wizard.on_button (handlers.wizard.store)``. Names only, never a value."""
     frames = traceback.extract_tb(error.__traceback__) if error is not None else []
-    ours = [frame for frame in frames if _module(frame.filename) is not None]
-    preferred = [frame for frame in ours if _module(frame.filename).startswith("handlers.")] or ours
-    if not preferred:
+    ours = [(module, frame.name) for frame in frames if (module := _module(frame.filename)) is not None]
+    if not ours:
         return "?"
-    frame = preferred[-1]
-    return f"{_module(frame.filename)}.{frame.name}"
+    handlers = [place for place in ours if place[0].startswith("handlers.") and place[0] != _GUARD]
+    outer, inner = (handlers or ours)[0], ours[-1]
+    name = ".".join(outer)
+    return name if inner == outer else f"{name} ({'.'.join(inner)})"
+
+
+_GUARD = "handlers.staff_guard"
 
 
 def _module(filename: str) -> str | None:
@@ -64,7 +78,7 @@ def _module(filename: str) -> str | None:
     return ".".join(relative.with_suffix("").parts)
 
 
-async def tell_staff(context: BotContext, error: str, where: str) -> None:
+async def tell_staff(context: BotContext, key: str, **params: str) -> None:
     """One line to the moderators' chat, or to each administrator without one; none if a notice
     went out less than a minute ago."""
     now = time.monotonic()
@@ -74,7 +88,7 @@ async def tell_staff(context: BotContext, error: str, where: str) -> None:
     context.application.bot_data[_LAST_NOTICE] = now
     services = context.services
     settings = services.settings
-    text = services.translator(settings.moderator_language)("common.failure_notice", error=error, handler=where)
+    text = services.translator(settings.moderator_language)(key, **params)
     # A private chat's id is its user's id: administrators who have started the bot get it.
     chats = [settings.moderator_chat_id] if settings.moderator_chat_id is not None else sorted(settings.admin_ids)
     for chat_id in chats:

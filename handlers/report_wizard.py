@@ -228,10 +228,15 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     parsed = cb.parse(query.data)
     draft = await load(context)
-    if draft is None or parsed is None or parsed.args[0] != draft.step:
+    if draft is None or parsed is None or parsed.args[0] not in STEPS.by_name:
         return await stale_button(update, context)
     name, value = parsed.args
     step, turn = STEPS[name], Turn(update, context, draft, STEPS)
+    if name != draft.step:
+        # The screen is behind the draft (a kill or a failed edit came between the two): say so
+        # and ask the draft's step again below, rather than leave a screen of dead buttons.
+        await stale_button(update, context)
+        return await show(turn, draft.step, notice=context.t("wizard.resumed"))
     if value == BACK:
         await query.answer()
         return await back(turn)

@@ -1,0 +1,70 @@
+"""Failures while running: a disk that stops taking writes is told plainly to the person and once
+to the staff; a screen left behind its draft leads back to the draft's step."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import pytest
+
+from storage import drafts
+from tests.fake_telegram import FakeUser
+from tests.harness import make_settings, running_bot
+from tests.report_helpers import L, db_rows, start_report
+
+ADMIN = 1001
+GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
+
+
+async def test_a_full_disk_is_told_plainly_and_once(fake, data_dir, user_factory, monkeypatch, caplog):
+    fake.add_chat(GROUP)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
+    group = FakeUser(fake, ADMIN, chat=GROUP)
+    original = drafts.save
+
+    async def full(db, person_id, draft):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    async with running_bot(settings, expect_errors=True):
+        user = user_factory("kk")
+        await start_report(user, "kk")
+        monkeypatch.setattr(drafts, "save", full)
+        caplog.clear()
+        with caplog.at_level(logging.ERROR):
+            await user.press(L("kk", "role.voter"))
+            (told,) = await user.replies(1)
+            assert told.message["text"] == L("kk", "common.not_saved")
+            (notice,) = await group.replies(1)
+            assert notice.message["text"] == L("ru", "common.storage_notice",
+                                               error="OperationalError: database or disk is full",
+                                               handler="handlers.report_wizard.on_button (handlers.wizard.store)")
+            await user.press(L("kk", "role.voter"))  # again, within the minute
+            (again,) = await user.replies(1)
+            assert again.message["text"] == L("kk", "common.not_saved")
+        failures = [r for r in caplog.records if r.name == "handlers.errors"]
+        assert len(failures) == 2 and all(r.exc_info is None for r in failures)  # one line each
+        assert all("database or disk is full" in r.getMessage() for r in failures)
+        # The disk is back: the same button works, and nothing entered before was lost.
+        monkeypatch.setattr(drafts, "save", original)
+        (asked,) = await user.tap(L("kk", "role.voter"))
+        assert asked.message["text"] == L("kk", "wizard.ask_group")
+        assert len(group.events) == 1
+    assert fake.refused == []
+
+
+async def test_a_screen_behind_its_draft_leads_back_to_the_draft(app, fake, user_factory, data_dir):
+    user = user_factory("ru")
+    await start_report(user, "ru")
+    role_prompt = dict(user.last_with_buttons())
+    await user.tap(L("ru", "role.observer"))
+    # A press on the role screen (as if the edit that moved it on had failed): not a dead end.
+    query = await user.press(data="w:role:voter", message=role_prompt)
+    assert (await user.answered(query))["text"] == L("ru", "common.stale_button")
+    (asked,) = await user.replies(1)
+    assert asked.message["text"] == L("ru", "wizard.resumed") + "\n\n" + L("ru", "wizard.ask_group")
+    (category,) = await user.tap(L("ru", "group.station"), message=asked.message)
+    assert L("ru", "wizard.ask_category", group=L("ru", "group.station")) in category.message["text"]
+    (row,) = db_rows(data_dir, "SELECT data FROM drafts")
+    assert '"reporter_role":"observer"' in row["data"]  # the old screen's choice was not taken
+    assert fake.refused == []
