@@ -8,6 +8,7 @@ connection without that walk and parses responses in C.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue  # as python-telegram-bot's own HTTPXRequest does
@@ -15,6 +16,13 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _DEFAULT = BaseRequest.DEFAULT_NONE
+log = logging.getLogger(__name__)
+
+# A call answered with one of these (or that could not connect) was not carried out: a proxy in
+# front of Telegram or Telegram itself failed before it. It is tried again after these pauses
+# before the caller sees the error. A 504 or a time-out may have been carried out: not repeated.
+RETRIED_STATUSES = frozenset({500, 502, 503})
+RETRY_DELAYS = (0.3, 1.0, 3.0)
 
 
 class AiohttpRequest(BaseRequest):
@@ -51,15 +59,27 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, bool(files))
-        body = _body(request_data, files) if request_data else {}
-        try:
-            async with self._session.request(method, url, timeout=timeout, **body) as response:
-                return response.status, await response.read()
-        except asyncio.TimeoutError as err:
-            raise TimedOut from err
-        except aiohttp.ClientError as err:
-            # The class name only: the error's text holds the URL, and the URL holds the token.
-            raise NetworkError(f"aiohttp.{type(err).__name__}") from err
+        retries = () if url.endswith("/getUpdates") else RETRY_DELAYS  # polling retries by itself
+        for delay in (*retries, None):
+            # A form can be sent once: each attempt builds its own body.
+            body = _body(request_data, files) if request_data else {}
+            try:
+                async with self._session.request(method, url, timeout=timeout, **body) as response:
+                    status, payload = response.status, await response.read()
+            except asyncio.TimeoutError as err:
+                raise TimedOut from err  # it may have been done: not repeated here
+            except aiohttp.ClientConnectorError as err:
+                if delay is None:
+                    raise NetworkError(f"aiohttp.{type(err).__name__}") from err
+            except aiohttp.ClientError as err:
+                # The class name only: the error's text holds the URL, and the URL holds the token.
+                raise NetworkError(f"aiohttp.{type(err).__name__}") from err
+            else:
+                if status not in RETRIED_STATUSES or delay is None:
+                    return status, payload
+            log.debug("Bot API call not done, trying again in %.1f s", delay)
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     def _timeout(self, read, write, connect, pool, uploading: bool) -> aiohttp.ClientTimeout:
         def pick(value, name: str) -> float | None:

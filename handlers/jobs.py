@@ -9,15 +9,16 @@ import json
 import logging
 from datetime import timedelta
 
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden
 from telegram.ext import Application
 
 from bot.services.evidence import remove_files
 from domain import clock
 from domain.rules import OPEN, REMIND_BEFORE, answer_deadline, appeal_deadline
 from handlers.context import BotContext
-from handlers.mod_cards import moderator_translator, post_card
-from storage import backups, drafts, evidence, moderation, people, reports
+from handlers import deliveries
+from handlers.mod_cards import moderator_translator
+from storage import backups, drafts, evidence, moderation, outbox, people, reports
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ DRAFT_REMINDER_AFTER = timedelta(hours=24)
 DRAFT_EXPIRES_AFTER = timedelta(days=7)
 DRAFTS_EVERY = timedelta(minutes=30)
 SWEEP_EVERY = timedelta(minutes=1)
+OUTBOX_EVERY = timedelta(seconds=5)
 DEADLINES_EVERY = timedelta(hours=1)
 
 
@@ -32,7 +34,10 @@ def schedule(application: Application) -> None:
     settings = application.bot_data["services"].settings
     queue = application.job_queue
     queue.run_repeating(draft_maintenance, interval=DRAFTS_EVERY, first=timedelta(seconds=30), name="drafts")
-    queue.run_repeating(sweep, interval=SWEEP_EVERY, first=timedelta(seconds=5), name="sweep")
+    once = {"max_instances": 1, "coalesce": True}  # a run that overlaps the next is not piled up
+    queue.run_repeating(sweep, interval=SWEEP_EVERY, first=timedelta(seconds=5), name="sweep", job_kwargs=once)
+    queue.run_repeating(deliveries.deliver_due, interval=OUTBOX_EVERY, first=timedelta(seconds=1),
+                        name="outbox", job_kwargs=once)
     queue.run_repeating(deadlines, interval=DEADLINES_EVERY, first=timedelta(seconds=60), name="deadlines")
     queue.run_daily(digest, time=settings.digest_time.replace(tzinfo=settings.tz), name="digest")
     queue.run_daily(backup, time=settings.backup_time.replace(tzinfo=settings.tz), name="backup")
@@ -69,18 +74,16 @@ async def _remind(context: BotContext, person_id: int) -> None:
 # ---- the moderators' chat ---------------------------------------------------------------------
 
 async def sweep(context: BotContext) -> None:
-    """Post cards that could not be posted at once; alert about reports nobody took in time."""
+    """Cards for reports made while no moderators' chat was set; alerts about reports nobody
+    took in time."""
     services = context.services
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
         return
     db = await services.db()
-    for report_id in await reports.without_card(db, limit=20):
-        try:
-            await post_card(context, report_id)
-        except TelegramError as exc:
-            log.warning("report card not posted yet (%s)", type(exc).__name__)
-            break
+    for report_id in await outbox.reports_without_card(db, limit=50):
+        await outbox.add(db, "card", report_id)
+        await outbox.add(db, "evidence", report_id)
     minutes = services.settings.stale_alert_minutes
     cutoff = clock.ago(timedelta(minutes=minutes))
     t = moderator_translator(services)

@@ -3,8 +3,10 @@ with the evidence as clean previews, and edited in place as the status changes."
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime
+from typing import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, InputMediaVideo
 from telegram.error import TelegramError
@@ -109,27 +111,37 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, services: Services, r
         log.warning("report %s: card not updated (%s)", report.reference, type(exc).__name__)
 
 
-async def post_card(context: BotContext, report_id: int) -> None:
-    """The evidence as previews, then the card with its buttons; remembered so it is posted once."""
+async def post_card(context: BotContext, report: Report) -> None:
+    """The card with its buttons, once: a report whose card is in the chat is left alone."""
     services = context.services
     chat_id = services.settings.moderator_chat_id
-    db = await services.db()
-    report = await reports.get(db, report_id)
-    if chat_id is None or report is None or report.moderator_message_id is not None:
+    if chat_id is None or report.moderator_message_id is not None:
         return
     t = moderator_translator(services)
-    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
     message = await context.bot.send_message(chat_id, await card_text(services, t, report),
                                              reply_markup=card_keyboard(t, report))
-    await moderation.set_moderator_message(db, report.id, message.message_id)
+    await moderation.set_moderator_message(await services.db(), report.id, message.message_id)
 
 
-async def post_card_job(context: BotContext) -> None:
-    try:
-        await post_card(context, context.job.data)
-    except TelegramError as exc:
-        # The periodic sweep posts it later: nothing is lost.
-        log.warning("report card not posted yet (%s)", type(exc).__name__)
+class CardNotPosted(Exception):
+    """The evidence goes under its card, which is not in the chat yet."""
+
+
+async def post_evidence_under_card(context: BotContext, report: Report, done: int,
+                                   progress: Callable[[int], Awaitable[None]]) -> None:
+    """The evidence as replies to the report's card, from the ``done``-th message on; after
+    each message ``progress`` is told how many are done, so a retry goes on from there."""
+    services = context.services
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None:
+        return
+    if report.moderator_message_id is None:
+        raise CardNotPosted(report.reference)
+    records = await evidence.of_report(await services.db(), report.id)
+    sends = evidence_messages(context, services, chat_id, report, records, reply_to=report.moderator_message_id)
+    for number, send in enumerate(sends[done:], start=done + 1):
+        await send()
+        await progress(number)
 
 
 def _preview(services: Services, record: EvidenceRecord) -> bytes | None:
@@ -143,9 +155,17 @@ def _preview(services: Services, record: EvidenceRecord) -> bytes | None:
 
 
 async def post_evidence(context, services: Services, chat_id: int, report: Report,
-                         records: list[EvidenceRecord]) -> None:
-    """Photos as our clean previews (never the sender's file: it may carry GPS), the rest by
-    file_id; albums of up to ten, since Telegram takes no more in one media group."""
+                        records: list[EvidenceRecord]) -> None:
+    """All of a report's evidence to one chat (a moderator's /view)."""
+    for send in evidence_messages(context, services, chat_id, report, records):
+        await send()
+
+
+def evidence_messages(context, services: Services, chat_id: int, report: Report, records: list[EvidenceRecord],
+                      reply_to: int | None = None) -> list[Callable[[], Awaitable[object]]]:
+    """One call per message: photos as our clean previews (never the sender's file: it may carry
+    GPS), the rest by file_id; albums of up to ten, since Telegram takes no more in one media
+    group. Each carries the report's reference and, under a card, replies to it."""
     visual: list[tuple[str, object]] = []
     documents: list[tuple[str, object]] = []
     singles: list[EvidenceRecord] = []
@@ -160,24 +180,30 @@ async def post_evidence(context, services: Services, chat_id: int, report: Repor
             documents.append(("document", record.file_id))
         else:
             singles.append(record)
+    reply = {"reply_to_message_id": reply_to, "allow_sending_without_reply": True} if reply_to else {}
+    sends: list[Callable[[], Awaitable[object]]] = []
     for items in (visual, documents):
         for start in range(0, len(items), 10):
-            await _send_group(context, chat_id, items[start:start + 10], report.reference)
+            sends.append(functools.partial(_send_group, context, chat_id, items[start:start + 10],
+                                           report.reference, reply))
     senders = {"voice": context.bot.send_voice, "audio": context.bot.send_audio,
                "video_note": context.bot.send_video_note}
     for record in singles:
-        await senders[record.kind](chat_id, record.file_id)
+        caption = {} if record.kind == "video_note" else {"caption": report.reference}  # a round video takes none
+        sends.append(functools.partial(senders[record.kind], chat_id, record.file_id, **caption, **reply))
+    return sends
 
 
 _MEDIA = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
 
 
-async def _send_group(context, chat_id: int, items: list[tuple[str, object]], reference: str) -> None:
+async def _send_group(context, chat_id: int, items: list[tuple[str, object]], reference: str,
+                      reply: dict) -> None:
     if len(items) == 1:
         kind, media = items[0]
         send = {"photo": context.bot.send_photo, "video": context.bot.send_video,
                 "document": context.bot.send_document}[kind]
-        await send(chat_id, media, caption=reference)
+        await send(chat_id, media, caption=reference, **reply)
         return
     group = [_MEDIA[kind](media, caption=reference if i == 0 else None) for i, (kind, media) in enumerate(items)]
-    await context.bot.send_media_group(chat_id, group)
+    await context.bot.send_media_group(chat_id, group, **reply)

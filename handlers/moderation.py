@@ -13,9 +13,9 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers import callback_data as cb
-from bot.services.feedback import tell_reporter
 from handlers.context import BotContext
 from domain.rules import ESCALATION_TARGETS
+from handlers import deliveries
 from handlers.mod_cards import refresh_card
 from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, reports
@@ -59,7 +59,7 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
     """Change the status, refresh the card, tell the reporter; a senseless change is refused."""
     t = context.t
     try:
-        updated, _ = await moderation.change_status(
+        updated, _, notice = await moderation.change_status(
             await context.services.db(), report.id, actor(context), target, note,
             taken_by=context.person.id, **fields)
     except moderation.TransitionRefused as refused:
@@ -67,7 +67,8 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
                             status=t(f"status.{refused.current}"), target=t(f"status.{target}")))
         return None
     await refresh_card(context, context.services, updated)
-    await tell_reporter(context.bot, context.services, updated)
+    if notice is not None:
+        await deliveries.attempt(context, notice)
     done = t("mod.done", reference=updated.reference, status=t(f"status.{target}"))
     if update.callback_query:
         await update.callback_query.answer(done[:200])
@@ -223,8 +224,8 @@ async def reply_command(update: Update, context: BotContext) -> None:
     if found is None:
         return
     report, text = found
-    await moderation.add_reply(await context.services.db(), report.id, actor(context), text)
-    delivered = await tell_reporter(context.bot, context.services, report, reply=text)
+    notice = await moderation.add_reply(await context.services.db(), report.id, actor(context), text)
+    delivered = notice is not None and await deliveries.attempt(context, notice)
     await say(update, context.t("mod.replied" if delivered else "mod.reply_stored", reference=report.reference))
 
 

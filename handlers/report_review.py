@@ -10,9 +10,9 @@ from telegram import InlineKeyboardMarkup
 
 from bot.services.i18n import Html
 # The table names this module's functions: a module import, read when a button is checked.
-from handlers import mod_cards, report_wizard
+from handlers import deliveries, report_wizard
 from handlers.wizard import END, Answered, Outcome, Question, Turn, View, grid, show, wbutton
-from storage import evidence, reports
+from storage import evidence, outbox, reports
 from storage.models import Draft, new_report
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,17 @@ async def send(turn: Turn) -> Outcome:
     if await reports.count_within(db, person.id, timedelta(hours=1)) >= REPORTS_PER_HOUR:
         await update.effective_chat.send_message(t("flood.reports", max=REPORTS_PER_HOUR))
         return Answered(REVIEW)
-    report, created = await reports.submit(db, person.id, new_report(draft, accredited=person.role == "observer"))
+    # What tells of the report is recorded with it, so it is sent (and sent again) whatever fails next.
+    notices: list[tuple[str, dict]] = [("confirmation", {})]
+    if context.services.settings.moderator_chat_id is not None:
+        notices += [("card", {}), ("evidence", {})]
+    report, created = await reports.submit(db, person.id, new_report(draft, accredited=person.role == "observer"),
+                                           notices)
     if created:
         log.info("report %s stored", report.reference)
-        await update.callback_query.edit_message_text(t("wizard.sent", reference=report.reference))
-        # Posting the evidence to moderators may take a while: the reporter does not wait for it.
-        context.job_queue.run_once(mod_cards.post_card_job, 0, data=report.id, name=f"card:{report.id}")
+        confirmation = await outbox.pending_confirmation(db, person.id)
+        if confirmation is not None:
+            await deliveries.attempt(context, confirmation, query=update.callback_query)
+        # Posting the card and evidence may take a while: the reporter does not wait for it.
+        deliveries.soon(context)
     return Answered(END)

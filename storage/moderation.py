@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.rules import OPEN, allowed
-from storage import audit
+from storage import audit, outbox
 from domain.clock import utcnow
 from storage.db import Database
 from storage.models import Report
@@ -25,9 +25,10 @@ class TransitionRefused(ValueError):
 
 
 async def change_status(db: Database, report_id: int, actor: str, to_status: str,
-                        note: str | None = None, **fields: Any) -> tuple[Report, str]:
-    """Move a report to ``to_status`` and write the audit row, in one transaction.
-    Returns the updated report and the status it came from."""
+                        note: str | None = None, **fields: Any) -> tuple[Report, str, int | None]:
+    """Move a report to ``to_status``, write the audit row and record the reporter's
+    notification (when the report still has a reporter), in one transaction. Returns the
+    updated report, the status it came from, and the notification's outbox id."""
     unknown = set(fields) - _CHANGE_FIELDS
     if unknown:
         raise ValueError(f"not changeable here: {unknown}")
@@ -47,8 +48,9 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
         await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
         await audit.append(conn, report_id, actor, "status", current, to_status, note)
         async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
-            updated = await cur.fetchone()
-    return from_row(updated), current
+            updated = from_row(await cur.fetchone())
+        notice = await outbox.enqueue(conn, "status", report_id, status=to_status) if updated.reporter_id else None
+    return updated, current, notice
 
 
 async def add_note(db: Database, report_id: int, actor: str, text: str) -> None:
@@ -57,11 +59,16 @@ async def add_note(db: Database, report_id: int, actor: str, text: str) -> None:
         await audit.append(conn, report_id, actor, "note", None, None, text)
 
 
-async def add_reply(db: Database, report_id: int, actor: str, text: str) -> None:
+async def add_reply(db: Database, report_id: int, actor: str, text: str) -> int | None:
+    """A public answer to the reporter: kept for My reports, audited, and recorded for delivery
+    (when the report still has a reporter); returns the outbox id."""
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO replies (report_id, text, created_at) VALUES (?, ?, ?)",
                            (report_id, text, utcnow()))
         await audit.append(conn, report_id, actor, "reply", None, None, text)
+        async with conn.execute("SELECT reporter_id FROM reports WHERE id = ?", (report_id,)) as cur:
+            (reporter_id,) = await cur.fetchone()
+        return await outbox.enqueue(conn, "reply", report_id, text=text) if reporter_id else None
 
 
 async def replies_of(db: Database, report_id: int) -> list[str]:

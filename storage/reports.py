@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Iterable
 
-from storage import audit
+from storage import audit, outbox
 from domain.clock import ago, utcnow
 from domain.rules import STATUSES
 from storage.db import Database
@@ -27,20 +28,23 @@ def from_row(row) -> Report:
     return Report(**dict(row))
 
 
-async def submit(db: Database, reporter_id: int | None, report: NewReport) -> tuple[Report, bool]:
-    """Store the report, move the reporter's draft evidence under it and drop the draft, atomically.
+async def submit(db: Database, reporter_id: int | None, report: NewReport,
+                 notices: Iterable[tuple[str, dict]] = ()) -> tuple[Report, bool]:
+    """Store the report, move the reporter's draft evidence under it, drop the draft and record
+    the ``notices`` (outbox kind, body) that tell of it, atomically.
 
     Returns the report and whether it was created now; a repeated ``submission_key``
     (a second tap on Send) returns the report the first call made.
     """
     try:
-        return await _submit(db, reporter_id, report)
+        return await _submit(db, reporter_id, report, notices)
     finally:
         if reporter_id is not None:
             db.draft_cache.invalidate(reporter_id)  # the draft went with the submission
 
 
-async def _submit(db: Database, reporter_id: int | None, report: NewReport) -> tuple[Report, bool]:
+async def _submit(db: Database, reporter_id: int | None, report: NewReport,
+                  notices: Iterable[tuple[str, dict]]) -> tuple[Report, bool]:
     async with db.transaction() as conn:
         async with conn.execute(
             f"SELECT {COLUMNS} FROM reports WHERE submission_key = ?", (report.submission_key,)
@@ -68,6 +72,8 @@ async def _submit(db: Database, reporter_id: int | None, report: NewReport) -> t
             )
             await conn.execute("DELETE FROM drafts WHERE person_id = ?", (reporter_id,))
         await audit.append(conn, report_id, "reporter", "submitted", None, "new", None)
+        for kind, body in notices:
+            await outbox.enqueue(conn, kind, report_id, **body)
         async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
             row = await cur.fetchone()
     return from_row(row), True
@@ -119,9 +125,3 @@ async def count_since(db: Database, since_iso: str) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since_iso,))
     return int(row[0])
 
-
-async def without_card(db: Database, limit: int) -> list[int]:
-    """Ids of reports whose card is not in the moderators' chat yet, oldest first."""
-    rows = await db.fetchall(
-        "SELECT id FROM reports WHERE moderator_message_id IS NULL ORDER BY id LIMIT ?", (limit,))
-    return [row["id"] for row in rows]

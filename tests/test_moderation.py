@@ -63,9 +63,12 @@ async def submit_with_evidence(user, lang="kk") -> tuple[str, list[bytes]]:
 async def test_a_report_through_every_status_with_buttons(app, fake, user_factory, group, data_dir):
     reporter = user_factory("kk", first_name="Әсел", username="asel_secret")
     reference, originals = await submit_with_evidence(reporter)
-    media_1, media_2, voice, card = await group.replies(4)
+    # The card first, so moderators see the report at once; the evidence under it, as replies.
+    card, media_1, media_2, voice = await group.replies(4)
     assert media_1.message["media_group_id"] == media_2.message["media_group_id"]
-    assert "voice" in voice.message
+    assert "voice" in voice.message and voice.message["caption"] == reference
+    for media in (media_1, media_2, voice):
+        assert media.message["reply_to_message"]["message_id"] == card.message["message_id"]
     text = card.message["text"]
     assert reference in text and DESCRIPTION in text and ru("region.almaty_city") in text
     for secret in ("Әсел", "asel_secret", str(reporter.id)):
@@ -122,7 +125,7 @@ async def test_a_lost_preview_does_not_hold_the_card_back(app, fake, user_factor
     first = db_rows(data_dir, "SELECT preview_path FROM evidence ORDER BY id")[0]["preview_path"]
     (data_dir / first).write_bytes(b"")
     reference = await finish_and_send(reporter, "ru")
-    photo, voice, card = await group.replies(3)
+    card, photo, voice = await group.replies(3)
     assert "photo" in photo.message and "media_group_id" not in photo.message
     assert "voice" in voice.message and reference in card.message["text"]
 

@@ -1,41 +1,47 @@
-"""Telling a reporter, in their language and through the bot, what happened to their report."""
+"""What a reporter is told through the bot, in their language and without any moderator's name:
+the confirmation of their report, its status changes and moderators' public replies."""
 
 from __future__ import annotations
 
-import logging
-
-from telegram import Bot
-from telegram.error import Forbidden, TelegramError
+from telegram import Bot, CallbackQuery
+from telegram.error import BadRequest
 
 from bot.services.container import Services
+from bot.services.i18n import Html, Translator
 from storage import people
 from storage.models import Report
 
-log = logging.getLogger(__name__)
+REPORTER_KINDS = ("confirmation", "status", "reply")  # outbox kinds that go to the reporter
 
 
-async def tell_reporter(bot: Bot, services: Services, report: Report, *, reply: str | None = None) -> bool:
-    """Tell the report's author its new status, or a moderator's public ``reply``, in a frame
-    in their language and without any moderator's name. False when they cannot be reached
-    (they deleted their data, blocked the bot, or their chat was sealed under a lost key)."""
+class Unreachable(Exception):
+    """The reporter cannot be written to: they deleted their data, or never wrote in private."""
+
+
+def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
+    """The message of an outbox item for its reporter."""
+    if kind == "confirmation":
+        return t("wizard.sent", reference=report.reference)
+    if kind == "reply":
+        return t("feedback.reply", reference=report.reference, text=body["text"])
+    return t("feedback.status", reference=report.reference, status=t(f"status.{body['status']}"))
+
+
+async def tell(bot: Bot, services: Services, report: Report, kind: str, body: dict,
+               query: CallbackQuery | None = None) -> None:
+    """Send one message to the report's author; the confirmation replaces the review screen when
+    the Send press is at hand. Telegram's errors are the caller's to sort (retry or give up)."""
     if report.reporter_id is None:
-        return False
-    db = await services.db()
-    person = await people.get_by_id(db, report.reporter_id)
+        raise Unreachable("the reporter deleted their data")
+    person = await people.get_by_id(await services.db(), report.reporter_id)
     chat_id = await services.chat_of(report.reporter_id)
     if person is None or chat_id is None:
-        return False
-    t = services.translator(person.language)
-    if reply is not None:
-        text = t("feedback.reply", reference=report.reference, text=reply)
-    else:
-        text = t("feedback.status", reference=report.reference, status=t(f"status.{report.status}"))
-    try:
-        await bot.send_message(chat_id, text)
-    except Forbidden:
-        log.info("report %s: the reporter blocked the bot", report.reference)
-        return False
-    except TelegramError as exc:
-        log.warning("report %s: feedback not delivered (%s)", report.reference, type(exc).__name__)
-        return False
-    return True
+        raise Unreachable("no private chat with the reporter")
+    text = text_for(services.translator(person.language), kind, report, body)
+    if query is not None:
+        try:
+            await query.edit_message_text(text)
+            return
+        except BadRequest:
+            pass  # the review message is gone or changed: a new message says it instead
+    await bot.send_message(chat_id, text)

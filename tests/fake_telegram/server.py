@@ -88,6 +88,11 @@ class FakeTelegram:
         self.delivered_at: dict[int, float] = {}
         self.polls = 0
         self.stopping = False
+        # Injected failures: ``fault(method, params)`` returns an HTTP status to answer with
+        # (429, or a 5xx with an HTML page as a proxy sends it) instead of carrying the call out.
+        self.fault: Callable[[str, dict[str, Any]], int | None] | None = None
+        self.faulted: list[Call] = []
+        self.latency = 0.0  # seconds added to every call
         # Called with every Event as it happens: the benchmark's cheap way to follow 1,000 chats.
         self.observers: list[Callable[[Event], None]] = []
 
@@ -165,6 +170,18 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params, uploads = await _read_params(request)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        fault = self.fault(method, params) if self.fault else None
+        if fault is not None:
+            # An injected failure before the call is carried out: kept apart from refusals.
+            self.faulted.append(Call(method, params, False, f"injected {fault}"))
+            if fault == 429:
+                body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1}}
+                return web.json_response(body, status=429)
+            page = f"<html><head><title>{fault}</title></head><body><h1>{fault} Bad Gateway</h1>" + "x" * 2000
+            return web.Response(status=fault, text=page + "</body></html>", content_type="text/html")
         handler = getattr(self, f"_m_{method.lower()}", None)
         try:
             if handler is None:
@@ -292,7 +309,8 @@ class FakeTelegram:
         text = params.get("text") or ""
         plain = self._formatted(text, params.get("parse_mode"), limits.MESSAGE_TEXT, "text")
         markup = self._markup(params)
-        message = self._new_message(chat, text=plain, html_text=text, reply_markup=markup)
+        message = self._new_message(chat, text=plain, html_text=text, reply_markup=markup,
+                                    reply_to_message=self._replied(chat, params))
         await self._emit(Event("message", chat["id"], message, params))
         return message
 
@@ -380,7 +398,8 @@ class FakeTelegram:
     async def _m_sendlocation(self, params, uploads):
         chat = self._chat(params)
         location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
-        message = self._new_message(chat, location=location, reply_markup=self._markup(params))
+        message = self._new_message(chat, location=location, reply_markup=self._markup(params),
+                                    reply_to_message=self._replied(chat, params))
         await self._emit(Event("message", chat["id"], message, params))
         return message
 
@@ -403,6 +422,7 @@ class FakeTelegram:
         messages = []
         for kind, fake, plain in sent:
             message = self._new_message(chat, media_group_id=group_id, caption=plain,
+                                        reply_to_message=self._replied(chat, params),
                                         **{kind: _media_payload(kind, fake)})
             messages.append(message)
         await self._emit(*(Event("message", chat["id"], m, params) for m in messages))
@@ -469,6 +489,18 @@ class FakeTelegram:
                         raise Refusal(400, "Bad Request: BUTTON_DATA_INVALID")
         return markup
 
+    def _replied(self, chat: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
+        """The message this one replies to, as Telegram includes it (without its own reply)."""
+        reply = params.get("reply_parameters") or {}
+        if isinstance(reply, str):
+            reply = json.loads(reply)
+        target = reply.get("message_id") or params.get("reply_to_message_id")
+        if target is None:
+            return None
+        # People's own messages are not kept here: a reply to one of those is taken as it is.
+        found = self.messages.get((chat["id"], int(target)))
+        return {k: v for k, v in found.items() if k != "reply_to_message"} if found else None
+
     def _new_message(self, chat: dict[str, Any], **fields: Any) -> dict[str, Any]:
         counter = self._message_ids.setdefault(chat["id"], itertools.count(1_000))
         message = {"message_id": next(counter), "from": BOT_USER, "chat": chat, "date": int(time.time())}
@@ -501,6 +533,7 @@ class FakeTelegram:
         plain = (self._formatted(caption, params.get("parse_mode"), limits.CAPTION, "caption")
                  if caption else None)
         message = self._new_message(chat, caption=plain, reply_markup=self._markup(params),
+                                    reply_to_message=self._replied(chat, params),
                                     **{kind: _media_payload(kind, fake)})
         await self._emit(Event("message", chat["id"], message, params))
         return message

@@ -1,0 +1,78 @@
+"""Delivering the outbox: each item is claimed, sent, and marked sent; a failure that may pass
+(Telegram's 5xx, a time-out, a lost connection, a 429) is tried again later with a growing pause;
+one that will not (the bot blocked, the reporter gone) is given up and logged in one line."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import CallbackQuery
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.services import feedback
+from handlers import mod_cards
+from handlers.context import BotContext
+from storage import outbox, reports
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_PAUSE = timedelta(minutes=5)
+
+
+def pause(attempts: int) -> timedelta:
+    """2, 4, 8 … seconds after each failed attempt, at most five minutes."""
+    return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_PAUSE)
+
+
+async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None = None) -> bool:
+    """One attempt at one item (none if another runner has it); True when it was delivered."""
+    db = await context.services.db()
+    item = await outbox.claim(db, item_id)
+    if item is None:
+        return False
+    report = await reports.get(db, item.report_id)
+    try:
+        if report is None:
+            raise feedback.Unreachable("the report is gone")
+        if item.kind in feedback.REPORTER_KINDS:
+            await feedback.tell(context.bot, context.services, report, item.kind, item.body, query)
+        elif item.kind == "card":
+            await mod_cards.post_card(context, report)
+        else:
+            async def progress(done: int) -> None:
+                await outbox.update_body(db, item.id, done=done)
+            await mod_cards.post_evidence_under_card(context, report, item.body.get("done", 0), progress)
+    except (Forbidden, feedback.Unreachable) as exc:
+        log.info("outbox %s of report %s given up: %s", item.kind, item.report_id, type(exc).__name__)
+        await outbox.give_up(db, item.id, f"{type(exc).__name__}: {exc}")
+        return False
+    except BadRequest as exc:
+        log.warning("outbox %s of report %s refused by Telegram: %s", item.kind, item.report_id, exc)
+        await outbox.give_up(db, item.id, f"BadRequest: {exc}")
+        return False
+    except RetryAfter as exc:
+        await outbox.retry_after(db, item.id, timedelta(seconds=exc.retry_after.total_seconds()
+                                                          if isinstance(exc.retry_after, timedelta)
+                                                          else exc.retry_after))
+        return False
+    except (NetworkError, mod_cards.CardNotPosted) as exc:
+        log.warning("outbox %s of report %s not delivered yet (%s)", item.kind, item.report_id,
+                    type(exc).__name__)
+        await outbox.retry_after(db, item.id, pause(item.attempts))
+        return False
+    await outbox.sent(db, item.id)
+    return True
+
+
+async def deliver_due(context: BotContext) -> None:
+    """Every item that is due, what reporters wait for first, then cards, then their evidence."""
+    db = await context.services.db()
+    for item_id in await outbox.due(db, BATCH):
+        await attempt(context, item_id)
+
+
+def soon(context: BotContext) -> None:
+    """Deliver what is due now, without making the person who caused it wait."""
+    context.job_queue.run_once(deliver_due, 0, name="outbox:now")
