@@ -1,5 +1,6 @@
 """Telegram's flood limits, kept by the bot itself so that Telegram never has to refuse a call:
-30 new messages a second overall, 20 a minute per group, one a second per private chat.
+30 new messages a second overall, 20 a minute per group, one a second per private chat; each
+item of an album counts as a message, as Telegram counts it.
 
 AIORateLimiter's leaky buckets let a group receive 21 messages within a minute after a burst, and
 it does not pace private chats at all; here each limit is a sliding window that counts a message
@@ -40,31 +41,38 @@ class SlidingWindow:
         self.last_used = time.monotonic()
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def slot(self, weight: int = 1) -> AsyncIterator[None]:
+        """Room for one call that counts as ``weight`` messages (an album: one per item; never
+        more than the whole window, or it could not go at all)."""
+        weight = max(1, min(weight, self.limit))
         async with self._changed:
-            while (wait := self._wait()) is not None:
+            while (wait := self._wait(weight)) is not None:
                 try:
                     await asyncio.wait_for(self._changed.wait(), wait or None)
                 except asyncio.TimeoutError:
                     pass
-            self._in_flight += 1
+            self._in_flight += weight
         try:
             yield
         finally:
             async with self._changed:
-                self._in_flight -= 1
-                self._done.append(time.monotonic())
+                self._in_flight -= weight
+                self._done.extend([time.monotonic()] * weight)
                 self.last_used = time.monotonic()
                 self._changed.notify_all()
 
-    def _wait(self) -> float | None:
+    def _wait(self, weight: int) -> float | None:
         """None when a call may go now; otherwise how long to wait (0: until a call completes)."""
         now = time.monotonic()
         while self._done and now - self._done[0] >= self.period:
             self._done.popleft()
-        if len(self._done) + self._in_flight < self.limit:
+        if len(self._done) + self._in_flight + weight <= self.limit:
             return None
-        return self._done[0] + self.period - now if self._done else 0
+        if not self._done:
+            return 0
+        # The oldest messages must leave the window until this call's weight fits.
+        needed = len(self._done) + self._in_flight + weight - self.limit
+        return self._done[min(needed, len(self._done)) - 1] + self.period - now
 
 
 class TelegramRateLimiter(AIORateLimiter):
@@ -83,10 +91,11 @@ class TelegramRateLimiter(AIORateLimiter):
         chat = data.get("chat_id")
         if not self._pacing or endpoint not in SENDING or chat is None:
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        weight = len(data.get("media") or ()) if endpoint == "sendMediaGroup" else 1
         async with AsyncExitStack() as stack:
             # The chat's own window first, so a busy chat does not sit on an overall place.
-            await stack.enter_async_context(self._window(chat).slot())
-            await stack.enter_async_context(self._overall.slot())
+            await stack.enter_async_context(self._window(chat).slot(weight))
+            await stack.enter_async_context(self._overall.slot(weight))
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
     def _window(self, chat: object) -> SlidingWindow:

@@ -63,3 +63,28 @@ async def test_group_window_never_lets_telegram_refuse(fake, monkeypatch):
     assert fake.refused == []
     assert len(fake.calls_of("sendMessage")) == 8
     assert elapsed >= 2 * 0.6  # three windows for eight messages
+
+
+async def test_each_item_of_an_album_counts_against_the_group_window(fake, monkeypatch):
+    """Telegram counts every item of a media group: an album of three fills a window of three."""
+    import time
+
+    from telegram import InputMediaPhoto
+    from telegram.ext import ExtBot
+
+    from bot import rate_limit
+    from tests.harness import TOKEN
+    from tests.report_helpers import jpeg
+
+    monkeypatch.setattr(rate_limit, "PER_GROUP", 3)
+    monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 0.6)
+    fake.rate_limits = RateLimits(per_group_per_minute=3, group_period=0.6)
+    fake.add_chat({"id": -100321, "type": "supergroup", "title": "Moderators"})
+    bot = ExtBot(TOKEN, base_url=f"{fake.url}/bot", rate_limiter=rate_limit.TelegramRateLimiter())
+    async with bot:
+        started = time.monotonic()
+        await bot.send_media_group(-100321, [InputMediaPhoto(jpeg(color=(i, 0, 0))) for i in range(3)])
+        await bot.send_message(-100321, "the card after the album")
+        elapsed = time.monotonic() - started
+    assert fake.refused == []
+    assert elapsed >= 0.6  # the message waited for the album's three places to free up

@@ -25,7 +25,8 @@ SENDING = {
 
 class RateLimits:
     """Telegram's flood limits for sending: 30 a second overall, 1 a second per private chat,
-    20 a minute per group; beyond them a 429 with retry_after, as Telegram answers."""
+    20 a minute per group, each item of an album counting as a message; beyond them a 429 with
+    retry_after, as Telegram answers."""
 
     def __init__(self, overall: int = 30, per_chat_per_second: int = 1, per_group_per_minute: int = 20,
                  group_period: float = 60.0):
@@ -45,10 +46,19 @@ class RateLimits:
         _trim(self._all, now, 1.0)
         chat = self._chats[chat_id]
         _trim(chat, now, window)
-        if len(self._all) >= self.overall or len(chat) >= allowed:
+        items = _items(params) if method == "sendMediaGroup" else 1
+        if len(self._all) + items > self.overall or len(chat) + items > allowed:
             raise Refusal(429, "Too Many Requests: retry after 1", retry_after=1)
-        self._all.append(now)
-        chat.append(now)
+        self._all.extend([now] * items)
+        chat.extend([now] * items)
+
+
+def _items(params: dict[str, Any]) -> int:
+    media = params.get("media") or []
+    if isinstance(media, str):
+        import json
+        media = json.loads(media)
+    return max(1, len(media))
 
 
 def _trim(times: deque[float], now: float, window: float) -> None:
