@@ -26,10 +26,12 @@ def pause(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_PAUSE)
 
 
-async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None = None) -> bool:
-    """One attempt at one item (none if another runner has it); True when it was delivered."""
+async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None = None,
+                  now_or_later: bool = False) -> bool:
+    """One attempt at one item (none if another runner has it); True when it was delivered.
+    A ``query`` (the press of Send) lets the confirmation take the place of the review screen."""
     db = await context.services.db()
-    item = await outbox.claim(db, item_id)
+    item = await outbox.claim(db, item_id, now_or_later=now_or_later)
     if item is None:
         return False
     report = await reports.get(db, item.report_id)
@@ -71,6 +73,14 @@ async def deliver_due(context: BotContext) -> None:
     db = await context.services.db()
     for item_id in await outbox.due(db, BATCH):
         await attempt(context, item_id)
+
+
+async def confirm_now(context: BotContext, query: CallbackQuery | None = None) -> bool:
+    """The person's confirmation that has not reached them (its first sending failed), sent now
+    because they asked again (Send once more, /report): True when it reached them."""
+    db = await context.services.db()
+    item_id = await outbox.pending_confirmation(db, context.person.id)
+    return item_id is not None and await attempt(context, item_id, query=query, now_or_later=True)
 
 
 def soon(context: BotContext) -> None:

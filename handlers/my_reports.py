@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from handlers.context import BotContext
-from storage import moderation, reports
+from storage import moderation, outbox, reports
 
 SHOWN = 10  # the newest ones, with the latest reply of each: fits one message in any language
 
@@ -31,6 +31,7 @@ async def show_my_reports(update: Update, context: BotContext) -> None:
         replies = [t("myreports.reply", text=_short(text)) for text in await moderation.replies_of(db, report.id)]
         lines.append("\n".join([item, *replies[-1:]]))
     await update.effective_chat.send_message("\n\n".join(lines))
+    await outbox.confirmed_by_list(db, context.person.id)  # the references were just shown
 
 
 def _short(text: str, limit: int = 150) -> str:

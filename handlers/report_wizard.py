@@ -19,7 +19,7 @@ from bot.services.evidence import remove_files
 from bot.services.when import BadWhen, earlier_today, parse_date
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
 from handlers import callback_data as cb
-from handlers import report_evidence, report_review
+from handlers import deliveries, report_evidence, report_review
 from handlers.context import BotContext
 from handlers.report_summary import (
     contact_line, description_line, evidence_line, location_line, place_line, role_line, what_line,
@@ -218,6 +218,8 @@ async def start_report(update: Update, context: BotContext) -> str:
     draft = await load(context)
     if draft is not None:
         return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))
+    if await deliveries.confirm_now(context):
+        return END  # the last report's reference had not arrived: that first, a new report next time
     first = STEPS.order[0].name
     draft = Draft(key=uuid.uuid4().hex, step=first)
     return await show(Turn(update, context, draft, STEPS), first, notice=context.t("wizard.intro"))
@@ -228,6 +230,8 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     parsed = cb.parse(query.data)
     draft = await load(context)
+    if draft is None and parsed is not None and parsed.args == (REVIEW, "send"):
+        return await send_again(update, context)
     if draft is None or parsed is None or parsed.args[0] not in STEPS.by_name:
         return await stale_button(update, context)
     name, value = parsed.args
@@ -281,6 +285,15 @@ async def wrong_input(update: Update, context: BotContext) -> str | int:
     if draft is None:
         return await no_draft(update, context)
     return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t(STEPS[draft.step].hint))
+
+
+async def send_again(update: Update, context: BotContext) -> int | None:
+    """Send pressed on a report already stored (the conversation is over): if its confirmation
+    never arrived, show it now; otherwise the button is simply old."""
+    if await deliveries.confirm_now(context, update.callback_query):
+        await update.callback_query.answer()
+        return END
+    return await stale_button(update, context)
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
@@ -350,4 +363,5 @@ def handlers() -> list[BaseHandler]:
     return [
         conversation(),
         CommandHandler("cancel", cancel_outside, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(send_again, pattern=rf"^w:{REVIEW}:send$"),
     ]

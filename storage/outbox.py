@@ -50,14 +50,16 @@ async def add(db: Database, kind: str, report_id: int, **body: Any) -> int:
         return await enqueue(conn, kind, report_id, **body)
 
 
-async def claim(db: Database, item_id: int) -> Item | None:
-    """Take a due item for one attempt (None when it is sent, given up, or another runner has it)."""
+async def claim(db: Database, item_id: int, *, now_or_later: bool = False) -> Item | None:
+    """Take a due item for one attempt (None when it is sent, given up, or another runner has it);
+    ``now_or_later`` takes it before its due time too (the person is asking for it now)."""
     now = clock.now()
+    due_by = clock.iso(now + LEASE) if now_or_later else clock.iso(now)
     async with db.transaction() as conn:
         cur = await conn.execute(
             "UPDATE outbox SET due_at = ?, attempts = attempts + 1"
             " WHERE id = ? AND sent_at IS NULL AND given_up IS NULL AND due_at <= ?",
-            (clock.iso(now + LEASE), item_id, clock.iso(now)))
+            (clock.iso(now + LEASE), item_id, due_by))
         if cur.rowcount != 1:
             return None
         async with conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)) as rows:

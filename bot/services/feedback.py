@@ -4,7 +4,7 @@ the confirmation of their report, its status changes and moderators' public repl
 from __future__ import annotations
 
 from telegram import Bot, CallbackQuery
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.services.container import Services
 from bot.services.i18n import Html, Translator
@@ -42,6 +42,6 @@ async def tell(bot: Bot, services: Services, report: Report, kind: str, body: di
         try:
             await query.edit_message_text(text)
             return
-        except BadRequest:
-            pass  # the review message is gone or changed: a new message says it instead
+        except (BadRequest, NetworkError):
+            pass  # the review message is gone, or Telegram failed to change it: a new message instead
     await bot.send_message(chat_id, text)

@@ -1,0 +1,142 @@
+"""The outbox: a confirmation whose sending failed reaches the reporter (by itself, or when they
+press Send or /report again), the report is never doubled, and each card is posted once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import telegram_http
+from handlers import deliveries
+from storage import outbox
+from tests.report_helpers import L, db_rows, up_to_evidence
+
+DESCRIPTION = "Сайлау учаскесінде бюллетеньдер топтап салынды, бақылаушыға түсіруге тыйым салынды."
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(telegram_http, "RETRY_DELAYS", (0.0, 0.0, 0.0))
+
+
+def hold_the_outbox(app) -> None:
+    """Stop the periodic delivery, so what the person does is what delivers."""
+    for job in app.job_queue.get_jobs_by_name("outbox"):
+        job.enabled = False
+
+
+def failing(*methods: str, times: int, marker: str = "KZ-"):
+    """A fault: the first ``times`` calls of ``methods`` whose text holds ``marker`` get a 502."""
+    left = {"n": times}
+
+    def fault(method: str, params: dict) -> int | None:
+        if method in methods and marker in str(params.get("text", "")) and left["n"] > 0:
+            left["n"] -= 1
+            return 502
+        return None
+    return fault
+
+
+async def settled(user, lang: str) -> None:
+    """Wait until the bot finished with this chat's earlier updates (it takes them in order)."""
+    (helped,) = await user.say("/help")
+    assert helped.message["text"] == L(lang, "help.text")
+
+
+async def to_review(user) -> dict:
+    await up_to_evidence(user, "kk", DESCRIPTION)
+    await user.tap(L("kk", "wizard.evidence_none"))
+    (review,) = await user.tap(L("kk", "wizard.contact_anonymous"))
+    return dict(review.message)
+
+
+async def test_a_failed_confirmation_edit_is_sent_as_a_message(app, fake, user_factory, data_dir):
+    user = user_factory("kk")
+    review = await to_review(user)
+    fake.fault = failing("editMessageText", times=100)  # Telegram cannot change the review screen
+    (sent,) = await user.tap(L("kk", "wizard.send"), message=review)
+    assert sent.message["text"] == L("kk", "wizard.sent", reference="KZ-000001")
+    await settled(user, "kk")
+    assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
+    assert [row["sent_at"] is not None for row in db_rows(
+        data_dir, "SELECT sent_at FROM outbox WHERE kind = 'confirmation'")] == [True]
+    assert fake.faulted and fake.refused == []
+
+
+async def test_send_again_after_a_lost_confirmation_shows_the_same_report(app, fake, user_factory, data_dir):
+    hold_the_outbox(app)
+    user = user_factory("kk")
+    review = await to_review(user)
+    # Both the edit and the message that would replace it fail, every retry included.
+    fake.fault = failing("editMessageText", "sendMessage", times=8)
+    query = await user.press(L("kk", "wizard.send"), message=review)
+    await user.answered(query)
+    await settled(user, "kk")
+    (waiting,) = db_rows(data_dir, "SELECT * FROM outbox WHERE kind = 'confirmation'")
+    assert waiting["sent_at"] is None and waiting["given_up"] is None and waiting["attempts"] == 1
+    assert {call.method for call in fake.faulted} == {"editMessageText", "sendMessage"}
+    fake.fault = None
+    (sent,) = await user.tap(L("kk", "wizard.send"), message=review)  # the person presses Send again
+    assert sent.message["text"] == L("kk", "wizard.sent", reference="KZ-000001")
+    assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
+    assert fake.refused == []
+
+
+async def test_report_after_a_lost_confirmation_shows_its_reference_first(app, fake, user_factory, data_dir):
+    hold_the_outbox(app)
+    user = user_factory("ru")
+    await up_to_evidence(user, "ru", "Работодатель требовал фото бюллетеня, иначе грозил увольнением.")
+    await user.tap(L("ru", "wizard.evidence_none"))
+    (review,) = await user.tap(L("ru", "wizard.contact_anonymous"))
+    fake.fault = failing("editMessageText", "sendMessage", times=8)
+    query = await user.press(L("ru", "wizard.send"), message=review.message)
+    await user.answered(query)
+    await settled(user, "ru")
+    fake.fault = None
+    (told,) = await user.say("/report")
+    assert told.message["text"] == L("ru", "wizard.sent", reference="KZ-000001")
+    (asked,) = await user.say("/report")  # now a new report
+    assert L("ru", "wizard.ask_role") in asked.message["text"]
+    assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
+    assert fake.refused == []
+
+
+async def test_my_reports_delivers_a_lost_confirmation_and_it_is_not_sent_twice(app, fake, user_factory,
+                                                                                 data_dir):
+    hold_the_outbox(app)
+    user = user_factory("en")
+    await up_to_evidence(user, "en", "The employer demanded a photo of every ballot or we would lose our jobs.")
+    await user.tap(L("en", "wizard.evidence_none"))
+    (review,) = await user.tap(L("en", "wizard.contact_anonymous"))
+    fake.fault = failing("editMessageText", "sendMessage", times=8)
+    query = await user.press(L("en", "wizard.send"), message=review.message)
+    await user.answered(query)
+    await settled(user, "en")
+    fake.fault = None
+    (listed,) = await user.say("/myreports")
+    assert "KZ-000001" in listed.message["text"]
+    await settled(user, "en")
+    (row,) = db_rows(data_dir, "SELECT * FROM outbox WHERE kind = 'confirmation'")
+    assert row["sent_at"] is not None
+    before = len(user.events)
+    await deliveries.deliver_due(_context(app))
+    assert len(user.events) == before
+    assert fake.refused == []
+
+
+def _context(app):
+    from handlers.context import BotContext
+    return BotContext(app)
+
+
+async def test_the_outbox_delivers_a_lost_confirmation_by_itself(app, fake, user_factory, data_dir):
+    user = user_factory("kk")
+    review = await to_review(user)
+    fake.fault = failing("editMessageText", "sendMessage", times=8)
+    query = await user.press(L("kk", "wizard.send"), message=review)
+    await user.answered(query)
+    await settled(user, "kk")
+    fake.fault = None
+    (sent,) = await user.replies(1, timeout=20)  # the periodic delivery, a few seconds later
+    assert sent.message["text"] == L("kk", "wizard.sent", reference="KZ-000001")
+    assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
+    assert fake.refused == []
