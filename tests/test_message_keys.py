@@ -1,54 +1,119 @@
-"""Every message the code asks for exists in the catalogs, fixed keys and families alike."""
+"""Every message the code asks for exists in every catalog: keys written in the code, and families
+of keys built at run time from the domain's codes (``status.{code}``, ``mod.target.{code}``...)."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
-from domain.rules import USER_COMMANDS
-from bot.services.i18n import read_catalog
-from domain.rules import LANGUAGES
+from bot.services.i18n import known_keys
+from domain.rules import (
+    ADMIN_COMMANDS, CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS, LANGUAGES, LAW_ARTICLES,
+    MODERATOR_COMMANDS, PRECINCT_KINDS, REGIONS, REPORTER_ROLES, STATUSES, USER_COMMANDS,
+)
+from handlers.mod_cards import ACTIONS
 from handlers.report_wizard import STEPS
-
-SECTIONS = STEPS.sections
+from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
 
-CATALOG_KEYS = {
-    lang: {m.id if isinstance(m.id, str) else m.id[0] for m in read_catalog(lang) if m.id}
-    for lang in LANGUAGES
-}
-_LITERAL = re.compile(r"""(?:\bt|\.plural|\btranslator\([^)]*\))\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
-_QUOTED_KEY = re.compile(r"""["']((?:wizard|summary|delete|flood|common|myreports|menu|group)\.[a-z_.]+)["']""")
-STATUSES = ("new", "in_review", "verified", "rejected", "duplicate", "escalated", "resolved")
+SCANNED = ("bot", "handlers")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+CATALOG_KEYS = {lang: known_keys(lang) for lang in LANGUAGES}
+# The first part of every key (``mod`` of ``mod.refused``): a string in the code that looks like
+# a key and starts with one of these is a key (file names such as "stats.png" are not).
+PREFIXES = {key.split(".")[0] for keys in CATALOG_KEYS.values() for key in keys}
 
 
-def keys_in_code() -> set[str]:
-    found: set[str] = set()
-    for path in [*PROJECT_ROOT.glob("bot/*.py"), *PROJECT_ROOT.glob("handlers/*.py")]:
-        text = path.read_text(encoding="utf-8")
-        found |= set(_LITERAL.findall(text)) | set(_QUOTED_KEY.findall(text))
+def scanned_files() -> list[Path]:
+    """Every module of bot/ (bot/services/ included) and handlers/, at any depth."""
+    return sorted(path for package in SCANNED for path in (PROJECT_ROOT / package).rglob("*.py"))
+
+
+def keys_in(path: Path) -> set[str]:
+    """String literals of a module that are message keys (not the fixed parts of f-strings,
+    whose keys are checked as families below)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    in_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in in_fstrings
+            and _KEY.match(node.value) and node.value.split(".")[0] in PREFIXES}
+
+
+def keys_in_code() -> dict[str, set[str]]:
+    """Each key and the modules that ask for it."""
+    found: dict[str, set[str]] = {}
+    for path in scanned_files():
+        for key in keys_in(path):
+            found.setdefault(key, set()).add(str(path.relative_to(PROJECT_ROOT)))
     return found
 
 
-FAMILIES = (
-    [f"category.{c}" for c in CATEGORIES] + [f"group.{g}" for g in CATEGORY_GROUPS]
-    + [f"region.{r}" for r in REGIONS] + [f"role.{r}" for r in REPORTER_ROLES]
-    + [f"status.{s}" for s in STATUSES] + [f"wizard.edit_{s}" for s in SECTIONS]
-    + [f"command.{c}" for c in USER_COMMANDS]
-    + [f"evidence.kind.{k}" for k in ("photo", "video", "document", "voice", "audio", "video_note")]
-    + [f"summary.precinct_{k}" for k in ("none", "unknown")]
-    + [f"wizard.time_{w}" for w in ("format", "future")]
-    + [f"wizard.date_{w}" for w in ("format", "future", "too_old")]
-)
+def card_actions() -> tuple[str, ...]:
+    """The actions of a report card's buttons."""
+    return tuple(action for action, _status in ACTIONS)
 
 
-def test_code_asks_for_messages():
-    assert len(keys_in_code()) > 50  # the scan itself works
+EVIDENCE_KINDS = get_args(EvidenceRecord.model_fields["kind"].annotation)
+STAFF_COMMANDS_WITHOUT_ARGUMENTS = ("queue", "stats")
+
+FAMILIES: dict[str, list[str]] = {
+    "category": [f"category.{c}" for c in CATEGORIES],
+    "group": [f"group.{g}" for g in CATEGORY_GROUPS],
+    "region": [f"region.{r}" for r in REGIONS],
+    "role": [f"role.{r}" for r in REPORTER_ROLES],
+    "status": [f"status.{s}" for s in STATUSES],
+    "mod.target": [f"mod.target.{t}" for t in ESCALATION_TARGETS],
+    "command": [f"command.{c}" for c in (*USER_COMMANDS, *MODERATOR_COMMANDS, *ADMIN_COMMANDS)],
+    "mod.usage": [f"mod.usage.{c}" for c in MODERATOR_COMMANDS if c not in STAFF_COMMANDS_WITHOUT_ARGUMENTS],
+    "mod.action": [f"mod.action.{a}" for a in card_actions()],
+    "language.name": [f"language.name.{lang}" for lang in LANGUAGES],
+    "wizard.edit": [f"wizard.edit_{section}" for section in STEPS.sections],
+    "evidence.kind": [f"evidence.kind.{k}" for k in EVIDENCE_KINDS],
+    "summary.precinct": [f"summary.precinct_{k}" for k in PRECINCT_KINDS if k != "number"],
+    "wizard.time": [f"wizard.time_{why}" for why in ("format", "future")],
+    "wizard.date": [f"wizard.date_{why}" for why in ("format", "future", "too_old")],
+    "mod.history": [f"mod.history.{action}" for action in ("note", "reply")],
+    "mod.deadline": [f"mod.deadline.{kind}.{stage}" for kind in ("appeal", "answer") for stage in ("soon", "today")],
+    "complaint.kind": [f"complaint.kind.{k}" for k in EVIDENCE_KINDS],
+    "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title", "request") for t in ESCALATION_TARGETS],
+    "complaint.law": [f"complaint.law.{article}" for article in set(LAW_ARTICLES.values())],
+    "complaint.source": [f"complaint.source.{r}" for r in (*REPORTER_ROLES, "observer_accredited")],
+}
 
 
-@pytest.mark.parametrize("key", sorted(keys_in_code() | set(FAMILIES)))
-def test_message_exists_in_every_language(key):
-    for lang in LANGUAGES:
-        assert key in CATALOG_KEYS[lang], f"{key} missing in {lang}"
+def missing(keys) -> list[str]:
+    return [f"{key} ({lang})" for key in sorted(keys) for lang in LANGUAGES if key not in CATALOG_KEYS[lang]]
+
+
+def test_the_scan_reads_every_module_and_finds_keys():
+    files = {str(path.relative_to(PROJECT_ROOT)) for path in scanned_files()}
+    assert {"bot/services/feedback.py", "bot/services/complaint.py", "handlers/moderation.py"} <= files
+    found = keys_in_code()
+    assert len(found) > 150
+    assert {"feedback.reply", "complaint.signature", "mod.refused", "mod.card.contact_no"} <= set(found)
+    assert "stats.png" not in found and "summary.precinct_" not in found  # a file name; part of an f-string
+
+
+def test_every_key_in_the_code_is_in_every_catalog():
+    found = keys_in_code()
+    gaps = [f"{entry} asked for in {', '.join(sorted(found[entry.split(' ')[0]]))}" for entry in missing(found)]
+    assert not gaps, "missing from the catalogs:\n" + "\n".join(gaps)
+
+
+def test_families_follow_the_domain():
+    """The families are as large as the domain's lists (a family left empty checks nothing)."""
+    assert len(FAMILIES["status"]) == len(STATUSES) == 7
+    assert len(FAMILIES["command"]) == len(USER_COMMANDS) + len(MODERATOR_COMMANDS) + len(ADMIN_COMMANDS)
+    assert len(FAMILIES["mod.usage"]) == len(MODERATOR_COMMANDS) - 2
+    assert set(card_actions()) == {"take", "verify", "reject", "duplicate", "escalate", "resolve", "reopen"}
+    assert all(FAMILIES.values())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_key_of_a_family_is_in_every_catalog(family):
+    gaps = missing(FAMILIES[family])
+    assert not gaps, f"{family}.* missing from the catalogs: " + ", ".join(gaps)
