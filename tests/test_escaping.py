@@ -92,7 +92,7 @@ async def test_view_sends_the_evidence_the_card_and_the_history_as_typed(app, fa
     by its file), the card with its buttons, then the notes and replies; typed text as typed."""
     reporter = user_factory("ru")
     reference, files = await submit_with_evidence(reporter)
-    photo_1, photo_2, voice, card = await group.replies(4)
+    card, photo_1, photo_2, voice = await group.replies(4)
     (noted,) = await admin.say(f"/note {reference} {HOSTILE}")
     assert noted.message["text"] == ru("mod.noted", reference=reference)
     (replied,) = await admin.say(f"/reply {reference} Ответ: {HOSTILE}")

@@ -75,7 +75,7 @@ async def test_change_status_follows_the_transition_matrix(db, current, target):
     report_id = await report_in(db, current)
     audit_before = (await db.fetchone("SELECT COUNT(*) FROM audit_log"))[0]
     if target in EXPECTED_TRANSITIONS[current]:
-        updated, came_from = await moderation.change_status(db, report_id, "moderator X", target)
+        updated, came_from, _ = await moderation.change_status(db, report_id, "moderator X", target)
         assert (updated.status, came_from) == (target, current)
         rows = await db.fetchall("SELECT actor, action, from_status, to_status FROM audit_log ORDER BY id")
         assert len(rows) == audit_before + 1
