@@ -16,7 +16,7 @@ from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS
 from bot.services.complaint import complaint_text
 from bot.services.evidence import read
 from bot.services.exports import evidence_bundle, reports_csv, reports_json
-from bot.services.i18n import Html
+from bot.services.i18n import Html, pack
 from domain import clock
 from handlers.context import BotContext
 from domain.rules import STATUSES
@@ -83,7 +83,8 @@ async def view(update: Update, context: BotContext) -> None:
     if history:
         lines = [t(f"mod.history.{entry.action}", who=entry.actor, text=entry.note or "",
                    at=t.datetime(datetime.fromisoformat(entry.created_at))) for entry in history[-15:]]
-        await update.effective_chat.send_message("\n".join(lines))
+        for message in pack(lines):  # fifteen notes of a thousand characters need several
+            await update.effective_chat.send_message(message)
 
 
 def parse_filters(args: list[str]) -> moderation.Filters | None:

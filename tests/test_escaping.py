@@ -143,3 +143,20 @@ async def test_a_reject_reason_typed_after_the_button_is_shown_as_typed(app, fak
     assert db_rows(data_dir, "SELECT status_note FROM reports")[0]["status_note"] == HOSTILE
     (feedback,) = await reporter.replies(1)
     assert feedback.message["text"] == ru("feedback.status", reference=reference, status=ru("status.rejected"))
+
+
+async def test_view_splits_a_long_history_over_messages(app, fake, user_factory, admin):
+    """Fifteen notes of a thousand characters do not fit one message: /view sends them in several,
+    every note whole, and Telegram refuses nothing."""
+    reference = await a_report(user_factory("ru"))
+    notes = [f"{n} " + "Проверено на месте, свидетели подтверждают. " * 22 for n in range(5)]
+    for note in notes:
+        await admin.say(f"/note {reference} {note.strip()}")
+    shown = [event.message for event in await admin.say(f"/view {reference}", n=3)]
+    card, *history = shown
+    assert reference in card["text"]
+    history_text = "\n".join(seen(message) for message in history)
+    assert all(len(message["text"]) <= 4096 for message in history) and len(history) == 2
+    for note in notes:
+        assert note.strip() in history_text
+    assert fake.refused == []

@@ -132,3 +132,20 @@ class Translator:
 
     def lines(self, keys: Iterable[str]) -> Html:
         return Html("\n".join(self(key) for key in keys))
+
+
+MESSAGE_LIMIT = 4096  # Telegram's limit for a message's text
+
+
+def pack(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[Html]:
+    """Lines of HTML joined into as few messages as fit Telegram's limit, never splitting a
+    line (a line's markup counts too, so a message's visible text is always within it)."""
+    messages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if messages[-1] and size + 1 + len(line) > limit:
+            messages.append([])
+            size = 0
+        size += len(line) + (1 if messages[-1] else 0)
+        messages[-1].append(line)
+    return [Html("\n".join(message)) for message in messages if message]
