@@ -8,7 +8,9 @@ connection without that walk and parses responses in C.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from http import HTTPStatus
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue  # as python-telegram-bot's own HTTPXRequest does
@@ -76,7 +78,7 @@ class AiohttpRequest(BaseRequest):
                 raise NetworkError(f"aiohttp.{type(err).__name__}") from err
             else:
                 if status not in RETRIED_STATUSES or delay is None:
-                    return status, payload
+                    return status, _short_if_not_json(status, payload)
             log.debug("Bot API call not done, trying again in %.1f s", delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # the last attempt returns or raises
@@ -92,6 +94,19 @@ class AiohttpRequest(BaseRequest):
         total = None if None in parts else sum(parts)
         waiting = None if connect is None or pool is None else connect + pool
         return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
+
+
+def _short_if_not_json(status: int, payload: bytes) -> bytes:
+    """A proxy's error page in place of Telegram's JSON becomes a one-line JSON error: python-
+    telegram-bot would otherwise log the whole page, once per failed call."""
+    if status < 400 or payload.lstrip()[:1] == b"{":
+        return payload
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "HTTP error"
+    return json.dumps({"ok": False, "error_code": status,
+                       "description": f"{phrase} ({status}), not from Telegram's API"}).encode()
 
 
 def _body(request_data: RequestData, files: dict | None) -> dict:

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 
 from handlers.context import BotContext, identify
 from storage.failures import describe_failure
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 NOTICE_EVERY = 60.0  # seconds: one notice a minute, so a failure on every update is no flood
 _LAST_NOTICE = "errors.last_notice"  # bot_data key: monotonic time of the last notice
+_CONFLICT_TOLD = "errors.conflict_told"
 _PROJECT = Path(__file__).resolve().parent.parent
 _OUR_PACKAGES = ("handlers", "bot", "storage", "domain")
 
@@ -25,6 +26,9 @@ _OUR_PACKAGES = ("handlers", "bot", "storage", "domain")
 async def on_error(update: object, context: BotContext) -> None:
     """Log the exception (never the update: it holds names and texts), apologise, tell staff."""
     error = context.error
+    if isinstance(error, Conflict):
+        await _another_copy(context)
+        return
     if isinstance(error, (NetworkError, Forbidden)) and not isinstance(error, BadRequest):
         log.warning("Telegram call failed: %s", type(error).__name__)
         return
@@ -49,6 +53,17 @@ async def on_error(update: object, context: BotContext) -> None:
         await tell_staff(context, "common.storage_notice", error=storage, handler=where)
     else:
         await tell_staff(context, "common.failure_notice", error=type(error).__name__, handler=where)
+
+
+async def _another_copy(context: BotContext) -> None:
+    """Telegram says another process polls with this token: said once, in one line, to the log
+    and to the staff (the process keeps running: which copy should stop is the operator's call)."""
+    if context.application.bot_data.get(_CONFLICT_TOLD):
+        return
+    context.application.bot_data[_CONFLICT_TOLD] = True
+    log.error("another copy of the bot is polling with this BOT_TOKEN (Telegram answered 409 Conflict): "
+              "reports may be split between two databases; stop the other copy")
+    await tell_staff(context, "common.conflict_notice", force=True)
 
 
 def failed_in(error: BaseException | None) -> str:
@@ -78,12 +93,12 @@ def _module(filename: str) -> str | None:
     return ".".join(relative.with_suffix("").parts)
 
 
-async def tell_staff(context: BotContext, key: str, **params: str) -> None:
+async def tell_staff(context: BotContext, key: str, force: bool = False, **params: str) -> None:
     """One line to the moderators' chat, or to each administrator without one; none if a notice
-    went out less than a minute ago."""
+    went out less than a minute ago (unless ``force``: a notice that is given once anyway)."""
     now = time.monotonic()
     last = context.application.bot_data.get(_LAST_NOTICE)
-    if last is not None and now - last < NOTICE_EVERY:
+    if last is not None and now - last < NOTICE_EVERY and not force:
         return
     context.application.bot_data[_LAST_NOTICE] = now
     services = context.services

@@ -63,7 +63,10 @@ async def running_bot(settings: Settings, *, expect_errors: bool = False) -> Asy
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
-    await application.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
+    # As run_polling does (python -m bot): a polling failure goes to the error handlers.
+    await application.updater.start_polling(
+        poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES,
+        error_callback=lambda exc: application.create_task(application.process_error(error=exc, update=None)))
     await application.start()
     try:
         yield application

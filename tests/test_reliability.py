@@ -68,3 +68,30 @@ async def test_a_screen_behind_its_draft_leads_back_to_the_draft(app, fake, user
     (row,) = db_rows(data_dir, "SELECT data FROM drafts")
     assert '"reporter_role":"observer"' in row["data"]  # the old screen's choice was not taken
     assert fake.refused == []
+
+
+async def test_polling_failures_are_one_line_and_a_second_copy_is_told_once(fake, data_dir, user_factory,
+                                                                            caplog):
+    """Telegram answers getUpdates with 409 (another copy polls) twice, then a 502 page: the
+    conflict is told once to the log and the staff, the 502 is one line, and polling goes on."""
+    fake.add_chat(GROUP)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
+    group = FakeUser(fake, ADMIN, chat=GROUP)
+    answers = iter([409, 409, 502])
+    fake.fault = lambda method, params: next(answers, None) if method == "getUpdates" else None
+    with caplog.at_level(logging.INFO):
+        async with running_bot(settings, expect_errors=True) as application:
+            (notice,) = await group.replies(1)
+            assert notice.message["text"] == L("ru", "common.conflict_notice")
+            user = user_factory("kk")
+            (greeting,) = await user.say("/start", )
+            assert greeting.message["text"] == L("kk", "start.greeting")
+    assert [call.description for call in fake.faulted] == ["injected 409", "injected 409", "injected 502"]
+    ours = [record for record in caplog.records if record.name.startswith(("handlers", "bot"))]
+    assert len([r for r in ours if "409 Conflict" in r.getMessage()]) == 1
+    assert all(r.exc_info is None and "<html" not in r.getMessage() for r in ours)
+    assert not any("<html" in record.getMessage() or (record.exc_info and "502" in str(record.exc_info[1]))
+                   for record in caplog.records)
+    assert len(group.events) == 1
+    assert len(application.bot_data["test.handler_errors"]) == 3
+    assert fake.refused == []

@@ -180,6 +180,10 @@ class FakeTelegram:
                 body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                         "parameters": {"retry_after": 1}}
                 return web.json_response(body, status=429)
+            if fault == 409:
+                body = {"ok": False, "error_code": 409, "description": "Conflict: terminated by other "
+                        "getUpdates request; make sure that only one bot instance is running"}
+                return web.json_response(body, status=409)
             page = f"<html><head><title>{fault}</title></head><body><h1>{fault} Bad Gateway</h1>" + "x" * 2000
             return web.Response(status=fault, text=page + "</body></html>", content_type="text/html")
         handler = getattr(self, f"_m_{method.lower()}", None)

@@ -1,0 +1,104 @@
+"""Reports through a flaky Telegram and under its flood limits: every report stored once, every
+reporter sees their reference, every card and every photo reaches the moderators once, and
+Telegram refuses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+
+import pytest
+
+from bot import rate_limit, telegram_http
+from tests.fake_telegram import FakeUser
+from tests.fake_telegram.limits import RateLimits
+from tests.harness import make_settings, running_bot
+from tests.report_helpers import L, db_rows, finish_and_send, jpeg, up_to_evidence
+
+ADMIN = 1001
+GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
+DESCRIPTION = "Председатель комиссии выдал бюллетени без паспорта, наблюдателя попросили выйти."
+
+
+def flaky(rate: float, seed: int):
+    """A fault for ``rate`` of the calls (a 429 or a 500/502/503 page), never more than twice in a
+    row for one method in one chat, so the bot's own retries get each call through."""
+    draw = random.Random(seed)
+    streaks: Counter = Counter()
+
+    def fault(method: str, params: dict) -> int | None:
+        if method in ("getUpdates", "getFile", "getMe", "setMyCommands", "deleteWebhook"):
+            return None
+        # One call and its retries: the same method, chat, message, button press and text.
+        key = (method, params.get("chat_id"), params.get("message_id"), params.get("callback_query_id"),
+               str(params.get("text"))[:60])
+        if streaks[key] < 2 and draw.random() < rate:
+            streaks[key] += 1
+            return draw.choice((429, 500, 502, 503))
+        streaks[key] = 0
+        return None
+    return fault
+
+
+async def one_report(user: FakeUser, number: int) -> str:
+    await up_to_evidence(user, "ru", DESCRIPTION, precinct=str(100 + number))
+    if number % 2:
+        await user.photo(jpeg(color=(number * 20 % 255, 40, 40)))
+        await user.replies(1, timeout=60)
+    return await finish_and_send(user, "ru", evidence=bool(number % 2))
+
+
+def cards_and_photos(fake) -> tuple[Counter, Counter]:
+    """How often each reference's card and each photo's caption reached the moderators' chat."""
+    cards, photos = Counter(), Counter()
+    for event in fake.chat_events(GROUP["id"]):
+        message = event.message
+        if event.kind == "message" and "text" in message and message["text"].startswith("📋"):
+            cards[message["text"].split()[1]] += 1
+        elif event.kind == "message" and "photo" in message:
+            photos[message["caption"]] += 1
+    return cards, photos
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    monkeypatch.setattr(telegram_http, "RETRY_DELAYS", (0.05, 0.1, 0.2))
+
+
+async def test_a_quarter_of_calls_failing_loses_and_doubles_nothing(fake, data_dir, user_factory, quick):
+    fake.add_chat(GROUP)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
+    users = [user_factory("ru") for _ in range(10)]
+    async with running_bot(settings):
+        fake.latency = 0.35
+        fake.fault = flaky(0.25, seed=20261201)
+        references = await asyncio.gather(*(one_report(user, n) for n, user in enumerate(users)))
+        expected_photos = {reference for n, reference in enumerate(references) if n % 2}
+        await fake.wait_for(lambda: sum(cards_and_photos(fake)[1].values()) == len(expected_photos), 60)
+        await fake.wait_for(lambda: len(cards_and_photos(fake)[0]) == len(users), 60)
+    cards, photos = cards_and_photos(fake)
+    assert sorted(references) == [f"KZ-{n:06d}" for n in range(1, 11)]  # each reporter saw theirs
+    assert len(db_rows(data_dir, "SELECT * FROM reports")) == 10
+    assert cards == Counter({reference: 1 for reference in references})  # each card once
+    assert photos == Counter({reference: 1 for reference in expected_photos})
+    assert len(fake.faulted) > 40  # the faults really happened
+    assert fake.refused == []
+
+
+async def test_thirty_reports_under_telegrams_limits_are_refused_nothing(fake, data_dir, user_factory,
+                                                                        monkeypatch):
+    # Telegram's group limit (20 a minute) scaled to 20 per 1.5 s, so the test takes seconds.
+    monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 1.5)
+    fake.rate_limits = RateLimits(group_period=1.5)
+    fake.add_chat(GROUP)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"],
+                             telegram_pacing=True)
+    users = [user_factory("ru") for _ in range(30)]
+    async with running_bot(settings):
+        references = await asyncio.gather(*(one_report(user, n) for n, user in enumerate(users)))
+        await fake.wait_for(lambda: len(cards_and_photos(fake)[0]) == 30, 90)
+        await fake.wait_for(lambda: sum(cards_and_photos(fake)[1].values()) == 15, 90)
+    cards, _ = cards_and_photos(fake)
+    assert cards == Counter({reference: 1 for reference in references})
+    assert fake.refused == []
