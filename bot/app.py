@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram.constants import ParseMode
@@ -17,7 +18,8 @@ from bot.services.container import Services
 from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
-from storage import drafts, startup
+from bot.services.evidence import remove_orphans
+from storage import drafts, evidence, startup
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,9 @@ async def _on_startup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     db = await services.db()
     await startup.mark(db, services.settings.data_dir, services.keys)
+    orphans = await asyncio.to_thread(remove_orphans, services.settings.data_dir, await evidence.stored_paths(db))
+    if orphans:
+        log.info("removed %d evidence files no report or draft refers to", orphans)
     log.info("database ready at schema version %d", await db.schema_version())
     await register_user_commands(application.bot, services.translator)
     await register_staff_commands(application.bot, services)

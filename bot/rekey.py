@@ -14,18 +14,17 @@ import os
 import sys
 from pathlib import Path
 
+from bot.services.evidence import STORED_FOLDERS
 from bot.settings import SettingsError, load_settings
 from storage.crypto import HEADER_SIZE, Keys
 from storage import people, startup
 from storage.db import Database
 
-FOLDERS = ("evidence", "thumbnails", "previews")
-
 
 def reencrypt_files(data_dir: Path, keys: Keys) -> int:
     """Re-encrypt every stored file not yet KZEV2 under the current key; returns how many."""
     count = 0
-    for folder in FOLDERS:
+    for folder in STORED_FOLDERS:
         for path in sorted((data_dir / folder).rglob("*.enc")):
             if _reencrypt(path, keys):
                 count += 1

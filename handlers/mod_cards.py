@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
 from bot.services.evidence import read
+from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
@@ -170,6 +171,8 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
     documents: list[tuple[str, object]] = []
     singles: list[EvidenceRecord] = []
     for record in records:
+        if is_active(record.mime_type):
+            continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle
         if record.preview_path:
             preview = _preview(services, record)
             if preview is not None:

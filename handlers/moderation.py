@@ -15,6 +15,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 from handlers import callback_data as cb
 from handlers.context import BotContext
 from domain.rules import ESCALATION_TARGETS
+from bot.services.text import clean
 from handlers import deliveries
 from handlers.mod_cards import refresh_card
 from handlers.staff_guard import admits, fence, refuse
@@ -139,7 +140,7 @@ async def pending_words(update: Update, context: BotContext) -> None:
     action, report_id, _ = pending
     report = await load_report(update, context, report_id)
     if report is not None:
-        await finish(update, context, action, report, update.message.text.strip()[:NOTE_MAX])
+        await finish(update, context, action, report, clean(update.message.text)[:NOTE_MAX])
     raise ApplicationHandlerStop
 
 
@@ -206,7 +207,7 @@ async def _report_and_text(update: Update, context: BotContext, command: str) ->
         await say(update, context.t(f"mod.usage.{command}"))
         return None
     report = await load_report(update, context, args[0])
-    return (report, " ".join(args[1:])[:NOTE_MAX]) if report is not None else None
+    return (report, clean(" ".join(args[1:]))[:NOTE_MAX]) if report is not None else None
 
 
 async def note_command(update: Update, context: BotContext) -> None:

@@ -16,6 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from telegram.warnings import PTBUserWarning
 
 from bot.services.evidence import remove_files
+from bot.services.text import clean
 from bot.services.when import BadWhen, earlier_today, parse_date
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
 from handlers import callback_data as cb
@@ -77,7 +78,7 @@ async def chose_precinct(turn: Turn, value: str) -> Outcome:
 
 async def typed_precinct(turn: Turn) -> Outcome:
     """The precinct number: digits only."""
-    match = _PRECINCT.match(turn.update.message.text)
+    match = _PRECINCT.match(clean(turn.update.message.text))
     if not match or int(match.group(1)) == 0:
         raise Retry("wizard.bad_precinct")
     turn.draft.precinct_kind, turn.draft.precinct = "number", str(int(match.group(1)))
@@ -90,7 +91,9 @@ async def skipped_place(turn: Turn, value: str) -> Outcome:
 
 
 async def typed_place(turn: Turn) -> Outcome:
-    text = turn.update.message.text.strip()
+    text = clean(turn.update.message.text)
+    if not text:
+        raise Retry("wizard.bad_place")
     if len(text) > PLACE_MAX:
         raise Retry("wizard.place_too_long", max=PLACE_MAX)
     turn.draft.place = text
@@ -134,7 +137,7 @@ async def typed_date(turn: Turn) -> Outcome:
 
 
 async def typed_description(turn: Turn) -> Outcome:
-    text = turn.update.message.text.strip()
+    text = clean(turn.update.message.text)
     if len(text) < DESCRIPTION_MIN:
         raise Retry("wizard.description_short", min=DESCRIPTION_MIN)
     if len(text) > DESCRIPTION_MAX:
@@ -333,6 +336,7 @@ async def discard(context: BotContext) -> None:
     records = await evidence.discard_draft(db, context.person.id)
     await drafts.delete(db, context.person.id)
     remove_files(records, context.services.settings.data_dir)
+    await db.wipe_log()
 
 
 def conversation() -> ConversationHandler:

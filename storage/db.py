@@ -65,6 +65,8 @@ class Database:
         # power cut or a file-system error (NORMAL lost confirmed reports; see BENCHMARKS.md).
         await conn.execute("PRAGMA synchronous=FULL")
         await conn.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows (a cancelled draft, a person's data) are overwritten, not just unlinked.
+        await conn.execute("PRAGMA secure_delete=ON")
         db = cls(conn)
         try:
             await db.migrate(upto=upto)
@@ -137,6 +139,12 @@ class Database:
         await self._outside_transactions()
         row = await self.conn.execute_insert(sql, params)
         return int(row[0])
+
+    async def wipe_log(self) -> None:
+        """Copy the write-ahead log into the database and empty it, so text just deleted (and
+        overwritten, with secure_delete) no longer lies in the log's older frames either."""
+        await self._outside_transactions()
+        await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         """The first row of a query, in one trip (a cursor would take three)."""

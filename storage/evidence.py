@@ -51,3 +51,9 @@ async def discard_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
             "DELETE FROM evidence WHERE owner_id = ? AND report_id IS NULL", (owner_id,)
         )
     return records
+
+
+async def stored_paths(db: Database) -> set[str]:
+    """Every file an evidence row refers to (originals and previews, drafts' and reports')."""
+    rows = await db.fetchall("SELECT stored_path, thumbnail_path, preview_path FROM evidence")
+    return {path for row in rows for path in row if path}

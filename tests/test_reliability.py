@@ -95,3 +95,26 @@ async def test_polling_failures_are_one_line_and_a_second_copy_is_told_once(fake
     assert len(group.events) == 1
     assert len(application.bot_data["test.handler_errors"]) == 3
     assert fake.refused == []
+
+
+async def test_files_no_row_refers_to_are_removed_at_start(fake, data_dir, user_factory):
+    """A kill in the middle of an upload leaves a .part, or an .enc whose row never committed:
+    removed at the next start; files of drafts and reports stay."""
+    from tests.report_helpers import jpeg, up_to_evidence
+    settings = make_settings(fake, data_dir)
+    user = user_factory("ru")
+    async with running_bot(settings):
+        await up_to_evidence(user, "ru", "Председатель не пустил наблюдателя на подсчёт голосов.")
+        await user.photo(jpeg())
+        await user.replies(1)
+    kept = [row["stored_path"] for row in db_rows(data_dir, "SELECT stored_path FROM evidence")]
+    kept += [row["preview_path"] for row in db_rows(data_dir, "SELECT preview_path FROM evidence")]
+    orphans = [data_dir / "evidence" / "ab" / "left-by-a-kill.part", data_dir / "previews" / "never-committed.enc"]
+    for orphan in orphans:
+        orphan.parent.mkdir(parents=True, exist_ok=True)
+        orphan.write_bytes(b"half a file")
+    async with running_bot(settings):
+        pass
+    assert not any(orphan.exists() for orphan in orphans)
+    assert all((data_dir / path).exists() for path in kept) and len(kept) == 2
+    assert fake.refused == []

@@ -115,6 +115,7 @@ class Services:
         records = await evidence.discard_draft(db, person.id)
         await people.delete(db, person.id)
         remove_files(records, self.settings.data_dir)
+        await db.wipe_log()
         self.forget(person)
         self.flood.forget(person.pseudonym)
 

@@ -23,7 +23,8 @@ from telegram import Bot, Message
 from telegram.error import NetworkError, TimedOut
 
 from bot.services import media
-from bot.services.filetypes import content_matches
+from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, looks_like_markup
+from bot.services.text import clean
 from storage.crypto import FileWriter, Keys
 from domain.clock import utcnow
 from storage.models import EvidenceRecord
@@ -105,7 +106,8 @@ async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_lim
     if not telegram_file.file_path:
         raise NetworkError("Telegram gave no path to download the file from")
     known_size = max(incoming.size or 0, telegram_file.file_size or 0)
-    is_image = record.kind == "photo" or (record.mime_type or "").startswith("image/")
+    is_image = (record.kind == "photo" or (record.mime_type or "").startswith("image/")) \
+        and not is_active(record.mime_type)
     stored = _StoredFile(data_dir, keys)
     try:
         update = await _stream_to_disk(
@@ -130,6 +132,7 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
     """Hash, check and encrypt the pieces as they arrive; the fields of the stored record."""
     size = 0
     head = b""
+    checked = False
     pending = bytearray()
     image: bytearray | None = bytearray() if keep_image else None
     async with contextlib.aclosing(chunks):
@@ -137,10 +140,11 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
             size += len(chunk)
             if size > limit:
                 raise _TooBig()
-            if len(head) < _SNIFF:
-                head += chunk[:_SNIFF - len(head)]
-                if len(head) == _SNIFF:
-                    _check_type(mime_type, head)  # before a byte is stored
+            if len(head) < MARKUP_SNIFF:
+                head += chunk[:MARKUP_SNIFF - len(head)]
+            if not checked and len(head) >= _SNIFF:
+                _check_type(mime_type, head)  # before a byte is stored
+                checked = True
             if image is not None:
                 image += chunk
                 if len(image) > IMAGE_IN_MEMORY_LIMIT:
@@ -149,12 +153,15 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
             if len(pending) >= WRITE_BATCH:
                 batch, pending = pending, bytearray()
                 await stored.in_thread(stored.write, batch)
-    if len(head) < _SNIFF:
+    if not checked:
         _check_type(mime_type, head)  # a file shorter than the signatures we know
-    # One trip to a worker thread for the end of the file and its preview.
-    previews = await stored.in_thread(stored.finish, pending, image)
-    return {"sha256": stored.sha256.hexdigest(), "size": size, "stored_path": str(stored.relative),
-            **previews}
+    markup = looks_like_markup(head)
+    # One trip to a worker thread for the end of the file and its preview (none for markup).
+    previews = await stored.in_thread(stored.finish, pending, None if markup else image)
+    fields = {"sha256": stored.sha256.hexdigest(), "size": size, "stored_path": str(stored.relative), **previews}
+    if markup and not is_active(mime_type):
+        fields["mime_type"] = "text/html"  # what it is: shown as such, never rendered
+    return fields
 
 
 def _check_type(mime_type: str | None, head: bytes) -> None:
@@ -222,6 +229,8 @@ class _StoredFile:
             return {}  # kept byte-exact all the same; it is just not previewable
         update: dict[str, Any] = {"captured_at": facts.captured_at, "camera_model": facts.camera_model,
                                   "had_gps": facts.had_gps}
+        if facts.preview is None:
+            return update  # too large to draw safely: the original alone, byte-exact
         relative = _new_name("previews")
         self._extra.append(self.data_dir / relative)
         _write_redrawable(self.data_dir / relative, self.keys.encrypt_file(facts.preview))
@@ -332,10 +341,11 @@ def _create(path: Path) -> IO[bytes]:
 
 
 def _display_name(name: str | None) -> str | None:
-    """The sender's file name, kept only as a label: never used as a path."""
+    """The sender's file name, kept only as a label: never used as a path, and without the
+    invisible characters that would disguise its extension."""
     if not name:
         return None
-    return os.path.basename(name.replace("\\", "/"))[:120] or None
+    return clean(os.path.basename(name.replace("\\", "/")))[:120] or None
 
 
 def remove_files(records: list[EvidenceRecord], data_dir: Path) -> None:
@@ -343,3 +353,19 @@ def remove_files(records: list[EvidenceRecord], data_dir: Path) -> None:
         for relative in (record.stored_path, record.thumbnail_path, record.preview_path):
             if relative:
                 (data_dir / relative).unlink(missing_ok=True)
+
+
+STORED_FOLDERS = ("evidence", "thumbnails", "previews")
+
+
+def remove_orphans(data_dir: Path, referenced: set[str]) -> int:
+    """Remove files no evidence row refers to: a ``.part`` a killed upload left, or an ``.enc``
+    whose row was never committed. Run before the bot takes updates, when no upload is under
+    way. Returns how many were removed."""
+    removed = 0
+    for folder in STORED_FOLDERS:
+        for path in (data_dir / folder).rglob("*"):
+            if path.is_file() and str(path.relative_to(data_dir)) not in referenced:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

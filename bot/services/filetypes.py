@@ -21,3 +21,20 @@ def content_matches(mime_type: str | None, data: bytes) -> bool:
     if not signatures:
         return True
     return any(data[offset:offset + len(magic)] == magic for offset, magic in signatures)
+
+
+# Files a browser or a viewer would run rather than show: kept byte-exact as evidence, never
+# drawn, never posted to moderators' chats (they reach lawyers only inside /bundle's ZIP).
+ACTIVE_TYPES = frozenset({"image/svg+xml", "text/html", "application/xhtml+xml"})
+_MARKUP = (b"<svg", b"<html", b"<!doctype html", b"<script", b"<?xml", b"<iframe", b"<body")
+MARKUP_SNIFF = 1024  # how far into a file markup is looked for
+
+
+def looks_like_markup(head: bytes) -> bool:
+    """Whether the start of a file is HTML, SVG or XML, whatever its claimed type."""
+    text = head[:MARKUP_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return any(tag in text for tag in _MARKUP)
+
+
+def is_active(mime_type: str | None) -> bool:
+    return (mime_type or "").lower() in ACTIVE_TYPES

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# Far above any phone camera (about 200 megapixels), far below what would exhaust memory.
+# A JPEG is decoded at reduced scale (down to an eighth a side), so even a 120-megapixel photo
+# costs a few megapixels of memory. Other formats are decoded whole: above 16 megapixels (a
+# phone screenshot is 3) they get no preview and are kept byte-exact all the same, so a small
+# PNG of 9000 x 9000 pixels cannot take a gigabyte.
 MAX_PIXELS = 120_000_000
+MAX_DECODED_PIXELS = 16_000_000
 PREVIEW_SIZE = (1280, 1280)
+# Previews drawn at once, whatever the number of uploads: what bounds the memory of image work.
+_DRAWING = threading.BoundedSemaphore(2)
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
@@ -27,7 +34,7 @@ class ImageFacts:
     captured_at: str | None
     camera_model: str | None
     had_gps: bool
-    preview: bytes
+    preview: bytes | None  # None: too large to decode safely; the original is kept as it is
 
 
 class NotAnImage(ValueError):
@@ -40,15 +47,18 @@ def inspect_image(data: bytes) -> ImageFacts:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > MAX_PIXELS:
+                pixels = image.width * image.height
+                if pixels > MAX_PIXELS:
                     raise NotAnImage("too many pixels")
-                exif = image.getexif()
-                facts = _exif_facts(exif)
-                # A JPEG is decoded at the smallest scale still at least the preview's size: a
-                # 12-megapixel photo decodes several times faster, and nothing shown is lost.
-                image.draft("RGB", PREVIEW_SIZE)
-                image.load()
-                preview = _reencoded(image, PREVIEW_SIZE)
+                facts = _exif_facts(image.getexif())  # read from the header: nothing decoded yet
+                if image.format != "JPEG" and pixels > MAX_DECODED_PIXELS:
+                    return ImageFacts(*facts, preview=None)
+                with _DRAWING:
+                    # A JPEG is decoded at the smallest scale still at least the preview's size:
+                    # a 12-megapixel photo decodes several times faster, and nothing shown is lost.
+                    image.draft("RGB", PREVIEW_SIZE)
+                    image.load()
+                    preview = _reencoded(image, PREVIEW_SIZE)
         except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
                 OSError, SyntaxError, ValueError, EOFError) as exc:
             raise NotAnImage(type(exc).__name__) from None
