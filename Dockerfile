@@ -7,6 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY domain ./domain
 COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales

@@ -10,6 +10,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from handlers import jobs
+from bot import health
 from bot.rate_limit import TelegramRateLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.update_processor import PerChatUpdateProcessor
@@ -64,7 +65,9 @@ async def _on_startup(application: Application) -> None:
     await register_user_commands(application.bot, services.translator)
     await register_staff_commands(application.bot, services)
     jobs.schedule(application)
+    await health.start(application)
 
 
 async def _on_shutdown(application: Application) -> None:
+    await health.stop(application)
     await application.bot_data["services"].close()

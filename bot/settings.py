@@ -34,8 +34,11 @@ class Settings(BaseSettings):
     digest_time: time = time(9, 0)
     backup_time: time = time(3, 0)
     backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_dir: Path | None = None
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
     telegram_pacing: bool = True
+    health_port: int | None = Field(default=None, ge=0, le=65535)
+    health_host: str = "127.0.0.1"
     timezone: str = "Asia/Almaty"
     log_level: str = "INFO"
 
@@ -71,6 +74,12 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts)
         return value
 
+    @field_validator("backup_dir", "health_port", mode="before")
+    @classmethod
+    def _unset(cls, value: object) -> object:
+        """``NAME=`` in .env means not set (an empty path would be the current directory)."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -99,6 +108,11 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
+
+    @property
+    def backup_folder(self) -> Path:
+        """Where backups go: BACKUP_DIR, or DATA_DIR/backups (the same disk: copy them off it)."""
+        return self.backup_dir or self.data_dir / "backups"
 
 
 class SettingsError(Exception):

@@ -20,6 +20,12 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+def parse(text: str) -> datetime:
+    """A moment as stored (a naive one is UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def utcnow() -> str:
     """The current moment as every table stores it."""
     return iso(now())

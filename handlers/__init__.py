@@ -5,18 +5,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers.context import identify
+from handlers.context import BotContext, identify
 from handlers import (
     admin, delete_data, errors, fallback, flood, groups, info, language, mod_queries, moderation,
     my_reports, report_wizard, start,
 )
 
 
+async def counted(update: Update, context: BotContext) -> None:
+    """Runs before everything: the update is counted, with its lag, for the operator's metrics."""
+    message = update.effective_message
+    context.services.metrics.took(message.date.timestamp() if message is not None and message.date else None)
+
+
 def register(application: Application) -> None:
     """Add every handler. The group order matters:
-    -100 finds the person behind every update; -90 drops floods before any work is done;
+    -200 counts every update for the metrics; -100 finds the person behind it; -90 drops floods before any work is done;
     0 holds the journeys, the report wizard first so that its steps take typed text, and
       last the fallback that answers any button nobody took."""
+    application.add_handler(TypeHandler(Update, counted), group=-200)
     application.add_handler(TypeHandler(Update, identify), group=-100)
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
     application.add_handler(moderation.pending_handler(), group=-10)

@@ -26,6 +26,7 @@ _OUR_PACKAGES = ("handlers", "bot", "storage", "domain")
 async def on_error(update: object, context: BotContext) -> None:
     """Log the exception (never the update: it holds names and texts), apologise, tell staff."""
     error = context.error
+    context.services.metrics.failures.labels(failure_kind(error)).inc()
     if isinstance(error, Conflict):
         await _another_copy(context)
         return
@@ -53,6 +54,15 @@ async def on_error(update: object, context: BotContext) -> None:
         await tell_staff(context, "common.storage_notice", error=storage, handler=where)
     else:
         await tell_staff(context, "common.failure_notice", error=type(error).__name__, handler=where)
+
+
+def failure_kind(error: BaseException | None) -> str:
+    """The metrics' label of a failure: storage, telegram (a call refused or failed), or a bug."""
+    if describe_failure(error) is not None:
+        return "storage"
+    if isinstance(error, TelegramError):
+        return f"telegram:{type(error).__name__}"
+    return "bug"
 
 
 async def _another_copy(context: BotContext) -> None:

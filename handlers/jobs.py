@@ -133,8 +133,8 @@ async def deadlines(context: BotContext) -> None:
 # ---- backups ----------------------------------------------------------------------------------
 
 async def backup(context: BotContext) -> None:
-    """A consistent copy of the database with SQLite's backup API; the newest N are kept."""
+    """The nightly archive of the database and the evidence (python -m bot.backup does the same)."""
     settings = context.services.settings
-    path = await asyncio.to_thread(backups.make_backup, settings.database_path, settings.data_dir / "backups",
-                                   settings.backup_keep)
-    log.info("database backed up to %s", path.name)
+    path = await asyncio.to_thread(backups.make_backup, settings.data_dir, settings.database_path,
+                                   settings.backup_folder, context.services.keys, settings.backup_keep)
+    log.info("backed up to %s", path.name)

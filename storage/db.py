@@ -140,6 +140,10 @@ class Database:
         row = await self.conn.execute_insert(sql, params)
         return int(row[0])
 
+    async def ping(self) -> None:
+        """A query that reads nothing: raises when the database cannot answer."""
+        await self.fetchone("SELECT 1")
+
     async def wipe_log(self) -> None:
         """Copy the write-ahead log into the database and empty it, so text just deleted (and
         overwritten, with secure_delete) no longer lies in the log's older frames either."""

@@ -115,6 +115,12 @@ async def backlog(db: Database) -> tuple[int, str | None]:
     return int(row["n"]), row["oldest"]
 
 
+async def backlog_by_kind(db: Database) -> dict[str, int]:
+    rows = await db.fetchall(
+        "SELECT kind, COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND given_up IS NULL GROUP BY kind")
+    return {row["kind"]: int(row["n"]) for row in rows}
+
+
 async def reports_without_card(db: Database, limit: int) -> list[int]:
     """Reports with no card in the moderators' chat and no card waiting in the outbox (made
     while no moderators' chat was set)."""

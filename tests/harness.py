@@ -81,10 +81,11 @@ async def running_bot(settings: Settings, *, expect_errors: bool = False) -> Asy
         assert errors == [], f"handlers raised: {[repr(error) for error in errors]}"
 
 
-async def run_module(module: str, env: dict[str, str], timeout: float = 60.0) -> tuple[int, str, str]:
-    """Run ``python -m module`` to completion; returns (status, stdout, stderr)."""
+async def run_module(module: str, env: dict[str, str], timeout: float = 60.0,
+                     args: tuple[str, ...] = ()) -> tuple[int, str, str]:
+    """Run ``python -m module args...`` to completion; returns (status, stdout, stderr)."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, cwd=str(PROJECT_ROOT),
+        sys.executable, "-m", module, *args, cwd=str(PROJECT_ROOT),
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PROJECT_ROOT), **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )

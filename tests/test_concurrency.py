@@ -41,11 +41,8 @@ async def test_pacing_keeps_telegram_from_refusing(fake, data_dir, user_factory)
     assert fake.refused == []
 
 
-async def test_group_window_never_lets_telegram_refuse(fake, monkeypatch):
-    """A burst to a group waits for the sliding window instead of being refused (and retried)."""
-    import asyncio
-    import time
-
+def small_group_window(fake, monkeypatch):
+    """A bot paced to a group window of three messages in 0.6 s, against a fake that enforces it."""
     from telegram.ext import ExtBot
 
     from bot import rate_limit
@@ -55,7 +52,15 @@ async def test_group_window_never_lets_telegram_refuse(fake, monkeypatch):
     monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 0.6)
     fake.rate_limits = RateLimits(per_group_per_minute=3, group_period=0.6)
     fake.add_chat({"id": -100321, "type": "supergroup", "title": "Moderators"})
-    bot = ExtBot(TOKEN, base_url=f"{fake.url}/bot", rate_limiter=rate_limit.TelegramRateLimiter())
+    return ExtBot(TOKEN, base_url=f"{fake.url}/bot", rate_limiter=rate_limit.TelegramRateLimiter())
+
+
+async def test_group_window_never_lets_telegram_refuse(fake, monkeypatch):
+    """A burst to a group waits for the sliding window instead of being refused (and retried)."""
+    import asyncio
+    import time
+
+    bot = small_group_window(fake, monkeypatch)
     async with bot:
         started = time.monotonic()
         await asyncio.gather(*(bot.send_message(-100321, f"card {i}") for i in range(8)))
@@ -70,17 +75,10 @@ async def test_each_item_of_an_album_counts_against_the_group_window(fake, monke
     import time
 
     from telegram import InputMediaPhoto
-    from telegram.ext import ExtBot
 
-    from bot import rate_limit
-    from tests.harness import TOKEN
     from tests.report_helpers import jpeg
 
-    monkeypatch.setattr(rate_limit, "PER_GROUP", 3)
-    monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 0.6)
-    fake.rate_limits = RateLimits(per_group_per_minute=3, group_period=0.6)
-    fake.add_chat({"id": -100321, "type": "supergroup", "title": "Moderators"})
-    bot = ExtBot(TOKEN, base_url=f"{fake.url}/bot", rate_limiter=rate_limit.TelegramRateLimiter())
+    bot = small_group_window(fake, monkeypatch)
     async with bot:
         started = time.monotonic()
         await bot.send_media_group(-100321, [InputMediaPhoto(jpeg(color=(i, 0, 0))) for i in range(3)])

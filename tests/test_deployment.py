@@ -56,6 +56,21 @@ def test_dockerfile_data_dir_matches_compose():
     assert 'CMD ["python", "-m", "bot"]' in dockerfile
 
 
+def test_dockerfile_copies_every_package():
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text()
+    packages = re.search(r'include = \[([^\]]+)\]', pyproject).group(1)
+    for package in re.findall(r'"(\w+)\*"', packages):
+        assert f"COPY {package} ./{package}" in dockerfile, package
+
+
+def test_compose_checks_health():
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    check = compose["services"]["bot"]["healthcheck"]
+    assert "/health" in " ".join(check["test"]) and "HEALTH_PORT" in " ".join(check["test"])
+    assert env_example()["HEALTH_PORT"] == "8080"
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (PROJECT_ROOT / "README.md").read_text()
     command = re.search(r"<!-- test-command -->\s*```(?:sh|bash)?\n(.+?)\n```", readme, re.S).group(1).strip()

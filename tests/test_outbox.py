@@ -81,17 +81,24 @@ async def test_send_again_after_a_lost_confirmation_shows_the_same_report(app, f
     assert fake.refused == []
 
 
+async def send_and_lose_the_confirmation(fake, user, lang: str, description: str) -> dict:
+    """File a report whose confirmation fails every way (the edit and the message instead, with
+    every retry); returns the review message, on which Send can be pressed again."""
+    await up_to_evidence(user, lang, description)
+    await user.tap(L(lang, "wizard.evidence_none"))
+    (review,) = await user.tap(L(lang, "wizard.contact_anonymous"))
+    fake.fault = failing("editMessageText", "sendMessage", times=8)
+    query = await user.press(L(lang, "wizard.send"), message=review.message)
+    await user.answered(query)
+    await settled(user, lang)
+    fake.fault = None
+    return dict(review.message)
+
+
 async def test_report_after_a_lost_confirmation_shows_its_reference_first(app, fake, user_factory, data_dir):
     hold_the_outbox(app)
     user = user_factory("ru")
-    await up_to_evidence(user, "ru", "Работодатель требовал фото бюллетеня, иначе грозил увольнением.")
-    await user.tap(L("ru", "wizard.evidence_none"))
-    (review,) = await user.tap(L("ru", "wizard.contact_anonymous"))
-    fake.fault = failing("editMessageText", "sendMessage", times=8)
-    query = await user.press(L("ru", "wizard.send"), message=review.message)
-    await user.answered(query)
-    await settled(user, "ru")
-    fake.fault = None
+    await send_and_lose_the_confirmation(fake, user, "ru", "Работодатель требовал фото бюллетеня, иначе грозил увольнением.")
     (told,) = await user.say("/report")
     assert told.message["text"] == L("ru", "wizard.sent", reference="KZ-000001")
     (asked,) = await user.say("/report")  # now a new report
@@ -104,14 +111,7 @@ async def test_my_reports_delivers_a_lost_confirmation_and_it_is_not_sent_twice(
                                                                                  data_dir):
     hold_the_outbox(app)
     user = user_factory("en")
-    await up_to_evidence(user, "en", "The employer demanded a photo of every ballot or we would lose our jobs.")
-    await user.tap(L("en", "wizard.evidence_none"))
-    (review,) = await user.tap(L("en", "wizard.contact_anonymous"))
-    fake.fault = failing("editMessageText", "sendMessage", times=8)
-    query = await user.press(L("en", "wizard.send"), message=review.message)
-    await user.answered(query)
-    await settled(user, "en")
-    fake.fault = None
+    await send_and_lose_the_confirmation(fake, user, "en", "The employer demanded a photo of every ballot or we would lose our jobs.")
     (listed,) = await user.say("/myreports")
     assert "KZ-000001" in listed.message["text"]
     await settled(user, "en")

@@ -12,6 +12,7 @@ import aiohttp
 from bot.services.evidence import download_client, remove_files
 from bot.services.flood import FloodGuard
 from bot.services.i18n import Translator, pick_language
+from bot.services.metrics import Metrics
 from bot.settings import Settings
 from domain import clock
 from storage import evidence, people
@@ -33,6 +34,7 @@ class Services:
     _people: OrderedDict[str, Person] = field(default_factory=OrderedDict)
     _translators: dict[str, Translator] = field(default_factory=dict)
     flood: FloodGuard = field(default_factory=FloodGuard)
+    metrics: Metrics = field(default_factory=Metrics)
     _downloads: aiohttp.ClientSession | None = None
 
     async def db(self) -> Database:

@@ -1,0 +1,37 @@
+"""``python -m bot.backup [FOLDER]``: one archive of the database and every evidence file, encrypted,
+with a manifest of hashes, in FOLDER (BACKUP_DIR, or DATA_DIR/backups). Safe while the bot runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.settings import SettingsError, load_settings
+from storage.backups import BackupProblem, make_backup
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.backup", description=__doc__)
+    parser.add_argument("folder", nargs="?", type=Path, help="where to write the archive")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not settings.database_path.exists():
+        print(f"cannot back up: there is no database at {settings.database_path}", file=sys.stderr)
+        return 2
+    try:
+        path = make_backup(settings.data_dir, settings.database_path, args.folder or settings.backup_folder,
+                           settings.keys(), settings.backup_keep)
+    except (BackupProblem, OSError) as exc:
+        print(f"cannot back up: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
