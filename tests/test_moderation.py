@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from handlers import jobs
+from storage import backups
 from bot.services.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
 from domain.rules import ADMIN_COMMANDS, MODERATOR_COMMANDS
 from bot.services.i18n import Translator
@@ -277,9 +278,12 @@ async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_di
         assert digest.message["text"].startswith("☀️")
         for _ in range(3):
             await jobs.backup(context)
-        backups = sorted((data_dir / "backups").glob("bot-*.sqlite3"))
-        assert 1 <= len(backups) <= settings.backup_keep
-        copy = sqlite3.connect(backups[-1])
+        archives = sorted((data_dir / "backups").glob("backup-*.tar"))
+        assert 1 <= len(archives) <= settings.backup_keep
+        elsewhere = data_dir.parent / "restored"
+        restored = backups.restore(archives[-1], elsewhere, elsewhere / "bot.sqlite3", settings.keys())
+        assert restored.reports == 1 and not restored.files_differing and not restored.files_missing
+        copy = sqlite3.connect(elsewhere / "bot.sqlite3")
         assert copy.execute("SELECT reference FROM reports").fetchone()[0] == reference
         copy.close()
     assert fake.refused == []
