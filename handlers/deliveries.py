@@ -55,9 +55,8 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
         await outbox.give_up(db, item.id, f"BadRequest: {exc}")
         return False
     except RetryAfter as exc:
-        await outbox.retry_after(db, item.id, timedelta(seconds=exc.retry_after.total_seconds()
-                                                          if isinstance(exc.retry_after, timedelta)
-                                                          else exc.retry_after))
+        wait = exc.retry_after  # seconds, or a timedelta in later versions of python-telegram-bot
+        await outbox.retry_after(db, item.id, wait if isinstance(wait, timedelta) else timedelta(seconds=wait))
         return False
     except (NetworkError, mod_cards.CardNotPosted) as exc:
         log.warning("outbox %s of report %s not delivered yet (%s)", item.kind, item.report_id,

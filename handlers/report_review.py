@@ -11,13 +11,12 @@ from telegram import InlineKeyboardMarkup
 from bot.services.i18n import Html
 # The table names this module's functions: a module import, read when a button is checked.
 from handlers import deliveries, report_wizard
-from handlers.wizard import END, Answered, Outcome, Question, Turn, View, grid, show, wbutton
+from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Turn, View, grid, show, wbutton
 from storage import evidence, outbox, reports
 from storage.models import Draft, new_report
 
 log = logging.getLogger(__name__)
 
-REVIEW = "review"
 REPORTS_PER_HOUR = 10
 
 

@@ -24,6 +24,8 @@ from storage.models import Draft, EvidenceRecord
 
 END = ConversationHandler.END
 BACK, CANCEL_VALUE = "back", "cancel"  # values every step's navigation row carries
+# The review and the confirmation of Cancel are the two steps the machinery itself goes to.
+REVIEW, CANCEL = "review", "cancel"
 
 
 class Retry(Exception):
@@ -240,7 +242,3 @@ async def go(turn: Turn, outcome: Outcome) -> str | int:
     if isinstance(outcome, Answered):
         return outcome.state
     return await advance(turn, outcome)
-
-
-# The review and the confirmation of Cancel are the two steps the machinery itself goes to.
-REVIEW, CANCEL = "review", "cancel"
