@@ -20,7 +20,7 @@ from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
 from bot.services.evidence import remove_orphans
-from storage import drafts, evidence, startup
+from storage import drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ async def _on_startup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     db = await services.db()
     await startup.mark(db, services.settings.data_dir, services.keys)
+    await outbox.release_all(db)
     orphans = await asyncio.to_thread(remove_orphans, services.settings.data_dir, await evidence.stored_paths(db))
     if orphans:
         log.info("removed %d evidence files no report or draft refers to", orphans)

@@ -71,7 +71,10 @@ async def deliver_due(context: BotContext) -> None:
     """Every item that is due, what reporters wait for first, then cards, then their evidence."""
     db = await context.services.db()
     for item_id in await outbox.due(db, BATCH):
+        if not context.application.running:
+            return  # stopping: what is left waits in the outbox for the next start, not the stop
         await attempt(context, item_id)
+
 
 
 async def confirm_now(context: BotContext, query: CallbackQuery | None = None) -> bool:

@@ -66,6 +66,13 @@ async def claim(db: Database, item_id: int, *, now_or_later: bool = False) -> It
             return _item(await rows.fetchone())
 
 
+async def release_all(db: Database) -> None:
+    """At start: every waiting item is due now (attempts cut by the last stop, items pausing
+    after failures): a restart is the moment to try them all again."""
+    await db.write("UPDATE outbox SET due_at = ? WHERE sent_at IS NULL AND given_up IS NULL AND due_at > ?",
+                   (clock.utcnow(), clock.utcnow()))
+
+
 async def due(db: Database, limit: int = 50) -> list[int]:
     """Ids of the items due now: what reporters wait for first, then cards, then evidence."""
     rows = await db.fetchall(

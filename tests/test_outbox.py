@@ -140,3 +140,41 @@ async def test_the_outbox_delivers_a_lost_confirmation_by_itself(app, fake, user
     assert sent.message["text"] == L("kk", "wizard.sent", reference="KZ-000001")
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
     assert fake.refused == []
+
+
+async def test_an_attempt_cut_by_a_stop_is_made_again_at_the_next_start(fake, data_dir, user_factory,
+                                                                        monkeypatch):
+    """The card is out, the evidence waits its turn under the group limit; the bot stops at
+    once, and the evidence's attempt is left claimed (as a kill mid-attempt leaves it, for two
+    minutes): at the next start it is due again and goes out."""
+    import time
+
+    from bot import rate_limit
+    from tests.fake_telegram import FakeUser
+    from tests.harness import make_settings, running_bot
+    from tests.report_helpers import db_write, finish_and_send, jpeg
+
+    group_chat = {"id": -100777, "type": "supergroup", "title": "Moderators"}
+    fake.add_chat(group_chat)
+    monkeypatch.setattr(rate_limit, "PER_GROUP", 1)  # one message a minute: the evidence must wait
+    settings = make_settings(fake, data_dir, admin_ids="1001", moderator_chat_id=group_chat["id"],
+                             telegram_pacing=True)
+    group = FakeUser(fake, 1001, chat=group_chat)
+    user = user_factory("ru")
+    async with running_bot(settings):
+        await up_to_evidence(user, "ru", "Наблюдателя удалили с участка во время подсчёта голосов.")
+        await user.photo(jpeg())
+        await user.replies(1)
+        reference = await finish_and_send(user, "ru")
+        (card,) = await group.replies(1)
+        assert reference in card.message["text"]
+        started = time.monotonic()
+    assert time.monotonic() - started < 10  # the stop does not wait for the group's minute
+    await db_write(data_dir, "UPDATE outbox SET attempts = 1, due_at = '2099-01-01T00:00:00+00:00'"
+                             " WHERE kind = 'evidence' AND sent_at IS NULL")
+    monkeypatch.setattr(rate_limit, "PER_GROUP", 20)
+    async with running_bot(settings):
+        (photo,) = await group.replies(1, timeout=20)
+        assert "photo" in photo.message and photo.message["caption"] == reference
+    assert [row["n"] for row in db_rows(data_dir, "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL")] == [0]
+    assert fake.refused == []
