@@ -1,13 +1,16 @@
 """``python -m bot.backup [FOLDER]``: one archive of the database and every evidence file, encrypted,
-with a manifest of hashes, in FOLDER (BACKUP_DIR, or DATA_DIR/backups). Safe while the bot runs."""
+with a manifest of hashes, in FOLDER (BACKUP_DIR, or DATA_DIR/backups), and a copy in the bucket
+of BACKUP_URL when it is set. Safe while the bot runs."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
+from storage import backup_bucket
 from storage.backups import BackupProblem, make_backup
 
 
@@ -30,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot back up: {exc}", file=sys.stderr)
         return 1
     print(f"backed up to {path}")
+    if settings.backup_url:
+        try:
+            remote = asyncio.run(backup_bucket.upload(path, settings.backup_url, settings.backup_s3_endpoint))
+        except BackupProblem as exc:
+            print(f"cannot back up off the machine: {exc}", file=sys.stderr)
+            return 1
+        print(f"copied to {remote}")
     return 0
 
 

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 DATABASE_ANSWERS_WITHIN = 2.0  # seconds
 _RUNNER = "health.runner"
+APPLICATION = web.AppKey("application", Application)
 PORT = "health.port"  # bot_data: where the endpoints are
 
 
@@ -26,7 +27,7 @@ async def start(application: Application) -> int | None:
     if settings.health_port is None:
         return None
     app = web.Application()
-    app["application"] = application
+    app[APPLICATION] = application
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     runner = web.AppRunner(app, access_log=None)
@@ -48,7 +49,7 @@ async def stop(application: Application) -> None:
 
 async def health(request: web.Request) -> web.Response:
     """200 with what was checked, or 503 naming what is wrong."""
-    application: Application = request.app["application"]
+    application = request.app[APPLICATION]
     services: Services = application.bot_data["services"]
     problems = []
     if application.updater is None or not application.updater.running:
@@ -65,7 +66,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    application: Application = request.app["application"]
+    application = request.app[APPLICATION]
     services: Services = application.bot_data["services"]
     body = await services.metrics.render(await services.db(), services.settings.database_path)
     return web.Response(body=body, content_type="text/plain", charset="utf-8",

@@ -5,16 +5,19 @@ the SECRET_KEY the backup was made with. Exit status 0 only when every file matc
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+import tempfile
 from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
+from storage import backup_bucket
 from storage.backups import BackupProblem, restore
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.restore", description=__doc__)
-    parser.add_argument("archive", type=Path, help="a backup-*.tar made by python -m bot.backup")
+    parser.add_argument("archive", help="a backup-*.tar made by python -m bot.backup, or its s3:// address")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -22,7 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     try:
-        result = restore(args.archive, settings.data_dir, settings.database_path, settings.keys())
+        with tempfile.TemporaryDirectory() as scratch:
+            archive = Path(args.archive)
+            if args.archive.startswith("s3://"):
+                archive = asyncio.run(backup_bucket.download(
+                    args.archive, Path(scratch) / args.archive.rsplit("/", 1)[-1], settings.backup_s3_endpoint))
+            result = restore(archive, settings.data_dir, settings.database_path, settings.keys())
     except (BackupProblem, OSError) as exc:
         print(f"cannot restore: {exc}", file=sys.stderr)
         return 2

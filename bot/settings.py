@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     backup_time: time = time(3, 0)
     backup_keep: int = Field(default=7, ge=1, le=365)
     backup_dir: Path | None = None
+    backup_url: str | None = None
+    backup_s3_endpoint: str | None = None
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
     telegram_pacing: bool = True
     health_port: int | None = Field(default=None, ge=0, le=65535)
@@ -74,7 +76,14 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts)
         return value
 
-    @field_validator("backup_dir", "health_port", mode="before")
+    @field_validator("backup_url")
+    @classmethod
+    def _bucket(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,62}(/.*)?$", value):
+            raise ValueError("must be an address such as s3://my-bucket/kz-election-bot")
+        return value
+
+    @field_validator("backup_dir", "health_port", "backup_url", "backup_s3_endpoint", mode="before")
     @classmethod
     def _unset(cls, value: object) -> object:
         """``NAME=`` in .env means not set (an empty path would be the current directory)."""

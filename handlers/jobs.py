@@ -18,7 +18,7 @@ from domain.rules import OPEN, REMIND_BEFORE, answer_deadline, appeal_deadline
 from handlers.context import BotContext
 from handlers import deliveries
 from handlers.mod_cards import moderator_translator
-from storage import backups, drafts, evidence, moderation, outbox, people, reports
+from storage import backup_bucket, backups, drafts, evidence, moderation, outbox, people, reports
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +138,6 @@ async def backup(context: BotContext) -> None:
     path = await asyncio.to_thread(backups.make_backup, settings.data_dir, settings.database_path,
                                    settings.backup_folder, context.services.keys, settings.backup_keep)
     log.info("backed up to %s", path.name)
+    if settings.backup_url:
+        # A BackupProblem goes to the error handler: the staff are told the copy did not leave.
+        log.info("copied to %s", await backup_bucket.upload(path, settings.backup_url, settings.backup_s3_endpoint))

@@ -76,3 +76,42 @@ async def test_restore_refuses_a_data_dir_in_use_a_foreign_key_and_a_damaged_arc
     status, _, err = await run_module("bot.restore", bot_env(fake, tmp_path / "other"), args=(str(damaged),))
     assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert "does not match its manifest" in err
+
+
+async def test_backups_go_to_a_bucket_and_restore_from_it(fake, data_dir, backed_up, tmp_path):
+    """An S3-compatible server (moto's, on 127.0.0.1) stands in for the bucket off the machine."""
+    import socket
+
+    from aiobotocore.session import get_session
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    bucket_env = {"BACKUP_URL": "s3://kz-reports/nightly", "BACKUP_S3_ENDPOINT": endpoint,
+                  "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}
+    try:
+        session = get_session()
+        async with session.create_client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                                         aws_access_key_id="test", aws_secret_access_key="test") as client:
+            await client.create_bucket(Bucket="kz-reports")
+            status, out, err = await run_module("bot.backup", bot_env(fake, data_dir, **bucket_env))
+            assert status == 0, err
+            listed = await client.list_objects_v2(Bucket="kz-reports", Prefix="nightly/")
+            (stored,) = [item["Key"] for item in listed["Contents"]]
+            assert stored.startswith("nightly/backup-") and f"copied to s3://kz-reports/{stored}" in out
+
+        elsewhere = tmp_path / "new-machine"
+        status, out, err = await run_module("bot.restore", bot_env(fake, elsewhere, **bucket_env),
+                                            args=(f"s3://kz-reports/{stored}",))
+        assert status == 0, err
+        assert "1 reports; 2 evidence files checked, 0 differ, 0 missing" in out
+        assert db_rows(elsewhere, "SELECT reference, description, status FROM reports") == backed_up["reports"]
+        status, _, err = await run_module("bot.restore", bot_env(fake, tmp_path / "third", **bucket_env),
+                                          args=("s3://kz-reports/nightly/no-such.tar",))
+        assert status == 2 and err.startswith("cannot restore: ") and len(err.strip().splitlines()) == 1
+    finally:
+        server.stop()

@@ -10,7 +10,9 @@ from bot.settings import Settings
 from tests.harness import PROJECT_ROOT
 
 SETTINGS = {name.upper() for name in Settings.model_fields}
-SERVER_ONLY = {"TELEGRAM_API_ID", "TELEGRAM_API_HASH"}  # for the Bot API server, not the bot
+# For the Bot API server, and the bucket's client library, not the bot's own settings.
+SERVER_ONLY = {"TELEGRAM_API_ID", "TELEGRAM_API_HASH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+               "AWS_DEFAULT_REGION"}
 
 
 def env_example() -> dict[str, str]:
