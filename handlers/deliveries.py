@@ -68,12 +68,18 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
 
 
 async def deliver_due(context: BotContext) -> None:
-    """Every item that is due, what reporters wait for first, then cards, then their evidence."""
+    """What is due, one item at a time and chosen afresh each time: what reporters wait for
+    first, then cards, then evidence, so a card that came in while a backlog of photos waits for
+    the group's limit goes before them."""
     db = await context.services.db()
-    for item_id in await outbox.due(db, BATCH):
+    for _ in range(BATCH):
         if not context.application.running:
             return  # stopping: what is left waits in the outbox for the next start, not the stop
-        await attempt(context, item_id)
+        # An attempt always moves its item's due time on, so the next look finds another one.
+        ids = await outbox.due(db, 1)
+        if not ids:
+            return
+        await attempt(context, ids[0])
 
 
 

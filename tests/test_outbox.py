@@ -178,3 +178,31 @@ async def test_an_attempt_cut_by_a_stop_is_made_again_at_the_next_start(fake, da
         assert "photo" in photo.message and photo.message["caption"] == reference
     assert [row["n"] for row in db_rows(data_dir, "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL")] == [0]
     assert fake.refused == []
+
+
+async def test_cards_go_before_older_evidence_and_confirmations_before_all(tmp_path):
+    """What is due is chosen by kind first: a card that came in after a backlog of photos is sent
+    before them, and what a reporter waits for before any of it."""
+    from storage import people, reports
+    from storage.db import Database
+    from storage.models import NewReport
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        person = await people.get_or_create(db, "p" * 64, "ru", None)
+        ids = []
+        for n in range(2):
+            report, _ = await reports.submit(db, person.id, NewReport(
+                reporter_role="voter", category="station", subcategory="stuffing", region="astana",
+                occurred_at="2026-12-01", description="x" * 30, submission_key=f"key-{n}"))
+            ids.append(report.id)
+        first_evidence = await outbox.add(db, "evidence", ids[0])
+        second_card = await outbox.add(db, "card", ids[1])
+        status = await outbox.add(db, "status", ids[0], status="in_review")
+        order = []
+        while due := await outbox.due(db, 1):
+            assert await outbox.claim(db, due[0]) is not None
+            order.append(due[0])
+        assert order == [status, second_card, first_evidence]
+    finally:
+        await db.close()
