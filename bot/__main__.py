@@ -11,7 +11,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import logs
 from bot.app import build_application
 from bot.instance import AlreadyRunning, InstanceLock
-from bot.settings import SettingsError, load_settings
+from bot.settings import load_or_report
 from storage import startup
 from storage.startup import StartupProblem
 
@@ -20,10 +20,8 @@ SWITCH_INTERVAL = 0.0005  # seconds
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = load_or_report()
+    if settings is None:
         return 2
     secrets = [settings.bot_token, settings.secret_key, settings.secret_key_previous]
     logs.configure(settings.log_level, [s.get_secret_value() for s in secrets if s is not None])

@@ -9,7 +9,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import load_or_report
 from storage import backup_bucket
 from storage.backups import BackupProblem, make_backup
 
@@ -18,10 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.backup", description=__doc__)
     parser.add_argument("folder", nargs="?", type=Path, help="where to write the archive")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = load_or_report()
+    if settings is None:
         return 2
     if not settings.database_path.exists():
         print(f"cannot back up: there is no database at {settings.database_path}", file=sys.stderr)

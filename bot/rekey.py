@@ -14,10 +14,10 @@ import os
 import sys
 from pathlib import Path
 
-from bot.services.evidence import STORED_FOLDERS
-from bot.settings import SettingsError, load_settings
+from bot.settings import load_or_report
 from storage.crypto import HEADER_SIZE, Keys
 from storage import people, startup
+from storage.evidence import STORED_FOLDERS
 from storage.db import Database
 
 
@@ -54,10 +54,8 @@ def _reencrypt(path: Path, keys: Keys) -> bool:
 
 
 async def run() -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = load_or_report()
+    if settings is None:
         return 2
     if settings.secret_key_previous is None:
         print("configuration error: SECRET_KEY_PREVIOUS is required for a rotation", file=sys.stderr)

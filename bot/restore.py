@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import load_or_report
 from storage import backup_bucket
 from storage.backups import BackupProblem, restore
 
@@ -19,10 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.restore", description=__doc__)
     parser.add_argument("archive", help="a backup-*.tar made by python -m bot.backup, or its s3:// address")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = load_or_report()
+    if settings is None:
         return 2
     try:
         with tempfile.TemporaryDirectory() as scratch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from datetime import time
 from typing import Annotated, Literal
@@ -135,6 +136,16 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise SettingsError(f"configuration error: {problems}") from None
+
+
+def load_or_report() -> Settings | None:
+    """For the commands (``python -m bot``, ``bot.backup``, ``bot.restore``, ``bot.rekey``): the
+    settings, or None once the one-line configuration error is printed (exit status 2 follows)."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return None
 
 
 def _describe(error: dict) -> str:

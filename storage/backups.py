@@ -21,11 +21,11 @@ from pathlib import Path
 
 from domain import clock
 from storage.crypto import FileUnreadable, Keys
+from storage.evidence import STORED_FOLDERS
 
 FORMAT = "kz-election-bot backup 1"
 DATABASE_MEMBER = "database.sqlite3.enc"
 MANIFEST_MEMBER = "manifest.json"
-EVIDENCE_FOLDERS = ("evidence", "thumbnails", "previews")
 MARKER = "database-id"
 _CHUNK = 1024 * 1024
 
@@ -65,7 +65,7 @@ def make_backup(data_dir: Path, database: Path, folder: Path, keys: Keys, keep: 
             marker = data_dir / MARKER
             if marker.exists():
                 _add(archive, marker, MARKER, manifest)
-            for folder_name in EVIDENCE_FOLDERS:
+            for folder_name in STORED_FOLDERS:
                 for path in sorted((data_dir / folder_name).rglob("*.enc")):
                     _add(archive, path, str(path.relative_to(data_dir)), manifest)
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()

@@ -6,6 +6,8 @@ from storage.db import Database
 from storage.models import EvidenceRecord
 
 _FIELDS = [name for name in EvidenceRecord.model_fields if name != "id"]
+# The folders of DATA_DIR that hold evidence files (originals, and previews of older versions too).
+STORED_FOLDERS = ("evidence", "thumbnails", "previews")
 
 
 async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> int:

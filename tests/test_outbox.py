@@ -65,16 +65,10 @@ async def test_a_failed_confirmation_edit_is_sent_as_a_message(app, fake, user_f
 async def test_send_again_after_a_lost_confirmation_shows_the_same_report(app, fake, user_factory, data_dir):
     hold_the_outbox(app)
     user = user_factory("kk")
-    review = await to_review(user)
-    # Both the edit and the message that would replace it fail, every retry included.
-    fake.fault = failing("editMessageText", "sendMessage", times=8)
-    query = await user.press(L("kk", "wizard.send"), message=review)
-    await user.answered(query)
-    await settled(user, "kk")
+    review = await send_and_lose_the_confirmation(fake, user, "kk", DESCRIPTION)
     (waiting,) = db_rows(data_dir, "SELECT * FROM outbox WHERE kind = 'confirmation'")
     assert waiting["sent_at"] is None and waiting["given_up"] is None and waiting["attempts"] == 1
     assert {call.method for call in fake.faulted} == {"editMessageText", "sendMessage"}
-    fake.fault = None
     (sent,) = await user.tap(L("kk", "wizard.send"), message=review)  # the person presses Send again
     assert sent.message["text"] == L("kk", "wizard.sent", reference="KZ-000001")
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
@@ -130,12 +124,7 @@ def _context(app):
 
 async def test_the_outbox_delivers_a_lost_confirmation_by_itself(app, fake, user_factory, data_dir):
     user = user_factory("kk")
-    review = await to_review(user)
-    fake.fault = failing("editMessageText", "sendMessage", times=8)
-    query = await user.press(L("kk", "wizard.send"), message=review)
-    await user.answered(query)
-    await settled(user, "kk")
-    fake.fault = None
+    await send_and_lose_the_confirmation(fake, user, "kk", DESCRIPTION)
     (sent,) = await user.replies(1, timeout=20)  # the periodic delivery, a few seconds later
     assert sent.message["text"] == L("kk", "wizard.sent", reference="KZ-000001")
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1

@@ -27,6 +27,7 @@ from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, loo
 from bot.services.text import clean
 from storage.crypto import FileWriter, Keys
 from domain.clock import utcnow
+from storage.evidence import STORED_FOLDERS
 from storage.models import EvidenceRecord
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses larger files on Telegram's servers
@@ -354,8 +355,6 @@ def remove_files(records: list[EvidenceRecord], data_dir: Path) -> None:
             if relative:
                 (data_dir / relative).unlink(missing_ok=True)
 
-
-STORED_FOLDERS = ("evidence", "thumbnails", "previews")
 
 
 def remove_orphans(data_dir: Path, referenced: set[str]) -> int:
