@@ -50,9 +50,10 @@ def inspect_image(data: bytes) -> ImageFacts:
                 pixels = image.width * image.height
                 if pixels > MAX_PIXELS:
                     raise NotAnImage("too many pixels")
-                facts = _exif_facts(image.getexif())  # read from the header: nothing decoded yet
                 if image.format != "JPEG" and pixels > MAX_DECODED_PIXELS:
-                    return ImageFacts(*facts, preview=None)
+                    # Not even its metadata: a PNG's is read by decoding the whole picture.
+                    return ImageFacts(None, None, False, preview=None)
+                facts = _exif_facts(image.getexif())
                 with _DRAWING:
                     # A JPEG is decoded at the smallest scale still at least the preview's size:
                     # a 12-megapixel photo decodes several times faster, and nothing shown is lost.
