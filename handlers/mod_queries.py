@@ -21,7 +21,7 @@ from domain import clock
 from handlers.context import BotContext
 from domain.rules import STATUSES
 from handlers.mod_cards import post_evidence, card_keyboard, card_text
-from handlers.moderation import load_report, say
+from handlers.moderation import actor, load_report, say
 from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
 from storage.models import Report
@@ -171,6 +171,9 @@ async def export(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),
         caption=context.t("mod.exported", count=context.t.plural("mod.reports", len(found))))
+    # On the record: what left the bot, by whom (the filters are codes and dates, checked above).
+    await moderation.record(await context.services.db(), None, actor(context), "export",
+                            f"{kind}, {len(found)} reports, {' '.join(args[1:]) or 'all'}")
 
 
 async def bundle(update: Update, context: BotContext) -> None:
@@ -187,6 +190,7 @@ async def bundle(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"{report.reference}-evidence.zip"),
         caption=context.t("mod.bundle_caption", reference=report.reference))
+    await moderation.record(await services.db(), report.id, actor(context), "bundle", f"{len(records)} files")
 
 
 async def complaint(update: Update, context: BotContext) -> None:
@@ -207,6 +211,7 @@ async def complaint(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(text.encode("utf-8")), filename=f"{report.reference}-complaint-{args[1].lower()}.txt"),
         caption=context.t("mod.complaint_caption", reference=report.reference))
+    await moderation.record(await services.db(), report.id, actor(context), "complaint", args[1].lower())
 
 
 def handlers() -> list[BaseHandler]:

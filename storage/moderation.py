@@ -42,6 +42,8 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
             raise TransitionRefused(current)
         now = utcnow()
         updates = {**fields, "status": to_status, "status_changed_at": now}
+        if current == "duplicate" and to_status != "duplicate":
+            updates["duplicate_of"] = None  # reopened: no longer a copy of anything
         if to_status in ("rejected", "resolved") or note is not None:
             updates.setdefault("status_note", note)
         assignments = ", ".join(f"{name} = :{name}" for name in updates)
@@ -51,6 +53,13 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
             updated = from_row(await cur.fetchone())
         notice = await outbox.enqueue(conn, "status", report_id, status=to_status) if updated.reporter_id else None
     return updated, current, notice
+
+
+async def record(db: Database, report_id: int | None, actor: str, action: str, note: str | None = None) -> None:
+    """An action that changes nothing but must be on the record (an export, an evidence bundle,
+    a complaint draft): who took what out of the bot, and when. ``report_id`` None: many reports."""
+    async with db.transaction() as conn:
+        await audit.append(conn, report_id, actor, action, None, None, note)
 
 
 async def add_note(db: Database, report_id: int, actor: str, text: str) -> None:

@@ -160,6 +160,8 @@ async def test_every_status_by_command_reply_and_my_reports(app, fake, user_fact
     (listing,) = await reporter.say("/myreports")
     assert "Спасибо, нарушение подтверждено." in listing.message["text"]
     assert db_rows(data_dir, "SELECT duplicate_of FROM reports WHERE reference = ?", (second,))[0]["duplicate_of"] == first
+    await command(f"/reopen {second}", ru("mod.done", reference=second, status=ru("status.in_review")))
+    assert db_rows(data_dir, "SELECT duplicate_of FROM reports WHERE reference = ?", (second,))[0]["duplicate_of"] is None
     notes = db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'note'")
     assert notes[0]["note"] == "проверить видео"
 
@@ -232,9 +234,16 @@ async def test_csv_json_export_and_zip_bundle(app, fake, user_factory, admin, da
         data = archive.read(entry["file"])
         assert hashlib.sha256(data).hexdigest() == entry["sha256"] == entry["sha256_in_bundle"]
     assert sorted(hashlib.sha256(o).hexdigest() for o in originals) == sorted(e["sha256"] for e in files)
+    await admin.say("/help")  # the admin's updates are handled in order: the records are written
+    records = db_rows(data_dir, "SELECT report_id, actor, action, note FROM audit_log"
+                                " WHERE action IN ('export', 'bundle') ORDER BY id")
+    assert [(r["report_id"], r["action"], r["note"]) for r in records] == [
+        (None, "export", "csv, 1 reports, region=almaty_city"), (None, "export", "json, 1 reports, status=new"),
+        (1, "bundle", "3 files")]
+    assert all(r["actor"].startswith("moderator ") for r in records)
 
 
-async def test_complaint_draft_for_an_escalated_report(app, fake, user_factory, admin):
+async def test_complaint_draft_for_an_escalated_report(app, fake, user_factory, admin, data_dir):
     reporter = user_factory("kk")
     reference, originals = await submit_with_evidence(reporter)
     (reply,) = await admin.say(f"/complaint {reference} kk")
@@ -247,6 +256,9 @@ async def test_complaint_draft_for_an_escalated_report(app, fake, user_factory, 
     assert reference in text and DESCRIPTION in text
     for original in originals:
         assert sha256(original) in text
+    await admin.say("/help")  # in order: the complaint's record is written by now
+    (record,) = db_rows(data_dir, "SELECT action, note FROM audit_log WHERE action = 'complaint'")
+    assert (record["action"], record["note"]) == ("complaint", "kk")
 
 
 async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_dir, user_factory, group):
