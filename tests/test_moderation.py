@@ -350,3 +350,30 @@ async def test_hostile_text_reaches_moderators_escaped_and_search_is_bound(app, 
     card_now = fake.messages[(GROUP["id"], card.message["message_id"])]
     assert "<b>fake & staged" in card_now["text"]
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
+
+
+async def test_the_card_flags_photos_with_a_position_or_taken_on_another_day(app, fake, user_factory, group):
+    """A photo taken years before the incident, and one that holds a GPS position, are each
+    flagged on the card; a clean photo of the day is not."""
+    from datetime import datetime
+
+    today = datetime.now().strftime("%Y:%m:%d 10:00:00")
+    reporter = user_factory("ru")
+    await up_to_evidence(reporter, "ru", DESCRIPTION)
+    for photo in (jpeg(taken="2019:06:09 08:00:00", gps=False, color=(1, 2, 3)),
+                  jpeg(taken=today, gps=True, color=(4, 5, 6)),
+                  jpeg(taken=today, gps=False, color=(7, 8, 9))):
+        await reporter.photo(photo)
+        await reporter.replies(1)
+    reference = await finish_and_send(reporter, "ru")
+    (card,) = await group.replies(1)
+    lines = card.message["text"].split("\n")
+    assert reference in lines[0]
+    assert ru_plural("mod.card.flag_gps", 1) in lines
+    assert ru_plural("mod.card.flag_time", 1) in lines
+    assert fake.refused == []
+
+
+def ru_plural(key: str, count: int) -> str:
+    from tests.fake_telegram.html_check import parse_html
+    return parse_html(Translator("ru").plural(key, count))
