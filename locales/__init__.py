@@ -1,4 +1,5 @@
-"""Translation catalogs: ``<lang>/LC_MESSAGES/messages.po`` for kk, ru and en.
+"""Translation catalogs for kk, ru and en: ``<lang>/LC_MESSAGES/messages.po`` holds the
+interface, ``documents.po`` the legal documents (complaints), so a lawyer can review them apart.
 
 Message ids are stable keys (``start.greeting``); every user-facing text lives here.
 """

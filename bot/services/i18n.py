@@ -9,6 +9,7 @@ import os
 import string
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 from babel import Locale
@@ -36,14 +37,29 @@ def pick_language(language_code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _po_path(lang: str):
-    return CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_paths(lang: str) -> list[Path]:
+    """A language's catalog files: the interface's first, then the others (legal documents)."""
+    folder = CATALOG_DIR / lang / "LC_MESSAGES"
+    main = folder / f"{DOMAIN}.po"
+    return [main, *sorted(path for path in folder.glob("*.po") if path != main)]
 
 
 def read_catalog(lang: str):
-    """The parsed .po catalog (babel.messages.Catalog) of one language."""
-    with _po_path(lang).open("rb") as fh:
-        return read_po(fh, locale=lang, domain=DOMAIN)
+    """All of one language's .po files as one babel.messages.Catalog; a key in two files is
+    an error (one of them would silently win)."""
+    paths = po_paths(lang)
+    with paths[0].open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    for path in paths[1:]:
+        with path.open("rb") as fh:
+            part = read_po(fh, locale=lang, domain=DOMAIN)
+        for message in part:
+            if not message.id:
+                continue
+            if message.id in catalog:
+                raise ValueError(f"{path.name}: {message.id!r} is also in another catalog of {lang}")
+            catalog[message.id] = message
+    return catalog
 
 
 @lru_cache(maxsize=None)
