@@ -20,7 +20,10 @@ KINDS: dict[str, int] = {
     "del": 1,  # /deletemydata confirmation: yes or no
     "m": 2,  # moderator action on a report: action, report id
     "esc": 2,  # escalation target: report id, target
+    "escc": 2,  # corrected escalation target: report id, target
+    "p": 1,  # a question to a moderator: cancel, internal or public
     "q": 1,  # moderators' queue page
+    "fq": 3,  # a page of /find: page, filters, words
 }
 
 

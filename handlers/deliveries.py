@@ -42,6 +42,8 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
             await feedback.tell(context.bot, context.services, report, item.kind, item.body, query)
         elif item.kind == "card":
             await mod_cards.post_card(context, report)
+        elif item.kind == "answer":
+            await mod_cards.post_answer(context, report, item.body["text"])
         else:
             async def progress(done: int) -> None:
                 await outbox.update_body(db, item.id, done=done)

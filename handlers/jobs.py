@@ -7,18 +7,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import timedelta
+from collections import defaultdict
+from datetime import date, timedelta
 
 from telegram.error import Forbidden
 from telegram.ext import Application
 
 from bot.services.evidence import remove_files
 from domain import clock
-from domain.rules import OPEN, REMIND_BEFORE, answer_deadline, appeal_deadline
+from domain.rules import OPEN, PROMPT_TTL
+from bot.services.deadlines import STAGES, of_report, overdue
+from bot.services.i18n import pack
 from handlers.context import BotContext
 from handlers import deliveries
 from handlers.mod_cards import moderator_translator
-from storage import backup_bucket, backups, drafts, evidence, moderation, outbox, people, reports
+from storage import backup_bucket, backups, drafts, evidence, moderation, outbox, people, prompts, reports
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +36,17 @@ DEADLINES_EVERY = timedelta(hours=1)
 def schedule(application: Application) -> None:
     settings = application.bot_data["services"].settings
     queue = application.job_queue
-    queue.run_repeating(draft_maintenance, interval=DRAFTS_EVERY, first=timedelta(seconds=30), name="drafts")
-    once = {"max_instances": 1, "coalesce": True}  # a run that overlaps the next is not piled up
+    # A run that overlaps the next is not piled up beside it: the next waits for its turn.
+    once = {"max_instances": 1, "coalesce": True}
+    queue.run_repeating(draft_maintenance, interval=DRAFTS_EVERY, first=timedelta(seconds=30), name="drafts",
+                        job_kwargs=once)
     queue.run_repeating(sweep, interval=SWEEP_EVERY, first=timedelta(seconds=5), name="sweep", job_kwargs=once)
     queue.run_repeating(deliveries.deliver_due, interval=OUTBOX_EVERY, first=timedelta(seconds=1),
                         name="outbox", job_kwargs=once)
-    queue.run_repeating(deadlines, interval=DEADLINES_EVERY, first=timedelta(seconds=60), name="deadlines")
-    queue.run_daily(digest, time=settings.digest_time.replace(tzinfo=settings.tz), name="digest")
-    queue.run_daily(backup, time=settings.backup_time.replace(tzinfo=settings.tz), name="backup")
+    queue.run_repeating(deadlines, interval=DEADLINES_EVERY, first=timedelta(seconds=60), name="deadlines",
+                        job_kwargs=once)
+    queue.run_daily(digest, time=settings.digest_time.replace(tzinfo=settings.tz), name="digest", job_kwargs=once)
+    queue.run_daily(backup, time=settings.backup_time.replace(tzinfo=settings.tz), name="backup", job_kwargs=once)
 
 
 # ---- drafts -----------------------------------------------------------------------------------
@@ -74,13 +80,15 @@ async def _remind(context: BotContext, person_id: int) -> None:
 # ---- the moderators' chat ---------------------------------------------------------------------
 
 async def sweep(context: BotContext) -> None:
-    """Cards for reports made while no moderators' chat was set; alerts about reports nobody
-    took in time."""
+    """Questions to moderators nobody answered in time are forgotten; cards for reports made while
+    no moderators' chat was set; alerts about reports nobody took in time."""
     services = context.services
+    db = await services.db()
+    # Kept a day past their time, so that a late reply is told it came too late rather than ignored.
+    await prompts.close_older_than(db, PROMPT_TTL + timedelta(days=1))
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
         return
-    db = await services.db()
     for report_id in await outbox.reports_without_card(db, limit=50):
         await outbox.add(db, "card", report_id)
         await outbox.add(db, "evidence", report_id)
@@ -104,30 +112,43 @@ async def digest(context: BotContext) -> None:
     counts = dict(await moderation.counts(db, "status"))
     lines = [t("mod.digest_title", count=t.plural("mod.reports", new_today))]
     lines += [t("mod.stats.line", label=t(f"status.{status}"), count=counts.get(status, 0)) for status in OPEN]
+    today, tz = services.today(), services.settings.tz
+    late = [report.reference for report in await moderation.with_status_in(db, OPEN) if overdue(report, tz, today)]
+    if late:
+        lines.append(t("mod.digest_overdue", count=len(late), references=", ".join(late[:30]) + (" …" if len(late) > 30 else "")))
     await context.bot.send_message(services.settings.moderator_chat_id, "\n".join(lines))
 
 
 async def deadlines(context: BotContext) -> None:
-    """Remind the moderators' chat two days before an escalated report's deadlines and on the day."""
+    """Tell the moderators' chat of every open report's deadlines: two days before, on the day and
+    once missed; each stage once and in that order (a report first seen on its last day gets
+    "today", never "soon" after it). One message per stage and day lists its reports, so a
+    voting day's hundreds of reports do not flood a chat that takes 20 messages a minute."""
     services = context.services
-    if services.settings.moderator_chat_id is None:
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None:
         return
-    db, t, today = await services.db(), moderator_translator(services), services.today()
-    for report in await moderation.with_status(db, "escalated"):
+    db, t, today, tz = await services.db(), moderator_translator(services), services.today(), services.settings.tz
+    due: dict[tuple[str, str, date], list[str]] = defaultdict(list)
+    marks: dict[int, set[str]] = {}
+    for report in await moderation.with_status_in(db, OPEN):
         sent = set(json.loads(report.deadline_reminded or "[]"))
-        due = {"appeal": appeal_deadline(report.occurred_at)}
-        if report.escalated_at:
-            due["answer"] = answer_deadline(report.escalated_at)
-        for kind, day in due.items():
-            for stage, when in (("soon", day - REMIND_BEFORE), ("today", day)):
-                tag = f"{kind}:{stage}"
-                if tag in sent or today < when or today > day:
-                    continue
-                await context.bot.send_message(
-                    services.settings.moderator_chat_id,
-                    t(f"mod.deadline.{kind}.{stage}", reference=report.reference, date=t.date(day)))
-                sent.add(tag)
-        await moderation.mark(db, report.id, "deadline_reminded", json.dumps(sorted(sent)))
+        for deadline in of_report(report, tz):
+            stage = deadline.stage(today)
+            tag = f"{deadline.kind}:{deadline.day.isoformat()}"
+            if stage is None or f"{tag}:{stage}" in sent:
+                continue
+            due[(deadline.kind, stage, deadline.day)].append(report.reference)
+            # This stage and every earlier one are done: none comes after a later one.
+            sent |= {f"{tag}:{earlier}" for earlier in STAGES[:STAGES.index(stage) + 1]}
+            marks[report.id] = sent
+    for (kind, stage, day), references in sorted(due.items(), key=lambda item: (item[0][2], item[0][0])):
+        lines = [t(f"mod.deadline.{kind}.{stage}", date=t.date(day), count=len(references))]
+        lines += [", ".join(references[i:i + 20]) for i in range(0, len(references), 20)]
+        for text in pack(lines):
+            await context.bot.send_message(chat_id, text)
+    for report_id, sent in marks.items():  # after sending: a failed send is tried again next hour
+        await moderation.mark(db, report_id, "deadline_reminded", json.dumps(sorted(sent)))
 
 
 # ---- backups ----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.services.menus import register_staff_commands
+from bot.services.roles import is_moderator
 from handlers import callback_data as cb
 from domain.rules import LANGUAGES
 from handlers.context import BotContext
@@ -18,7 +20,7 @@ async def ask_language(update: Update, context: BotContext) -> None:
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
-    """Store the chosen language and confirm in it."""
+    """Store the chosen language and confirm in it; a staff member's command menu follows."""
     query = update.callback_query
     parsed = cb.parse(query.data)
     if parsed is None or parsed.args[0] not in LANGUAGES:
@@ -29,6 +31,8 @@ async def choose_language(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_text(t("language.changed"))
     await update.effective_chat.send_message(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+    if is_moderator(context.services.settings, context.person, update.effective_user.id):
+        await register_staff_commands(context.bot, context.services)
 
 
 def handlers() -> list[BaseHandler]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, InputMediaVideo
@@ -13,12 +13,13 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
+from bot.services import deadlines
 from bot.services.evidence import read
 from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
-from domain.rules import TRANSITIONS, answer_deadline, appeal_deadline
+from domain.rules import TRANSITIONS
 # The table names the review, which posts cards: a module import, read when a card is drawn.
 from handlers import report_wizard
 from handlers.wizard import View
@@ -42,6 +43,8 @@ def card_keyboard(t: Translator, report: Report) -> InlineKeyboardMarkup | None:
         reopening = report.status in ("rejected", "duplicate", "verified") and target == "in_review"
         if target in possible and (action == "reopen") == reopening:
             buttons.append(InlineKeyboardButton(t(f"mod.action.{action}"), callback_data=cb.build("m", action, report.id)))
+    if report.status == "escalated":  # a mistyped number, or the filing date once known
+        buttons.append(InlineKeyboardButton(t("mod.action.correct"), callback_data=cb.build("m", "correct", report.id)))
     if not buttons:
         return None
     return InlineKeyboardMarkup([buttons[i:i + 3] for i in range(0, len(buttons), 3)])
@@ -56,7 +59,7 @@ async def card_text(services: Services, t: Translator, report: Report) -> Html:
     lines = [
         t("mod.card.title", reference=report.reference, status=t(f"status.{report.status}")),
         *report_wizard.STEPS.summary(t, Draft.of_report(report), view),
-        *await _status_lines(db, t, report),
+        *await _status_lines(services, db, t, report),
     ]
     return Html("\n".join(lines))
 
@@ -74,7 +77,7 @@ async def _reporter_line(db, t: Translator, report: Report) -> Html:
              earlier=t.plural("mod.card.earlier", earlier), contact=contact)
 
 
-async def _status_lines(db, t: Translator, report: Report) -> list[Html]:
+async def _status_lines(services: Services, db, t: Translator, report: Report) -> list[Html]:
     lines = []
     if report.status_changed_at:
         who = await moderation.staff_name(db, report.taken_by) or t("mod.card.someone")
@@ -84,13 +87,24 @@ async def _status_lines(db, t: Translator, report: Report) -> list[Html]:
     if report.status == "duplicate" and report.duplicate_of:
         lines.append(t("mod.card.duplicate_of", value=report.duplicate_of))
     if report.escalated_to:
-        lines.append(t("mod.card.escalated", target=t(f"mod.target.{report.escalated_to}"),
-                       ref=report.external_ref or "—", date=report.external_date or "—"))
-    if report.status == "escalated" and report.escalated_at:
-        lines.append(t("mod.card.deadlines", appeal=t.date(appeal_deadline(report.occurred_at)),
-                       answer=t.date(answer_deadline(report.escalated_at))))
+        for step in await moderation.escalation_steps(db, report.id):
+            lines.append(t("mod.card.escalated", target=t(f"mod.target.{step.target}"),
+                           ref=step.external_ref or "—",
+                           date=t.date(date.fromisoformat(step.external_date)) if step.external_date else "—"))
+    lines += deadline_lines(services, t, report)
     if report.status == "resolved" and report.status_note:
         lines.append(t("mod.card.outcome", value=report.status_note))
+    return lines
+
+
+def deadline_lines(services: Services, t: Translator, report: Report) -> list[Html]:
+    """Each deadline the report runs against, flagged when close, due today or missed."""
+    today = services.today()
+    lines = []
+    for deadline in deadlines.of_report(report, services.settings.tz):
+        stage = deadline.stage(today) or "running"
+        key = f"mod.card.deadline.{deadline.kind}" + ("_estimated" if deadline.estimated else "")
+        lines.append(t(key, date=t.date(deadline.day), state=t(f"mod.deadline_state.{stage}")))
     return lines
 
 
@@ -122,6 +136,20 @@ async def post_card(context: BotContext, report: Report) -> None:
     message = await context.bot.send_message(chat_id, await card_text(services, t, report),
                                              reply_markup=card_keyboard(t, report))
     await moderation.set_moderator_message(await services.db(), report.id, message.message_id)
+
+
+async def post_answer(context: BotContext, report: Report, text: str) -> None:
+    """A reporter's answer, under the report's card in the moderators' chat."""
+    services = context.services
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None:
+        return  # it is in the report's history; /view shows it
+    if report.moderator_message_id is None:
+        raise CardNotPosted(report.reference)
+    t = moderator_translator(services)
+    await context.bot.send_message(chat_id, t("mod.reporter_answer", reference=report.reference, text=text),
+                                   reply_to_message_id=report.moderator_message_id,
+                                   allow_sending_without_reply=True)
 
 
 class CardNotPosted(Exception):
@@ -166,7 +194,8 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
                       reply_to: int | None = None) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
     GPS), the rest by file_id; albums of up to ten, since Telegram takes no more in one media
-    group. Each carries the report's reference and, under a card, replies to it."""
+    group. Each carries the report's reference (a round video, which takes no caption, in a
+    reply of its own) and, under a card, replies to it."""
     visual: list[tuple[str, object]] = []
     documents: list[tuple[str, object]] = []
     singles: list[EvidenceRecord] = []
@@ -189,11 +218,30 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
         for start in range(0, len(items), 10):
             sends.append(functools.partial(_send_group, context, chat_id, items[start:start + 10],
                                            report.reference, reply))
-    senders = {"voice": context.bot.send_voice, "audio": context.bot.send_audio,
-               "video_note": context.bot.send_video_note}
+    senders = {"voice": context.bot.send_voice, "audio": context.bot.send_audio}
+    t = (moderator_translator(services) if chat_id == services.settings.moderator_chat_id
+         else getattr(context, "t", None) or moderator_translator(services))
+
+    # A round video takes no caption: a short reply to it holds the reference. A retry that
+    # starts at the reply (the video went out before a restart) puts it under the card instead.
+    async def video_note(file_id: str, sent: dict[str, int]) -> object:
+        message = await context.bot.send_video_note(chat_id, file_id, **reply)
+        sent["message_id"] = message.message_id
+        return message
+
+    async def its_reference(sent: dict[str, int]) -> object:
+        under = ({"reply_to_message_id": sent["message_id"], "allow_sending_without_reply": True}
+                 if "message_id" in sent else reply)
+        return await context.bot.send_message(chat_id, t("mod.evidence_reference", reference=report.reference),
+                                              **under)
+
     for record in singles:
-        caption = {} if record.kind == "video_note" else {"caption": report.reference}  # a round video takes none
-        sends.append(functools.partial(senders[record.kind], chat_id, record.file_id, **caption, **reply))
+        if record.kind == "video_note":
+            sent: dict[str, int] = {}
+            sends += [functools.partial(video_note, record.file_id, sent), functools.partial(its_reference, sent)]
+        else:
+            sends.append(functools.partial(senders[record.kind], chat_id, record.file_id,
+                                           caption=report.reference, **reply))
     return sends
 
 

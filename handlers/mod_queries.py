@@ -1,29 +1,30 @@
-"""Moderators read: the queue, one report in full, search, statistics with a chart, exports
-(CSV, JSON, a ZIP evidence bundle for lawyers) and the draft of a complaint."""
+"""Moderators read: the queue, statistics with a chart, exports (CSV, JSON, a ZIP evidence bundle
+for lawyers) and the draft of a complaint. /find is in handlers.mod_find, /view and /fix in
+handlers.mod_view."""
 
 from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from handlers import callback_data as cb
+from bot.services import deadlines
 from bot.services.charts import Bar, Section, stats_chart
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS
 from bot.services.complaint import complaint_text
 from bot.services.evidence import read
 from bot.services.exports import evidence_bundle, reports_csv, reports_json
-from bot.services.i18n import Html, pack
+from bot.services.i18n import Html
+from bot.services.search_query import BadQuery, parse_filters
 from domain import clock
-from handlers.context import BotContext
 from domain.rules import STATUSES
-from handlers.mod_cards import post_evidence, card_keyboard, card_text
-from handlers.moderation import actor, load_report, say
+from handlers import callback_data as cb
+from handlers.context import BotContext
+from handlers.moderation import actor, load_report, say, tell
 from handlers.staff_guard import fence
-from storage import audit, evidence, moderation
+from storage import evidence, moderation
 from storage.models import Report
 
 PAGE = 10
@@ -44,7 +45,7 @@ async def show_queue(update: Update, context: BotContext) -> None:
         await update.effective_chat.send_message(t("mod.queue_empty"))
         return
     lines = [t("mod.queue_title", count=t.plural("mod.reports", total), page=page)]
-    lines += [_queue_line(context, report) for report in items]
+    lines += [queue_line(context, report) for report in items]
     buttons = []
     if page > 1:
         buttons.append(InlineKeyboardButton(t("mod.page_prev"), callback_data=cb.build("q", page - 1)))
@@ -54,85 +55,25 @@ async def show_queue(update: Update, context: BotContext) -> None:
                                              reply_markup=InlineKeyboardMarkup([buttons]) if buttons else None)
 
 
-def _queue_line(context: BotContext, report: Report) -> Html:
-    t = context.t
+def queue_line(context: BotContext, report: Report) -> Html:
+    t, services = context.t, context.services
+    if deadlines.overdue(report, services.settings.tz, services.today()):
+        return Html(f"{t('mod.overdue_flag')} {_queue_item(t, report)}")
+    return _queue_item(t, report)
+
+
+def _queue_item(t, report: Report) -> Html:
     return t("mod.queue_item", reference=report.reference, status=t(f"status.{report.status}"),
              category=t(f"category.{report.subcategory}"), region=t(f"region.{report.region}"),
              received=t.datetime(datetime.fromisoformat(report.submitted_at)))
 
 
-async def _report_of_command(update: Update, context: BotContext, command: str) -> Report | None:
+async def report_of_command(update: Update, context: BotContext, command: str) -> Report | None:
     """The report a staff command ``/command REF`` names; otherwise None, the sender told why."""
     if not context.args:
         await say(update, context.t(f"mod.usage.{command}"))
         return None
     return await load_report(update, context, context.args[0])
-
-
-async def view(update: Update, context: BotContext) -> None:
-    """/view REF: the card with its buttons, the evidence, notes and replies."""
-    report = await _report_of_command(update, context, "view")
-    if report is None:
-        return
-    services, t = context.services, context.t
-    db = await services.db()
-    chat_id = update.effective_chat.id
-    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
-    await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
-    history = [entry for entry in await audit.of_report(db, report.id) if entry.action in ("note", "reply")]
-    if history:
-        lines = [t(f"mod.history.{entry.action}", who=entry.actor, text=entry.note or "",
-                   at=t.datetime(datetime.fromisoformat(entry.created_at))) for entry in history[-15:]]
-        for message in pack(lines):  # fifteen notes of a thousand characters need several
-            await update.effective_chat.send_message(message)
-
-
-def parse_filters(args: list[str]) -> moderation.Filters | None:
-    """``region=astana status=new since=2026-11-01``: known keys with valid values, or None."""
-    values: dict[str, str] = {}
-    for arg in args:
-        key, sep, value = arg.partition("=")
-        check = _FILTER_CHECKS.get(key)
-        if not sep or check is None or not check(value):
-            return None
-        values[key] = value
-    if "precinct" in values:
-        values["precinct"] = str(int(values["precinct"]))
-    return moderation.Filters(**values)
-
-
-def _iso_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
-
-
-_FILTER_CHECKS = {
-    "region": lambda v: v in REGIONS,
-    "precinct": lambda v: v.isdigit() and len(v) <= 6,
-    "category": lambda v: v in CATEGORIES or v in CATEGORY_GROUPS,
-    "status": lambda v: v in STATUSES,
-    "since": _iso_date,
-    "until": _iso_date,
-}
-
-
-async def find(update: Update, context: BotContext) -> None:
-    """/find region=… precinct=… category=… status=… since=YYYY-MM-DD until=YYYY-MM-DD."""
-    filters = parse_filters(context.args or [])
-    if filters is None or not context.args:
-        await say(update, context.t("mod.usage.find"))
-        return
-    found = await moderation.find(await context.services.db(), filters, limit=PAGE * 3)
-    t = context.t
-    if not found:
-        await update.effective_chat.send_message(t("mod.found_none"))
-        return
-    lines = [t("mod.found", count=t.plural("mod.reports", len(found)))]
-    lines += [_queue_line(context, report) for report in found]
-    await update.effective_chat.send_message("\n".join(lines))
 
 
 async def stats(update: Update, context: BotContext) -> None:
@@ -161,24 +102,28 @@ async def export(update: Update, context: BotContext) -> None:
     """/export csv|json [filters]: the filtered reports as a file."""
     args = context.args or []
     kind = args[0].lower() if args else ""
-    filters = parse_filters(args[1:])
-    if kind not in ("csv", "json") or filters is None:
+    if kind not in ("csv", "json"):
         await say(update, context.t("mod.usage.export"))
         return
-    found = await moderation.find(await context.services.db(), filters, limit=100_000)
+    try:
+        query = parse_filters(args[1:])
+    except BadQuery as bad:
+        await tell(update, bad.lines(context.t))
+        return
+    found = await moderation.find(await context.services.db(), query.filters(context.services.settings.tz), limit=100_000)
     data = reports_csv(found) if kind == "csv" else reports_json(found)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),
         caption=context.t("mod.exported", count=context.t.plural("mod.reports", len(found))))
-    # On the record: what left the bot, by whom (the filters are codes and dates, checked above).
+    # On the record: what left the bot, by whom (the filters as codes and dates, as read above).
     await moderation.record(await context.services.db(), None, actor(context), "export",
-                            f"{kind}, {len(found)} reports, {' '.join(args[1:]) or 'all'}")
+                            f"{kind}, {len(found)} reports, {query.describe() or 'all'}")
 
 
 async def bundle(update: Update, context: BotContext) -> None:
     """/bundle REF: a ZIP with the original files and a manifest of hashes, for lawyers."""
-    report = await _report_of_command(update, context, "bundle")
+    report = await report_of_command(update, context, "bundle")
     if report is None:
         return
     services = context.services
@@ -218,8 +163,6 @@ def handlers() -> list[BaseHandler]:
     return fence("staff", [
         CommandHandler("queue", show_queue),
         CallbackQueryHandler(show_queue, pattern=cb.pattern("q")),
-        CommandHandler("view", view),
-        CommandHandler("find", find),
         CommandHandler("stats", stats),
         CommandHandler("export", export),
         CommandHandler("bundle", bundle),

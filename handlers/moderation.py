@@ -1,4 +1,5 @@
-"""Moderators change a report's status, by the card's buttons or by command.
+"""Moderators change a report's status by command, and every change (by command or by the
+answer to a card button's question, see handlers.mod_prompts) ends here.
 
 Every handler is fenced to staff (handlers.staff_guard); every change goes through
 ``storage.moderation.change_status`` (refused when it makes no sense, audited), then the card
@@ -9,25 +10,23 @@ from __future__ import annotations
 
 import re
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
 
-from handlers import callback_data as cb
-from handlers.context import BotContext
-from domain.rules import ESCALATION_TARGETS
+from bot.services import outside_ref
+from bot.services.i18n import pack
 from bot.services.text import clean
+from domain.rules import ESCALATION_TARGETS
 from handlers import deliveries
+from handlers.context import BotContext
 from handlers.mod_cards import refresh_card
-from handlers.staff_guard import admits, fence, refuse
+from handlers.staff_guard import fence
 from storage import moderation, reports
 from domain.clock import utcnow
 from storage.models import Report
 
 _REFERENCE = re.compile(r"^(?:KZ-?)?0*(\d{1,9})$", re.IGNORECASE)
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})")
 NOTE_MAX = 1000
-# Actions that need a few words from the moderator before the status changes.
-ASKS = {"reject": "mod.ask_reason", "duplicate": "mod.ask_duplicate", "resolve": "mod.ask_outcome"}
 DIRECT = {"take": "in_review", "verify": "verified", "reopen": "in_review"}
 
 
@@ -47,22 +46,30 @@ async def say(update: Update, text: str) -> None:
         await update.effective_message.reply_text(text)
 
 
-async def load_report(update: Update, context: BotContext, reference: str | int | None) -> Report | None:
+async def tell(update: Update, lines: list[str]) -> None:
+    """Lines of HTML as replies, in as few messages as Telegram's limit allows."""
+    for message in pack(lines):
+        await update.effective_message.reply_text(message)
+
+
+async def load_report(update: Update, context: BotContext, reference: str | int | None,
+                      quiet: bool = False) -> Report | None:
     report_id = reference if isinstance(reference, int) else parse_reference(reference or "")
     report = await reports.get(await context.services.db(), report_id) if report_id else None
-    if report is None:
+    if report is None and not quiet:
         await say(update, context.t("mod.not_found"))
     return report
 
 
 async def apply(update: Update, context: BotContext, report: Report, target: str,
-                note: str | None = None, **fields) -> Report | None:
+                note: str | None = None, *, internal: bool = False, prompt_id: int | None = None,
+                **fields) -> Report | None:
     """Change the status, refresh the card, tell the reporter; a senseless change is refused."""
     t = context.t
     try:
         updated, _, notice = await moderation.change_status(
-            await context.services.db(), report.id, actor(context), target, note,
-            taken_by=context.person.id, **fields)
+            await context.services.db(), report.id, actor(context), target, note, internal=internal,
+            prompt_id=prompt_id, taken_by=context.person.id, **fields)
     except moderation.TransitionRefused as refused:
         await say(update, t("mod.transition_refused", reference=report.reference,
                             status=t(f"status.{refused.current}"), target=t(f"status.{target}")))
@@ -70,134 +77,96 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
     await refresh_card(context, context.services, updated)
     if notice is not None:
         await deliveries.attempt(context, notice)
-    done = t("mod.done", reference=updated.reference, status=t(f"status.{target}"))
-    if update.callback_query:
-        await update.callback_query.answer(done[:200])
-    else:
-        await update.effective_message.reply_text(done)
+    await say(update, t("mod.done", reference=updated.reference, status=t(f"status.{target}")))
     return updated
 
 
-# ---- buttons ------------------------------------------------------------------------------
+class Retry(Exception):
+    """The answer cannot be used (no reason, an unknown report, a date that does not exist): the
+    moderator is told why and the same question stays open."""
 
-async def on_card_button(update: Update, context: BotContext) -> None:
-    """Take, Verify, Reject, Duplicate, Escalate, Resolve or Reopen from a card."""
-    parsed = cb.parse(update.callback_query.data)
-    action, report_id = (parsed.args[0], int(parsed.args[1])) if parsed and parsed.args[1].isdigit() else (None, 0)
-    report = await load_report(update, context, report_id) if action else None
-    if report is None:
-        if action is None:
-            await update.callback_query.answer(context.t("common.stale_button"))
-        return
-    if action in DIRECT:
-        await apply(update, context, report, DIRECT[action])
-    elif action in ASKS:
-        await ask_words(update, context, action, report)
-    elif action == "escalate":
-        await update.callback_query.answer()
-        await update.effective_chat.send_message(
-            context.t("mod.ask_target", reference=report.reference), reply_markup=_targets(context, report))
-    else:
-        await update.callback_query.answer(context.t("common.stale_button"))
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def _targets(context: BotContext, report: Report) -> InlineKeyboardMarkup:
+async def finish(update: Update, context: BotContext, action: str, report: Report, words: str,
+                 *, internal: bool = False, prompt_id: int | None = None) -> Report | None:
+    """Carry out ``action`` with the words it needs; raises Retry when they will not do."""
     t = context.t
-    buttons = [InlineKeyboardButton(t(f"mod.target.{target}"), callback_data=cb.build("esc", report.id, target))
-               for target in ESCALATION_TARGETS]
-    return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+    words = clean(words).strip()[:NOTE_MAX]
+    if action in ("reject", "resolve"):
+        if not words:
+            raise Retry(t("mod.need_words", reference=report.reference))
+        target = "rejected" if action == "reject" else "resolved"
+        return await apply(update, context, report, target, note=words, internal=internal, prompt_id=prompt_id)
+    if action == "duplicate":
+        original = await load_report(update, context, words, quiet=True)
+        if original is None:
+            raise Retry(t("mod.not_found"))
+        if original.id == report.id:
+            raise Retry(t("mod.not_itself"))
+        return await apply(update, context, report, "duplicate", prompt_id=prompt_id,
+                           duplicate_of=original.reference)
+    kind, _, target = action.partition(":")
+    try:
+        outside = outside_ref.parse(words, context.person.language, context.services.today())
+    except outside_ref.BadWhen as bad:
+        raise Retry(t(f"mod.external_date.{bad}")) from None
+    filed = outside.filed_on.isoformat() if outside.filed_on else None
+    if kind == "correct":
+        return await correct(update, context, report, target, outside.number, filed, prompt_id)
+    return await apply(update, context, report, "escalated", prompt_id=prompt_id, escalated_to=target,
+                       external_ref=outside.number, external_date=filed, escalated_at=utcnow())
 
 
-async def on_target_button(update: Update, context: BotContext) -> None:
-    """Where the report goes; then the outside reference and date are asked for."""
-    parsed = cb.parse(update.callback_query.data)
-    if parsed is None or not parsed.args[0].isdigit() or parsed.args[1] not in ESCALATION_TARGETS:
-        await update.callback_query.answer(context.t("common.stale_button"))
-        return
-    report = await load_report(update, context, int(parsed.args[0]))
-    if report is not None:
-        await ask_words(update, context, f"escalate:{parsed.args[1]}", report)
-
-
-async def ask_words(update: Update, context: BotContext, action: str, report: Report) -> None:
-    """Remember what this moderator is about to do and ask for the words it needs."""
-    context.user_data["pending"] = (action, report.id, update.effective_chat.id)
-    key = "mod.ask_external" if action.startswith("escalate:") else ASKS[action]
-    await update.callback_query.answer()
-    await update.effective_chat.send_message(
-        context.t(key, reference=report.reference), reply_markup=ForceReply(selective=True))
-
-
-async def pending_words(update: Update, context: BotContext) -> None:
-    """The reason, reference, outcome or outside number a moderator was asked for."""
-    pending = context.user_data.get("pending") if context.user_data is not None else None
-    if not pending or pending[2] != update.effective_chat.id:
-        return
-    if not admits("staff", update, context):  # removed from staff since the button was pressed
-        await refuse(update, context)
-        return
-    context.user_data.pop("pending")
-    action, report_id, _ = pending
-    report = await load_report(update, context, report_id)
-    if report is not None:
-        await finish(update, context, action, report, clean(update.message.text)[:NOTE_MAX])
-    raise ApplicationHandlerStop
-
-
-async def finish(update: Update, context: BotContext, action: str, report: Report, words: str) -> None:
-    if action == "reject":
-        await apply(update, context, report, "rejected", note=words)
-    elif action == "resolve":
-        await apply(update, context, report, "resolved", note=words)
-    elif action == "duplicate":
-        original = await load_report(update, context, words)
-        if original is not None and original.id != report.id:
-            await apply(update, context, report, "duplicate", duplicate_of=original.reference)
-        elif original is not None:
-            await say(update, context.t("mod.not_itself"))
-    elif action.startswith("escalate:"):
-        external_ref, external_date = split_external(words)
-        await apply(update, context, report, "escalated", escalated_to=action.split(":", 1)[1],
-                    external_ref=external_ref, external_date=external_date, escalated_at=utcnow())
-
-
-def split_external(words: str) -> tuple[str | None, str | None]:
-    """'№ 12-3/45 24.11.2026' → ('№ 12-3/45', '24.11.2026'); '-' → nothing known yet."""
-    if words.strip() in ("", "-", "—"):
-        return None, None
-    match = _DATE.search(words)
-    date = match.group(1) if match else None
-    reference = (words[:match.start()] + words[match.end():]).strip(" ,;") if match else words.strip()
-    return reference or None, date
+async def correct(update: Update, context: BotContext, report: Report, target: str, number: str | None,
+                  filed: str | None, prompt_id: int | None) -> Report | None:
+    """Correct the latest escalation step (the body, its number, the filing date)."""
+    t = context.t
+    try:
+        updated = await moderation.correct_escalation(await context.services.db(), report.id, actor(context),
+                                                      target, number, filed, prompt_id=prompt_id)
+    except moderation.TransitionRefused as refused:
+        await say(update, t("mod.transition_refused", reference=report.reference,
+                            status=t(f"status.{refused.current}"), target=t("status.escalated")))
+        return None
+    await refresh_card(context, context.services, updated)
+    await say(update, t("mod.escalation_corrected", reference=updated.reference))
+    return updated
 
 
 # ---- commands -----------------------------------------------------------------------------
 
 async def status_command(update: Update, context: BotContext) -> None:
     """/take, /verify, /reopen REF · /reject REF reason · /resolve REF outcome · /dup REF ORIGINAL
-    · /escalate REF target [number] [date]."""
+    · /escalate REF target [number] [date] (again: on to the next body) · /fixescalation REF
+    target [number] [date]."""
     command = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
     args = context.args or []
     report = await load_report(update, context, args[0]) if args else None
     if report is None:
         if not args:
-            await say(update, context.t(f"mod.usage.{command}"))
+            await say(update, context.t(f"mod.usage.{command}", targets=", ".join(ESCALATION_TARGETS)))
         return
-    rest = " ".join(args[1:]).strip()[:NOTE_MAX]
-    if command in DIRECT:
-        await apply(update, context, report, DIRECT[command])
-    elif command in ("reject", "resolve", "dup") and not rest:
-        await say(update, context.t(f"mod.usage.{command}"))
-    elif command in ("reject", "resolve"):
-        await finish(update, context, command, report, rest)
-    elif command == "dup":
-        await finish(update, context, "duplicate", report, rest)
-    elif command == "escalate":
-        target = args[1].lower() if len(args) > 1 else ""
-        if target not in ESCALATION_TARGETS:
-            await say(update, context.t("mod.usage.escalate", targets=", ".join(ESCALATION_TARGETS)))
-            return
-        await finish(update, context, f"escalate:{target}", report, " ".join(args[2:]) or "-")
+    rest = " ".join(args[1:]).strip()
+    try:
+        if command in DIRECT:
+            await apply(update, context, report, DIRECT[command])
+        elif command in ("reject", "resolve", "dup"):
+            if not rest:
+                await say(update, context.t(f"mod.usage.{command}"))
+                return
+            await finish(update, context, "duplicate" if command == "dup" else command, report, rest)
+        else:  # escalate, fixescalation
+            target = args[1].lower() if len(args) > 1 else ""
+            if target not in ESCALATION_TARGETS:
+                await say(update, context.t(f"mod.usage.{command}", targets=", ".join(ESCALATION_TARGETS)))
+                return
+            kind = "escalate" if command == "escalate" else "correct"
+            await finish(update, context, f"{kind}:{target}", report, " ".join(args[2:]) or "-")
+    except Retry as retry:
+        await say(update, retry.message)
 
 
 async def _report_and_text(update: Update, context: BotContext, command: str) -> tuple[Report, str] | None:
@@ -230,19 +199,12 @@ async def reply_command(update: Update, context: BotContext) -> None:
     await say(update, context.t("mod.replied" if delivered else "mod.reply_stored", reference=report.reference))
 
 
-STATUS_COMMANDS = ["take", "verify", "reopen", "reject", "resolve", "dup", "escalate"]
+STATUS_COMMANDS = ["take", "verify", "reopen", "reject", "resolve", "dup", "escalate", "fixescalation"]
 
 
 def handlers() -> list[BaseHandler]:
     return fence("staff", [
-        CallbackQueryHandler(on_card_button, pattern=cb.pattern("m")),
-        CallbackQueryHandler(on_target_button, pattern=cb.pattern("esc")),
         CommandHandler(STATUS_COMMANDS, status_command),
         CommandHandler("note", note_command),
         CommandHandler("reply", reply_command),
     ])
-
-
-def pending_handler() -> BaseHandler:
-    """Runs before the journeys: a moderator's answer to a question the bot just asked."""
-    return MessageHandler(filters.TEXT & ~filters.COMMAND, pending_words)

@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.services.feedback import status_name
 from handlers.context import BotContext
 from storage import moderation, outbox, reports
 
@@ -27,7 +28,7 @@ async def show_my_reports(update: Update, context: BotContext) -> None:
     for report in await reports.of_reporter(db, context.person.id, limit=SHOWN):
         submitted = datetime.fromisoformat(report.submitted_at)
         item = t("myreports.item", reference=report.reference, date=t.date(submitted.astimezone(t.tz).date()),
-                 category=t(f"category.{report.subcategory}"), status=t(f"status.{report.status}"))
+                 category=t(f"category.{report.subcategory}"), status=status_name(t, report.status, report.escalated_to))
         replies = [t("myreports.reply", text=_short(text)) for text in await moderation.replies_of(db, report.id)]
         lines.append("\n".join([item, *replies[-1:]]))
     await update.effective_chat.send_message("\n\n".join(lines))

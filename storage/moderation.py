@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from domain.rules import OPEN, allowed
+from pydantic import BaseModel
+
+from domain.rules import CATEGORIES, DEFAULT_ESCALATION_TARGET, OPEN, REGIONS, allowed
 from storage import audit, outbox
 from domain.clock import utcnow
 from storage.db import Database
@@ -14,6 +17,15 @@ from storage.reports import COLUMNS, from_row
 
 _CHANGE_FIELDS = {"taken_by", "status_note", "duplicate_of", "escalated_to", "external_ref",
                   "external_date", "escalated_at"}
+
+
+async def _read(conn, report_id: int) -> Report:
+    """A report as it stands inside the caller's transaction."""
+    async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        raise LookupError(report_id)
+    return from_row(row)
 
 
 class TransitionRefused(ValueError):
@@ -25,10 +37,13 @@ class TransitionRefused(ValueError):
 
 
 async def change_status(db: Database, report_id: int, actor: str, to_status: str,
-                        note: str | None = None, **fields: Any) -> tuple[Report, str, int | None]:
-    """Move a report to ``to_status``, write the audit row and record the reporter's
-    notification (when the report still has a reporter), in one transaction. Returns the
-    updated report, the status it came from, and the notification's outbox id."""
+                        note: str | None = None, *, internal: bool = False, prompt_id: int | None = None,
+                        **fields: Any) -> tuple[Report, str, int | None]:
+    """Move a report to ``to_status``, write the audit row, record an escalation step, close
+    the question it answers (``prompt_id``) and record the reporter's notification (when the
+    report still has a reporter), all in one transaction. The reporter sees ``note`` (a reason
+    or an outcome) unless it is ``internal``. Returns the updated report, the status it came
+    from, and the notification's outbox id."""
     unknown = set(fields) - _CHANGE_FIELDS
     if unknown:
         raise ValueError(f"not changeable here: {unknown}")
@@ -48,11 +63,70 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
             updates.setdefault("status_note", note)
         assignments = ", ".join(f"{name} = :{name}" for name in updates)
         await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
-        await audit.append(conn, report_id, actor, "status", current, to_status, note)
-        async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
-            updated = from_row(await cur.fetchone())
-        notice = await outbox.enqueue(conn, "status", report_id, status=to_status) if updated.reporter_id else None
+        await audit.append(conn, report_id, actor, "status", current, to_status,
+                           f"{INTERNAL_MARK}{note}" if note and internal else note)
+        if prompt_id is not None:
+            await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))
+        updated = await _read(conn, report_id)
+        if to_status == "escalated":
+            await _add_step(conn, updated, actor)
+        notice = None
+        if updated.reporter_id:
+            told = {"note": note} if note and not internal else {}
+            notice = await outbox.enqueue(conn, "status", report_id, status=to_status,
+                                          target=updated.escalated_to, **told)
     return updated, current, notice
+
+
+# A reason or outcome the reporter was not shown is marked so in the report's history.
+INTERNAL_MARK = "🔒 "
+
+
+async def _add_step(conn, report: Report, actor: str) -> None:
+    await conn.execute(
+        "INSERT INTO escalations (report_id, target, external_ref, external_date, created_at, actor)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (report.id, report.escalated_to or DEFAULT_ESCALATION_TARGET, report.external_ref, report.external_date,
+         utcnow(), actor))
+
+
+async def correct_escalation(db: Database, report_id: int, actor: str, target: str,
+                             external_ref: str | None, external_date: str | None,
+                             prompt_id: int | None = None) -> Report:
+    """Correct the latest escalation step of an escalated report (a mistyped number, the
+    filing date once known, the wrong body), audited with what it was."""
+    async with db.transaction() as conn:
+        before = await _read(conn, report_id)
+        if before.status != "escalated":
+            raise TransitionRefused(before.status)
+        await conn.execute(
+            "UPDATE reports SET escalated_to = ?, external_ref = ?, external_date = ? WHERE id = ?",
+            (target, external_ref, external_date, report_id))
+        await conn.execute(
+            "UPDATE escalations SET target = ?, external_ref = ?, external_date = ? WHERE id ="
+            " (SELECT max(id) FROM escalations WHERE report_id = ?)",
+            (target, external_ref, external_date, report_id))
+        was = f"{before.escalated_to} {before.external_ref or '-'} {before.external_date or '-'}"
+        now = f"{target} {external_ref or '-'} {external_date or '-'}"
+        await audit.append(conn, report_id, actor, "escalation_corrected", None, None, f"{was} → {now}")
+        if prompt_id is not None:
+            await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))
+        return await _read(conn, report_id)
+
+
+class EscalationStep(BaseModel):
+    target: str
+    external_ref: str | None
+    external_date: str | None
+    created_at: str
+    actor: str
+
+
+async def escalation_steps(db: Database, report_id: int) -> list[EscalationStep]:
+    """Every body the report was taken to, in order."""
+    rows = await db.fetchall("SELECT target, external_ref, external_date, created_at, actor FROM escalations"
+                             " WHERE report_id = ? ORDER BY id", (report_id,))
+    return [EscalationStep(**dict(row)) for row in rows]
 
 
 async def record(db: Database, report_id: int | None, actor: str, action: str, note: str | None = None) -> None:
@@ -78,6 +152,17 @@ async def add_reply(db: Database, report_id: int, actor: str, text: str) -> int 
         async with conn.execute("SELECT reporter_id FROM reports WHERE id = ?", (report_id,)) as cur:
             (reporter_id,) = await cur.fetchone()
         return await outbox.enqueue(conn, "reply", report_id, text=text) if reporter_id else None
+
+
+async def add_reporter_answer(db: Database, report_id: int, text: str) -> int:
+    """The reporter's answer to a moderator: kept in the report's history (without who they
+    are) and recorded for delivery to the moderators' chat; returns the outbox id."""
+    async with db.transaction() as conn:
+        await audit.append(conn, report_id, REPORTER, "reporter_answer", None, None, text)
+        return await outbox.enqueue(conn, "answer", report_id, text=text)
+
+
+REPORTER = "reporter"  # the actor of a reporter's own entries in the history: never who they are
 
 
 async def replies_of(db: Database, report_id: int) -> list[str]:
@@ -107,29 +192,18 @@ class Filters:
 
     region: str | None = None
     precinct: str | None = None
-    category: str | None = None
+    category: str | None = None  # a group or an exact category
     status: str | None = None
-    since: str | None = None  # ISO date, inclusive, on submitted_at
-    until: str | None = None  # ISO date, inclusive
+    since: str | None = None  # a moment (UTC ISO, as stored): submitted at or after it
+    before: str | None = None  # a moment: submitted before it
+    words: tuple[str, ...] = ()  # each in the description or the place, whatever the case
 
 
-async def find(db: Database, filters: Filters, limit: int = 1000) -> list[Report]:
-    clauses, params = [], []
-    for column, value in (("region", filters.region), ("precinct", filters.precinct), ("status", filters.status)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if filters.category is not None:
-        clauses.append("(category = ? OR subcategory = ?)")
-        params += [filters.category, filters.category]
-    if filters.since is not None:
-        clauses.append("submitted_at >= ?")
-        params.append(filters.since)
-    if filters.until is not None:
-        clauses.append("submitted_at < date(?, '+1 day')")
-        params.append(filters.until)
-    where = " AND ".join(clauses) or "1 = 1"
-    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY id LIMIT ?", (*params, limit))
+async def find(db: Database, filters: Filters, limit: int = 1000, offset: int = 0) -> list[Report]:
+    """The reports ``filters`` match, oldest first: ``limit`` of them from the ``offset``-th."""
+    where, params = await _where(db, filters)
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+                             (*params, limit, offset))
     return [from_row(row) for row in rows]
 
 
@@ -158,7 +232,12 @@ async def mark(db: Database, report_id: int, column: str, value: str) -> None:
 
 
 async def with_status(db: Database, status: str) -> list[Report]:
-    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE status = ? ORDER BY id", (status,))
+    return await with_status_in(db, (status,))
+
+
+async def with_status_in(db: Database, statuses: tuple[str, ...]) -> list[Report]:
+    marks = ", ".join("?" for _ in statuses)
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks}) ORDER BY id", statuses)
     return [from_row(row) for row in rows]
 
 
@@ -197,3 +276,110 @@ async def redeem_invite(db: Database, code_hash: str, person_id: int) -> bool:
             return False
         await conn.execute("UPDATE people SET role = 'observer' WHERE id = ? AND role = 'reporter'", (person_id,))
     return True
+
+
+# ---- search: how many match, text folded the same way on both sides ---------------------------
+
+async def count_found(db: Database, filters: Filters) -> int:
+    """How many reports ``filters`` match in all (the pages of /find count from it)."""
+    where, params = await _where(db, filters)
+    row = await db.fetchone(f"SELECT COUNT(*) FROM reports WHERE {where}", params)
+    return int(row[0])
+
+
+def fold_text(text: str | None) -> str | None:
+    """Text as search compares it: case folded (Cyrillic and Kazakh letters too, which SQLite's
+    LIKE and lower() leave alone) and ё read as е."""
+    return None if text is None else text.casefold().replace("ё", "е")
+
+
+# Connections that have fold() as an SQL function: registered once (replacing a function while
+# another coroutine's statement is open would fail).
+_FOLDING: "weakref.WeakSet[Database]" = weakref.WeakSet()
+
+
+async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("region", filters.region), ("precinct", filters.precinct), ("status", filters.status)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if filters.category is not None:
+        clauses.append("(category = ? OR subcategory = ?)")
+        params += [filters.category, filters.category]
+    # datetime() reads both the stored form (2026-11-24T21:00:00+00:00) and SQLite's own.
+    if filters.since is not None:
+        clauses.append("datetime(submitted_at) >= datetime(?)")
+        params.append(filters.since)
+    if filters.before is not None:
+        clauses.append("datetime(submitted_at) < datetime(?)")
+        params.append(filters.before)
+    if filters.words:
+        if db not in _FOLDING:
+            _FOLDING.add(db)  # before the await: a search queued meanwhile runs after it
+            await db.conn.create_function("fold", 1, fold_text, deterministic=True)
+        for word in filters.words:
+            # instr, not LIKE: the words need no escaping of % and _.
+            clauses.append("(instr(fold(description), ?) > 0 OR instr(fold(COALESCE(place, '')), ?) > 0)")
+            params += [fold_text(word)] * 2
+    return " AND ".join(clauses) or "1 = 1", params
+
+
+# ---- corrections: what a report is about, audited ---------------------------------------------
+
+PRECINCT_WORDS = ("none", "unknown")  # the kinds of precinct that are not a number
+
+
+def precinct_code(report: Report) -> str:
+    """A report's precinct as a correction names it: the number, "none" or "unknown"."""
+    return report.precinct or report.precinct_kind or "unknown"
+
+
+async def correct(db: Database, report_id: int, actor: str, changes: dict[str, str]) -> tuple[Report, list[str]]:
+    """Correct what a report is about: ``region``, ``category`` (an exact category; its group
+    is set with it) or ``precinct`` (a number, "none" or "unknown"). One audit row per field that
+    changed ("correct", "region: akmola → karaganda"), all in one transaction. Returns the report
+    and the notes written (none when it was already so)."""
+    unknown = set(changes) - {"region", "category", "precinct"}
+    if unknown:
+        raise ValueError(f"not correctable: {unknown}")
+    async with db.transaction() as conn:
+        before = await _read(conn, report_id)
+        updates: dict[str, Any] = {}
+        notes: list[str] = []
+        region = changes.get("region")
+        if region is not None and region != before.region:
+            if region not in REGIONS:
+                raise ValueError(region)
+            updates["region"] = region
+            notes.append(f"region: {before.region} → {region}")
+        category = changes.get("category")
+        if category is not None and (category, CATEGORIES.get(category)) != (before.subcategory, before.category):
+            if category not in CATEGORIES:
+                raise ValueError(category)
+            updates.update(category=CATEGORIES[category], subcategory=category)
+            notes.append(f"category: {before.subcategory or before.category} → {category}")
+        precinct = changes.get("precinct")
+        if precinct is not None and precinct not in PRECINCT_WORDS:
+            if not (precinct.isdigit() and 0 < int(precinct) < 10**6):
+                raise ValueError(precinct)
+            precinct = str(int(precinct))
+        if precinct is not None and precinct != precinct_code(before):
+            number = precinct not in PRECINCT_WORDS
+            updates.update(precinct=precinct if number else None, precinct_kind="number" if number else precinct)
+            notes.append(f"precinct: {precinct_code(before)} → {precinct}")
+        if updates:
+            assignments = ", ".join(f"{name} = :{name}" for name in updates)
+            await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
+            for note in notes:
+                await audit.append(conn, report_id, actor, "correct", None, None, note)
+        updated = await _read(conn, report_id)
+    return updated, notes
+
+
+async def staff_names(db: Database) -> dict[str, str]:
+    """Staff display names by the short code their audit rows carry ("moderator 3FA2"): the
+    first four hex digits of the pseudonym, as Person.short_name makes it."""
+    rows = await db.fetchall("SELECT pseudonym, staff_name FROM people WHERE staff_name IS NOT NULL")
+    return {row["pseudonym"][:4].upper(): row["staff_name"] for row in rows}

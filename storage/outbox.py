@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from domain import clock
 from storage.db import Database
 
-KINDS: tuple[str, ...] = ("confirmation", "status", "reply", "card", "evidence")  # also the order of sending
+KINDS: tuple[str, ...] = ("confirmation", "status", "reply", "answer", "card", "evidence")  # also the order of sending
 LEASE = timedelta(minutes=2)  # an attempt that died (the process was killed) is retried after this
 _PRIORITY = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(KINDS))
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Callable
 
 from domain.clock import utcnow
+from domain.rules import DEFAULT_LANGUAGE
 from storage.db import Database
 from storage.models import Language, Person, Role
 
-_COLUMNS = "id, pseudonym, language, role, staff_name"
+# A language of "" (UNKNOWN_LANGUAGE) is one nobody chose yet: someone added by an administrator
+# before they wrote to the bot. They read as the default language until their first update
+# brings their Telegram language (get_or_create).
+UNKNOWN_LANGUAGE = ""
+_COLUMNS = (f"id, pseudonym, COALESCE(NULLIF(language, '{UNKNOWN_LANGUAGE}'), '{DEFAULT_LANGUAGE}')"
+            " AS language, role, staff_name")
 
 
 async def get(db: Database, pseudonym: str) -> Person | None:
@@ -24,10 +30,11 @@ async def get_by_id(db: Database, person_id: int) -> Person | None:
 async def get_or_create(
     db: Database, pseudonym: str, language: Language, chat_ref: bytes | None
 ) -> Person:
-    """The person with this pseudonym, created with ``language`` at first contact."""
+    """The person with this pseudonym, created with ``language`` at first contact (and given
+    it then, if they were added before anyone knew their language)."""
     found = await get(db, pseudonym)
     if found:
-        return found
+        return await _language_at_first_contact(db, found, language)
     now = utcnow()
     async with db.transaction() as conn:
         await conn.execute(
@@ -108,3 +115,40 @@ async def reseal_chat_refs(db: Database, unseal: Callable[[bytes], str | None],
                 await conn.execute("UPDATE people SET chat_ref = ? WHERE id = ?", (seal(opened), person_id))
                 count += 1
     return count
+
+
+async def _language_at_first_contact(db: Database, person: Person, language: Language) -> Person:
+    """``person`` with ``language`` if nobody chose theirs yet, else as they are."""
+    row = await db.fetchone("SELECT language = ? AS unknown FROM people WHERE id = ?",
+                            (UNKNOWN_LANGUAGE, person.id))
+    if not (row and row["unknown"]):
+        return person
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET language = ?, updated_at = ? WHERE id = ? AND language = ?",
+            (language, utcnow(), person.id, UNKNOWN_LANGUAGE),
+        )
+    return await get_by_id(db, person.id) or person
+
+
+async def add_staff(db: Database, pseudonym: str, role: Role, language: Language | None) -> Person:
+    """Give the person with this pseudonym ``role``, creating them if the bot never heard from
+    them. ``language`` sets theirs; None keeps the one they have, or for someone new leaves it
+    unknown until their first update brings their Telegram language."""
+    now = utcnow()
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO people (pseudonym, language, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (pseudonym) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at,"
+            " language = CASE WHEN ? IS NULL THEN people.language ELSE excluded.language END",
+            (pseudonym, language or UNKNOWN_LANGUAGE, role, now, now, language),
+        )
+    person = await get(db, pseudonym)
+    assert person is not None
+    return person
+
+
+async def language_known(db: Database, person_id: int) -> bool:
+    """Whether the person's language was chosen or seen (not just the default standing in)."""
+    row = await db.fetchone("SELECT language != ? AS known FROM people WHERE id = ?", (UNKNOWN_LANGUAGE, person_id))
+    return bool(row and row["known"])

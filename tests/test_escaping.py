@@ -121,9 +121,12 @@ async def test_view_sends_the_evidence_the_card_and_the_history_as_typed(app, fa
                                 " WHERE action IN ('note', 'reply') ORDER BY id")
     assert [(e["action"], e["note"]) for e in entries] == [("note", HOSTILE), ("reply", f"Ответ: {HOSTILE}")]
     t = Translator("ru", tz=settings.tz)
-    expected = [ru(f"mod.history.{e['action']}", who=e["actor"], text=e["note"],
+    who = ru("mod.history.moderator_named", name="Нурлан", code=entries[0]["actor"].split()[1])
+    expected = [ru(f"mod.history.{e['action']}", who=who, text=e["note"],
                    at=t.datetime(datetime.fromisoformat(e["created_at"]))) for e in entries]
-    assert seen(history).split("\n") == expected
+    lines = seen(history).split("\n")
+    assert lines[0] == ru("mod.history.title", reference=reference)
+    assert lines[-2:] == expected  # after the report's arrival
     assert seen(history).count(HOSTILE) == 2
 
 
@@ -133,8 +136,10 @@ async def test_a_reject_reason_typed_after_the_button_is_shown_as_typed(app, fak
     (card,) = await group.replies(1)
     await group.press(ru("mod.action.reject"), message=card.message)
     (ask,) = await group.replies(1)
-    assert ask.message["text"] == ru("mod.ask_reason", reference=reference)
-    edited, done = await group.say(HOSTILE, n=2)  # the card is edited, then the moderator told
+    assert ask.message["text"].startswith(ru("mod.ask_reason", reference=reference))
+    # the card is edited, the moderator told, the question closed
+    edited, done, closed = await group.reply(ask.message, HOSTILE, n=3)
+    assert (closed.kind, closed.message["message_id"]) == ("edit", ask.message["message_id"])
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.rejected"))
     assert (edited.kind, edited.message["message_id"]) == ("edit", card.message["message_id"])
     card_now = seen(fake.messages[(GROUP["id"], card.message["message_id"])])
@@ -142,7 +147,8 @@ async def test_a_reject_reason_typed_after_the_button_is_shown_as_typed(app, fak
     assert ru("mod.card.reason", value=HOSTILE) in card_now.split("\n")
     assert db_rows(data_dir, "SELECT status_note FROM reports")[0]["status_note"] == HOSTILE
     (feedback,) = await reporter.replies(1)
-    assert feedback.message["text"] == ru("feedback.status", reference=reference, status=ru("status.rejected"))
+    assert feedback.message["text"] == ru("feedback.status_rejected", reference=reference, status=ru("status.rejected"),
+                                          note=HOSTILE)
 
 
 async def test_view_splits_a_long_history_over_messages(app, fake, user_factory, admin):

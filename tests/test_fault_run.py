@@ -11,6 +11,8 @@ from collections import Counter
 import pytest
 
 from bot import rate_limit, telegram_http
+from handlers import deliveries, jobs
+from handlers.context import BotContext
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
@@ -105,4 +107,37 @@ async def test_a_hundred_reports_under_telegrams_limits_are_refused_nothing(fake
         await fake.wait_for(lambda: sum(cards_and_photos(fake)[1].values()) == LIMITED_REPORTS // 2, 120)
     cards, _ = cards_and_photos(fake)
     assert cards == Counter({reference: 1 for reference in references})
+    assert fake.refused == []
+
+
+async def test_fifty_reports_give_fifty_cards_whatever_the_jobs_timing(fake, data_dir, user_factory, monkeypatch):
+    """The submission's own delivery, the outbox job and the sweep all reach for the same cards;
+    run here over and over at once, under Telegram's limits: each report still gets one card."""
+    monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 1.5)
+    fake.rate_limits = RateLimits(group_period=1.5)
+    fake.add_chat(GROUP)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"],
+                             telegram_pacing=True)
+    users = [user_factory("ru") for _ in range(50)]
+    async with running_bot(settings) as application:
+        for job in application.job_queue.jobs():  # none can run beside itself
+            assert (job.job.max_instances, job.job.coalesce) == (1, True), job.name
+        context = BotContext(application)
+        stop = asyncio.Event()
+
+        async def hammer(job) -> None:
+            while not stop.is_set():
+                await job(context)
+                await asyncio.sleep(0)
+
+        hammers = [asyncio.create_task(hammer(job)) for job in (jobs.sweep, jobs.sweep, deliveries.deliver_due,
+                                                                 deliveries.deliver_due)]
+        references = await asyncio.gather(*(one_report(user, n) for n, user in enumerate(users)))
+        await fake.wait_for(lambda: len(cards_and_photos(fake)[0]) == len(users), 120)
+        await fake.wait_for(lambda: sum(cards_and_photos(fake)[1].values()) == len(users) // 2, 120)
+        stop.set()
+        await asyncio.gather(*hammers)
+    cards, photos = cards_and_photos(fake)
+    assert cards == Counter({reference: 1 for reference in references})
+    assert photos == Counter({reference: 1 for n, reference in enumerate(references) if n % 2})
     assert fake.refused == []

@@ -19,6 +19,9 @@ from handlers.mod_cards import ACTIONS
 from handlers.report_wizard import STEPS
 from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
+from bot.services.deadlines import STAGES
+from handlers.mod_prompts import QUESTIONS
+from handlers.mod_view import HISTORY_WITH_TEXT
 
 SCANNED = ("bot", "handlers")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
@@ -60,6 +63,7 @@ def card_actions() -> tuple[str, ...]:
 EVIDENCE_KINDS = get_args(EvidenceRecord.model_fields["kind"].annotation)
 STAFF_COMMANDS_WITHOUT_ARGUMENTS = ("queue", "stats")
 
+
 FAMILIES: dict[str, list[str]] = {
     "category": [f"category.{c}" for c in CATEGORIES],
     "group": [f"group.{g}" for g in CATEGORY_GROUPS],
@@ -76,8 +80,15 @@ FAMILIES: dict[str, list[str]] = {
     "summary.precinct": [f"summary.precinct_{k}" for k in PRECINCT_KINDS if k != "number"],
     "wizard.time": [f"wizard.time_{why}" for why in ("format", "future")],
     "wizard.date": [f"wizard.date_{why}" for why in ("format", "future", "too_old")],
-    "mod.history": [f"mod.history.{action}" for action in ("note", "reply")],
-    "mod.deadline": [f"mod.deadline.{kind}.{stage}" for kind in ("appeal", "answer") for stage in ("soon", "today")],
+    "mod.history": [f"mod.history.{action}" for action in HISTORY_WITH_TEXT],
+    "mod.deadline": [f"mod.deadline.{kind}.{stage}" for kind in ("appeal", "answer") for stage in STAGES],
+    "mod.deadline_state": [f"mod.deadline_state.{stage}" for stage in (*STAGES, "running")],
+    "mod.card.deadline": [f"mod.card.deadline.{kind}" for kind in ("appeal", "answer", "answer_estimated")],
+    "mod.external_date": [f"mod.external_date.{why}" for why in ("format", "future", "too_old")],
+    "status.escalated_to": [f"status.escalated_to.{t}" for t in ESCALATION_TARGETS],
+    "mod.prompt.make": [f"mod.prompt.make_{choice}" for choice in ("internal", "public")],
+    "feedback.status": [f"feedback.status_{status}" for status in ("rejected", "resolved", "duplicate")],
+    "mod.question": [QUESTIONS[kind] for kind in QUESTIONS],
     "complaint.kind": [f"complaint.kind.{k}" for k in EVIDENCE_KINDS],
     "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title", "request") for t in ESCALATION_TARGETS],
     "complaint.law": [f"complaint.law.{article}" for article in set(LAW_ARTICLES.values())],

@@ -90,18 +90,21 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card.message["message_id"])])
     (targets,) = await group.replies(1)
     (ask,) = await group.tap(ru("mod.target.court"), message=targets.message)
-    assert ask.message["text"] == ru("mod.ask_external", reference=reference)
-    await group.text("№ 2-1234/26 24.11.2026")
+    assert ask.message["text"].startswith(ru("mod.ask_external", reference=reference, target=ru("mod.target.court")))
+    card_edit, done, closed = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)
+    assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.escalated"))
+    assert closed.message["text"].endswith(ru("mod.prompt.answered_mark")) and "reply_markup" not in closed.message
     (feedback,) = await reporter.replies(1)
-    assert L("kk", "status.escalated") in feedback.message["text"]
+    assert L("kk", "status.escalated_to.court") in feedback.message["text"]
     card_now = fake.messages[(GROUP["id"], card.message["message_id"])]
-    assert "2-1234/26" in card_now["text"] and ru("mod.target.court") in card_now["text"]
+    assert "№ 2-1234/26 ·" in card_now["text"] and ru("mod.target.court") in card_now["text"]
 
     await group.press(ru("mod.action.resolve"), message=card_now)
-    await group.replies(1)
-    await group.text("Суд признал нарушение, наложен штраф.")
+    (ask,) = await group.replies(1)
+    await group.reply(ask.message, "Суд признал нарушение, наложен штраф.")
     (feedback,) = await reporter.replies(1)
-    assert L("kk", "status.resolved") in feedback.message["text"]
+    assert feedback.message["text"] == L("kk", "feedback.status_resolved", reference=reference,
+                                         status=L("kk", "status.resolved"), note="Суд признал нарушение, наложен штраф.")
     assert "reply_markup" not in fake.messages[(GROUP["id"], card.message["message_id"])]
 
     rows = db_rows(data_dir, "SELECT action, from_status, to_status, actor FROM audit_log ORDER BY id")
@@ -109,7 +112,7 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
         (None, "new"), ("new", "in_review"), ("in_review", "verified"), ("verified", "escalated"), ("escalated", "resolved")]
     assert all(r["actor"].startswith("moderator ") for r in rows[1:])
     report = db_rows(data_dir, "SELECT * FROM reports")[0]
-    assert (report["escalated_to"], report["external_ref"], report["external_date"]) == ("court", "№ 2-1234/26", "24.11.2026")
+    assert (report["escalated_to"], report["external_ref"], report["external_date"]) == ("court", "2-1234/26", "2026-11-24")
     assert report["status_note"] == "Суд признал нарушение, наложен штраф."
 
 
@@ -283,7 +286,7 @@ async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_di
                                  " occurred_at = date('now', '-8 days')")
         await jobs.deadlines(context)
         (reminder,) = await group.replies(1)
-        assert reminder.message["text"].startswith(f"⏳ {reference}")
+        assert reminder.message["text"].split("\n")[-1] == reference  # escalated, no filing date: the appeal window runs
         await jobs.deadlines(context)
         await jobs.digest(context)
         (digest,) = await group.replies(1)
@@ -338,12 +341,14 @@ async def test_hostile_text_reaches_moderators_escaped_and_search_is_bound(app, 
     (card,) = await group.replies(1)
     assert place in card.message["text"] and text in card.message["text"]
 
+    # Each is refused with what went wrong (values are matched against the domain's lists and
+    # bound as parameters); none finds anything, and the table is still there afterwards.
     for query in ("region='OR'1'='1'--", "category=x'UNION/**/SELECT/**/1--", "precinct=1;DROP",
-                  "status=new'--", "since=2026-01-01'", "region=' OR 1=1 --", "nonsense=1"):
+                  "since=2026-01-01'", "region=' OR 1=1 --", "nonsense=1"):
         (reply,) = await admin.say(f"/find {query}")
-        assert reply.message["text"] == ru("mod.usage.find"), query
+        assert reference not in reply.message["text"] and query.split()[0] in reply.message["text"], query
     (reply,) = await admin.say("/find region=astana since=2026-01-01")
-    assert reply.message["text"] == ru("mod.found_none")
+    assert reply.message["text"].split("\n")[0] == ru("mod.found_none")
     (reply,) = await admin.say("/find status=new")
     assert reference in reply.message["text"]
     await admin.say(f"/reject {reference} <b>fake & staged")

@@ -29,7 +29,7 @@ EXPECTED_TRANSITIONS: dict[str, set[str]] = {
     "new": {"in_review", "rejected", "duplicate"},
     "in_review": {"verified", "rejected", "duplicate"},
     "verified": {"escalated", "resolved", "in_review"},
-    "escalated": {"resolved"},
+    "escalated": {"resolved", "escalated"},  # escalated again: the prosecutor, then a court
     "rejected": {"in_review"},
     "duplicate": {"in_review"},
     "resolved": set(),

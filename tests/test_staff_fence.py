@@ -41,6 +41,8 @@ def attempts() -> dict[str, str]:
         "escalate": "/escalate KZ-000003 court 2-15/26 24.11.2026",
         "resolve": "/resolve KZ-000003 штраф наложен",
         "reopen": "/reopen KZ-000004",
+        "fixescalation": "/fixescalation KZ-000005 prosecutor 7 24.11.2026",
+        "fix": "/fix KZ-000001 region=karaganda",
         "note": "/note KZ-000001 проверить видео",
         "reply": "/reply KZ-000001 Спасибо, проверяем.",
         "find": "/find status=new",
@@ -58,7 +60,8 @@ def attempts() -> dict[str, str]:
 # Card actions on reports in a status where they apply, a target, a queue page; and the forms
 # from tests/test_moderation.py.
 FORGED_BUTTONS = ("m:take:1", "m:verify:1", "m:verify:2", "m:reject:1", "m:duplicate:1", "m:escalate:3",
-                  "m:resolve:3", "m:reopen:4", "esc:1:court", "esc:3:court", "q:2", "q:1")
+                  "m:resolve:3", "m:reopen:4", "m:correct:5", "esc:1:court", "esc:3:court", "escc:5:court",
+                  "p:cancel", "p:internal", "q:2", "q:1")
 
 
 async def seed(path) -> None:

@@ -15,7 +15,7 @@ from tests.report_helpers import L, db_rows
 
 ADMIN = 1001
 GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
-STAFF_BUTTONS = {"m": "staff", "esc": "staff", "q": "staff"}  # callback data kinds
+STAFF_BUTTONS = {"m": "staff", "esc": "staff", "escc": "staff", "p": "staff", "q": "staff", "fq": "staff"}  # callback data kinds
 
 
 def registered(application) -> list:

@@ -12,10 +12,21 @@ from storage import people
 from storage.models import Report
 
 REPORTER_KINDS = ("confirmation", "status", "reply")  # outbox kinds that go to the reporter
+STAFF_KINDS = ("answer", "card", "evidence")  # outbox kinds that go to the moderators' chat
 
 
 class Unreachable(Exception):
     """The reporter cannot be written to: they deleted their data, or never wrote in private."""
+
+
+def status_name(t: Translator, status: str, target: str | None = None) -> Html:
+    """A status as its reporter reads it: where an escalated report went, and a duplicate as
+    what it is to them (a second witness of the same event), not a dismissal."""
+    if status == "escalated" and target:
+        return t(f"status.escalated_to.{target}")
+    if status == "duplicate":
+        return t("status.corroborates")
+    return t(f"status.{status}")
 
 
 def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
@@ -23,8 +34,15 @@ def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
     if kind == "confirmation":
         return t("wizard.sent", reference=report.reference)
     if kind == "reply":
-        return t("feedback.reply", reference=report.reference, text=body["text"])
-    return t("feedback.status", reference=report.reference, status=t(f"status.{body['status']}"))
+        text = t("feedback.reply", reference=report.reference, text=body["text"])
+        return Html(f"{text}\n{t('feedback.reply_hint')}") if report.contact_allowed else text
+    status = body["status"]
+    name = status_name(t, status, body.get("target"))
+    if status == "duplicate":
+        return t("feedback.status_duplicate", reference=report.reference)
+    if status in ("rejected", "resolved") and body.get("note"):
+        return t(f"feedback.status_{status}", reference=report.reference, status=name, note=body["note"])
+    return t("feedback.status", reference=report.reference, status=name)
 
 
 async def tell(bot: Bot, services: Services, report: Report, kind: str, body: dict,

@@ -1,4 +1,5 @@
-"""The command menus registered with Telegram: everyone's per language, moderators' per chat."""
+"""The command menus registered with Telegram: everyone's per language, staff members' per chat
+in their own language, the moderators' chat's per language."""
 
 from __future__ import annotations
 
@@ -44,11 +45,20 @@ async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = (
             await _safely(bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
     group = services.settings.moderator_chat_id
     if group is not None:
+        # A chat several people share: each sees the menu in their Telegram's language, as
+        # everyone's is; any other language gets the moderators' chat language.
+        for lang in LANGUAGES:
+            await _safely(bot.set_my_commands(commands(services.translator(lang), MODERATOR_COMMANDS),
+                                              scope=BotCommandScopeChat(group), language_code=lang))
         t = services.translator(services.settings.moderator_language)
         await _safely(bot.set_my_commands(commands(t, MODERATOR_COMMANDS), scope=BotCommandScopeChat(group)))
 
 
 async def _for_chat(bot: Bot, services, db, person_id: int, names: tuple[str, ...]) -> None:
+    """A staff member's menu in their private chat, in the language they use the bot in (the
+    one their Telegram gave at first contact unless they chose another). It is set for the
+    chat whatever the client's language: one set per language would let a client in another
+    language fall back to the menu of everyone, without the staff commands."""
     chat_id = await services.chat_of(person_id)
     person = await people.get_by_id(db, person_id)
     if chat_id is None or person is None:

@@ -81,6 +81,11 @@ class FakeUser:
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self.send(**fields)
 
+    async def reply(self, to: dict[str, Any], text: str, n: int = 0) -> list[Event]:
+        """Send a text as a reply to ``to`` (Telegram's Reply), and wait for ``n`` answers."""
+        await self.send(text=text, reply_to_message=to)
+        return await self.replies(n) if n else []
+
     async def say(self, text: str, n: int = 1) -> list[Event]:
         """Send a text and wait for ``n`` visible answers."""
         await self.text(text)

@@ -1,0 +1,208 @@
+"""The card's buttons that need a few words (Reject, Duplicate, Escalate, Resolve, Correct) and
+the question each asks.
+
+A question is stored only once it is in the chat, and only a reply to that very message, from
+the moderator who pressed, within ``PROMPT_TTL``, is taken as its answer: other lines in the
+group stay conversation. A wrong answer leaves the question open; Cancel on it closes it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from domain import clock
+from domain.rules import ESCALATION_TARGETS, PROMPT_TTL
+from handlers import callback_data as cb
+from handlers.context import BotContext
+from handlers.moderation import DIRECT, Retry, apply, finish, load_report
+from handlers.staff_guard import admits, fence, refuse
+from storage import prompts
+from storage.models import Report
+from storage.prompts import Prompt
+
+# The question each action asks, and whether its answer can be kept from the reporter.
+QUESTIONS = {"reject": "mod.ask_reason", "duplicate": "mod.ask_duplicate", "resolve": "mod.ask_outcome",
+             "escalate": "mod.ask_external", "correct": "mod.ask_correction"}
+SEEN_BY_REPORTER = ("reject", "resolve")
+
+
+def question(context: BotContext, action: str, report: Report, internal: bool) -> str:
+    kind, _, target = action.partition(":")
+    t = context.t
+    text = t(QUESTIONS[kind], reference=report.reference,
+             target=t(f"mod.target.{target}") if target else "")
+    if kind in SEEN_BY_REPORTER:
+        text = f"{text}\n{t('mod.ask_internal' if internal else 'mod.ask_public')}"
+    return f"{text}\n{t('mod.ask_how', minutes=int(PROMPT_TTL.total_seconds() // 60))}"
+
+
+def prompt_keyboard(context: BotContext, action: str, internal: bool) -> InlineKeyboardMarkup:
+    t = context.t
+    row = []
+    if action.partition(":")[0] in SEEN_BY_REPORTER:
+        toggle = "public" if internal else "internal"
+        row.append(InlineKeyboardButton(t(f"mod.prompt.make_{toggle}"), callback_data=cb.build("p", toggle)))
+    row.append(InlineKeyboardButton(t("mod.prompt.cancel"), callback_data=cb.build("p", "cancel")))
+    return InlineKeyboardMarkup([row])
+
+
+# ---- the card's buttons ---------------------------------------------------------------------
+
+async def on_card_button(update: Update, context: BotContext) -> None:
+    """Take, Verify, Reject, Duplicate, Escalate, Resolve, Reopen or Correct from a card."""
+    parsed = cb.parse(update.callback_query.data)
+    action, report_id = (parsed.args[0], int(parsed.args[1])) if parsed and parsed.args[1].isdigit() else (None, 0)
+    report = await load_report(update, context, report_id) if action else None
+    if report is None:
+        if action is None:
+            await update.callback_query.answer(context.t("common.stale_button"))
+        return
+    if action in DIRECT:
+        await apply(update, context, report, DIRECT[action])
+    elif action in ("reject", "duplicate", "resolve"):
+        await ask(update, context, action, report)
+    elif action in ("escalate", "correct"):
+        await update.callback_query.answer()
+        key = "mod.ask_target" if action == "escalate" else "mod.ask_target_correct"
+        await update.effective_chat.send_message(context.t(key, reference=report.reference),
+                                                 reply_markup=_targets(context, report, action))
+    else:
+        await update.callback_query.answer(context.t("common.stale_button"))
+
+
+def _targets(context: BotContext, report: Report, action: str) -> InlineKeyboardMarkup:
+    t, kind = context.t, "esc" if action == "escalate" else "escc"
+    buttons = [InlineKeyboardButton(t(f"mod.target.{target}"), callback_data=cb.build(kind, report.id, target))
+               for target in ESCALATION_TARGETS]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton(t("mod.prompt.cancel"), callback_data=cb.build("p", "cancel"))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def on_target_button(update: Update, context: BotContext) -> None:
+    """Where the report goes (or went, when correcting); then its number and date are asked for."""
+    parsed = cb.parse(update.callback_query.data)
+    if parsed is None or not parsed.args[0].isdigit() or parsed.args[1] not in ESCALATION_TARGETS:
+        await update.callback_query.answer(context.t("common.stale_button"))
+        return
+    report = await load_report(update, context, int(parsed.args[0]))
+    if report is not None:
+        kind = "escalate" if parsed.kind == "esc" else "correct"
+        await ask(update, context, f"{kind}:{parsed.args[1]}", report)
+
+
+async def ask(update: Update, context: BotContext, action: str, report: Report) -> None:
+    """Post the question; only once it is in the chat is it remembered, for this moderator."""
+    query = update.callback_query
+    try:
+        message = await update.effective_chat.send_message(
+            question(context, action, report, internal=False), reply_markup=prompt_keyboard(context, action, False))
+    except TelegramError:
+        await query.answer(context.t("mod.prompt.not_sent"), show_alert=True)
+        return
+    await prompts.create(await context.services.db(), message.chat_id, message.message_id,
+                         context.person.id, action, report.id)
+    await query.answer()
+
+
+# ---- the answer -------------------------------------------------------------------------------
+
+async def answer(update: Update, context: BotContext) -> None:
+    """A reply to one of the bot's questions, by the moderator it was asked of, in time."""
+    message = update.message
+    replied = message.reply_to_message if message else None
+    if replied is None:
+        return  # a line of conversation, not an answer
+    db = await context.services.db()
+    prompt = await prompts.at(db, message.chat_id, replied.message_id)
+    if prompt is None:
+        return  # a reply to a card or to another message: conversation too
+    t = context.t
+    if not admits("staff", update, context):  # removed from staff since the button was pressed
+        await refuse(update, context)
+        raise ApplicationHandlerStop
+    if prompt.moderator_id != context.person.id:
+        await message.reply_text(t("mod.prompt.not_yours"))
+        raise ApplicationHandlerStop
+    if _expired(prompt):
+        await prompts.close(db, prompt.id)
+        await _close_message(context, replied, t("mod.prompt.expired_mark"))
+        await message.reply_text(t("mod.prompt.expired"))
+        raise ApplicationHandlerStop
+    report = await load_report(update, context, prompt.report_id)
+    if report is None:
+        await prompts.close(db, prompt.id)
+        raise ApplicationHandlerStop
+    try:
+        await finish(update, context, prompt.action, report, message.text or "",
+                     internal=prompt.internal, prompt_id=prompt.id)
+    except Retry as retry:
+        await message.reply_text(f"{retry.message}\n{t('mod.prompt.again')}")
+        raise ApplicationHandlerStop
+    # Done, or refused because the report moved on meanwhile: either way the question is over.
+    await prompts.close(db, prompt.id)
+    await _close_message(context, replied, t("mod.prompt.answered_mark"))
+    raise ApplicationHandlerStop
+
+
+def _expired(prompt: Prompt) -> bool:
+    return clock.now() - clock.parse(prompt.created_at) > PROMPT_TTL
+
+
+async def _close_message(context: BotContext, message: Message, mark: str) -> None:
+    """The question without its buttons and with how it ended; best effort (it may be gone)."""
+    try:
+        await context.bot.edit_message_text(f"{message.text_html or message.text}\n{mark}",
+                                            chat_id=message.chat_id, message_id=message.message_id)
+    except TelegramError:
+        pass
+
+
+# ---- the question's own buttons ----------------------------------------------------------------
+
+async def on_prompt_button(update: Update, context: BotContext) -> None:
+    """Cancel a question (or a choice of target); make the answer internal, or seen again."""
+    query = update.callback_query
+    parsed = cb.parse(query.data)
+    choice = parsed.args[0] if parsed else ""
+    db, t = await context.services.db(), context.t
+    prompt = await prompts.at(db, query.message.chat_id, query.message.message_id)
+    if prompt is not None and prompt.moderator_id != context.person.id:
+        await query.answer(t("mod.prompt.not_yours"), show_alert=True)
+        return
+    if choice == "cancel":
+        if prompt is not None:
+            await prompts.close(db, prompt.id)
+        await query.answer(t("mod.prompt.cancelled"))
+        await _close_message(context, query.message, t("mod.prompt.cancelled_mark"))
+        return
+    if prompt is None or choice not in ("internal", "public"):
+        await query.answer(t("common.stale_button"))
+        return
+    internal = choice == "internal"
+    await prompts.set_internal(db, prompt.id, internal)
+    report = await load_report(update, context, prompt.report_id)
+    await query.answer()
+    if report is not None:
+        try:
+            await query.edit_message_text(question(context, prompt.action, report, internal),
+                                          reply_markup=prompt_keyboard(context, prompt.action, internal))
+        except TelegramError:
+            pass  # the choice is stored; only its display is behind
+
+
+def handlers() -> list[BaseHandler]:
+    return fence("staff", [
+        CallbackQueryHandler(on_card_button, pattern=cb.pattern("m")),
+        CallbackQueryHandler(on_target_button, pattern=cb.pattern("esc")),
+        CallbackQueryHandler(on_target_button, pattern=cb.pattern("escc")),
+        CallbackQueryHandler(on_prompt_button, pattern=cb.pattern("p")),
+    ])
+
+
+def answer_handler() -> BaseHandler:
+    """Runs before the journeys: a reply to one of the bot's questions to a moderator."""
+    return MessageHandler(filters.TEXT & ~filters.COMMAND & filters.REPLY, answer)
+
