@@ -11,6 +11,7 @@ COPY domain ./domain
 COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
+COPY web ./web
 RUN pip install --no-cache-dir . \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin bot \
     && mkdir -p /data && chown bot /data

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from handlers import jobs
+from handlers import dashboard, jobs
 from bot import health
 from bot.rate_limit import TelegramRateLimiter
 from bot.telegram_http import AiohttpRequest
@@ -22,8 +22,10 @@ from handlers.report_wizard import CONVERSATION
 from bot.services.evidence import remove_orphans
 from storage import drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
+from web import server as web_server
 
 log = logging.getLogger(__name__)
+DASHBOARD = "dashboard"  # bot_data: the running web dashboard (web.server.Dashboard), or None
 
 
 def build_application(settings: Settings) -> Application:
@@ -67,8 +69,18 @@ async def _on_startup(application: Application) -> None:
     await register_staff_commands(application.bot, services)
     jobs.schedule(application)
     await health.start(application)
+    application.bot_data[DASHBOARD] = await web_server.start(services, _after_dashboard_change(application))
+
+
+def _after_dashboard_change(application: Application):
+    """What the dashboard calls after a change: the bot redraws the card and tells the reporter,
+    in a job of its own, so the page does not wait for Telegram."""
+    async def changed(report_id: int, redraw: bool) -> None:
+        application.job_queue.run_once(dashboard.after_change, 0, data=(report_id, redraw), name="dashboard:changed")
+    return changed
 
 
 async def _on_shutdown(application: Application) -> None:
+    await web_server.stop(application.bot_data.pop(DASHBOARD, None))
     await health.stop(application)
     await application.bot_data["services"].close()

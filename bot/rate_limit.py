@@ -6,6 +6,11 @@ AIORateLimiter's leaky buckets let a group receive 21 messages within a minute a
 it does not pace private chats at all; here each limit is a sliding window that counts a message
 from the moment Telegram answered it, so a message can never reach Telegram less than the window
 after the one it follows. AIORateLimiter is kept for what it does well: retrying after a 429.
+
+In a group, answers to people go first: what is sent in the background (bot.services.pacing:
+the outbox's cards, evidence and summaries, the jobs' alerts) waits while an answer waits, and
+may fill only the window less a reserve (a quarter: 15 of a group's 20 a minute), so a
+moderator's /queue or button press is answered at once however many cards are queued.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from typing import Any, AsyncIterator, Callable, Coroutine
 
 from telegram.ext import AIORateLimiter
 
+from bot.services import pacing
+
 # Methods that put a new message in a chat: what Telegram's limits count.
 SENDING = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendVoice", "sendAudio", "sendVideoNote",
@@ -26,31 +33,43 @@ SENDING = frozenset({
 OVERALL, OVERALL_PERIOD = 30, 1.0
 PER_GROUP, PER_GROUP_PERIOD = 20, 60.0
 PER_CHAT, PER_CHAT_PERIOD = 1, 1.0
+GROUP_RESERVE = 0.25  # of a group's window, kept for answers to people
 _PRUNE_AT = 10_000
 
 
 class SlidingWindow:
     """At most ``limit`` calls in any ``period`` seconds, counting each call as it completes
-    (a call in flight holds its place until then)."""
+    (a call in flight holds its place until then). With a ``reserve`` (a group's window), calls
+    in the background go only when no other call waits, and only within ``limit - reserve``."""
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, reserve: int | None = None) -> None:
         self.limit, self.period = limit, period
+        self.reserve = reserve
         self._done: deque[float] = deque()
         self._in_flight = 0
+        self._answers_waiting = 0
         self._changed = asyncio.Condition()
         self.last_used = time.monotonic()
 
     @asynccontextmanager
-    async def slot(self, weight: int = 1) -> AsyncIterator[None]:
+    async def slot(self, weight: int = 1, background: bool = False) -> AsyncIterator[None]:
         """Room for one call that counts as ``weight`` messages (an album: one per item; never
         more than the whole window, or it could not go at all)."""
         weight = max(1, min(weight, self.limit))
+        background = background and self.reserve is not None
         async with self._changed:
-            while (wait := self._wait(weight)) is not None:
-                try:
-                    await asyncio.wait_for(self._changed.wait(), wait or None)
-                except asyncio.TimeoutError:
-                    pass
+            if not background:
+                self._answers_waiting += 1
+            try:
+                while (wait := self._wait(weight, background)) is not None:
+                    try:
+                        await asyncio.wait_for(self._changed.wait(), wait or None)
+                    except asyncio.TimeoutError:
+                        pass
+            finally:
+                if not background:
+                    self._answers_waiting -= 1
+                    self._changed.notify_all()  # the background may go again
             self._in_flight += weight
         try:
             yield
@@ -61,17 +80,23 @@ class SlidingWindow:
                 self.last_used = time.monotonic()
                 self._changed.notify_all()
 
-    def _wait(self, weight: int) -> float | None:
-        """None when a call may go now; otherwise how long to wait (0: until a call completes)."""
+    def _wait(self, weight: int, background: bool = False) -> float | None:
+        """None when a call may go now; otherwise how long to wait (0: until something changes)."""
         now = time.monotonic()
         while self._done and now - self._done[0] >= self.period:
             self._done.popleft()
-        if len(self._done) + self._in_flight + weight <= self.limit:
+        limit = self.limit
+        if background:
+            if self._answers_waiting:
+                return 0
+            limit -= self.reserve or 0
+            weight = min(weight, limit)
+        if len(self._done) + self._in_flight + weight <= limit:
             return None
         if not self._done:
             return 0
         # The oldest messages must leave the window until this call's weight fits.
-        needed = len(self._done) + self._in_flight + weight - self.limit
+        needed = len(self._done) + self._in_flight + weight - limit
         return self._done[min(needed, len(self._done)) - 1] + self.period - now
 
 
@@ -94,16 +119,22 @@ class TelegramRateLimiter(AIORateLimiter):
         weight = len(data.get("media") or ()) if endpoint == "sendMediaGroup" else 1
         async with AsyncExitStack() as stack:
             # The chat's own window first, so a busy chat does not sit on an overall place.
-            await stack.enter_async_context(self._window(chat).slot(weight))
+            await stack.enter_async_context(self._window(chat).slot(weight, pacing.in_background()))
             await stack.enter_async_context(self._overall.slot(weight))
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+    def group_budget(self) -> tuple[int, float] | None:
+        """How many messages the background may send to a group in how many seconds (None when
+        the bot does not pace itself: it then knows no rate to plan by)."""
+        return (PER_GROUP - _reserve(), PER_GROUP_PERIOD) if self._pacing else None
 
     def _window(self, chat: object) -> SlidingWindow:
         key = _chat_key(chat)
         window = self._chats.get(key)
         if window is None:
             is_group = isinstance(key, str) or key < 0
-            window = SlidingWindow(*((PER_GROUP, PER_GROUP_PERIOD) if is_group else (PER_CHAT, PER_CHAT_PERIOD)))
+            window = (SlidingWindow(PER_GROUP, PER_GROUP_PERIOD, _reserve()) if is_group
+                      else SlidingWindow(PER_CHAT, PER_CHAT_PERIOD))
             self._chats[key] = window
             if len(self._chats) > _PRUNE_AT:
                 self._prune()
@@ -113,6 +144,10 @@ class TelegramRateLimiter(AIORateLimiter):
         now = time.monotonic()
         for key in [k for k, w in self._chats.items() if now - w.last_used > PER_GROUP_PERIOD * 2]:
             del self._chats[key]
+
+
+def _reserve() -> int:
+    return int(PER_GROUP * GROUP_RESERVE)
 
 
 def _chat_key(chat: object) -> int | str:

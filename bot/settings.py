@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     telegram_pacing: bool = True
     health_port: int | None = Field(default=None, ge=0, le=65535)
     health_host: str = "127.0.0.1"
+    # The moderators' web dashboard, served by the bot's own process; None turns it off.
+    web_port: int | None = Field(default=8080, ge=0, le=65535)
+    web_host: str = "127.0.0.1"
+    public_url: str | None = None  # where people reach the dashboard (https for the Mini App)
     timezone: str = "Asia/Almaty"
     log_level: str = "INFO"
 
@@ -84,7 +88,8 @@ class Settings(BaseSettings):
             raise ValueError("must be an address such as s3://my-bucket/kz-election-bot")
         return value
 
-    @field_validator("backup_dir", "health_port", "backup_url", "backup_s3_endpoint", mode="before")
+    @field_validator("backup_dir", "health_port", "web_port", "public_url", "backup_url", "backup_s3_endpoint",
+                     mode="before")
     @classmethod
     def _unset(cls, value: object) -> object:
         """``NAME=`` in .env means not set (an empty path would be the current directory)."""

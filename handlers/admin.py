@@ -13,7 +13,7 @@ from bot.services.roles import matching_code, staff_codes
 from domain.rules import LANGUAGES
 from handlers.context import BotContext
 from handlers.staff_guard import fence
-from storage import moderation, people
+from storage import moderation, people, web_sessions
 
 
 async def list_moderators(update: Update, context: BotContext) -> None:
@@ -58,7 +58,8 @@ async def add_moderator(update: Update, context: BotContext) -> None:
 
 async def remove_moderator(update: Update, context: BotContext) -> None:
     """/delmod CODE: the moderator /mods lists under that code (or with that Telegram user id)
-    goes back to being an ordinary user; their menu loses the staff commands."""
+    goes back to being an ordinary user; their menu loses the staff commands and their
+    dashboard sessions are closed."""
     args = context.args or []
     if len(args) != 1:
         await update.effective_message.reply_text(context.t("admin.usage_delmod"))
@@ -77,6 +78,7 @@ async def remove_moderator(update: Update, context: BotContext) -> None:
         return
     code = staff_codes(pseudonyms)[person.pseudonym]
     await people.set_role(db, person.id, "reporter")
+    await web_sessions.revoke_person(db, person.id)  # signed out of the dashboard too
     services.forget(person)
     await register_staff_commands(context.bot, services, removed=[person.id])
     await update.effective_message.reply_text(context.t("admin.removed", code=code))

@@ -1,6 +1,15 @@
 """Delivering the outbox: each item is claimed, sent, and marked sent; a failure that may pass
 (Telegram's 5xx, a time-out, a lost connection, a 429) is tried again later with a growing pause;
-one that will not (the bot blocked, the reporter gone) is given up and logged in one line."""
+one that will not (the bot blocked, the reporter gone) is given up and logged in one line.
+
+All of it is sent in the background (bot.services.pacing): in the moderators' chat, answers to
+moderators go first and the outbox gets the rest of the group's window. A card that would reach
+that chat only after more than a window (a minute: 15 messages at the outbox's share of 20 a
+minute), behind what waits there already, gives way, with every card after it, to one summary
+message a window ("12 new, 2 urgent") that points to the dashboard and /queue, where those
+reports are. A summarised report never gets its card later, not even once the chat is quiet
+again (posting them then would flood it again); cards resume for the reports that come in once
+what waits is short again."""
 
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ from datetime import timedelta
 from telegram import CallbackQuery
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.services import feedback
+from bot.services import feedback, pacing
 from handlers import mod_cards
 from handlers.context import BotContext
 from storage import outbox, reports
@@ -30,6 +39,11 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
                   now_or_later: bool = False) -> bool:
     """One attempt at one item (none if another runner has it); True when it was delivered.
     A ``query`` (the press of Send) lets the confirmation take the place of the review screen."""
+    with pacing.background():
+        return await _attempt(context, item_id, query, now_or_later)
+
+
+async def _attempt(context: BotContext, item_id: int, query: CallbackQuery | None, now_or_later: bool) -> bool:
     db = await context.services.db()
     item = await outbox.claim(db, item_id, now_or_later=now_or_later)
     if item is None:
@@ -38,7 +52,9 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
     try:
         if report is None:
             raise feedback.Unreachable("the report is gone")
-        if item.kind in feedback.REPORTER_KINDS:
+        if item.kind == "summary":
+            await mod_cards.post_summary(context, item.body.get("reports", []))
+        elif item.kind in feedback.REPORTER_KINDS:
             await feedback.tell(context.bot, context.services, report, item.kind, item.body, query)
         elif item.kind == "card":
             await mod_cards.post_card(context, report)
@@ -77,12 +93,39 @@ async def deliver_due(context: BotContext) -> None:
     for _ in range(BATCH):
         if not context.application.running:
             return  # stopping: what is left waits in the outbox for the next start, not the stop
+        await give_way(context)
         # An attempt always moves its item's due time on, so the next look finds another one.
         ids = await outbox.due(db, 1)
         if not ids:
             return
         await attempt(context, ids[0])
 
+
+async def give_way(context: BotContext) -> list[int]:
+    """Cards that would not reach the moderators' chat within a window at the outbox's share of
+    it give way to the summary (see the module's docstring): oldest first, a card is posted when
+    what goes before it (what is already due there, and the cards kept before it with their
+    evidence) leaves it room in the window; from the first that has none, it and every later one
+    are summarised (a lone card only joins a summary already waiting: alone, a summary would
+    take its card's place and save nothing). Returns the reports summarised. Without pacing
+    (benchmarks, most tests) there is no rate to plan by and every card goes."""
+    budget = getattr(context.bot.rate_limiter, "group_budget", lambda: None)()
+    if budget is None or context.services.settings.moderator_chat_id is None:
+        return []
+    room, period = budget
+    db = await context.services.db()
+    ahead, cards, joinable = await outbox.group_backlog(db)
+    room -= 0 if joinable else 1  # a new summary takes a place too
+    for kept, (_, messages) in enumerate(cards):
+        if ahead + 1 > room and (joinable or len(cards) - kept > 1):
+            items = [item for item, _ in cards[kept:]]
+            summarised = await outbox.summarise(db, items, timedelta(seconds=period), join_only=len(items) == 1)
+            if summarised:
+                log.info("%d cards gave way to a summary (%d messages waited for the moderators' chat)",
+                         len(summarised), ahead + sum(messages for _, messages in cards[kept:]))
+            return summarised
+        ahead += messages
+    return []
 
 
 async def confirm_now(context: BotContext, query: CallbackQuery | None = None) -> bool:
@@ -94,5 +137,7 @@ async def confirm_now(context: BotContext, query: CallbackQuery | None = None) -
 
 
 def soon(context: BotContext) -> None:
-    """Deliver what is due now, without making the person who caused it wait."""
-    context.job_queue.run_once(deliver_due, 0, name="outbox:now")
+    """Deliver what is due now, without making the person who caused it wait (a run about to
+    start will find it: a burst of reports starts a few runs, not one each)."""
+    if not context.job_queue.get_jobs_by_name("outbox:now"):
+        context.job_queue.run_once(deliver_due, 0, name="outbox:now")

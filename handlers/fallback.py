@@ -24,5 +24,6 @@ async def unknown_message(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CallbackQueryHandler(unknown_button),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, unknown_message),
+        # An edit needs no answer: "I did not understand" after correcting a typo would only confuse.
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, unknown_message),
     ]

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from telegram.error import Forbidden
 from telegram.ext import Application
 
+from bot.services import pacing
 from bot.services.evidence import remove_files
 from domain import clock
 from domain.rules import OPEN, PROMPT_TTL
@@ -22,6 +23,7 @@ from handlers.context import BotContext
 from handlers import deliveries
 from handlers.mod_cards import moderator_translator
 from storage import backup_bucket, backups, drafts, evidence, moderation, outbox, people, prompts, reports
+from storage.models import Report
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ async def _remind(context: BotContext, person_id: int) -> None:
 
 async def sweep(context: BotContext) -> None:
     """Questions to moderators nobody answered in time are forgotten; cards for reports made while
-    no moderators' chat was set; alerts about reports nobody took in time."""
+    no moderators' chat was set; alerts about reports nobody took in time, all in one message
+    (or as few as Telegram's length allows) however many there are."""
     services = context.services
     db = await services.db()
     # Kept a day past their time, so that a late reply is told it came too late rather than ignored.
@@ -93,13 +96,29 @@ async def sweep(context: BotContext) -> None:
         await outbox.add(db, "card", report_id)
         await outbox.add(db, "evidence", report_id)
     minutes = services.settings.stale_alert_minutes
-    cutoff = clock.ago(timedelta(minutes=minutes))
-    t = moderator_translator(services)
-    for report in await moderation.stale_new(db, cutoff):
-        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=report.reference, minutes=minutes),
-                                       reply_to_message_id=report.moderator_message_id,
+    stale = await moderation.stale_new(db, clock.ago(timedelta(minutes=minutes)))
+    if stale:
+        with pacing.background():
+            await _alert_stale(context, chat_id, stale, minutes)
+
+
+async def _alert_stale(context: BotContext, chat_id: int, stale: list[Report], minutes: int) -> None:
+    db, t = await context.services.db(), moderator_translator(context.services)
+    if len(stale) == 1:  # under its card, when it has one
+        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=stale[0].reference, minutes=minutes),
+                                       reply_to_message_id=stale[0].moderator_message_id,
                                        allow_sending_without_reply=True)
-        await moderation.mark(db, report.id, "alerted_at", clock.utcnow())
+        await moderation.mark(db, stale[0].id, "alerted_at", clock.utcnow())
+        return
+    lines = [t("mod.alert_stale_many", count=t.plural("mod.reports", len(stale)), minutes=minutes)]
+    lines += [", ".join(report.reference for report in stale[i:i + 20]) for i in range(0, len(stale), 20)]
+    for text in pack(lines):
+        await context.bot.send_message(chat_id, text)
+        # The reports this message named are alerted; a failure leaves the rest for the next sweep.
+        named = set(text.replace(",", " ").split())
+        for report in stale:
+            if report.reference in named:
+                await moderation.mark(db, report.id, "alerted_at", clock.utcnow())
 
 
 async def digest(context: BotContext) -> None:
@@ -107,6 +126,12 @@ async def digest(context: BotContext) -> None:
     services = context.services
     if services.settings.moderator_chat_id is None:
         return
+    with pacing.background():
+        await _digest(context)
+
+
+async def _digest(context: BotContext) -> None:
+    services = context.services
     db, t = await services.db(), moderator_translator(services)
     new_today = await reports.count_since(db, clock.ago(timedelta(days=1)))
     counts = dict(await moderation.counts(db, "status"))
@@ -124,6 +149,11 @@ async def deadlines(context: BotContext) -> None:
     once missed; each stage once and in that order (a report first seen on its last day gets
     "today", never "soon" after it). One message per stage and day lists its reports, so a
     voting day's hundreds of reports do not flood a chat that takes 20 messages a minute."""
+    with pacing.background():
+        await _deadlines(context)
+
+
+async def _deadlines(context: BotContext) -> None:
     services = context.services
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
@@ -138,7 +168,8 @@ async def deadlines(context: BotContext) -> None:
             tag = f"{deadline.kind}:{deadline.day.isoformat()}"
             if stage is None or f"{tag}:{stage}" in sent:
                 continue
-            due[(deadline.kind, stage, deadline.day)].append(report.reference)
+            kind = f"{deadline.kind}_estimated" if deadline.estimated else deadline.kind
+            due[(kind, stage, deadline.day)].append(report.reference)
             # This stage and every earlier one are done: none comes after a later one.
             sent |= {f"{tag}:{earlier}" for earlier in STAGES[:STAGES.index(stage) + 1]}
             marks[report.id] = sent

@@ -1,5 +1,6 @@
 """Report cards for moderators: the summary with its buttons, posted to the moderators' chat
-with the evidence as clean previews, and edited in place as the status changes."""
+with the evidence as clean previews, and edited in place as the status changes; when too many
+come at once for a card each, one message counts them instead (``post_summary``)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
-from domain.rules import TRANSITIONS
+from domain.rules import OPEN, TRANSITIONS
 # The table names the review, which posts cards: a module import, read when a card is drawn.
 from handlers import report_wizard
 from handlers.wizard import View
-from storage import evidence, moderation, people, reports
+from storage import evidence, moderation, outbox, people, reports
 from storage.crypto import FileUnreadable
 from storage.models import Draft, EvidenceRecord, Report
 
@@ -90,11 +91,19 @@ async def _status_lines(services: Services, db, t: Translator, report: Report) -
         for step in await moderation.escalation_steps(db, report.id):
             lines.append(t("mod.card.escalated", target=t(f"mod.target.{step.target}"),
                            ref=step.external_ref or "—",
-                           date=t.date(date.fromisoformat(step.external_date)) if step.external_date else "—"))
+                           date=_day(t, step.external_date)))
     lines += deadline_lines(services, t, report)
     if report.status == "resolved" and report.status_note:
         lines.append(t("mod.card.outcome", value=report.status_note))
     return lines
+
+
+def _day(t: Translator, text: str | None) -> str:
+    """A stored date as the reader writes it; one that is not a date is shown as it is."""
+    try:
+        return t.date(date.fromisoformat(text)) if text else "—"
+    except ValueError:
+        return text
 
 
 def deadline_lines(services: Services, t: Translator, report: Report) -> list[Html]:
@@ -144,12 +153,46 @@ async def post_answer(context: BotContext, report: Report, text: str) -> None:
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
         return  # it is in the report's history; /view shows it
-    if report.moderator_message_id is None:
+    if report.moderator_message_id is None and await outbox.card_coming(await services.db(), report.id):
         raise CardNotPosted(report.reference)
+    # Under its card; a report that went into a summary has none, and the answer names it.
     t = moderator_translator(services)
     await context.bot.send_message(chat_id, t("mod.reporter_answer", reference=report.reference, text=text),
                                    reply_to_message_id=report.moderator_message_id,
                                    allow_sending_without_reply=True)
+
+
+SUMMARY_REFERENCES = 30  # urgent references named in a summary; more are on the dashboard
+
+
+def urgent(services: Services, report: Report) -> bool:
+    """Still open, and from an accredited observer or with a deadline two days off or closer."""
+    if report.status not in OPEN:
+        return False
+    today = services.today()
+    return bool(report.accredited) or any(deadline.stage(today) is not None
+                                          for deadline in deadlines.of_report(report, services.settings.tz))
+
+
+async def post_summary(context: BotContext, report_ids: list[int]) -> None:
+    """One message for reports that got no card ("12 new, 2 urgent"), naming the urgent ones
+    and pointing to the dashboard and /queue, where they all are."""
+    services = context.services
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None or not report_ids:
+        return
+    db = await services.db()
+    found = [report for report in [await reports.get(db, report_id) for report_id in report_ids] if report]
+    pressing = [report.reference for report in found if urgent(services, report)]
+    t = moderator_translator(services)
+    lines = [t.plural("mod.summary", len(found), urgent=t.number(len(pressing)))]
+    if pressing:
+        more = " …" if len(pressing) > SUMMARY_REFERENCES else ""
+        lines.append(t("mod.summary_urgent", references=", ".join(pressing[:SUMMARY_REFERENCES]) + more))
+    url = getattr(services.settings, "public_url", None)
+    if url:
+        lines.append(t("mod.summary_link", url=url.rstrip("/")))
+    await context.bot.send_message(chat_id, "\n".join(lines))
 
 
 class CardNotPosted(Exception):

@@ -18,7 +18,7 @@ from handlers import callback_data as cb
 from handlers.context import BotContext
 from handlers.moderation import DIRECT, Retry, apply, finish, load_report
 from handlers.staff_guard import admits, fence, refuse
-from storage import prompts
+from storage import moderation, prompts
 from storage.models import Report
 from storage.prompts import Prompt
 
@@ -90,6 +90,9 @@ async def on_target_button(update: Update, context: BotContext) -> None:
     report = await load_report(update, context, int(parsed.args[0]))
     if report is not None:
         kind = "escalate" if parsed.kind == "esc" else "correct"
+        # The choice is made: its buttons go, so that a press days later starts nothing.
+        await _close_message(context, update.callback_query.message,
+                             context.t("mod.prompt.chosen", target=context.t(f"mod.target.{parsed.args[1]}")))
         await ask(update, context, f"{kind}:{parsed.args[1]}", report)
 
 
@@ -102,8 +105,9 @@ async def ask(update: Update, context: BotContext, action: str, report: Report) 
     except TelegramError:
         await query.answer(context.t("mod.prompt.not_sent"), show_alert=True)
         return
-    await prompts.create(await context.services.db(), message.chat_id, message.message_id,
-                         context.person.id, action, report.id)
+    db = await context.services.db()
+    await prompts.create(db, message.chat_id, message.message_id, context.person.id, action, report.id,
+                         report.status, await moderation.latest_step(db, report.id))
     await query.answer()
 
 
@@ -136,14 +140,14 @@ async def answer(update: Update, context: BotContext) -> None:
         await prompts.close(db, prompt.id)
         raise ApplicationHandlerStop
     try:
-        await finish(update, context, prompt.action, report, message.text or "",
-                     internal=prompt.internal, prompt_id=prompt.id)
+        done = await finish(update, context, prompt.action, report, message.text or "", internal=prompt.internal,
+                            prompt_id=prompt.id, expect=(prompt.asked_status, prompt.asked_step))
     except Retry as retry:
         await message.reply_text(f"{retry.message}\n{t('mod.prompt.again')}")
         raise ApplicationHandlerStop
     # Done, or refused because the report moved on meanwhile: either way the question is over.
     await prompts.close(db, prompt.id)
-    await _close_message(context, replied, t("mod.prompt.answered_mark"))
+    await _close_message(context, replied, t("mod.prompt.answered_mark" if done else "mod.prompt.unchanged_mark"))
     raise ApplicationHandlerStop
 
 
@@ -204,5 +208,5 @@ def handlers() -> list[BaseHandler]:
 
 def answer_handler() -> BaseHandler:
     """Runs before the journeys: a reply to one of the bot's questions to a moderator."""
-    return MessageHandler(filters.TEXT & ~filters.COMMAND & filters.REPLY, answer)
+    return MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & filters.REPLY, answer)
 

@@ -63,13 +63,16 @@ async def load_report(update: Update, context: BotContext, reference: str | int 
 
 async def apply(update: Update, context: BotContext, report: Report, target: str,
                 note: str | None = None, *, internal: bool = False, prompt_id: int | None = None,
-                **fields) -> Report | None:
+                expect: tuple[str, int | None] | None = None, **fields) -> Report | None:
     """Change the status, refresh the card, tell the reporter; a senseless change is refused."""
     t = context.t
     try:
         updated, _, notice = await moderation.change_status(
             await context.services.db(), report.id, actor(context), target, note, internal=internal,
-            prompt_id=prompt_id, taken_by=context.person.id, **fields)
+            prompt_id=prompt_id, expect=expect, taken_by=context.person.id, **fields)
+    except moderation.Moved as moved:
+        await say(update, t("mod.prompt.moved", reference=report.reference, status=t(f"status.{moved.current}")))
+        return None
     except moderation.TransitionRefused as refused:
         await say(update, t("mod.transition_refused", reference=report.reference,
                             status=t(f"status.{refused.current}"), target=t(f"status.{target}")))
@@ -91,7 +94,8 @@ class Retry(Exception):
 
 
 async def finish(update: Update, context: BotContext, action: str, report: Report, words: str,
-                 *, internal: bool = False, prompt_id: int | None = None) -> Report | None:
+                 *, internal: bool = False, prompt_id: int | None = None,
+                 expect: tuple[str, int | None] | None = None) -> Report | None:
     """Carry out ``action`` with the words it needs; raises Retry when they will not do."""
     t = context.t
     words = clean(words).strip()[:NOTE_MAX]
@@ -99,14 +103,15 @@ async def finish(update: Update, context: BotContext, action: str, report: Repor
         if not words:
             raise Retry(t("mod.need_words", reference=report.reference))
         target = "rejected" if action == "reject" else "resolved"
-        return await apply(update, context, report, target, note=words, internal=internal, prompt_id=prompt_id)
+        return await apply(update, context, report, target, note=words, internal=internal, prompt_id=prompt_id,
+                           expect=expect)
     if action == "duplicate":
         original = await load_report(update, context, words, quiet=True)
         if original is None:
             raise Retry(t("mod.not_found"))
         if original.id == report.id:
             raise Retry(t("mod.not_itself"))
-        return await apply(update, context, report, "duplicate", prompt_id=prompt_id,
+        return await apply(update, context, report, "duplicate", prompt_id=prompt_id, expect=expect,
                            duplicate_of=original.reference)
     kind, _, target = action.partition(":")
     try:
@@ -115,23 +120,30 @@ async def finish(update: Update, context: BotContext, action: str, report: Repor
         raise Retry(t(f"mod.external_date.{bad}")) from None
     filed = outside.filed_on.isoformat() if outside.filed_on else None
     if kind == "correct":
-        return await correct(update, context, report, target, outside.number, filed, prompt_id)
-    return await apply(update, context, report, "escalated", prompt_id=prompt_id, escalated_to=target,
+        return await correct(update, context, report, target, outside.number, filed, prompt_id, expect)
+    return await apply(update, context, report, "escalated", prompt_id=prompt_id, expect=expect, escalated_to=target,
                        external_ref=outside.number, external_date=filed, escalated_at=utcnow())
 
 
 async def correct(update: Update, context: BotContext, report: Report, target: str, number: str | None,
-                  filed: str | None, prompt_id: int | None) -> Report | None:
+                  filed: str | None, prompt_id: int | None,
+                  expect: tuple[str, int | None] | None = None) -> Report | None:
     """Correct the latest escalation step (the body, its number, the filing date)."""
     t = context.t
     try:
-        updated = await moderation.correct_escalation(await context.services.db(), report.id, actor(context),
-                                                      target, number, filed, prompt_id=prompt_id)
+        updated, notice = await moderation.correct_escalation(
+            await context.services.db(), report.id, actor(context), target, number, filed, prompt_id=prompt_id,
+            expect=expect)
+    except moderation.Moved as moved:
+        await say(update, t("mod.prompt.moved", reference=report.reference, status=t(f"status.{moved.current}")))
+        return None
     except moderation.TransitionRefused as refused:
         await say(update, t("mod.transition_refused", reference=report.reference,
                             status=t(f"status.{refused.current}"), target=t("status.escalated")))
         return None
     await refresh_card(context, context.services, updated)
+    if notice is not None:
+        await deliveries.attempt(context, notice)
     await say(update, t("mod.escalation_corrected", reference=updated.reference))
     return updated
 

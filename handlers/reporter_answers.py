@@ -23,11 +23,11 @@ async def answer(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return  # not a reply to the bot: the journeys take it
-    found = _REFERENCE.search(replied.text or replied.caption or "")
-    if found is None:
-        return
+    named = set(_REFERENCE.findall(replied.text or replied.caption or ""))
+    if len(named) != 1:
+        return  # about no report, or a list of several (My reports): which one is not known
     db = await context.services.db()
-    report = await reports.get(db, int(found.group(1)))
+    report = await reports.get(db, int(named.pop()))
     if report is None or report.reporter_id != context.person.id:
         return  # not theirs (or gone): nothing about it is said or stored
     t = context.t
@@ -38,11 +38,14 @@ async def answer(update: Update, context: BotContext) -> None:
     if not text:
         return
     notice = await moderation.add_reporter_answer(db, report.id, text)
-    await message.reply_text(t("feedback.answer_kept", reference=report.reference))
+    passed_on = context.services.settings.moderator_chat_id is not None
+    await message.reply_text(t("feedback.answer_kept" if passed_on else "feedback.answer_in_history",
+                               reference=report.reference))
     await deliveries.attempt(context, notice)
     raise ApplicationHandlerStop
 
 
 def answer_handler() -> BaseHandler:
     """Runs before the journeys, so that a reply about a report is never taken as a wizard step."""
-    return MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.REPLY, answer)
+    return MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+                          & filters.REPLY, answer)

@@ -45,6 +45,25 @@ async def of_report(db: Database, report_id: int) -> list[EvidenceRecord]:
     return [EvidenceRecord(**dict(row)) for row in rows]
 
 
+async def counts_of_reports(db: Database, report_ids: list[int]) -> dict[int, int]:
+    """How many files each of these reports holds (those without are left out)."""
+    if not report_ids:
+        return {}
+    marks = ", ".join("?" for _ in report_ids)
+    rows = await db.fetchall(f"SELECT report_id, COUNT(*) AS n FROM evidence WHERE report_id IN ({marks})"
+                             " GROUP BY report_id", tuple(report_ids))
+    return {row["report_id"]: int(row["n"]) for row in rows}
+
+
+async def get(db: Database, evidence_id: int) -> tuple[int | None, EvidenceRecord] | None:
+    """One file's record and the report it belongs to (None while it is in a draft)."""
+    row = await db.fetchone(f"SELECT id, report_id, {', '.join(_FIELDS)} FROM evidence WHERE id = ?", (evidence_id,))
+    if row is None:
+        return None
+    fields = dict(row)
+    return fields.pop("report_id"), EvidenceRecord(**fields)
+
+
 async def discard_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
     """Drop a draft's evidence rows; returns them so their files can be removed too."""
     records = await of_draft(db, owner_id)

@@ -36,8 +36,29 @@ class TransitionRefused(ValueError):
         self.current = current
 
 
+class Moved(TransitionRefused):
+    """The report changed since the question was asked (another moderator acted on it)."""
+
+
+async def _check_unchanged(conn, report_id: int, status: str, expect: tuple[str, int | None] | None) -> None:
+    """Refuse an answer to a question asked when the report stood otherwise: another status,
+    or another latest escalation step."""
+    if expect is None:
+        return
+    async with conn.execute("SELECT max(id) FROM escalations WHERE report_id = ?", (report_id,)) as cur:
+        (step,) = await cur.fetchone()
+    if (status, step) != expect:
+        raise Moved(status)
+
+
+async def latest_step(db: Database, report_id: int) -> int | None:
+    row = await db.fetchone("SELECT max(id) FROM escalations WHERE report_id = ?", (report_id,))
+    return row[0] if row else None
+
+
 async def change_status(db: Database, report_id: int, actor: str, to_status: str,
                         note: str | None = None, *, internal: bool = False, prompt_id: int | None = None,
+                        expect: tuple[str, int | None] | None = None,
                         **fields: Any) -> tuple[Report, str, int | None]:
     """Move a report to ``to_status``, write the audit row, record an escalation step, close
     the question it answers (``prompt_id``) and record the reporter's notification (when the
@@ -53,6 +74,7 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
         if row is None:
             raise LookupError(report_id)
         current = row["status"]
+        await _check_unchanged(conn, report_id, current, expect)
         if not allowed(current, to_status):
             raise TransitionRefused(current)
         now = utcnow()
@@ -65,14 +87,20 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
         await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
         await audit.append(conn, report_id, actor, "status", current, to_status,
                            f"{INTERNAL_MARK}{note}" if note and internal else note)
-        if prompt_id is not None:
-            await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))
+        if prompt_id is not None and (await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))).rowcount != 1:
+            raise Moved(current)  # answered already (a second reply raced the first)
         updated = await _read(conn, report_id)
         if to_status == "escalated":
             await _add_step(conn, updated, actor)
         notice = None
         if updated.reporter_id:
             told = {"note": note} if note and not internal else {}
+            if to_status == "duplicate" and updated.duplicate_of:
+                # Their own earlier report is no second witness: they are told so plainly.
+                async with conn.execute("SELECT reporter_id FROM reports WHERE reference = ?",
+                                        (updated.duplicate_of,)) as cur:
+                    original = await cur.fetchone()
+                told["own"] = original is not None and original["reporter_id"] == updated.reporter_id
             notice = await outbox.enqueue(conn, "status", report_id, status=to_status,
                                           target=updated.escalated_to, **told)
     return updated, current, notice
@@ -92,11 +120,14 @@ async def _add_step(conn, report: Report, actor: str) -> None:
 
 async def correct_escalation(db: Database, report_id: int, actor: str, target: str,
                              external_ref: str | None, external_date: str | None,
-                             prompt_id: int | None = None) -> Report:
+                             prompt_id: int | None = None,
+                             expect: tuple[str, int | None] | None = None) -> tuple[Report, int | None]:
     """Correct the latest escalation step of an escalated report (a mistyped number, the
-    filing date once known, the wrong body), audited with what it was."""
+    filing date once known, the wrong body), audited with what it was. A reporter who was told
+    of another body is told of the right one. Returns the report and that notice's outbox id."""
     async with db.transaction() as conn:
         before = await _read(conn, report_id)
+        await _check_unchanged(conn, report_id, before.status, expect)
         if before.status != "escalated":
             raise TransitionRefused(before.status)
         await conn.execute(
@@ -109,9 +140,12 @@ async def correct_escalation(db: Database, report_id: int, actor: str, target: s
         was = f"{before.escalated_to} {before.external_ref or '-'} {before.external_date or '-'}"
         now = f"{target} {external_ref or '-'} {external_date or '-'}"
         await audit.append(conn, report_id, actor, "escalation_corrected", None, None, f"{was} → {now}")
-        if prompt_id is not None:
-            await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))
-        return await _read(conn, report_id)
+        if prompt_id is not None and (await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))).rowcount != 1:
+            raise Moved(before.status)
+        notice = None
+        if target != before.escalated_to and before.reporter_id:
+            notice = await outbox.enqueue(conn, "status", report_id, status="escalated", target=target)
+        return await _read(conn, report_id), notice
 
 
 class EscalationStep(BaseModel):
@@ -199,10 +233,13 @@ class Filters:
     words: tuple[str, ...] = ()  # each in the description or the place, whatever the case
 
 
-async def find(db: Database, filters: Filters, limit: int = 1000, offset: int = 0) -> list[Report]:
-    """The reports ``filters`` match, oldest first: ``limit`` of them from the ``offset``-th."""
+async def find(db: Database, filters: Filters, limit: int = 1000, offset: int = 0,
+               newest_first: bool = False) -> list[Report]:
+    """The reports ``filters`` match, oldest (or newest) first: ``limit`` of them from the
+    ``offset``-th."""
     where, params = await _where(db, filters)
-    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+    order = "id DESC" if newest_first else "id"
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                              (*params, limit, offset))
     return [from_row(row) for row in rows]
 

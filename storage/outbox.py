@@ -1,6 +1,9 @@
 """The outbox: messages that must reach people, stored before they are sent and retried until
 delivered or clearly undeliverable. An item is claimed before each attempt (its due time moved a
-lease ahead), so two runners never send the same item at once."""
+lease ahead), so two runners never send the same item at once.
+
+A card never tried can give way to a summary (``summarise``): its card and evidence are given up
+as SUMMARISED, and the report is counted in the one summary message waiting to go."""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from pydantic import BaseModel
 from domain import clock
 from storage.db import Database
 
-KINDS: tuple[str, ...] = ("confirmation", "status", "reply", "answer", "card", "evidence")  # also the order of sending
+KINDS: tuple[str, ...] = ("confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
+GROUP_KINDS = ("answer", "summary", "card", "evidence")  # what goes to the moderators' chat
+SUMMARISED = "summarised"  # why a card and its evidence were not sent: the report went into a summary
 LEASE = timedelta(minutes=2)  # an attempt that died (the process was killed) is retried after this
 _PRIORITY = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(KINDS))
 
@@ -130,9 +135,78 @@ async def backlog_by_kind(db: Database) -> dict[str, int]:
 
 async def reports_without_card(db: Database, limit: int) -> list[int]:
     """Reports with no card in the moderators' chat and no card waiting in the outbox (made
-    while no moderators' chat was set)."""
+    while no moderators' chat was set); a report that went into a summary keeps it."""
     rows = await db.fetchall(
         "SELECT r.id FROM reports r WHERE r.moderator_message_id IS NULL AND NOT EXISTS"
         " (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND o.kind = 'card'"
-        "  AND o.given_up IS NULL) ORDER BY r.id LIMIT ?", (limit,))
+        "  AND (o.given_up IS NULL OR o.given_up = ?)) ORDER BY r.id LIMIT ?", (SUMMARISED, limit))
     return [row["id"] for row in rows]
+
+
+async def card_coming(db: Database, report_id: int) -> bool:
+    """Whether the report's card is still to be posted (not posted, not given up)."""
+    row = await db.fetchone(
+        "SELECT 1 FROM outbox WHERE report_id = ? AND kind = 'card' AND sent_at IS NULL AND given_up IS NULL",
+        (report_id,))
+    return row is not None
+
+
+async def group_backlog(db: Database) -> tuple[int, list[tuple[int, int]], bool]:
+    """What waits for the moderators' chat, in messages: those already due to go (answers,
+    summaries, cards being tried, evidence under cards in the chat: one message a file); each
+    card never tried, oldest first, as (item id, messages with its evidence); and whether a
+    summary waits that more reports can join (never tried)."""
+    marks = ", ".join("?" for _ in GROUP_KINDS)
+    rows = await db.fetchall(
+        "SELECT o.id, o.kind, o.report_id, o.attempts, r.moderator_message_id IS NOT NULL AS carded,"
+        " (SELECT COUNT(*) FROM evidence e WHERE e.report_id = o.report_id) AS files"
+        " FROM outbox o JOIN reports r ON r.id = o.report_id"
+        f" WHERE o.sent_at IS NULL AND o.given_up IS NULL AND o.kind IN ({marks}) ORDER BY o.id", GROUP_KINDS)
+    fresh = {row["report_id"]: row for row in rows if row["kind"] == "card" and row["attempts"] == 0}
+    committed = 0
+    for row in rows:
+        if row["report_id"] in fresh and row["kind"] in ("card", "evidence"):
+            continue  # counted with its card below
+        committed += (row["files"] if row["carded"] else 0) if row["kind"] == "evidence" else 1
+    joinable = any(row["kind"] == "summary" and row["attempts"] == 0 for row in rows)
+    return committed, [(row["id"], 1 + row["files"]) for row in fresh.values()], joinable
+
+
+async def summarise(db: Database, card_ids: list[int], every: timedelta, join_only: bool = False) -> list[int]:
+    """These cards, if still never tried, give way to a summary: their card and evidence are
+    given up as SUMMARISED and their reports join the summary waiting to go (never tried
+    either), or a new one due ``every`` after the last one went (none when ``join_only``: the
+    cards then go). Returns the reports summarised. A card being sent or retried (tried at
+    least once) is left to go: it may be in the chat already."""
+    if not card_ids:
+        return []
+    now = clock.now()
+    marks = ", ".join("?" for _ in card_ids)
+    async with db.transaction() as conn:
+        rows = await conn.execute_fetchall(
+            f"SELECT report_id FROM outbox WHERE id IN ({marks}) AND kind = 'card' AND attempts = 0"
+            " AND sent_at IS NULL AND given_up IS NULL ORDER BY id", card_ids)
+        report_ids = [row["report_id"] for row in rows]
+        waiting = await conn.execute_fetchall(
+            "SELECT id, body FROM outbox WHERE kind = 'summary' AND attempts = 0"
+            " AND sent_at IS NULL AND given_up IS NULL ORDER BY id LIMIT 1")
+        if not report_ids or (join_only and not waiting):
+            return []
+        marks = ", ".join("?" for _ in report_ids)
+        await conn.execute(
+            f"UPDATE outbox SET given_up = ? WHERE kind IN ('card', 'evidence') AND report_id IN ({marks})"
+            " AND sent_at IS NULL AND given_up IS NULL", (SUMMARISED, *report_ids))
+        if waiting:
+            body = json.loads(waiting[0]["body"])
+            body["reports"] = body.get("reports", []) + report_ids
+            await conn.execute("UPDATE outbox SET body = ? WHERE id = ?", (json.dumps(body), waiting[0]["id"]))
+            return report_ids
+        rows = await conn.execute_fetchall(
+            "SELECT MAX(sent_at) AS last, SUM(sent_at IS NULL) AS sending FROM outbox"
+            " WHERE kind = 'summary' AND given_up IS NULL")
+        last, sending = rows[0]["last"], rows[0]["sending"]
+        due = now + every if sending else max(now, clock.parse(last) + every) if last else now
+        await conn.execute(
+            "INSERT INTO outbox (kind, report_id, body, created_at, due_at) VALUES ('summary', ?, ?, ?, ?)",
+            (report_ids[-1], json.dumps({"reports": report_ids}), clock.iso(now), clock.iso(due)))
+    return report_ids

@@ -18,17 +18,20 @@ class Prompt(BaseModel):
     action: str
     report_id: int
     internal: bool
+    asked_status: str
+    asked_step: int | None
     created_at: str
 
 
 async def create(db: Database, chat_id: int, message_id: int, moderator_id: int, action: str,
-                 report_id: int) -> Prompt:
-    """Record a question that is in the chat now (never before it was sent)."""
+                 report_id: int, asked_status: str, asked_step: int | None) -> Prompt:
+    """Record a question that is in the chat now (never before it was sent), with the report's
+    status and latest escalation step at that moment: the answer holds only while they do."""
     async with db.transaction() as conn:
         cur = await conn.execute(
-            "INSERT INTO prompts (chat_id, message_id, moderator_id, action, report_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, message_id, moderator_id, action, report_id, clock.utcnow()))
+            "INSERT INTO prompts (chat_id, message_id, moderator_id, action, report_id, asked_status, asked_step,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, message_id, moderator_id, action, report_id, asked_status, asked_step, clock.utcnow()))
         prompt_id = int(cur.lastrowid)
     return await get(db, prompt_id)
 

@@ -32,6 +32,7 @@ def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
         "TELEGRAM_API_URL": fake.url,
         "DATA_DIR": str(data_dir),
         "TELEGRAM_PACING": "false",
+        "WEB_PORT": "",  # no dashboard unless a test asks for one
         STRICT_ENV: "1",
         # The per-token instance lock lives in the temporary directory: one per test, so a test
         # run beside another (or a process a failed test left) does not hold this one's lock.
@@ -43,8 +44,9 @@ def bot_env(fake: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
 def make_settings(fake: FakeTelegram, data_dir: Path, **extra: object) -> Settings:
     # Fake users act instantly; pacing each chat to a message a second would only slow the
     # tests down (tests/test_concurrency.py checks the pacing under the fake's flood limits).
+    # No dashboard unless a test asks for one (WEB_PORT=0: any free port).
     fields = {"bot_token": TOKEN, "secret_key": SECRET, "telegram_api_url": fake.url,
-              "data_dir": data_dir, "telegram_pacing": False, **extra}
+              "data_dir": data_dir, "telegram_pacing": False, "web_port": None, **extra}
     return Settings(_env_file=None, **fields)
 
 

@@ -70,7 +70,7 @@ def test_compose_checks_health():
     compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
     check = compose["services"]["bot"]["healthcheck"]
     assert "/health" in " ".join(check["test"]) and "HEALTH_PORT" in " ".join(check["test"])
-    assert env_example()["HEALTH_PORT"] == "8080"
+    assert env_example()["HEALTH_PORT"] == "8081"  # the dashboard has 8080
 
 
 def test_ci_runs_the_readme_test_command():
@@ -78,3 +78,12 @@ def test_ci_runs_the_readme_test_command():
     command = re.search(r"<!-- test-command -->\s*```(?:sh|bash)?\n(.+?)\n```", readme, re.S).group(1).strip()
     assert command in (PROJECT_ROOT / ".ci" / "run").read_text()
     assert "python3 -m venv" in command
+
+
+def test_compose_serves_the_dashboard_over_https_in_a_profile():
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    proxy = compose["services"]["https"]
+    assert proxy["profiles"] == ["https"] and proxy["image"].startswith("caddy")
+    assert f"bot:{env_example()['WEB_PORT']}" in proxy["command"]
+    assert compose["services"]["bot"]["environment"]["WEB_HOST"] == "0.0.0.0"
+    assert "ports" not in compose["services"]["bot"]  # only the proxy is reachable from outside

@@ -201,6 +201,10 @@ async def test_bad_input_is_named_with_what_would_do(app, fake, admin):
     assert (await answer("since=31.02.2026"))[0] == ru("mod.find.bad_date", field="since", value="31.02.2026")
     assert (await answer("until=вчера"))[0] == ru("mod.find.bad_date", field="until", value="вчера")
     assert (await answer("precinct=12a"))[0] == ru("mod.find.bad_precinct", value="12a")
+    # Digits that are not ASCII, and days no clock can hold, are refused rather than crash.
+    assert (await answer("precinct=²"))[0] == ru("mod.find.bad_precinct", value="²")
+    assert (await answer("until=9999-12-31"))[0] == ru("mod.find.bad_date", field="until", value="9999-12-31")
+    assert (await answer("since=0001-01-01"))[0] == ru("mod.find.bad_date", field="since", value="0001-01-01")
     assert (await answer("colour=red"))[0] == ru(
         "mod.find.unknown_key", part="colour=red", keys="region= category= status= precinct= since= until= text=")
     assert (await answer("status=new status=verified"))[0] == ru("mod.find.twice", field="status")

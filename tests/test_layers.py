@@ -11,7 +11,7 @@ import pytest
 
 from tests.harness import PROJECT_ROOT
 
-PACKAGES = ("bot", "domain", "handlers", "storage", "locales")
+PACKAGES = ("bot", "domain", "handlers", "storage", "locales", "web")
 # What each layer may import from the project; anything else is an import that runs upward.
 ALLOWED: dict[str, tuple[str, ...]] = {
     "domain": ("domain",),
@@ -19,6 +19,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "locales": ("locales",),
     "bot.services": ("bot.services", "bot.settings", "domain", "storage", "locales"),
     "handlers": ("handlers", "bot.services", "bot.settings", "domain", "storage"),
+    "web": ("web", "bot.services", "bot.settings", "domain", "storage"),  # beside handlers, never through them
     "bot": PACKAGES,  # the assembly: everything
 }
 # Text that is SQL: only storage/ may hold it (tests and the benchmark read the database as

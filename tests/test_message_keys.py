@@ -21,9 +21,9 @@ from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
 from bot.services.deadlines import STAGES
 from handlers.mod_prompts import QUESTIONS
-from handlers.mod_view import HISTORY_WITH_TEXT
+from bot.services.history import HISTORY_WITH_TEXT
 
-SCANNED = ("bot", "handlers")
+SCANNED = ("bot", "handlers", "web")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 CATALOG_KEYS = {lang: known_keys(lang) for lang in LANGUAGES}
 # The first part of every key (``mod`` of ``mod.refused``): a string in the code that looks like
@@ -32,13 +32,21 @@ PREFIXES = {key.split(".")[0] for keys in CATALOG_KEYS.values() for key in keys}
 
 
 def scanned_files() -> list[Path]:
-    """Every module of bot/ (bot/services/ included) and handlers/, at any depth."""
-    return sorted(path for package in SCANNED for path in (PROJECT_ROOT / package).rglob("*.py"))
+    """Every module of bot/ (bot/services/ included), handlers/ and web/, and the dashboard's
+    templates, at any depth."""
+    return sorted(path for package in SCANNED for pattern in ("*.py", "*.html")
+                  for path in (PROJECT_ROOT / package).rglob(pattern))
+
+
+# A key a template asks for: t("web.queue.title"), t.plural('web.queue.total', total).
+_TEMPLATE_KEY = re.compile(r"""\bt(?:\.plural|\.text)?\(\s*["']([a-z][a-z0-9_.]*[a-z0-9_])["']""")
 
 
 def keys_in(path: Path) -> set[str]:
     """String literals of a module that are message keys (not the fixed parts of f-strings,
     whose keys are checked as families below)."""
+    if path.suffix == ".html":
+        return set(_TEMPLATE_KEY.findall(path.read_text(encoding="utf-8")))
     tree = ast.parse(path.read_text(encoding="utf-8"))
     in_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
     return {node.value for node in ast.walk(tree)
@@ -61,7 +69,7 @@ def card_actions() -> tuple[str, ...]:
 
 
 EVIDENCE_KINDS = get_args(EvidenceRecord.model_fields["kind"].annotation)
-STAFF_COMMANDS_WITHOUT_ARGUMENTS = ("queue", "stats")
+STAFF_COMMANDS_WITHOUT_ARGUMENTS = ("queue", "stats", "dashboard")
 
 
 FAMILIES: dict[str, list[str]] = {
@@ -81,7 +89,8 @@ FAMILIES: dict[str, list[str]] = {
     "wizard.time": [f"wizard.time_{why}" for why in ("format", "future")],
     "wizard.date": [f"wizard.date_{why}" for why in ("format", "future", "too_old")],
     "mod.history": [f"mod.history.{action}" for action in HISTORY_WITH_TEXT],
-    "mod.deadline": [f"mod.deadline.{kind}.{stage}" for kind in ("appeal", "answer") for stage in STAGES],
+    "mod.deadline": [f"mod.deadline.{kind}.{stage}" for kind in ("appeal", "answer", "answer_estimated")
+                     for stage in STAGES],
     "mod.deadline_state": [f"mod.deadline_state.{stage}" for stage in (*STAGES, "running")],
     "mod.card.deadline": [f"mod.card.deadline.{kind}" for kind in ("appeal", "answer", "answer_estimated")],
     "mod.external_date": [f"mod.external_date.{why}" for why in ("format", "future", "too_old")],
@@ -89,6 +98,7 @@ FAMILIES: dict[str, list[str]] = {
     "mod.prompt.make": [f"mod.prompt.make_{choice}" for choice in ("internal", "public")],
     "feedback.status": [f"feedback.status_{status}" for status in ("rejected", "resolved", "duplicate")],
     "mod.question": [QUESTIONS[kind] for kind in QUESTIONS],
+    "web.report.words": [f"web.report.{action}_words" for action in ("reject", "resolve")],
     "complaint.kind": [f"complaint.kind.{k}" for k in EVIDENCE_KINDS],
     "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title", "request") for t in ESCALATION_TARGETS],
     "complaint.law": [f"complaint.law.{article}" for article in set(LAW_ARTICLES.values())],
@@ -119,7 +129,7 @@ def test_families_follow_the_domain():
     """The families are as large as the domain's lists (a family left empty checks nothing)."""
     assert len(FAMILIES["status"]) == len(STATUSES) == 7
     assert len(FAMILIES["command"]) == len(USER_COMMANDS) + len(MODERATOR_COMMANDS) + len(ADMIN_COMMANDS)
-    assert len(FAMILIES["mod.usage"]) == len(MODERATOR_COMMANDS) - 2
+    assert len(FAMILIES["mod.usage"]) == len(MODERATOR_COMMANDS) - len(STAFF_COMMANDS_WITHOUT_ARGUMENTS)
     assert set(card_actions()) == {"take", "verify", "reject", "duplicate", "escalate", "resolve", "reopen"}
     assert all(FAMILIES.values())
 

@@ -89,7 +89,10 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     await reporter.replies(1)
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card.message["message_id"])])
     (targets,) = await group.replies(1)
-    (ask,) = await group.tap(ru("mod.target.court"), message=targets.message)
+    chosen, ask = await group.tap(ru("mod.target.court"), n=2, message=targets.message)
+    # The choice is made: its buttons are gone, so a press days later starts nothing.
+    assert chosen.message["text"].endswith(ru("mod.prompt.chosen", target=ru("mod.target.court")))
+    assert "reply_markup" not in chosen.message
     assert ask.message["text"].startswith(ru("mod.ask_external", reference=reference, target=ru("mod.target.court")))
     card_edit, done, closed = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.escalated"))

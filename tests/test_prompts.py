@@ -136,8 +136,8 @@ async def test_cancel_closes_the_question(app, fake, user_factory, group, data_d
 
 
 async def test_a_wrong_answer_asks_again_and_keeps_the_question(app, fake, user_factory, group, data_dir):
-    reporter = user_factory("ru")
-    first, _ = await a_report_and_its_card(reporter, group)
+    witness, reporter = user_factory("ru"), user_factory("ru")
+    first, _ = await a_report_and_its_card(witness, group)
     second, card = await a_report_and_its_card(reporter, group)
     ask = await press(group, "duplicate", card)
     (again,) = await group.reply(ask, "KZ-999999", n=1)
@@ -162,7 +162,7 @@ async def test_a_date_that_does_not_exist_or_is_ahead_is_asked_again(app, fake, 
         await group.replies(1)  # the card edited (the moderator is told in the button's answer)
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card["message_id"])])
     (targets,) = await group.replies(1)
-    (ask,) = await group.tap(ru("mod.target.prosecutor"), message=targets.message)
+    chosen, ask = await group.tap(ru("mod.target.prosecutor"), n=2, message=targets.message)
     (again,) = await group.reply(ask.message, "№ 12-3/45 от 32.13.2026", n=1)
     assert again.message["text"] == ru("mod.external_date.format") + "\n" + ru("mod.prompt.again")
     (again,) = await group.reply(ask.message, "№ 12-3/45 от 24.11.2099", n=1)
@@ -202,3 +202,29 @@ async def test_the_question_is_remembered_only_once_it_is_in_the_chat(app, fake,
     await group.text("Спам")
     await group.say("/help")
     assert status(data_dir) == ("new", None)
+
+
+async def test_an_answer_after_the_report_moved_on_changes_nothing(app, fake, user_factory, group, colleague,
+                                                                   data_dir):
+    """A question asked of one report state is not an answer for another: Reject pressed on a
+    new report, a colleague takes it meanwhile, the late reason changes nothing."""
+    reporter = user_factory("ru")
+    reference, card = await a_report_and_its_card(reporter, group)
+    ask = await press(group, "reject", card)
+    await colleague.say(f"/take {reference}", n=2)
+    refused, closed = await group.reply(ask, "Спам", n=2)
+    assert refused.message["text"] == ru("mod.prompt.moved", reference=reference, status=ru("status.in_review"))
+    assert closed.message["text"].endswith(ru("mod.prompt.unchanged_mark"))
+    assert status(data_dir) == ("in_review", None)
+    assert fake.refused == []
+
+
+async def test_a_second_report_of_ones_own_is_not_called_a_second_witness(app, fake, user_factory, group, data_dir):
+    reporter = user_factory("ru")
+    first, _ = await a_report_and_its_card(reporter, group)
+    second, card = await a_report_and_its_card(reporter, group)
+    ask = await press(group, "duplicate", card)
+    await group.reply(ask, first, n=3)
+    (told,) = await reporter.replies(1)
+    assert told.message["text"] == ru("feedback.status_duplicate_own", reference=second)
+    assert fake.refused == []

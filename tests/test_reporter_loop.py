@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.services.flood import FloodGuard
+
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings
 from tests.report_helpers import L, db_rows, up_to_evidence
@@ -78,4 +80,31 @@ async def test_a_reply_naming_someone_elses_report_is_not_taken(app, fake, user_
     (answer,) = await other.reply(forged, ANSWER, n=1)
     assert answer.message["text"] == L("ru", "common.unknown")
     assert db_rows(data_dir, "SELECT * FROM audit_log WHERE action = 'reporter_answer'") == []
+    assert fake.refused == []
+
+
+async def test_an_edited_reply_or_a_reply_to_a_list_is_not_an_answer(app, fake, user_factory, group, data_dir):
+    """Editing a reply changes nothing and breaks nothing; a reply to /myreports, which names
+    several reports, is not taken as an answer about any one of them."""
+    # A fake person types two reports in a second or two: more than the flood guard lets a person do.
+    app.bot_data["services"].flood = FloodGuard(limit=1000)
+    reporter = user_factory("ru")
+    first = await a_report(reporter, "ru", contact=True)
+    second = await a_report(reporter, "ru", contact=True)
+    await group.replies(2)
+    await group.say(f"/reply {first} {QUESTION}")
+    (question,) = await reporter.replies(1)
+    await reporter.reply(question.message, ANSWER, n=1)
+    edited = {**reporter._message(text=ANSWER + " (исправлено)", reply_to_message=question.message),
+              "edit_date": 1}
+    await fake.push_update({"edited_message": edited})
+    (helped,) = await reporter.say("/help")  # handled in order: the edit drew no answer, no failure
+    assert helped.message["text"] == L("ru", "help.text")
+    # My reports names both: which one a reply to it is about is not known.
+    (listed,) = await reporter.say("/myreports")
+    assert first in listed.message["text"] and second in listed.message["text"]
+    (unknown,) = await reporter.reply(listed.message, "Это про первое", n=1)
+    assert unknown.message["text"] == L("ru", "common.unknown")
+    rows = db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'reporter_answer'")
+    assert [row["note"] for row in rows] == [ANSWER]
     assert fake.refused == []

@@ -43,6 +43,7 @@ def attempts() -> dict[str, str]:
         "reopen": "/reopen KZ-000004",
         "fixescalation": "/fixescalation KZ-000005 prosecutor 7 24.11.2026",
         "fix": "/fix KZ-000001 region=karaganda",
+        "dashboard": "/dashboard",
         "note": "/note KZ-000001 проверить видео",
         "reply": "/reply KZ-000001 Спасибо, проверяем.",
         "find": "/find status=new",
@@ -113,6 +114,7 @@ def snapshot(data_dir) -> dict[str, list[tuple]]:
         "audit_log": "SELECT id, action, from_status, to_status, note FROM audit_log ORDER BY id",
         "replies": "SELECT id, report_id, text FROM replies ORDER BY id",
         "invites": "SELECT code_hash, redeemed_at FROM invites ORDER BY code_hash",
+        "web_logins": "SELECT token_hash FROM web_logins",
     }
     return {name: [tuple(row) for row in db_rows(data_dir, sql)] for name, sql in queries.items()}
 

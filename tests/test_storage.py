@@ -64,6 +64,31 @@ async def test_first_migration_upgrades_to_latest_keeping_rows(tmp_path):
     await upgraded.close()
 
 
+async def test_outside_dates_typed_before_migration_10_become_dates_or_stay_as_text(tmp_path):
+    """Escalations stored as typed (24.11.2026) become ISO dates with their steps; a date that
+    does not exist (31.02.2026) or is not one ("вчера") is kept with the number, not lost, and
+    never stored as a date that would break every card of its report."""
+    path = tmp_path / "old.sqlite3"
+    old = await Database.open(path, upto=9)
+    async with old.transaction() as conn:
+        for number, typed in enumerate(("24.11.2026", "31.02.2026", "вчера", "00.00.2026"), start=1):
+            await conn.execute(
+                "INSERT INTO reports (id, reference, reporter_role, category, region, occurred_at, description,"
+                " submitted_at, submission_key, status, escalated_to, external_ref, external_date, escalated_at)"
+                " VALUES (?, ?, 'voter', 'pressure', 'astana', '2026-11-20', 'Описание', '2026-11-20', ?,"
+                " 'escalated', 'court', '7', ?, '2026-11-24T10:00:00+00:00')",
+                (number, f"KZ-{number:06d}", f"k{number}", typed))
+    await old.close()
+    upgraded = await Database.open(path)
+    rows = await upgraded.fetchall("SELECT external_ref, external_date FROM reports ORDER BY id")
+    assert [tuple(row) for row in rows] == [("7", "2026-11-24"), ("7 31.02.2026", None), ("7 вчера", None),
+                                            ("7 00.00.2026", None)]
+    steps = await upgraded.fetchall("SELECT report_id, target, external_date FROM escalations ORDER BY report_id")
+    assert [tuple(step) for step in steps] == [(1, "court", "2026-11-24"), (2, "court", None), (3, "court", None),
+                                               (4, "court", None)]
+    await upgraded.close()
+
+
 async def test_restart_keeps_every_row(tmp_path):
     path = tmp_path / "keep.sqlite3"
     first = await Database.open(path)

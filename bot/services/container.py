@@ -36,6 +36,7 @@ class Services:
     flood: FloodGuard = field(default_factory=FloodGuard)
     metrics: Metrics = field(default_factory=Metrics)
     _downloads: aiohttp.ClientSession | None = None
+    web_port: int | None = None  # where the dashboard listens once started (WEB_PORT=0 picks one)
 
     async def db(self) -> Database:
         """The open, migrated database (opened once, by whoever needs it first)."""

@@ -39,7 +39,8 @@ def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
     status = body["status"]
     name = status_name(t, status, body.get("target"))
     if status == "duplicate":
-        return t("feedback.status_duplicate", reference=report.reference)
+        return t("feedback.status_duplicate_own" if body.get("own") else "feedback.status_duplicate",
+                 reference=report.reference)
     if status in ("rejected", "resolved") and body.get("note"):
         return t(f"feedback.status_{status}", reference=report.reference, status=name, note=body["note"])
     return t("feedback.status", reference=report.reference, status=name)

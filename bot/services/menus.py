@@ -1,12 +1,13 @@
 """The command menus registered with Telegram: everyone's per language, staff members' per chat
-in their own language, the moderators' chat's per language."""
+in their own language (with the dashboard as a Mini App button when PUBLIC_URL is https), the
+moderators' chat's per language."""
 
 from __future__ import annotations
 
 import logging
 from typing import Callable, Iterable
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeChat, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
 from telegram.error import TelegramError
 
 from bot.services.i18n import Translator
@@ -43,6 +44,7 @@ async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = (
         chat_id = await services.chat_of(person_id)
         if chat_id is not None:
             await _safely(bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
+            await _safely(bot.set_chat_menu_button(chat_id, MenuButtonDefault()))
     group = services.settings.moderator_chat_id
     if group is not None:
         # A chat several people share: each sees the menu in their Telegram's language, as
@@ -65,6 +67,10 @@ async def _for_chat(bot: Bot, services, db, person_id: int, names: tuple[str, ..
         return  # they have not written to the bot yet: registered at their first /start
     t = services.translator(person.language)
     await _safely(bot.set_my_commands(commands(t, names), scope=BotCommandScopeChat(chat_id)))
+    public = services.settings.public_url
+    if public and public.startswith("https://"):  # Telegram opens Mini Apps over https only
+        button = MenuButtonWebApp(t("web.menu_button"), WebAppInfo(f"{public.rstrip('/')}/app"))
+        await _safely(bot.set_chat_menu_button(chat_id, button))
 
 
 async def _safely(call) -> None:

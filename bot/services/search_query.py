@@ -102,6 +102,7 @@ def _value(family: str, value: str, rest: list[str], unknown: str = "mod.find.ba
     raise BadQuery(unknown, _choices(family), field=family, value=value)
 
 
+YEARS = (2000, 2100)  # days a search can sensibly name
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DOTTED_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 
@@ -110,17 +111,20 @@ def _day(key: str, value: str) -> date:
     """YYYY-MM-DD or DD.MM.YYYY."""
     iso, dotted = _ISO_DAY.match(value), _DOTTED_DAY.match(value)
     try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if dotted:
-            return date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+        day = date(int(iso[1]), int(iso[2]), int(iso[3])) if iso else \
+            date(int(dotted[3]), int(dotted[2]), int(dotted[1])) if dotted else None
     except ValueError:
-        pass
-    raise BadQuery("mod.find.bad_date", field=key, value=value)
+        day = None
+    if day is None or not YEARS[0] <= day.year <= YEARS[1]:  # 0001-01-01 or 9999-12-31 overflow in UTC
+        raise BadQuery("mod.find.bad_date", field=key, value=value)
+    return day
+
+
+_PRECINCT = re.compile(r"[0-9]{1,6}")  # ASCII digits: "²".isdigit() is true, int("²") fails
 
 
 def _precinct_number(value: str) -> str:
-    if not (value.isdigit() and len(value) <= 6 and int(value)):
+    if not (_PRECINCT.fullmatch(value) and int(value)):
         raise BadQuery("mod.find.bad_precinct", value=value)
     return str(int(value))
 
@@ -178,6 +182,13 @@ def parse_filters(args: list[str]) -> Query:
     if "since" in values and "until" in values and values["since"] > values["until"]:
         raise BadQuery("mod.find.bad_range", since=values["since"].isoformat(), until=values["until"].isoformat())
     return Query(**values, words=tuple(words))
+
+
+def from_form(values: dict[str, str]) -> Query:
+    """A query from the dashboard's filter form: codes from its menus, days, and free text."""
+    args = [f"{key}={values[key].strip()}" for key in FIND_KEYS[:-1] if values.get(key, "").strip()]
+    args += [f"text={word}" for word in values.get("text", "").split()]
+    return parse_filters(args)
 
 
 # Each key's reader: (key, value, the words after it) -> (the value read, words it ran over).

@@ -10,6 +10,8 @@ CREATE TABLE prompts (
     action        TEXT    NOT NULL,              -- reject, duplicate, resolve, escalate:<target>, correct:<target>
     report_id     INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
     internal      INTEGER NOT NULL DEFAULT 0,    -- the answer is for moderators only, not the reporter
+    asked_status  TEXT    NOT NULL,              -- the report's status when asked: an answer after it moved is refused
+    asked_step    INTEGER,                       -- and its latest escalation step (for escalate and correct)
     created_at    TEXT    NOT NULL,
     UNIQUE (chat_id, message_id)
 );
@@ -28,12 +30,16 @@ CREATE TABLE escalations (
 CREATE INDEX escalations_report ON escalations (report_id, id);
 
 -- Outside dates were kept as typed (24.11.2026); now as ISO dates, so that deadlines count from them.
+-- Only a date that exists becomes one (SQLite moves 2026-02-31 to 2026-03-03: not itself).
 UPDATE reports
 SET external_date = substr(external_date, 7, 4) || '-' || substr(external_date, 4, 2) || '-' || substr(external_date, 1, 2)
-WHERE external_date GLOB '[0-3][0-9].[01][0-9].[12][0-9][0-9][0-9]';
+WHERE external_date GLOB '[0-3][0-9].[01][0-9].[12][0-9][0-9][0-9]'
+  AND date(substr(external_date, 7, 4) || '-' || substr(external_date, 4, 2) || '-' || substr(external_date, 1, 2),
+           '+0 days') IS substr(external_date, 7, 4) || '-' || substr(external_date, 4, 2) || '-' || substr(external_date, 1, 2);
 -- A date in another form is not lost: it joins the outside number, for a moderator to correct.
 UPDATE reports SET external_ref = trim(coalesce(external_ref, '') || ' ' || external_date), external_date = NULL
-WHERE external_date IS NOT NULL AND external_date NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]';
+WHERE external_date IS NOT NULL AND (external_date NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'
+                                     OR date(external_date, '+0 days') IS NOT external_date);
 
 -- Escalations made before this table existed, so that every escalated report has its steps.
 INSERT INTO escalations (report_id, target, external_ref, external_date, created_at, actor)

@@ -92,6 +92,7 @@ class FakeTelegram:
         # (429, or a 5xx with an HTML page as a proxy sends it) instead of carrying the call out.
         self.fault: Callable[[str, dict[str, Any]], int | None] | None = None
         self.faulted: list[Call] = []
+        self.menu_buttons: dict[int, dict[str, Any]] = {}  # private chat id -> its menu button
         self.latency = 0.0  # seconds added to every call
         # Called with every Event as it happens: the benchmark's cheap way to follow 1,000 chats.
         self.observers: list[Callable[[Event], None]] = []
@@ -275,6 +276,20 @@ class FakeTelegram:
                 self.delivered_at.setdefault(update["update_id"], now)
             return batch
 
+    async def _m_setchatmenubutton(self, params, uploads):
+        """The button beside a private chat's text field; a Mini App's must be https."""
+        button = params.get("menu_button") or {"type": "default"}
+        if isinstance(button, str):
+            button = json.loads(button)
+        if button.get("type") not in ("default", "commands", "web_app"):
+            raise Refusal(400, "Bad Request: unsupported menu button type")
+        if button["type"] == "web_app":
+            url = (button.get("web_app") or {}).get("url", "")
+            if not url.startswith("https://") or not 1 <= len(button.get("text", "")) <= 64:
+                raise Refusal(400, "Bad Request: BUTTON_URL_INVALID")
+        self.menu_buttons[int(params["chat_id"])] = button
+        return True
+
     async def _m_setmycommands(self, params, uploads):
         commands = params.get("commands") or []
         if not 0 < len(commands) <= 100:
@@ -297,9 +312,6 @@ class FakeTelegram:
     async def _m_getmycommands(self, params, uploads):
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         return self.commands.get((scope, params.get("language_code") or ""), [])
-
-    async def _m_setchatmenubutton(self, params, uploads):
-        return True
 
     async def _m_sendchataction(self, params, uploads):
         self._chat(params)

@@ -1,0 +1,228 @@
+"""End to end: the web dashboard in the bot's own process. A moderator signs in with the
+one-time link /dashboard sends, sees a report filed through the fake Bot API, takes, verifies
+and escalates it, and the reporter is told in their language; used, expired and forged
+sign-ins, a removed moderator's session and a form without its CSRF token are refused, and
+outsiders learn nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import time
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from bot.app import DASHBOARD
+from tests.fake_telegram import FakeUser
+from tests.harness import TOKEN, make_settings, running_bot
+from tests.report_helpers import L, db_rows, db_write, up_to_evidence
+
+ADMIN, MODERATOR = 1001, 1002
+GROUP = {"id": -100784, "type": "supergroup", "title": "Moderators"}
+
+
+@pytest.fixture
+def settings(fake, data_dir):
+    fake.add_chat(GROUP)
+    return make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"], web_port=0)
+
+
+@pytest.fixture
+def admin(fake):
+    return FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан")
+
+
+@pytest.fixture
+def group(fake):
+    return FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан", chat=GROUP)
+
+
+def base(app) -> str:
+    return f"http://127.0.0.1:{app.bot_data[DASHBOARD].port}"
+
+
+async def link_for(user: FakeUser) -> str:
+    (answer,) = await user.say("/dashboard")
+    found = re.search(r"(http://\S+/login/\S+)", answer.message["text"])
+    assert found, answer.message["text"]
+    return found.group(1)
+
+
+async def sign_in(client: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
+    """Open the link (a page with a button) and press it."""
+    async with client.get(link) as page:
+        assert page.status == 200
+        token = re.search(r'name="token" value="([^"]+)"', await page.text()).group(1)
+    return await client.post(link.rsplit("/login/", 1)[0] + "/login", data={"token": token}, allow_redirects=False)
+
+
+def client() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))  # cookies for 127.0.0.1
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+async def a_report(reporter: FakeUser) -> str:
+    await up_to_evidence(reporter, "kk", "Бастық барлық мұғалімдерден бюллетеньнің суретін талап етті.")
+    await reporter.tap(L("kk", "wizard.evidence_none"))
+    await reporter.tap(L("kk", "wizard.contact_allowed"))
+    (sent,) = await reporter.tap(L("kk", "wizard.send"))
+    return next(word for word in sent.message["text"].replace(".", " ").split() if word.startswith("KZ-"))
+
+
+async def test_a_moderator_signs_in_and_takes_a_report_through_escalation(app, fake, user_factory, admin, group,
+                                                                          data_dir):
+    reporter = user_factory("kk")
+    link = await link_for(admin)
+    assert fake.calls_of("sendMessage")[-1].params["link_preview_options"] == {"is_disabled": True}
+    async with client() as browser:
+        signed = await sign_in(browser, link)
+        assert (signed.status, signed.headers["Location"]) == (303, "/queue")
+        cookie = signed.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=43200" in cookie
+        reference = await a_report(reporter)
+        (card,) = await group.replies(1)
+        async with browser.get(f"{base(app)}/queue") as queue:
+            html = await queue.text()
+            assert queue.status == 200 and f'href="/report/{reference}"' in html
+        async with browser.get(f"{base(app)}/queue/rows?status=new&text=мұғалімдерден") as rows:
+            assert reference in await rows.text()
+        async with browser.get(f"{base(app)}/queue/rows?status=resolved") as rows:
+            assert reference not in await rows.text()
+
+        async def act(action: str, **fields: str) -> str:
+            async with browser.get(f"{base(app)}/report/{reference}") as page:
+                csrf = csrf_of(await page.text())
+            async with browser.post(f"{base(app)}/report/{reference}", allow_redirects=False,
+                                    data={"csrf": csrf, "action": action, **fields}) as done:
+                assert done.status == 303, await done.text()
+            (told,) = await reporter.replies(1)
+            return told.message["text"]
+
+        assert await act("take") == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+        assert await act("verify") == L("kk", "feedback.status", reference=reference, status=L("kk", "status.verified"))
+        told = await act("escalate", target="prosecutor", number="№ 12-3/45", filed="2026-11-30")
+        assert told == L("kk", "feedback.status", reference=reference, status=L("kk", "status.escalated_to.prosecutor"))
+        row = db_rows(data_dir, "SELECT status, escalated_to, external_ref, external_date FROM reports")[0]
+        assert tuple(row) == ("escalated", "prosecutor", "12-3/45", "2026-11-30")
+        await fake.wait_for(lambda: L("ru", "mod.target.prosecutor") in fake.messages[
+            (GROUP["id"], card.message["message_id"])]["text"], 5)  # the card in the group shows it
+        async with browser.get(f"{base(app)}/report/{reference}") as page:
+            html = await page.text()
+        assert L("ru", "status.escalated") in html and "12-3/45" in html
+        # A reply to the reporter (who allowed contact) and a correction of the region, audited.
+        assert await act("reply", text="Спасибо! Уточните, пожалуйста, номер кабинета.") == L(
+            "kk", "feedback.reply", reference=reference, text="Спасибо! Уточните, пожалуйста, номер кабинета.") \
+            + "\n" + L("kk", "feedback.reply_hint")
+        async with browser.get(f"{base(app)}/report/{reference}") as page:
+            csrf = csrf_of(await page.text())
+        async with browser.post(f"{base(app)}/report/{reference}", allow_redirects=False,
+                                data={"csrf": csrf, "action": "correct", "region": "karaganda", "precinct": "12"}) as done:
+            assert done.status == 303
+        row = db_rows(data_dir, "SELECT region, precinct FROM reports")[0]
+        assert tuple(row) == ("karaganda", "12")
+        notes = [row["note"] for row in db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'correct'")]
+        assert notes and notes[0].startswith("region: ")
+        audit = db_rows(data_dir, "SELECT actor, to_status FROM audit_log WHERE action = 'status' ORDER BY id")
+        assert [row["to_status"] for row in audit] == ["in_review", "verified", "escalated"]
+        assert all(row["actor"].startswith("moderator ") for row in audit)
+    assert fake.refused == []
+
+
+def init_data(user_id: int, auth_date: int, token: str = TOKEN) -> str:
+    fields = {"auth_date": str(auth_date), "query_id": "AAH", "user": json.dumps({"id": user_id, "first_name": "N"})}
+    check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
+    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    return urlencode({**fields, "hash": hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()})
+
+
+async def test_sign_ins_that_must_not_work_do_not_and_outsiders_learn_nothing(app, fake, user_factory, admin,
+                                                                              data_dir):
+    reporter = user_factory("ru")
+    await up_to_evidence(reporter, "ru", "Раздавали продуктовые наборы у входа на участок.")
+    await reporter.tap(L("ru", "wizard.evidence_none"))
+    await reporter.tap(L("ru", "wizard.contact_anonymous"))
+    await reporter.tap(L("ru", "wizard.send"))
+    await admin.say("/start")
+    link = await link_for(admin)
+    async with client() as browser:
+        assert (await sign_in(browser, link)).status == 303
+    async with client() as browser:  # the same link a second time
+        assert (await sign_in(browser, link)).status == 401
+    stale = await link_for(admin)
+    await db_write(data_dir, "UPDATE web_logins SET created_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-6 minutes')"
+                             " WHERE used_at IS NULL")
+    async with client() as browser:
+        assert (await sign_in(browser, stale)).status == 401
+
+    # Outsiders: no session, a made-up session, each page refused with nothing in it.
+    for cookies in ({}, {"kz_session": "made-up"}):
+        async with aiohttp.ClientSession(cookies=cookies, cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            for path in ("/queue", "/queue/rows", "/report/KZ-000001", "/evidence/1/original"):
+                async with browser.get(base(app) + path) as page:
+                    body = await page.text()
+                    assert page.status == 401 and "KZ-" not in body and "1" not in body.replace("401", ""), path
+
+    # The Mini App: a forged or stale initData is refused; Telegram's own signature for staff works.
+    now = int(time.time())
+    async with client() as browser:
+        for data in (init_data(ADMIN, now, token="0:forged"), init_data(ADMIN, now - 2 * 24 * 3600),
+                     init_data(ADMIN, now).replace("auth_date", "auth_datf"), ""):
+            async with browser.post(f"{base(app)}/webapp/login", data={"init_data": data}) as answer:
+                assert answer.status == 401
+        async with browser.post(f"{base(app)}/webapp/login", data={"init_data": init_data(reporter.id, now)}) as answer:
+            assert answer.status == 401  # signed by Telegram, but not staff
+        async with browser.post(f"{base(app)}/webapp/login", data={"init_data": init_data(ADMIN, now)}) as answer:
+            assert answer.status == 200 and await answer.json() == {"next": "/queue"}
+        async with browser.get(f"{base(app)}/queue") as queue:
+            assert queue.status == 200
+            html = await queue.text()
+        # A form without its CSRF token (or with another session's) changes nothing.
+        for data in ({"action": "take"}, {"action": "take", "csrf": "x" + csrf_of(html)}):
+            async with browser.post(f"{base(app)}/report/KZ-000001", data=data) as refused:
+                assert refused.status == 403
+        assert db_rows(data_dir, "SELECT status FROM reports")[0]["status"] == "new"
+
+    # A moderator removed from staff: their open session stops working at once.
+    moderator = FakeUser(fake, MODERATOR, language_code="kk", first_name="Дана")
+    await moderator.say("/start")
+    await admin.say(f"/addmod {MODERATOR}")
+    async with client() as browser:
+        assert (await sign_in(browser, await link_for(moderator))).status == 303
+        async with browser.get(f"{base(app)}/queue") as queue:
+            assert queue.status == 200 and "Модераторлар панелі" in await queue.text()  # in their language
+        # Every request asks whether they are still staff (not only whether the session is open).
+        await db_write(data_dir, "UPDATE people SET role = 'reporter' WHERE role = 'moderator'")
+        async with browser.get(f"{base(app)}/queue") as queue:
+            assert queue.status == 401
+        await db_write(data_dir, "UPDATE people SET role = 'moderator' WHERE language = 'kk'")
+        async with browser.get(f"{base(app)}/queue") as queue:
+            assert queue.status == 200
+        await admin.say(f"/delmod {MODERATOR}")  # and /delmod closes their sessions
+        async with browser.get(f"{base(app)}/queue") as queue:
+            assert queue.status == 401
+    assert fake.refused == []
+
+
+async def test_staff_get_the_dashboard_as_a_mini_app_button_when_it_is_on_https(fake, data_dir, admin, user_factory):
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), web_port=0, public_url="https://dash.example.org/")
+    async with running_bot(settings):
+        await admin.say("/start")
+        button = fake.menu_buttons[admin.id]
+        assert button == {"type": "web_app", "text": L("ru", "web.menu_button"),
+                          "web_app": {"url": "https://dash.example.org/app"}}
+        moderator = FakeUser(fake, MODERATOR, language_code="kk", first_name="Дана")
+        await moderator.say("/start")
+        await admin.say(f"/addmod {MODERATOR}")
+        assert fake.menu_buttons[MODERATOR]["text"] == L("kk", "web.menu_button")
+        await admin.say(f"/delmod {MODERATOR}")
+        assert fake.menu_buttons[MODERATOR] == {"type": "default"}
+        (link,) = await admin.say("/dashboard")
+        assert "https://dash.example.org/login/" in link.message["text"]
+    assert fake.refused == []

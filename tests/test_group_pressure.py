@@ -1,0 +1,338 @@
+"""The moderators' group under Telegram's limits (issue #14, point 6): a burst of reports gives way
+to one summary a window instead of a flood of cards, no card comes twice, nothing is lost (a
+report is in a card or in a summary, and /queue lists it), stale alerts come as one message, and
+a moderator's /queue or button press is answered at once however many cards wait.
+
+Scale: Telegram takes 20 messages a minute in a group. Here the fake enforces 20 per WINDOW
+(6 s) and the bot paces itself to the same window, ten times faster than life, so a run that
+would take minutes takes seconds; everything that is counted in windows (a summary a window,
+cards at the outbox's 15 of 20 a window) is scaled with it. How long the bot takes to handle a
+moderator's update is not a matter of windows and is not scaled: the issue's "answered within
+2 s" is kept as 2 s. It is no loose bound here: an answer that waited for the group's window
+even once would wait most of a window (about 6 s), one queued behind the cards, many windows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import rate_limit, telegram_http
+from bot.services.i18n import Translator
+from handlers import deliveries, jobs
+from handlers.context import BotContext
+from storage import people, reports
+from storage.models import NewReport
+from tests.fake_telegram import FakeUser
+from tests.fake_telegram.html_check import parse_html
+from tests.fake_telegram.limits import RateLimits
+from tests.harness import make_settings, running_bot
+from tests.report_helpers import L, choose_what_and_where, db_rows, jpeg, start_report, up_to_evidence
+
+ADMIN = 1001
+GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
+WINDOW = 6.0  # Telegram's minute, scaled
+ANSWER_WITHIN = 2.0  # seconds, not scaled (see the module's docstring)
+BURST = 50
+DESCRIPTION = "Председатель комиссии выдал бюллетени без паспорта, наблюдателя попросили выйти."
+DASHBOARD = "https://dashboard.example.kz"
+
+
+def limited(fake, data_dir, monkeypatch, **extra):
+    """Settings for a bot paced to the scaled window, against a fake that enforces it."""
+    monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", WINDOW)
+    fake.rate_limits = RateLimits(group_period=WINDOW)
+    fake.add_chat(GROUP)
+    return make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"],
+                         telegram_pacing=True, **extra)
+
+
+def moderator(fake) -> FakeUser:
+    return FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан", username="nurlan_mod", chat=GROUP)
+
+
+def ru(key: str, **params) -> str:
+    return L("ru", key, **params)
+
+
+def group_messages(fake) -> list[dict]:
+    return [event.message for event in fake.chat_events(GROUP["id"]) if event.kind == "message"]
+
+
+def cards(fake) -> Counter:
+    """How often each reference's card reached the group."""
+    return Counter(m["text"].split()[1] for m in group_messages(fake) if m.get("text", "").startswith("📋"))
+
+
+def summaries(fake) -> list[str]:
+    return [m["text"] for m in group_messages(fake) if m.get("text", "").startswith("📥")]
+
+
+def summarised_count(text: str) -> int:
+    return int(text.split()[1])  # "📥 12 новых сообщений, срочных: 2. …"
+
+
+def urgent_named(text: str) -> list[str]:
+    prefix = ru("mod.summary_urgent", references="")
+    lines = [line for line in text.split("\n") if line.startswith(prefix)]
+    return [reference for line in lines for reference in line[len(prefix):].split(", ")]
+
+
+async def to_review(user: FakeUser, number: int, urgent: bool = False) -> dict:
+    """A report up to its review screen (Send not pressed); odd ones with a photo. An urgent one
+    happened nine days ago: its appeal window (ten days) ends tomorrow."""
+    if urgent:
+        await start_report(user, "ru")
+        await choose_what_and_where(user, "ru")
+        await user.say(str(100 + number))
+        await user.say("Школа №5")
+        await user.tap(ru("wizard.skip"))
+        await user.tap(ru("wizard.when_date"))
+        await user.say((datetime.now(ZoneInfo("Asia/Almaty")) - timedelta(days=9)).strftime("%d.%m.%Y"))
+        await user.say(DESCRIPTION)
+    else:
+        await up_to_evidence(user, "ru", DESCRIPTION, precinct=str(100 + number))
+    if number % 2:
+        await user.photo(jpeg(color=(number * 20 % 255, 40, 40)))
+        await user.replies(1, timeout=60)
+    await user.tap(ru("wizard.evidence_done" if number % 2 else "wizard.evidence_none"))
+    (review,) = await user.tap(ru("wizard.contact_anonymous"))
+    return dict(review.message)
+
+
+async def send(user: FakeUser, review: dict) -> str:
+    (sent,) = await user.tap(ru("wizard.send"), message=review)
+    return next(word for word in sent.message["text"].replace(".", " ").split() if word.startswith("KZ-"))
+
+
+def group_call(fake, method: str, since: float, test) -> float | None:
+    """When the first ``method`` call to the group after ``since`` that passes ``test`` was made."""
+    return next((call.at for call in fake.calls if call.method == method and call.ok and call.at >= since
+                 and int(call.params.get("chat_id") or 0) == GROUP["id"] and test(call.params)), None)
+
+
+async def queue_answered_in(fake, group: FakeUser, total: int) -> float:
+    """/queue typed in the group: seconds until the bot's answer reached Telegram (it must list
+    ``total`` reports)."""
+    title = ru("mod.queue_title", count=Translator("ru").plural("mod.reports", total), page=1)
+    asked = time.monotonic()
+    await group.text("/queue")
+    answered = await fake.wait_for(lambda: group_call(
+        fake, "sendMessage", asked, lambda params: parse_html(params["text"]).startswith(title)), 60)
+    return answered - asked
+
+
+async def press_answered_in(fake, group: FakeUser, card: dict) -> float:
+    """Take pressed on a card: seconds until the bot answered the press."""
+    pressed = time.monotonic()
+    query_id = await group.press(ru("mod.action.take"), message=card)
+    await group.answered(query_id, timeout=60)
+    (call,) = [c for c in fake.calls_of("answerCallbackQuery") if str(c.params.get("callback_query_id")) == query_id]
+    assert call.params.get("text") == ru("mod.done", reference=card["text"].split()[1], status=ru("status.in_review"))
+    return call.at - pressed
+
+
+def card_message(fake, reference: str) -> dict:
+    return next(m for (chat, _), m in fake.messages.items()
+                if chat == GROUP["id"] and m.get("text", "").startswith(f"📋 {reference} "))
+
+
+def summarised_in_db(data_dir) -> set[str]:
+    return {row["reference"] for row in db_rows(
+        data_dir, "SELECT r.reference FROM outbox o JOIN reports r ON r.id = o.report_id"
+                  " WHERE o.kind = 'card' AND o.given_up = 'summarised'")}
+
+
+async def stage_reports(context: BotContext, count: int, notices: list) -> list[str]:
+    """Reports stored as the wizard stores them, without walking it (the reporters' side is not
+    what these tests look at)."""
+    db = await context.services.db()
+    person = await people.get_or_create(db, "p" * 64, "ru", None)
+    references = []
+    for n in range(count):
+        report, _ = await reports.submit(db, person.id, NewReport(
+            reporter_role="voter", category="station", subcategory="stuffing", region="astana",
+            occurred_at=datetime.now(ZoneInfo("Asia/Almaty")).date().isoformat(), description=DESCRIPTION,
+            submission_key=f"staged-{n}"), notices)
+        references.append(report.reference)
+    return references
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(telegram_http, "RETRY_DELAYS", (0.05, 0.1, 0.2))
+
+
+async def test_a_burst_of_fifty_reports_gives_way_to_summaries(fake, data_dir, user_factory, monkeypatch):
+    settings = limited(fake, data_dir, monkeypatch, public_url=DASHBOARD)
+    group = moderator(fake)
+    first, *burst_users, later = [user_factory("ru") for _ in range(BURST + 2)]
+    async with running_bot(settings):
+        first_reference = await send(first, await to_review(first, 0))
+        await fake.wait_for(lambda: cards(fake), 30)  # a card in the chat before the burst
+        # Fifty people at their review screen press Send at once; every tenth report is urgent.
+        reviews = await asyncio.gather(*(to_review(user, n, urgent=n % 10 == 0)
+                                         for n, user in enumerate([*burst_users, later], start=1)))
+        burst = await asyncio.gather(*(send(user, review) for user, review in zip(burst_users, reviews)))
+        burst_sent = time.monotonic()
+        # While the outbox works through the burst, a moderator asks for the queue and takes a card.
+        queue_took = await queue_answered_in(fake, group, BURST + 1)
+        press_took = await press_answered_in(fake, group, card_message(fake, first_reference))
+
+        def accounted() -> int:
+            return sum(cards(fake).values()) - 1 + sum(summarised_count(text) for text in summaries(fake))
+        await fake.wait_for(lambda: accounted() == BURST, 12 * WINDOW)
+        settled = time.monotonic() - burst_sent
+        # Once what waits for the group is short again, a new report gets its card.
+        await fake.wait_for(lambda: not db_rows(
+            data_dir, "SELECT 1 FROM outbox WHERE sent_at IS NULL AND given_up IS NULL"), 12 * WINDOW)
+        later_reference = await send(later, reviews[-1])
+        await fake.wait_for(lambda: later_reference in cards(fake), 3 * WINDOW)
+
+    carded = cards(fake)
+    summarised = summarised_in_db(data_dir)
+    texts = summaries(fake)
+    print(f"\nburst of {BURST}: {len(carded) - 2} cards, {len(texts)} summaries {[summarised_count(t) for t in texts]},"
+          f" all accounted for {settled:.1f} s after the burst (window {WINDOW} s);"
+          f" /queue answered in {queue_took:.3f} s, a press in {press_took:.3f} s")
+    assert max(carded.values()) == 1  # no card twice
+    assert set(burst) == (set(carded) - {first_reference, later_reference}) | summarised  # nothing lost...
+    assert not summarised & set(carded)  # ...and nothing both in a card and in a summary
+    assert texts and len(summarised) == sum(summarised_count(text) for text in texts)
+    assert len(carded) - 2 < BURST // 2  # summaries instead of a flood of cards
+    # One summary a window (the outbox's times are kept to the second).
+    sent_at = [call.at for call in fake.calls_of("sendMessage")
+               if int(call.params.get("chat_id") or 0) == GROUP["id"] and call.params["text"].startswith("📥")]
+    assert all(b - a >= WINDOW - 1 for a, b in zip(sent_at, sent_at[1:]))
+    # Urgent: the reports whose deadline is near, each named in the summary that counts it.
+    urgent = {reference for n, reference in enumerate(burst, start=1) if n % 10 == 0}
+    assert urgent & summarised
+    assert sorted(ref for text in texts for ref in urgent_named(text)) == sorted(urgent & summarised)
+    assert all(ru("mod.summary_link", url=DASHBOARD) in text.split("\n") for text in texts)
+    assert queue_took < ANSWER_WITHIN and press_took < ANSWER_WITHIN
+    assert fake.refused == []
+
+
+async def test_moderators_are_answered_at_once_behind_a_backlog_of_cards(fake, data_dir, monkeypatch):
+    """The pacing alone, with every card let through (no summaries): forty cards wait for the
+    group, the outbox has filled its share of the window, and /queue and a press still go at once."""
+    async def no_summaries(context):
+        return []
+    monkeypatch.setattr(deliveries, "give_way", no_summaries)
+    settings = limited(fake, data_dir, monkeypatch)
+    group = moderator(fake)
+    async with running_bot(settings) as application:
+        context = BotContext(application)
+        await stage_reports(context, 40, notices=[("card", {}), ("evidence", {})])
+        deliveries.soon(context)
+        share = rate_limit.PER_GROUP - int(rate_limit.PER_GROUP * rate_limit.GROUP_RESERVE)
+        await fake.wait_for(lambda: len(cards(fake)) >= share, 30)
+        while True:  # until the outbox has sent all it may in this window and waits
+            sent = len(cards(fake))
+            await asyncio.sleep(0.3)
+            if len(cards(fake)) == sent:
+                break
+        queue_took = await queue_answered_in(fake, group, 40)
+        press_took = await press_answered_in(fake, group, card_message(fake, "KZ-000001"))
+        waiting = 40 - len(cards(fake))
+    print(f"\n{waiting} cards still waiting: /queue answered in {queue_took:.3f} s, a press in {press_took:.3f} s")
+    assert waiting > 10  # the backlog was there
+    assert queue_took < ANSWER_WITHIN and press_took < ANSWER_WITHIN
+    assert max(cards(fake).values()) == 1
+    assert fake.refused == []
+
+
+async def test_stale_alerts_for_thirty_reports_come_as_one_message(fake, data_dir, monkeypatch):
+    settings = limited(fake, data_dir, monkeypatch)
+    group = moderator(fake)
+    async with running_bot(settings) as application:
+        for job in application.job_queue.get_jobs_by_name("sweep"):
+            job.enabled = False  # the test runs it
+        context = BotContext(application)
+        references = await stage_reports(context, 30, notices=[])
+        db = await context.services.db()
+        await db.write("UPDATE reports SET submitted_at = ?", ((datetime.now(ZoneInfo("UTC")) - timedelta(minutes=40))
+                                                               .isoformat(timespec="seconds"),))
+        await jobs.sweep(context)
+        (alert,) = await group.replies(1, timeout=10)
+        await jobs.sweep(context)  # each report alerted once
+        await asyncio.sleep(0.5)
+        alerts = [m for m in group_messages(fake) if m.get("text", "").startswith("⏰")]
+    lines = alert.message["text"].split("\n")
+    assert lines[0] == ru("mod.alert_stale_many", count=Translator("ru").plural("mod.reports", 30), minutes=30)
+    assert [ref for line in lines[1:] for ref in line.split(", ")] == references
+    assert len(alerts) == 1
+    assert fake.refused == []
+
+
+async def test_answers_go_before_the_background_and_within_the_reserve():
+    """The group window itself: the background fills no more than its share, and an answer that
+    comes while it waits goes first and at once."""
+    window = rate_limit.SlidingWindow(4, 0.5, reserve=1)
+    order: list[str] = []
+
+    async def send(name: str, background: bool) -> None:
+        async with window.slot(background=background):
+            order.append(name)
+
+    backlog = [asyncio.create_task(send(f"card {n}", True)) for n in range(5)]
+    await asyncio.sleep(0.05)
+    assert order == ["card 0", "card 1", "card 2"]  # the background's share of the window: 4 less 1
+    asked = time.monotonic()
+    await send("answer", False)
+    assert time.monotonic() - asked < 0.05  # the reserved place, at once
+    # The window is full now: the next answer waits for a place, and takes the first one freed.
+    await asyncio.gather(*backlog, send("second answer", False))
+    assert order[:5] == ["card 0", "card 1", "card 2", "answer", "second answer"]
+    assert sorted(order[5:]) == ["card 3", "card 4"]
+
+
+
+async def test_summaries_join_wait_a_window_and_leave_cards_already_tried(tmp_path):
+    """The outbox's side: a card tried once (it may be in the chat) never goes into a summary;
+    reports join the summary still waiting; a new one is due a window after the last went; a
+    summarised report is not given a card again by the sweep; a lone card makes no summary."""
+    from domain import clock
+    from storage import outbox
+    from storage.db import Database
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        person = await people.get_or_create(db, "p" * 64, "ru", None)
+
+        async def report(n: int) -> tuple[int, int]:
+            stored, _ = await reports.submit(db, person.id, NewReport(
+                reporter_role="voter", category="station", subcategory="stuffing", region="astana",
+                occurred_at="2026-12-01", description=DESCRIPTION, submission_key=f"k{n}"),
+                [("card", {}), ("evidence", {})])
+            (row,) = await db.fetchall("SELECT id FROM outbox WHERE report_id = ? AND kind = 'card'", (stored.id,))
+            return stored.id, row["id"]
+
+        window = timedelta(minutes=1)
+        (tried, tried_card), (a, a_card), (b, b_card) = [await report(n) for n in range(3)]
+        assert await outbox.claim(db, tried_card) is not None  # being sent now
+        assert await outbox.summarise(db, [a_card], window, join_only=True) == []  # alone: no summary
+        assert await outbox.summarise(db, [tried_card, a_card, b_card], window) == [a, b]
+        (first,) = await db.fetchall("SELECT * FROM outbox WHERE kind = 'summary'")
+        assert first["due_at"] <= clock.utcnow()  # none went before: due now
+        (c, c_card), (d, d_card) = [await report(n) for n in range(3, 5)]
+        assert await outbox.summarise(db, [c_card], window, join_only=True) == [c]  # joins the waiting one
+        assert json.loads((await db.fetchall("SELECT body FROM outbox WHERE id = ?", (first["id"],)))[0]["body"]) \
+            == {"reports": [a, b, c]}
+        assert await outbox.claim(db, first["id"]) is not None
+        await outbox.sent(db, first["id"])
+        assert await outbox.summarise(db, [d_card], window) == [d]  # the first went: a new one, a window on
+        (second,) = await db.fetchall("SELECT * FROM outbox WHERE kind = 'summary' AND sent_at IS NULL")
+        assert clock.parse(second["due_at"]) - clock.parse(clock.utcnow()) >= window - timedelta(seconds=2)
+        assert await outbox.reports_without_card(db, 50) == []  # the sweep makes no card for them
+        given_up = await db.fetchall("SELECT kind, report_id FROM outbox WHERE given_up = 'summarised' ORDER BY id")
+        assert sorted((row["report_id"], row["kind"]) for row in given_up) == sorted(
+            (r, kind) for r in (a, b, c, d) for kind in ("card", "evidence"))
+    finally:
+        await db.close()

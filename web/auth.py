@@ -1,0 +1,74 @@
+"""Who is asking: the session cookie (checked against the database and the person's role on
+every request), the CSRF token of forms, and Telegram Mini App ``initData``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from bot.services.web_login import is_staff, token_hash
+from storage import people, web_sessions
+from storage.models import Person
+from web.context import SERVICES, VISITOR
+
+COOKIE = "kz_session"
+INIT_DATA_MAX_AGE = 24 * 3600  # seconds: Telegram's initData older than a day is refused
+PUBLIC = ("/login", "/app", "/static/", "/webapp/login")
+
+
+class Visitor:
+    """A signed-in staff member: the person, their session's CSRF token and cookie value."""
+
+    def __init__(self, person: Person, csrf: str, session_id: str) -> None:
+        self.person, self.csrf, self.session_id = person, csrf, session_id
+
+
+
+@web.middleware
+async def require_staff(request: web.Request, handler):
+    """Every page but sign-in needs an open session of someone who is staff now; a form that
+    changes anything needs the session's CSRF token. Refusals say nothing about the data."""
+    if request.path.startswith(PUBLIC):
+        return await handler(request)
+    services = request.app[SERVICES]
+    session_id = request.cookies.get(COOKIE, "")
+    db = await services.db()
+    found = await web_sessions.session(db, token_hash(services.keys, "session", session_id)) if session_id else None
+    person = await people.get_by_id(db, found.person_id) if found else None
+    if found is None or not is_staff(services.settings, services.keys, person):
+        raise web.HTTPUnauthorized(text="401 Unauthorized", content_type="text/plain")
+    if request.method not in ("GET", "HEAD"):
+        form = await request.post()
+        sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
+        if not hmac.compare_digest(sent.encode(), found.csrf.encode()):
+            raise web.HTTPForbidden(text="403 Forbidden", content_type="text/plain")
+    request[VISITOR] = Visitor(person, found.csrf, session_id)
+    return await handler(request)
+
+
+def telegram_user(init_data: str, bot_token: str, now: float | None = None) -> int | None:
+    """The Telegram user id of a Mini App's ``initData``, validated as Telegram specifies
+    (HMAC-SHA256 keyed with HMAC-SHA256("WebAppData", bot token), ``auth_date`` within a day);
+    None for anything forged, stale or malformed."""
+    try:
+        pairs = dict(parse_qsl(init_data, keep_blank_values=True, strict_parsing=True))
+    except ValueError:
+        return None
+    received = pairs.pop("hash", "")
+    check = "\n".join(f"{key}={value}" for key, value in sorted(pairs.items()))
+    secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()
+    expected = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
+    if not received or not hmac.compare_digest(expected, received):
+        return None
+    try:
+        age = (now if now is not None else time.time()) - int(pairs["auth_date"])
+        user = json.loads(pairs["user"])
+        user_id = int(user["id"])
+    except (KeyError, ValueError, TypeError):
+        return None
+    return user_id if -60 <= age <= INIT_DATA_MAX_AGE else None

@@ -1,0 +1,67 @@
+"""The dashboard's aiohttp application and its place in the bot's process (started and stopped
+with the bot, on WEB_HOST:WEB_PORT)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.services.container import Services
+from web import views_auth, views_queue, views_report
+from web.auth import require_staff
+from web.context import CHANGED, SERVICES
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+async def _home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther("/queue")
+
+
+def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]) -> web.Application:
+    app = web.Application(middlewares=[require_staff], client_max_size=64 * 1024)
+    app[SERVICES] = services
+    app[CHANGED] = changed
+    app.router.add_get("/", _home)
+    app.router.add_get("/login/{token}", views_auth.login_page)
+    app.router.add_post("/login", views_auth.login)
+    app.router.add_get("/app", views_auth.mini_app)
+    app.router.add_post("/webapp/login", views_auth.mini_app_login)
+    app.router.add_post("/logout", views_auth.logout)
+    app.router.add_get("/queue", views_queue.queue)
+    app.router.add_get("/queue/rows", views_queue.queue_rows)
+    app.router.add_get("/report/{reference}", views_report.page)
+    app.router.add_post("/report/{reference}", views_report.change)
+    app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
+    app.router.add_static("/static/", STATIC, append_version=True)
+    return app
+
+
+class Dashboard:
+    """The running server; ``port`` is where it listens (WEB_PORT=0: any free one)."""
+
+    def __init__(self, runner: web.AppRunner, port: int) -> None:
+        self.runner, self.port = runner, port
+
+
+async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]]) -> Dashboard | None:
+    settings = services.settings
+    if settings.web_port is None:
+        return None
+    runner = web.AppRunner(make_app(services, changed), access_log=None)  # no addresses or paths in logs
+    await runner.setup()
+    site = web.TCPSite(runner, settings.web_host, settings.web_port)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    services.web_port = port
+    log.info("dashboard on %s:%d", settings.web_host, port)
+    return Dashboard(runner, port)
+
+
+async def stop(dashboard: Dashboard | None) -> None:
+    if dashboard is not None:
+        await dashboard.runner.cleanup()

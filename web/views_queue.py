@@ -1,0 +1,71 @@
+"""The queue: reports filtered (status, region, category, precinct, local days, words), sorted
+and paged, with who has each; the rows refresh by themselves, and the page works without
+JavaScript (the references are in its HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.services import deadlines
+from bot.services.search_query import BadQuery, FIND_KEYS, from_form
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, STATUSES
+from storage import evidence, moderation
+from storage.models import Report
+from web.context import SERVICES
+from web.render import render
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Row:
+    report: Report
+    files: int
+    taken_by: str | None
+    overdue: bool
+
+
+async def _rows(request: web.Request) -> dict:
+    """The page's query, its rows, the true total and paging; or the part of it that is wrong."""
+    services = request.app[SERVICES]
+    values = {key: request.query.get(key, "")[:200] for key in FIND_KEYS}
+    newest = request.query.get("sort", "newest") != "oldest"
+    page = max(1, int(request.query.get("page", "1"))) if request.query.get("page", "1").isdigit() else 1
+    try:
+        query = from_form(values)
+    except BadQuery as bad:
+        return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "newest": newest}
+    db = await services.db()
+    filters = query.filters(services.settings.tz)
+    total = await moderation.count_found(db, filters)
+    pages = max(1, -(-total // PAGE))
+    page = min(page, pages)
+    found = await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, newest_first=newest)
+    files = await evidence.counts_of_reports(db, [report.id for report in found])
+    today, tz = services.today(), services.settings.tz
+    rows = [Row(report, files.get(report.id, 0), await moderation.staff_name(db, report.taken_by),
+                deadlines.overdue(report, tz, today)) for report in found]
+    return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
+            "newest": newest}
+
+
+def _links(request: web.Request, page: int) -> str:
+    """The current query string with another page."""
+    query = {key: value for key, value in request.query.items() if key != "page" and value}
+    return str(request.rel_url.with_query({**query, "page": str(page)}).query_string)
+
+
+async def queue(request: web.Request) -> web.Response:
+    """GET /queue: the filter form and the first rows."""
+    found = await _rows(request)
+    return render(request, "queue.html", **found, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
+                  statuses=STATUSES, page_query=lambda page: _links(request, page),
+                  rows_url=f"/queue/rows?{request.query_string}")
+
+
+async def queue_rows(request: web.Request) -> web.Response:
+    """GET /queue/rows: the rows alone, for the page to refresh itself every two seconds."""
+    return render(request, "queue_rows.html", **await _rows(request), page_query=lambda page: _links(request, page),
+                  rows_url=request.path_qs)

@@ -1,0 +1,123 @@
+"""A report's page: every field, the evidence (previews inline, originals to download, both
+decrypted as they are sent), deadlines, the whole history, and the moderators' actions."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.services import deadlines, history
+from bot.services.evidence import read
+from domain import clock
+from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
+from storage import audit, evidence, moderation, reports
+from storage.crypto import FileUnreadable
+from storage.models import EvidenceRecord, Report
+from web.actions import ACTIONS, DIRECT, Refused, act
+from web.context import CHANGED, SERVICES, VISITOR
+from web.render import render
+
+FAR_FROM_INCIDENT = timedelta(days=1)
+REDRAWN = ("web.report.done", "web.report.corrected")  # outcomes the card in the group must show
+SENT = ("web.report.replied",)  # outcomes that only send the reporter something
+# The actions each status offers (the same transitions as the card's buttons).
+OFFERED = {action: target for action, target in (*DIRECT.items(), ("reject", "rejected"), ("duplicate", "duplicate"),
+                                                  ("escalate", "escalated"), ("resolve", "resolved"))}
+
+
+async def _report(request: web.Request) -> Report:
+    services = request.app[SERVICES]
+    found = await reports.by_reference(await services.db(), request.match_info["reference"].upper()[:20])
+    if found is None:
+        raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
+    return found
+
+
+def _far_from_incident(record: EvidenceRecord, report: Report) -> bool:
+    """A photo taken more than a day from the incident (an old picture sent as new?)."""
+    if not record.captured_at:
+        return False
+    try:
+        taken, happened = clock.parse(record.captured_at), clock.parse(report.occurred_at)
+    except ValueError:
+        return False
+    return abs(taken - happened) > FAR_FROM_INCIDENT
+
+
+def _offered(report: Report) -> list[str]:
+    possible = TRANSITIONS[report.status]
+    shown = [action for action, target in OFFERED.items() if target in possible]
+    if "reopen" in shown and report.status in ("new", "in_review"):
+        shown.remove("reopen")
+    if "take" in shown and report.status in ("rejected", "duplicate", "verified"):
+        shown.remove("take")
+    return shown
+
+
+async def page(request: web.Request, message: str | None = None, problem: Refused | None = None,
+               status: int = 200) -> web.Response:
+    """GET /report/<reference>."""
+    services = request.app[SERVICES]
+    report = await _report(request)
+    db = await services.db()
+    t = services.translator(request[VISITOR].person.language)
+    records = await evidence.of_report(db, report.id)
+    names = await moderation.staff_names(db)
+    lines = [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
+    return render(request, "report.html", status=status, report=report, records=records,
+                  far={record.id: _far_from_incident(record, report) for record in records},
+                  deadlines=deadlines.of_report(report, services.settings.tz), today=services.today(),
+                  history=lines, taken_by=await moderation.staff_name(db, report.taken_by),
+                  steps=await moderation.escalation_steps(db, report.id), offered=_offered(report),
+                  targets=ESCALATION_TARGETS, regions=REGIONS, groups=CATEGORY_GROUPS,
+                  message=message or request.query.get("done"), problem=problem)
+
+
+async def change(request: web.Request) -> web.StreamResponse:
+    """POST /report/<reference>: one of the actions; back to the page with what happened."""
+    services = request.app[SERVICES]
+    report = await _report(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    action = form.get("action", "")
+    if action not in ACTIONS:
+        raise web.HTTPBadRequest(text="400 Bad Request", content_type="text/plain")
+    person = request[VISITOR].person
+    try:
+        done = await act(await services.db(), person, report, action, form, person.language, services.today())
+    except Refused as refused:
+        return await page(request, problem=refused, status=409)
+    if done in REDRAWN or done in SENT:  # the card shows it, or the reporter is to be told
+        await request.app[CHANGED](report.id, done in REDRAWN)
+    raise web.HTTPSeeOther(f"/report/{report.reference}?done={done}")
+
+
+async def file(request: web.Request) -> web.StreamResponse:
+    """GET /evidence/<id>/preview or /original: the file decrypted (off the event loop)."""
+    services = request.app[SERVICES]
+    evidence_id = request.match_info["id"]
+    found = await evidence.get(await services.db(), int(evidence_id)) if evidence_id.isdigit() else None
+    if found is None or found[0] is None:
+        raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
+    _, record = found
+    original = request.match_info["which"] == "original"
+    path = record.stored_path if original else record.preview_path
+    if path is None:
+        raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
+    try:
+        data = await asyncio.to_thread(read, services.settings.data_dir, path, services.keys)
+    except (FileUnreadable, OSError):
+        raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": "default-src 'none'; sandbox"}
+    if original:  # whatever it is, it is downloaded, never shown in the dashboard's origin
+        name = f"{record.sha256 or record.id}{_suffix(record)}"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return web.Response(body=data, content_type="application/octet-stream", headers=headers)
+    return web.Response(body=data, content_type="image/jpeg", headers=headers)
+
+
+def _suffix(record: EvidenceRecord) -> str:
+    return {"photo": ".jpg", "video": ".mp4", "voice": ".ogg", "audio": ".mp3", "video_note": ".mp4"}.get(
+        record.kind, ".bin")
