@@ -69,7 +69,9 @@ async def _on_startup(application: Application) -> None:
     await register_staff_commands(application.bot, services)
     jobs.schedule(application)
     await health.start(application)
-    application.bot_data[DASHBOARD] = await web_server.start(services, _after_dashboard_change(application))
+    application.bot_data[DASHBOARD] = await web_server.start(
+        services, _after_dashboard_change(application),
+        lambda exc: application.create_task(application.process_error(update=None, error=exc)))
 
 
 def _after_dashboard_change(application: Application):

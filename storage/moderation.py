@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,6 +230,9 @@ class Filters:
     since: str | None = None  # a moment (UTC ISO, as stored): submitted at or after it
     before: str | None = None  # a moment: submitted before it
     words: tuple[str, ...] = ()  # each in the description or the place, whatever the case
+    taken_by: int | None = None  # the moderator who has it (the dashboard's "my reports")
+    reporter_role: str | None = None  # voter, observer or other
+    accredited: bool | None = None  # reported by an accredited observer (True) or not (False)
 
 
 async def find(db: Database, filters: Filters, limit: int = 1000, offset: int = 0,
@@ -330,11 +332,6 @@ def fold_text(text: str | None) -> str | None:
     return None if text is None else text.casefold().replace("ё", "е")
 
 
-# Connections that have fold() as an SQL function: registered once (replacing a function while
-# another coroutine's statement is open would fail).
-_FOLDING: "weakref.WeakSet[Database]" = weakref.WeakSet()
-
-
 async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -345,6 +342,11 @@ async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
     if filters.category is not None:
         clauses.append("(category = ? OR subcategory = ?)")
         params += [filters.category, filters.category]
+    for column, value in (("taken_by", filters.taken_by), ("reporter_role", filters.reporter_role),
+                          ("accredited", None if filters.accredited is None else int(filters.accredited))):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
     # datetime() reads both the stored form (2026-11-24T21:00:00+00:00) and SQLite's own.
     if filters.since is not None:
         clauses.append("datetime(submitted_at) >= datetime(?)")
@@ -353,13 +355,10 @@ async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("datetime(submitted_at) < datetime(?)")
         params.append(filters.before)
     if filters.words:
-        if db not in _FOLDING:
-            _FOLDING.add(db)  # before the await: a search queued meanwhile runs after it
-            await db.conn.create_function("fold", 1, fold_text, deterministic=True)
-        for word in filters.words:
-            # instr, not LIKE: the words need no escaping of % and _.
-            clauses.append("(instr(fold(description), ?) > 0 OR instr(fold(COALESCE(place, '')), ?) > 0)")
-            params += [fold_text(word)] * 2
+        # Each word begins a word of the description or the place (the index folds case).
+        clauses.append("id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ?)")
+        words = (fold_text(word).replace('"', '""') for word in filters.words)  # ё as the index has it
+        params.append(" AND ".join(f'"{word}"*' for word in words))
     return " AND ".join(clauses) or "1 = 1", params
 
 
@@ -413,6 +412,18 @@ async def correct(db: Database, report_id: int, actor: str, changes: dict[str, s
                 await audit.append(conn, report_id, actor, "correct", None, None, note)
         updated = await _read(conn, report_id)
     return updated, notes
+
+
+async def take_over(db: Database, report_id: int, actor: str, person_id: int) -> Report:
+    """A moderator takes a report someone else has: on the record, with whose it was."""
+    async with db.transaction() as conn:
+        before = await _read(conn, report_id)
+        async with conn.execute("SELECT pseudonym FROM people WHERE id = ?", (before.taken_by,)) as cur:
+            row = await cur.fetchone()
+        was = f"moderator {row['pseudonym'][:4].upper()}" if row else "-"
+        await conn.execute("UPDATE reports SET taken_by = ? WHERE id = ?", (person_id, report_id))
+        await audit.append(conn, report_id, actor, "takeover", None, None, f"{was} → {actor}")
+        return await _read(conn, report_id)
 
 
 async def staff_names(db: Database) -> dict[str, str]:

@@ -226,3 +226,51 @@ async def test_staff_get_the_dashboard_as_a_mini_app_button_when_it_is_on_https(
         (link,) = await admin.say("/dashboard")
         assert "https://dash.example.org/login/" in link.message["text"]
     assert fake.refused == []
+
+
+async def test_taking_assigns_others_take_over_on_the_record_and_many_are_taken_at_once(
+        app, fake, user_factory, admin, data_dir):
+    first_reporter, second_reporter = user_factory("kk"), user_factory("kk")
+    first = await a_report(first_reporter)
+    second = await a_report(second_reporter)
+    await admin.say("/start")
+    moderator = FakeUser(fake, MODERATOR, language_code="kk", first_name="Дана")
+    await moderator.say("/start")
+    await admin.say(f"/addmod {MODERATOR}")
+    async with client() as mine, client() as theirs:
+        assert (await sign_in(mine, await link_for(admin))).status == 303
+        assert (await sign_in(theirs, await link_for(moderator))).status == 303
+        # Both ticked in the queue and taken at once.
+        async with mine.get(f"{base(app)}/queue") as queue:
+            html = await queue.text()
+        assert f'name="pick" value="{first}"' in html and f'name="pick" value="{second}"' in html
+        async with mine.post(f"{base(app)}/queue/bulk", data=[("csrf", csrf_of(html)), ("action", "take"),
+                                                               ("pick", first), ("pick", second)]) as done:
+            assert done.status == 200 and (await done.text()).count(L("ru", "web.report.done")) == 2
+        rows = db_rows(data_dir, "SELECT status, taken_by FROM reports ORDER BY id")
+        assert {tuple(row)[0] for row in rows} == {"in_review"} and len({row["taken_by"] for row in rows}) == 1
+        async with mine.get(f"{base(app)}/queue/rows?assignee=me") as listed:
+            text = await listed.text()
+            assert first in text and second in text
+        async with theirs.get(f"{base(app)}/queue/rows?assignee=me") as listed:
+            assert first not in await listed.text()
+
+        # Someone else has it: acting needs an explicit take-over, which the history keeps.
+        async def post(browser, action: str) -> int:
+            async with browser.get(f"{base(app)}/report/{first}") as page:
+                csrf = csrf_of(await page.text())
+            async with browser.post(f"{base(app)}/report/{first}", allow_redirects=False,
+                                    data={"csrf": csrf, "action": action}) as answer:
+                return answer.status
+
+        assert await post(theirs, "verify") == 409
+        assert db_rows(data_dir, "SELECT status FROM reports WHERE reference = ?", (first,))[0]["status"] == "in_review"
+        assert await post(theirs, "takeover") == 303
+        assert await post(theirs, "verify") == 303
+        assert await post(mine, "reopen") == 409  # now the first moderator must take it back
+        takeovers = db_rows(data_dir, "SELECT actor, note FROM audit_log WHERE action = 'takeover'")
+        assert len(takeovers) == 1 and takeovers[0]["note"].endswith(f"→ {takeovers[0]['actor']}")
+        async with theirs.get(f"{base(app)}/report/{first}") as page:
+            assert "🤝" in await page.text()  # the take-over in the history
+    await first_reporter.replies(2)  # in review, then verified
+    assert fake.refused == []

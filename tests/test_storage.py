@@ -225,3 +225,24 @@ async def test_a_single_write_never_joins_another_coroutines_transaction(db):
     await asyncio.gather(*(db.insert("INSERT INTO people (pseudonym, language, created_at, updated_at)"
                                      " VALUES (?, 'kk', 'x', 'x')", (f"p{i}",)) for i in range(50)))
     assert (await db.fetchone("SELECT COUNT(*) FROM people"))[0] == 51
+
+
+async def test_the_search_index_follows_the_reports_in_any_case_and_with_yo(db):
+    """Words begin words of the description or the place, whatever the case (Kazakh letters
+    too) and with ё read as е; a changed text leaves no old word in the index."""
+    from storage import moderation
+
+    person = await people.get_or_create(db, KEYS.pseudonym(9), "kk", None)
+    first, _ = await reports.submit(db, person.id, new_report("a", description="Ёлка у входа, МҰҒАЛІМДЕРДЕН талап етті",
+                                                             place="Школа №5"))
+    await reports.submit(db, person.id, new_report("b", description="Вбросы на участке", place=None))
+
+    async def found(*words: str) -> list[str]:
+        return [r.reference for r in await moderation.find(db, moderation.Filters(words=words))]
+
+    assert await found("елка") == await found("ЁЛКА") == await found("мұғалім") == await found("школа") \
+        == [first.reference]
+    assert await found("вброс", "участке") == ["KZ-000002"] and await found("вброс", "школа") == []
+    async with db.transaction() as conn:  # a changed text: the index forgets the old words
+        await conn.execute("UPDATE reports SET description = 'Карусель', place = NULL WHERE id = 1")
+    assert await found("елка") == [] and await found("школа") == [] and await found("карусель") == [first.reference]

@@ -14,7 +14,10 @@ from storage import moderation, reports
 from storage.models import Person, Report
 
 NOTE_MAX = 1000
-ACTIONS = ("take", "verify", "reopen", "reject", "duplicate", "escalate", "resolve", "note", "reply", "correct")
+ACTIONS = ("take", "verify", "reopen", "reject", "duplicate", "escalate", "resolve", "note", "reply", "correct",
+           "takeover")
+BULK = ("take", "verify", "duplicate")  # what can be done to many reports at once
+OPEN_TO_ALL = ("note", "takeover")  # what anyone may do to a report someone else has
 DIRECT = {"take": "in_review", "verify": "verified", "reopen": "in_review"}
 
 
@@ -35,7 +38,14 @@ async def act(db, person: Person, report: Report, action: str, form: dict[str, s
     """Carry out ``action``; returns the message key to show. Raises Refused."""
     words = clean(form.get("text", "")).strip()[:NOTE_MAX]
     internal = form.get("internal") == "1"
+    if report.taken_by not in (None, person.id) and action not in OPEN_TO_ALL:
+        raise Refused("web.report.taken_by_other")  # take it over first: on the record
     try:
+        if action == "takeover":
+            if report.taken_by in (None, person.id):
+                raise Refused("web.report.nothing_to_take_over")
+            await moderation.take_over(db, report.id, actor(person), person.id)
+            return "web.report.taken_over"
         if action in DIRECT:
             await _change(db, person, report, DIRECT[action])
         elif action in ("reject", "resolve"):

@@ -22,8 +22,24 @@ async def _home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/queue")
 
 
-def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]) -> web.Application:
-    app = web.Application(middlewares=[require_staff], client_max_size=64 * 1024)
+def _failures(failed: Callable[[BaseException], None]):
+    """A page that fails is a plain 500 for the visitor (nothing of the failure shown) and a
+    failure for the bot's error handler, as a handler's is (the staff are told, tests fail)."""
+    @web.middleware
+    async def middleware(request: web.Request, handler):
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the visitor gets a plain 500
+            failed(exc)
+            raise web.HTTPInternalServerError(text="500 Internal Server Error", content_type="text/plain") from None
+    return middleware
+
+
+def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]],
+             failed: Callable[[BaseException], None] = lambda exc: log.exception("dashboard page failed")) -> web.Application:
+    app = web.Application(middlewares=[_failures(failed), require_staff], client_max_size=64 * 1024)
     app[SERVICES] = services
     app[CHANGED] = changed
     app.router.add_get("/", _home)
@@ -34,6 +50,7 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_post("/logout", views_auth.logout)
     app.router.add_get("/queue", views_queue.queue)
     app.router.add_get("/queue/rows", views_queue.queue_rows)
+    app.router.add_post("/queue/bulk", views_queue.bulk)
     app.router.add_get("/report/{reference}", views_report.page)
     app.router.add_post("/report/{reference}", views_report.change)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
@@ -48,11 +65,12 @@ class Dashboard:
         self.runner, self.port = runner, port
 
 
-async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]]) -> Dashboard | None:
+async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]],
+                failed: Callable[[BaseException], None]) -> Dashboard | None:
     settings = services.settings
     if settings.web_port is None:
         return None
-    runner = web.AppRunner(make_app(services, changed), access_log=None)  # no addresses or paths in logs
+    runner = web.AppRunner(make_app(services, changed, failed), access_log=None)  # no addresses or paths in logs
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()

@@ -4,19 +4,21 @@ JavaScript (the references are in its HTML)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 
 from bot.services import deadlines
 from bot.services.search_query import BadQuery, FIND_KEYS, from_form
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, STATUSES
-from storage import evidence, moderation
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES, STATUSES
+from storage import evidence, moderation, reports
+from web.actions import BULK, Refused, act
 from storage.models import Report
-from web.context import SERVICES
+from web.context import CHANGED, SERVICES, VISITOR
 from web.render import render
 
 PAGE = 50
+EXTRA_KEYS = ("assignee", "role", "accredited")  # the dashboard's filters beyond /find's
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Row:
 async def _rows(request: web.Request) -> dict:
     """The page's query, its rows, the true total and paging; or the part of it that is wrong."""
     services = request.app[SERVICES]
-    values = {key: request.query.get(key, "")[:200] for key in FIND_KEYS}
+    values = {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
     newest = request.query.get("sort", "newest") != "oldest"
     page = max(1, int(request.query.get("page", "1"))) if request.query.get("page", "1").isdigit() else 1
     try:
@@ -38,7 +40,11 @@ async def _rows(request: web.Request) -> dict:
     except BadQuery as bad:
         return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "newest": newest}
     db = await services.db()
-    filters = query.filters(services.settings.tz)
+    visitor = request[VISITOR]
+    filters = replace(query.filters(services.settings.tz),
+                      taken_by=visitor.person.id if values["assignee"] == "me" else None,
+                      reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
+                      accredited={"1": True, "0": False}.get(values["accredited"]))
     total = await moderation.count_found(db, filters)
     pages = max(1, -(-total // PAGE))
     page = min(page, pages)
@@ -61,7 +67,8 @@ async def queue(request: web.Request) -> web.Response:
     """GET /queue: the filter form and the first rows."""
     found = await _rows(request)
     return render(request, "queue.html", **found, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
-                  statuses=STATUSES, page_query=lambda page: _links(request, page),
+                  statuses=STATUSES, roles=REPORTER_ROLES, bulk=BULK, results=None,
+                  page_query=lambda page: _links(request, page),
                   rows_url=f"/queue/rows?{request.query_string}")
 
 
@@ -69,3 +76,30 @@ async def queue_rows(request: web.Request) -> web.Response:
     """GET /queue/rows: the rows alone, for the page to refresh itself every two seconds."""
     return render(request, "queue_rows.html", **await _rows(request), page_query=lambda page: _links(request, page),
                   rows_url=request.path_qs)
+
+
+async def bulk(request: web.Request) -> web.Response:
+    """POST /queue/bulk: take, verify or mark as duplicates of one reference the reports ticked
+    in the queue, each by the same rules as one at a time; what happened to each is listed."""
+    services = request.app[SERVICES]
+    form = await request.post()
+    action = str(form.get("action", ""))
+    if action not in BULK:
+        raise web.HTTPBadRequest(text="400 Bad Request", content_type="text/plain")
+    person = request[VISITOR].person
+    db = await services.db()
+    results = []
+    for reference in list(dict.fromkeys(str(value).upper()[:20] for value in form.getall("pick", [])))[:PAGE]:
+        report = await reports.by_reference(db, reference)
+        if report is None:
+            results.append((reference, "mod.not_found", {}))
+            continue
+        try:
+            done = await act(db, person, report, action, {"original": str(form.get("original", ""))},
+                             person.language, services.today())
+        except Refused as refused:
+            results.append((reference, refused.key, refused.params))
+            continue
+        results.append((reference, done, {}))
+        await request.app[CHANGED](report.id, True)
+    return render(request, "bulk.html", results=results)

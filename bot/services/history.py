@@ -9,7 +9,8 @@ from domain import clock
 from storage.models import AuditEntry
 
 # mod.history.<action>: who, at, text
-HISTORY_WITH_TEXT = ("note", "reply", "bundle", "complaint", "export", "reporter_answer", "escalation_corrected")
+HISTORY_WITH_TEXT = ("note", "reply", "bundle", "complaint", "export", "reporter_answer", "escalation_corrected",
+                     "takeover")
 
 
 def line(t: Translator, entry: AuditEntry, names: dict[str, str]) -> Html:
