@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     backup_s3_endpoint: str | None = None
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
     telegram_pacing: bool = True
+    # A burst that would hold the moderators' group more than a minute gives way to one summary
+    # a minute; false: every report gets its card however long they queue.
+    group_summaries: bool = True
     health_port: int | None = Field(default=None, ge=0, le=65535)
     health_host: str = "127.0.0.1"
     # The moderators' web dashboard, served by the bot's own process; None turns it off.

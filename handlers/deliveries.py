@@ -108,9 +108,11 @@ async def give_way(context: BotContext) -> list[int]:
     evidence) leaves it room in the window; from the first that has none, it and every later one
     are summarised (a lone card only joins a summary already waiting: alone, a summary would
     take its card's place and save nothing). Returns the reports summarised. Without pacing
-    (benchmarks, most tests) there is no rate to plan by and every card goes."""
+    (benchmarks, most tests) there is no rate to plan by, and with GROUP_SUMMARIES=false no wish
+    to: every card goes."""
+    settings = context.services.settings
     budget = getattr(context.bot.rate_limiter, "group_budget", lambda: None)()
-    if budget is None or context.services.settings.moderator_chat_id is None:
+    if budget is None or settings.moderator_chat_id is None or not settings.group_summaries:
         return []
     room, period = budget
     db = await context.services.db()

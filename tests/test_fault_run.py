@@ -136,15 +136,17 @@ async def test_a_hundred_reports_under_telegrams_limits_are_refused_nothing(fake
     assert fake.refused == []
 
 
-async def test_fifty_reports_each_in_one_card_or_a_summary_whatever_the_jobs_timing(fake, data_dir, user_factory, monkeypatch):
+@pytest.mark.parametrize("summaries", [True, False], ids=["summaries", "every-card"])
+async def test_fifty_reports_each_in_one_card_or_a_summary_whatever_the_jobs_timing(fake, data_dir, user_factory,
+                                                                                  monkeypatch, summaries):
     """The submission's own delivery, the outbox job and the sweep all reach for the same cards;
     run here over and over at once, under Telegram's limits: each report still gets one card, or
-    is counted in a summary and gets none."""
+    is counted in a summary and gets none; with summaries off, exactly fifty cards."""
     monkeypatch.setattr(rate_limit, "PER_GROUP_PERIOD", 1.5)
     fake.rate_limits = RateLimits(group_period=1.5)
     fake.add_chat(GROUP)
     settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"],
-                             telegram_pacing=True)
+                             telegram_pacing=True, group_summaries=summaries)
     users = [user_factory("ru") for _ in range(50)]
     async with running_bot(settings) as application:
         for job in application.job_queue.jobs():  # none can run beside itself
@@ -166,4 +168,6 @@ async def test_fifty_reports_each_in_one_card_or_a_summary_whatever_the_jobs_tim
         stop.set()
         await asyncio.gather(*hammers)
     each_in_a_card_or_a_summary(fake, data_dir, references)
+    if not summaries:
+        assert cards_and_photos(fake)[0] == Counter({reference: 1 for reference in references})
     assert fake.refused == []
