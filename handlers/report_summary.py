@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from bot.services.i18n import Html, Translator
+from bot.services import capture_time
 from handlers.wizard import View
 from storage.models import Draft, EvidenceRecord
 
@@ -88,22 +89,10 @@ def evidence_line(t: Translator, draft: Draft, view: View) -> Html:
         return line
     # What a moderator checks before trusting a file: where it says it was taken, and when.
     with_gps = sum(1 for record in view.records if record.had_gps)
-    off_day = sum(1 for record in view.records if _taken_off_day(record.captured_at, draft.occurred_at))
+    off_day = sum(1 for record in view.records if capture_time.off_day(record.captured_at, draft.occurred_at))
     flags = [t.plural("mod.card.flag_gps", with_gps)] if with_gps else []
     flags += [t.plural("mod.card.flag_time", off_day)] if off_day else []
     return Html("\n".join([line, *flags]))
-
-
-def _taken_off_day(captured_at: str | None, occurred_at: str | None) -> bool:
-    """Whether a photo's own capture date (EXIF, "2026:11:24 09:15:00", the camera's local time)
-    is more than a day from the incident's date."""
-    if not captured_at or not occurred_at:
-        return False
-    try:
-        taken = datetime.strptime(captured_at[:10], "%Y:%m:%d").date()
-    except ValueError:
-        return False
-    return abs((taken - date.fromisoformat(occurred_at[:10])).days) > 1
 
 
 def contact_line(t: Translator, draft: Draft, view: View) -> Html | None:

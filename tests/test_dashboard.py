@@ -19,7 +19,7 @@ import pytest
 from bot.app import DASHBOARD
 from tests.fake_telegram import FakeUser
 from tests.harness import TOKEN, make_settings, running_bot
-from tests.report_helpers import L, db_rows, db_write, up_to_evidence
+from tests.report_helpers import L, db_rows, db_write, finish_and_send, jpeg, up_to_evidence
 
 ADMIN, MODERATOR = 1001, 1002
 GROUP = {"id": -100784, "type": "supergroup", "title": "Moderators"}
@@ -273,4 +273,34 @@ async def test_taking_assigns_others_take_over_on_the_record_and_many_are_taken_
         async with theirs.get(f"{base(app)}/report/{first}") as page:
             assert "🤝" in await page.text()  # the take-over in the history
     await first_reporter.replies(2)  # in review, then verified
+    assert fake.refused == []
+
+
+async def test_a_reports_evidence_is_shown_flagged_and_downloadable(app, fake, user_factory, admin, data_dir):
+    """The photo's preview inline, its capture time as the camera wrote it, warnings for a GPS
+    position and a capture two years before the incident, the original as a download."""
+    reporter = user_factory("ru")
+    photo = jpeg(taken="2024:05:01 10:00:00", gps=True)
+    await up_to_evidence(reporter, "ru", "Фото бюллетеня с отметкой, сделано у урны.")
+    await reporter.photo(photo)
+    await reporter.replies(1)
+    reference = await finish_and_send(reporter, "ru")
+    await admin.say("/start")
+    async with client() as browser:
+        assert (await sign_in(browser, await link_for(admin))).status == 303
+        async with browser.get(f"{base(app)}/report/{reference}") as page:
+            html = await page.text()
+        assert page.status == 200
+        assert L("ru", "web.report.far_from_incident") in html and L("ru", "web.report.had_gps") in html
+        assert "2024" in html and L("ru", "complaint.kind.photo") in html
+        evidence_id = db_rows(data_dir, "SELECT id FROM evidence")[0]["id"]
+        async with browser.get(f"{base(app)}/evidence/{evidence_id}/preview") as preview:
+            assert preview.status == 200 and preview.content_type == "image/jpeg"
+            assert (await preview.read())[:2] == b"\xff\xd8" and f'/evidence/{evidence_id}/preview' in html
+        async with browser.get(f"{base(app)}/evidence/{evidence_id}/original") as original:
+            assert original.status == 200 and "attachment" in original.headers["Content-Disposition"]
+            assert await original.read() == photo  # byte-exact, decrypted on the way
+    async with client() as stranger:
+        async with stranger.get(f"{base(app)}/evidence/{evidence_id}/original") as refused:
+            assert refused.status == 401
     assert fake.refused == []

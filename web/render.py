@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -60,6 +61,10 @@ class Words:
 
     def date(self, value: date) -> str:
         return self.translator.date(value)
+
+    def camera(self, value) -> str:
+        """A camera's own clock (no zone): shown as it reads, not moved to the bot's zone."""
+        return format_datetime(value, format="medium", locale=self.translator.locale)
 
     def moment(self, value: str) -> str:
         """An incident's or a photo's time as stored: a day alone, or a moment."""

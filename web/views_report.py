@@ -4,13 +4,11 @@ decrypted as they are sent), deadlines, the whole history, and the moderators' a
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from aiohttp import web
 
-from bot.services import deadlines, history
+from bot.services import capture_time, deadlines, history
 from bot.services.evidence import read
-from domain import clock
 from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
 from storage import audit, evidence, moderation, reports
 from storage.crypto import FileUnreadable
@@ -19,7 +17,6 @@ from web.actions import ACTIONS, DIRECT, Refused, act
 from web.context import CHANGED, SERVICES, VISITOR
 from web.render import render
 
-FAR_FROM_INCIDENT = timedelta(days=1)
 REDRAWN = ("web.report.done", "web.report.corrected")  # outcomes the card in the group must show
 SENT = ("web.report.replied",)  # outcomes that only send the reporter something
 # The actions each status offers (the same transitions as the card's buttons).
@@ -33,17 +30,6 @@ async def _report(request: web.Request) -> Report:
     if found is None:
         raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
     return found
-
-
-def _far_from_incident(record: EvidenceRecord, report: Report) -> bool:
-    """A photo taken more than a day from the incident (an old picture sent as new?)."""
-    if not record.captured_at:
-        return False
-    try:
-        taken, happened = clock.parse(record.captured_at), clock.parse(report.occurred_at)
-    except ValueError:
-        return False
-    return abs(taken - happened) > FAR_FROM_INCIDENT
 
 
 def _offered(report: Report) -> list[str]:
@@ -67,7 +53,8 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
     names = await moderation.staff_names(db)
     lines = [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
     return render(request, "report.html", status=status, report=report, records=records,
-                  far={record.id: _far_from_incident(record, report) for record in records},
+                  far={record.id: capture_time.off_day(record.captured_at, report.occurred_at) for record in records},
+                  taken={record.id: capture_time.taken_at(record.captured_at) for record in records},
                   deadlines=deadlines.of_report(report, services.settings.tz), today=services.today(),
                   history=lines, taken_by=await moderation.staff_name(db, report.taken_by),
                   steps=await moderation.escalation_steps(db, report.id), offered=_offered(report),
