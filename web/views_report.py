@@ -92,17 +92,40 @@ async def file(request: web.Request) -> web.StreamResponse:
     path = record.stored_path if original else record.preview_path
     if path is None:
         raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
-    try:
-        data = await asyncio.to_thread(read, services.settings.data_dir, path, services.keys)
-    except (FileUnreadable, OSError):
-        raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                "Content-Security-Policy": "default-src 'none'; sandbox"}
-    if original:  # whatever it is, it is downloaded, never shown in the dashboard's origin
-        name = f"{record.sha256 or record.id}{_suffix(record)}"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return web.Response(body=data, content_type="application/octet-stream", headers=headers)
-    return web.Response(body=data, content_type="image/jpeg", headers=headers)
+    if not original:  # a preview is small: read whole
+        try:
+            data = await asyncio.to_thread(read, services.settings.data_dir, path, services.keys)
+        except (FileUnreadable, OSError):
+            raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
+        return web.Response(body=data, content_type="image/jpeg", headers=headers)
+    # An original (up to 20 MB, a video) is decrypted a chunk at a time as it is sent, each chunk
+    # checked; whatever it is, it is downloaded, never shown in the dashboard's origin.
+    name = f"{record.sha256 or record.id}{_suffix(record)}"
+    headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    try:
+        handle = await asyncio.to_thread(open, services.settings.data_dir / path, "rb")
+    except OSError:
+        raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
+    try:
+        chunks = services.keys.iter_decrypt(handle)
+        try:
+            first = await asyncio.to_thread(next, chunks, b"")
+        except FileUnreadable:
+            raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
+        response = web.StreamResponse(headers=headers)
+        response.content_type = "application/octet-stream"
+        await response.prepare(request)
+        chunk = first
+        while chunk:
+            await response.write(chunk)
+            # A chunk altered on disk stops the download short: a broken file, never a wrong one.
+            chunk = await asyncio.to_thread(next, chunks, b"")
+        await response.write_eof()
+        return response
+    finally:
+        await asyncio.to_thread(handle.close)
 
 
 def _suffix(record: EvidenceRecord) -> str:
