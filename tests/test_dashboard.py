@@ -95,6 +95,10 @@ async def test_a_moderator_signs_in_and_takes_a_report_through_escalation(app, f
             assert reference in await rows.text()
         async with browser.get(f"{base(app)}/queue/rows?status=resolved") as rows:
             assert reference not in await rows.text()
+        # The rows refresh from an address that carries what they show: nothing new, no work (204).
+        polled = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+        async with browser.get(base(app) + polled) as rows:
+            assert rows.status == 204 and await rows.read() == b""
 
         async def act(action: str, **fields: str) -> str:
             async with browser.get(f"{base(app)}/report/{reference}") as page:
@@ -106,6 +110,8 @@ async def test_a_moderator_signs_in_and_takes_a_report_through_escalation(app, f
             return told.message["text"]
 
         assert await act("take") == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+        async with browser.get(base(app) + polled) as rows:  # something changed: the rows come
+            assert rows.status == 200 and L("ru", "status.in_review") in await rows.text()
         assert await act("verify") == L("kk", "feedback.status", reference=reference, status=L("kk", "status.verified"))
         told = await act("escalate", target="prosecutor", number="№ 12-3/45", filed="2026-11-30")
         assert told == L("kk", "feedback.status", reference=reference, status=L("kk", "status.escalated_to.prosecutor"))

@@ -59,23 +59,42 @@ async def _rows(request: web.Request) -> dict:
 
 def _links(request: web.Request, page: int) -> str:
     """The current query string with another page."""
-    query = {key: value for key, value in request.query.items() if key != "page" and value}
+    query = {key: value for key, value in request.query.items() if key not in ("page", "v") and value}
     return str(request.rel_url.with_query({**query, "page": str(page)}).query_string)
+
+
+async def _version(request: web.Request) -> str:
+    """What the rows shown depend on: the last change to any report, and the day (deadlines
+    turn overdue at midnight)."""
+    services = request.app[SERVICES]
+    return f"{await moderation.last_change(await services.db())}-{services.today().isoformat()}"
+
+
+def _rows_url(request: web.Request, version: str) -> str:
+    """The address the rows refresh from, carrying the version they show."""
+    query = {key: value for key, value in request.query.items() if key != "v"}
+    return str(request.rel_url.with_path("/queue/rows").with_query({**query, "v": version}))
 
 
 async def queue(request: web.Request) -> web.Response:
     """GET /queue: the filter form and the first rows."""
+    version = await _version(request)
     found = await _rows(request)
     return render(request, "queue.html", **found, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
                   statuses=STATUSES, roles=REPORTER_ROLES, bulk=BULK, results=None,
                   page_query=lambda page: _links(request, page),
-                  rows_url=f"/queue/rows?{request.query_string}")
+                  rows_url=_rows_url(request, version))
 
 
 async def queue_rows(request: web.Request) -> web.Response:
-    """GET /queue/rows: the rows alone, for the page to refresh itself every two seconds."""
+    """GET /queue/rows: the rows alone, for the page to refresh itself every two seconds; when
+    nothing changed since the version the page shows, 204 and no work (fifty open dashboards
+    polling cost the bot almost nothing then)."""
+    version = await _version(request)
+    if request.query.get("v") == version:
+        return web.Response(status=204, headers={"Cache-Control": "no-store"})
     return render(request, "queue_rows.html", **await _rows(request), page_query=lambda page: _links(request, page),
-                  rows_url=request.path_qs)
+                  rows_url=_rows_url(request, version))
 
 
 async def bulk(request: web.Request) -> web.Response:
