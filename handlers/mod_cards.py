@@ -20,7 +20,7 @@ from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
-from domain.rules import OPEN, TRANSITIONS
+from domain.rules import TRANSITIONS
 # The table names the review, which posts cards: a module import, read when a card is drawn.
 from handlers import report_wizard
 from handlers.wizard import View
@@ -166,12 +166,7 @@ SUMMARY_REFERENCES = 30  # urgent references named in a summary; more are on the
 
 
 def urgent(services: Services, report: Report) -> bool:
-    """Still open, and from an accredited observer or with a deadline two days off or closer."""
-    if report.status not in OPEN:
-        return False
-    today = services.today()
-    return bool(report.accredited) or any(deadline.stage(today) is not None
-                                          for deadline in deadlines.of_report(report, services.settings.tz))
+    return deadlines.urgent(report, services.settings.tz, services.today())
 
 
 async def post_summary(context: BotContext, report_ids: list[int]) -> None:

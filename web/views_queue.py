@@ -27,6 +27,7 @@ class Row:
     files: int
     taken_by: str | None
     overdue: bool
+    urgent: bool
 
 
 async def _rows(request: web.Request) -> dict:
@@ -52,7 +53,7 @@ async def _rows(request: web.Request) -> dict:
     files = await evidence.counts_of_reports(db, [report.id for report in found])
     today, tz = services.today(), services.settings.tz
     rows = [Row(report, files.get(report.id, 0), await moderation.staff_name(db, report.taken_by),
-                deadlines.overdue(report, tz, today)) for report in found]
+                deadlines.overdue(report, tz, today), deadlines.urgent(report, tz, today)) for report in found]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
             "newest": newest}
 
@@ -87,7 +88,7 @@ async def queue(request: web.Request) -> web.Response:
 
 
 async def queue_rows(request: web.Request) -> web.Response:
-    """GET /queue/rows: the rows alone, for the page to refresh itself every two seconds; when
+    """GET /queue/rows: the rows alone, for the page to refresh itself every second; when
     nothing changed since the version the page shows, 204 and no work (fifty open dashboards
     polling cost the bot almost nothing then)."""
     version = await _version(request)

@@ -61,3 +61,11 @@ def of_report(report: Report, tz) -> list[Deadline]:
 
 def overdue(report: Report, tz, today: date) -> bool:
     return any(deadline.stage(today) == "overdue" for deadline in of_report(report, tz))
+
+
+def urgent(report: Report, tz, today: date) -> bool:
+    """Still open, and from an accredited observer or with a deadline two days off or closer:
+    what the group's summary names and the dashboard's queue marks first."""
+    if report.status not in OPEN:
+        return False
+    return bool(report.accredited) or any(deadline.stage(today) is not None for deadline in of_report(report, tz))
