@@ -433,6 +433,16 @@ async def last_change(db: Database) -> int:
     return int(row[0] or 0)
 
 
+async def staff_names_by_id(db: Database, person_ids: set[int]) -> dict[int, str]:
+    """Staff display names of these people, in one query (a page of the queue needs fifty)."""
+    if not person_ids:
+        return {}
+    marks = ", ".join("?" for _ in person_ids)
+    rows = await db.fetchall(f"SELECT id, staff_name FROM people WHERE id IN ({marks}) AND staff_name IS NOT NULL",
+                             tuple(person_ids))
+    return {row["id"]: row["staff_name"] for row in rows}
+
+
 async def staff_names(db: Database) -> dict[str, str]:
     """Staff display names by the short code their audit rows carry ("moderator 3FA2"): the
     first four hex digits of the pseudonym, as Person.short_name makes it."""

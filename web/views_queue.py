@@ -52,7 +52,8 @@ async def _rows(request: web.Request) -> dict:
     found = await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, newest_first=newest)
     files = await evidence.counts_of_reports(db, [report.id for report in found])
     today, tz = services.today(), services.settings.tz
-    rows = [Row(report, files.get(report.id, 0), await moderation.staff_name(db, report.taken_by),
+    names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
+    rows = [Row(report, files.get(report.id, 0), names.get(report.taken_by),
                 deadlines.overdue(report, tz, today), deadlines.urgent(report, tz, today)) for report in found]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
             "newest": newest}
