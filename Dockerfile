@@ -14,7 +14,7 @@ COPY locales ./locales
 COPY web ./web
 RUN pip install --no-cache-dir . \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin bot \
-    && mkdir -p /data && chown bot /data
+    && mkdir -p /data && chown bot /data && chmod 0700 /data
 
 USER bot
 VOLUME ["/data"]

@@ -20,6 +20,8 @@ SWITCH_INTERVAL = 0.0005  # seconds
 
 
 def main() -> int:
+    """Start the bot; returns the exit status (2: it must not start as configured)."""
+    startup.keep_private()  # first: the lock, the probe and DATA_DIR itself are made below
     settings = load_or_report()
     if settings is None:
         return 2

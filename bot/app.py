@@ -30,6 +30,7 @@ DASHBOARD = "dashboard"  # bot_data: the running web dashboard (web.server.Dashb
 
 def build_application(settings: Settings) -> Application:
     """The whole bot, ready for ``run_polling`` or for tests to start by hand."""
+    startup.keep_private()  # before anything below opens a file (persistence opens the database)
     services = Services(settings=settings, keys=settings.keys())
     # The wizard's state is its draft's step: written once, with the draft, at every step.
     persistence = SqlitePersistence(services.db, services.keys, readers={CONVERSATION: drafts.wizard_states})
@@ -60,6 +61,7 @@ async def _on_startup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     db = await services.db()
     await startup.mark(db, services.settings.data_dir, services.keys)
+    await asyncio.to_thread(startup.make_private, services.settings.data_dir, services.settings.backup_folder)
     await outbox.release_all(db)
     orphans = await asyncio.to_thread(remove_orphans, services.settings.data_dir, await evidence.stored_paths(db))
     if orphans:

@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 from bot.settings import load_or_report
-from storage import backup_bucket
+from storage import backup_bucket, startup
 from storage.backups import BackupProblem, make_backup
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Make one archive; returns the exit status."""
+    startup.keep_private()  # the archive, its scratch copy of the database and the folder
     parser = argparse.ArgumentParser(prog="python -m bot.backup", description=__doc__)
     parser.add_argument("folder", nargs="?", type=Path, help="where to write the archive")
     args = parser.parse_args(argv)

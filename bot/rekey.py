@@ -54,6 +54,8 @@ def _reencrypt(path: Path, keys: Keys) -> bool:
 
 
 async def run() -> int:
+    """Re-encrypt files and re-seal references under the current key; returns the exit status."""
+    startup.keep_private()  # each file is rewritten through a new .part
     settings = load_or_report()
     if settings is None:
         return 2

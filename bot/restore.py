@@ -11,11 +11,13 @@ import tempfile
 from pathlib import Path
 
 from bot.settings import load_or_report
-from storage import backup_bucket
+from storage import backup_bucket, startup
 from storage.backups import BackupProblem, restore
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Put one archive back; returns the exit status."""
+    startup.keep_private()  # DATA_DIR, the database and every evidence file are made anew
     parser = argparse.ArgumentParser(prog="python -m bot.restore", description=__doc__)
     parser.add_argument("archive", help="a backup-*.tar made by python -m bot.backup, or its s3:// address")
     args = parser.parse_args(argv)

@@ -9,12 +9,14 @@ from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storage.crypto import Keys
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+MIN_SECRET = 32  # characters of SECRET_KEY (and SECRET_KEY_PREVIOUS)
+_KEY_FILE_LIMIT = 4096  # bytes: a key file is one line; more means the setting names the wrong file
 
 
 class Settings(BaseSettings):
@@ -23,8 +25,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr
-    secret_key: SecretStr
+    # Required, from SECRET_KEY or SECRET_KEY_FILE (one of the two): _key_files fills it in.
+    secret_key: SecretStr | None = None
     secret_key_previous: SecretStr | None = None
+    # A file holding the key (a Docker secret, a tmpfs file), so that it need not sit in .env
+    # beside the data it protects; read at start, a trailing newline dropped.
+    secret_key_file: Path | None = None
+    secret_key_previous_file: Path | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_local_mode: bool = False
     data_dir: Path = Path("./data")
@@ -62,9 +69,19 @@ class Settings(BaseSettings):
     @field_validator("secret_key", "secret_key_previous")
     @classmethod
     def _secret_strength(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters (see README: Keys)")
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET:
+            raise ValueError(f"must be at least {MIN_SECRET} characters (see README: Keys)")
         return value
+
+    @model_validator(mode="after")
+    def _key_files(self) -> "Settings":
+        """SECRET_KEY or SECRET_KEY_FILE, never both (which one wins would be a guess)."""
+        self.secret_key = _key_from_file("SECRET_KEY", self.secret_key, self.secret_key_file)
+        if self.secret_key is None:
+            raise ValueError("SECRET_KEY is required but not set (nor SECRET_KEY_FILE, a file holding it)")
+        self.secret_key_previous = _key_from_file("SECRET_KEY_PREVIOUS", self.secret_key_previous,
+                                                  self.secret_key_previous_file)
+        return self
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -91,7 +108,8 @@ class Settings(BaseSettings):
             raise ValueError("must be an address such as s3://my-bucket/kz-election-bot")
         return value
 
-    @field_validator("backup_dir", "health_port", "web_port", "public_url", "backup_url", "backup_s3_endpoint",
+    @field_validator("secret_key", "secret_key_previous", "secret_key_file", "secret_key_previous_file",
+                     "backup_dir", "health_port", "web_port", "public_url", "backup_url", "backup_s3_endpoint",
                      mode="before")
     @classmethod
     def _unset(cls, value: object) -> object:
@@ -116,6 +134,8 @@ class Settings(BaseSettings):
         return level
 
     def keys(self) -> Keys:
+        """The keys derived from SECRET_KEY (and SECRET_KEY_PREVIOUS during a rotation)."""
+        assert self.secret_key is not None  # _key_files refuses settings without one
         previous = [self.secret_key_previous.get_secret_value()] if self.secret_key_previous else []
         return Keys(self.secret_key.get_secret_value(), previous)
 
@@ -131,6 +151,29 @@ class Settings(BaseSettings):
     def backup_folder(self) -> Path:
         """Where backups go: BACKUP_DIR, or DATA_DIR/backups (the same disk: copy them off it)."""
         return self.backup_dir or self.data_dir / "backups"
+
+
+def _key_from_file(name: str, value: SecretStr | None, path: Path | None) -> SecretStr | None:
+    """The key ``name`` from the file of ``name``_FILE when that is set. Errors name the setting
+    and the file, never what the file holds."""
+    if path is None:
+        return value
+    if value is not None:
+        raise ValueError(f"{name} and {name}_FILE are both set: keep one (the file keeps the key out of .env)")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_KEY_FILE_LIMIT + 1)
+    except OSError as exc:
+        raise ValueError(f"{name}_FILE {path} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(raw) > _KEY_FILE_LIMIT:
+        raise ValueError(f"{name}_FILE {path} is longer than a key ({_KEY_FILE_LIMIT} bytes): is it the right file?")
+    try:
+        key = raw.decode("utf-8").rstrip("\r\n")  # echo and editors end the file with a newline
+    except UnicodeDecodeError:
+        raise ValueError(f"{name}_FILE {path} is not text (UTF-8)") from None
+    if len(key) < MIN_SECRET:
+        raise ValueError(f"{name}_FILE {path} must hold at least {MIN_SECRET} characters (see README: Keys)")
+    return SecretStr(key)
 
 
 class SettingsError(Exception):
@@ -157,7 +200,9 @@ def load_or_report() -> Settings | None:
 
 
 def _describe(error: dict) -> str:
-    name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+    if not error["loc"]:  # a check of several settings at once: its message names them
+        return error["msg"].removeprefix("Value error, ")
+    name = str(error["loc"][0]).upper()
     if error["type"] == "missing":
         return f"{name} is required but not set"
     return f"{name} {error['msg'].removeprefix('Value error, ')}"

@@ -5,14 +5,18 @@ them possible. Each problem stops the bot with one line that says what is wrong 
   that was deleted, emptied or swapped while the marker stayed is noticed.
 - The database holds the fingerprint of the key it was made with: a wrong SECRET_KEY is noticed
   before any person is recreated under a new pseudonym.
+- Everything the bot keeps is its user's alone: files 0600, folders 0700 (``keep_private`` for
+  what it makes from now on, ``make_private`` for what versions before it left 0644 and 0755).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 from storage.crypto import Keys
@@ -20,6 +24,14 @@ from storage.db import Database
 
 MARKER = "database-id"
 MIN_FREE_BYTES = 200 * 1024 * 1024  # below this a day of evidence may not fit: stop and say so
+# Group and others get nothing: files are made 0600 and folders 0700, whatever makes them
+# (open, tempfile, tarfile, SQLite's -wal and -shm), with no mode to remember at each call.
+PRIVATE_UMASK = 0o077
+# What the bot makes in BACKUP_DIR, when that is not inside DATA_DIR; the rest of that folder is
+# the operator's and keeps its modes.
+_BACKUP_ENTRIES = ("backup-*", "bot-*.sqlite3")
+
+log = logging.getLogger(__name__)
 
 
 class StartupProblem(Exception):
@@ -110,3 +122,54 @@ async def set_key_fingerprint(db: Database, keys: Keys) -> None:
     """After a rotation moved everything to the current key: the database is now of that key."""
     await db.write("INSERT INTO meta (name, value) VALUES ('key_fingerprint', ?)"
                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value", (keys.fingerprint(),))
+
+
+def keep_private() -> None:
+    """From now on, what this process creates is its user's alone (files 0600, folders 0700).
+    Called first thing by every entry point: ``python -m bot``, building the Application, and
+    the backup, restore and rekey commands."""
+    os.umask(PRIVATE_UMASK)
+
+
+def make_private(data_dir: Path, backup_dir: Path | None = None) -> int:
+    """Take group's and others' access away from everything under ``data_dir`` (and from the
+    folder ``backup_dir`` and the archives in it), as versions before this one left them 0644
+    and 0755. Logs how many were changed and how many could not be, never a name; returns the
+    number changed."""
+    changed = refused = 0
+    targets = [data_dir, *_walk(data_dir)]
+    if backup_dir is not None and not _inside(backup_dir, data_dir) and backup_dir.is_dir():
+        targets += [backup_dir, *(path for pattern in _BACKUP_ENTRIES for path in backup_dir.glob(pattern))]
+    for path in targets:
+        try:
+            mode = path.lstat().st_mode
+            # Symbolic links are left alone: chmod would follow one out of DATA_DIR.
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) or not mode & 0o077:
+                continue
+            os.chmod(path, stat.S_IMODE(mode) & 0o700)
+            changed += 1
+        except FileNotFoundError:
+            continue  # removed meanwhile (a scratch folder of a backup under way)
+        except OSError:
+            refused += 1  # another user's file (made by root in the container, say)
+    if changed:
+        log.info("made %d files and folders readable by the bot's user only (DATA_DIR, BACKUP_DIR)", changed)
+    if refused:
+        log.warning("%d files or folders in DATA_DIR or BACKUP_DIR could not be made private (not the bot's "
+                    "user's?): give them to the user the bot runs as", refused)
+    return changed
+
+
+def _walk(top: Path) -> list[Path]:
+    """Every folder and file under ``top``, without following symbolic links."""
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(top, followlinks=False):
+        found += [Path(folder, name) for name in (*subfolders, *files)]
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
