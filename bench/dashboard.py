@@ -11,8 +11,9 @@ the server process hands the GIL over as often as ``python -m bot`` does (its sw
 2. **50 at once**: 50 moderators, each sending its next request as soon as the last is answered
    (a closed loop: the server's saturation, not a day's load), the same mix;
 3. **50 browsing**: 50 moderators for ``--browse-seconds``, as the page makes them: the rows of
-   their queue refreshed every 2 s (``hx-trigger="every 2s"``), and another filtered queue or a
-   report opened every 10 s on average (random pauses).
+   their queue refreshed every second as the page does (``hx-trigger="every 1s"`` on an address
+   carrying the version shown: 204 when nothing changed), and another filtered queue or a report
+   opened every 10 s on average (random pauses).
 
 **Server-side** latency is taken by a middleware placed outside the app's own (so it holds the
 session check, the queries and the rendering, but not the HTTP parsing and sending); the
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import os
 import platform
@@ -43,6 +45,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 TARGET_MS = 100.0
+POLL_S = 1.0  # the rows' hx-trigger (templates/queue_rows.html)
 LABEL = "X-Bench-Label"
 # Indexes this benchmark suggests (see BENCHMARKS.md), added to its own database by
 # --suggested-indexes to measure them; no migration holds them. SQLite ends every index with the
@@ -70,7 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cached-names", action="store_true",
                         help="what if: staff names read once and kept (the queue reads one per row: 50 queries a page)")
     parser.add_argument("--poll-jitter", type=float, default=0.0,
-                        help="browsing: each refresh waits 2 s plus up to this many seconds more (uniform; 0: exactly 2 s)")
+                        help="browsing: each refresh waits 1 s plus up to this many seconds more (uniform; 0: exactly 1 s)")
     parser.add_argument("--only", default="123", help="which runs: 1 sequential, 2 at once, 3 browsing")
     parser.add_argument("--out", default="bench-results", help="folder for the JSON and text results")
     parser.add_argument("--client", help=argparse.SUPPRESS)  # internal: the client process's spec file
@@ -281,7 +284,7 @@ async def main(args: argparse.Namespace) -> dict:
             for key, mode, title in (("1", "sequential", "sequential, 1 moderator"),
                                      ("2", "at_once", f"{args.sessions} moderators at once (closed loop)"),
                                      ("3", "browsing", f"{args.sessions} moderators browsing, {args.browse_seconds:.0f} s"
-                                      + (f", refreshes 2 s + up to {args.poll_jitter * 1000:.0f} ms" if args.poll_jitter else ""))):
+                                      + (f", refreshes 1 s + up to {args.poll_jitter * 1000:.0f} ms" if args.poll_jitter else ""))):
                 if key not in args.only or (mode == "browsing" and not args.browse_seconds):
                     continue
                 print(f"run: {title}", flush=True)
@@ -327,17 +330,18 @@ async def client_main(spec: dict) -> dict:
     timeout = aiohttp.ClientTimeout(total=60)
 
     async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
-        async def get(cookie: str, label: str, url: str, record: bool = True) -> bytes:
+        async def get(cookie: str, label: str, url: str, record: bool = True) -> bytes | None:
+            """The body, or None for 204 (the rows unchanged since the version asked about)."""
             began = time.perf_counter()
             async with http.get(url, headers={"Cookie": cookie, LABEL: label if record else ""},
                                 allow_redirects=False) as response:
                 body = await response.read()
                 status = response.status
-            if status != 200:
+            if status not in (200, 204):
                 errors[f"{label}: {status}"] += 1
             elif record:
-                round_trips[label].append(time.perf_counter() - began)
-            return body
+                round_trips[label if status == 200 else f"{label} (204)"].append(time.perf_counter() - began)
+            return body if status == 200 else None
 
         cookies = spec["cookies"]
         # Warm up: templates compiled, translators loaded, the database's pages in the cache.
@@ -371,7 +375,7 @@ async def client_main(spec: dict) -> dict:
 
 async def browse(spec: dict, kinds, cookies: list[str], get, rng: random.Random,
                  polled: list[str] | None = None, on_rows=None) -> None:
-    """Each moderator's page refreshes its rows every 2 s (their own filters: most look at the
+    """Each moderator's page refreshes its rows every second (their own filters: most look at the
     whole queue or the new reports) and they open another page every 10 s on average."""
     ends = time.monotonic() + spec["seconds"]
     rows = {label: urls for label, urls in kinds if label.startswith("/queue/rows")}
@@ -379,15 +383,21 @@ async def browse(spec: dict, kinds, cookies: list[str], get, rng: random.Random,
     polled = polled or ["/queue/rows · no filter"] * 5 + ["/queue/rows · status=new"] * 3 + list(rows)
 
     async def poller(index: int, cookie: str, label: str) -> None:
-        await asyncio.sleep(rng.uniform(0, 2))
+        # As the page does (templates/queue_rows.html): the rows ask their own address every
+        # second; that address carries the version they show, so an unchanged queue answers 204
+        # and the rows stay; new rows carry the next address. A refresh here starts 1 s after
+        # the last was answered (htmx starts it 1 s after the last was sent: this is slower).
+        url = rows[label][0]
+        await asyncio.sleep(rng.uniform(0, POLL_S))
         while time.monotonic() < ends and not (spec.get("stop_file") and os.path.exists(spec["stop_file"])):
-            body = await get(cookie, label, rows[label][0])
-            if on_rows is not None:
-                on_rows(index, body, time.monotonic())
-            # The rows replace themselves (outerHTML) and the new ones start their own 2 s wait:
-            # a refresh 2 s after the last one was answered (plus, with --poll-jitter, a random
-            # delay standing for timers and networks that differ between moderators).
-            await asyncio.sleep(2.0 + rng.uniform(0, spec.get("jitter", 0.0)))
+            body = await get(cookie, label, url)
+            if body is not None:
+                found = ROWS_URL.search(body)
+                if found:
+                    url = html.unescape(found.group(1).decode())
+                if on_rows is not None:
+                    on_rows(index, body, time.monotonic())
+            await asyncio.sleep(POLL_S + rng.uniform(0, spec.get("jitter", 0.0)))
 
     async def navigator(cookie: str) -> None:
         while True:
@@ -403,6 +413,7 @@ async def browse(spec: dict, kinds, cookies: list[str], get, rng: random.Random,
 
 
 REFERENCE = re.compile(rb"/report/(KZ-\d{6})")
+ROWS_URL = re.compile(rb'id="rows" hx-get="([^"]+)"')
 
 
 async def watch(spec: dict, kinds, cookies: list[str], get, rng: random.Random) -> list[dict[str, float]]:

@@ -12,7 +12,7 @@ everybody starting at once, as in ``python -m bench``, the reports would come in
 end, faster than the 50 rows of a page can hold between two refreshes):
 
 1. without dashboards: the bot's reply latency as in scenario a, on the big database;
-2. with ``--sessions`` dashboards open (another process): each refreshes its rows every 2 s, as
+2. with ``--sessions`` dashboards open (another process): each refreshes its rows every second, as
    the page does, on the whole queue (three in four) or the new reports (newest first: where a
    new report comes first), and opens another filtered queue or a report every 10 s on average.
 

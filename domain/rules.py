@@ -28,7 +28,7 @@ STAFF_ROLES: frozenset[str] = frozenset({"moderator", "admin"})  # may handle re
 
 # Commands by who may use them; menus, help and the guard of staff handlers derive from these.
 USER_COMMANDS: tuple[str, ...] = (
-    "start", "report", "myreports", "rights", "language", "help", "privacy", "cancel", "deletemydata",
+    "start", "report", "myreports", "status", "rights", "language", "help", "privacy", "cancel", "deletemydata",
 )
 MODERATOR_COMMANDS: tuple[str, ...] = (
     "queue", "view", "take", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation", "note",
@@ -81,6 +81,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "resolved": frozenset(),
 }
 OPEN: tuple[str, ...] = ("new", "in_review", "verified", "escalated")  # statuses that still need someone
+
+# How the dashboard's queue may be ordered: by arrival either way; "priority": accredited
+# observers first, then the earliest incident (its appeal window closes first); "incident": the
+# latest incident first.
+QUEUE_ORDERS: tuple[str, ...] = ("newest", "oldest", "priority", "incident")
 
 # Where a verified report may be taken; each has its complaint text (complaint.*.<target>).
 ESCALATION_TARGETS: tuple[str, ...] = ("commission", "prosecutor", "court", "police", "media", "legal")

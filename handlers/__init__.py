@@ -8,7 +8,7 @@ from telegram.ext import Application, TypeHandler
 from handlers.context import BotContext, identify
 from handlers import (
     admin, dashboard, delete_data, errors, fallback, flood, groups, info, language, mod_find, mod_prompts, mod_queries,
-    mod_view, moderation, my_reports, reporter_answers, report_wizard, start,
+    mod_view, moderation, my_reports, receipts, reporter_answers, report_wizard, start,
 )
 
 
@@ -23,13 +23,14 @@ def register(application: Application) -> None:
     -200 counts every update for the metrics; -100 finds the person behind it; -90 drops floods before any work is done;
     -10 takes a moderator's reply to the bot's question; -9 a reporter's reply about their report;
     0 holds the journeys, the report wizard first so that its steps take typed text, and
-      last the fallback that answers any button nobody took."""
+      last the fallback that answers any button nobody took (a receipt's button goes before the
+      wizard, which would take it for one of its own old ones)."""
     application.add_handler(TypeHandler(Update, counted), group=-200)
     application.add_handler(TypeHandler(Update, identify), group=-100)
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
     application.add_handler(mod_prompts.answer_handler(), group=-10)
     application.add_handler(reporter_answers.answer_handler(), group=-9)
-    journeys = (report_wizard, start, language, info, my_reports, delete_data, moderation, mod_prompts, mod_queries,
+    journeys = (receipts, report_wizard, start, language, info, my_reports, delete_data, moderation, mod_prompts, mod_queries,
                 mod_find, mod_view, dashboard, admin, groups, fallback)
     for module in journeys:
         for handler in module.handlers():

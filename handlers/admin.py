@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.services.menus import register_staff_commands
-from bot.services.roles import matching_code, staff_codes
+from bot.services.roles import matching_code
 from domain.rules import LANGUAGES
 from handlers.context import BotContext
 from handlers.staff_guard import fence
@@ -21,11 +21,10 @@ async def list_moderators(update: Update, context: BotContext) -> None:
     Telegram."""
     t = context.t
     found = await moderation.moderators(await context.services.db())
-    codes = staff_codes([pseudonym for _, pseudonym, _ in found])
     lines = [t("admin.mods_title", count=len(found))]
-    lines += [t("admin.mods_item", code=codes[pseudonym], name=name or "—") for _, pseudonym, name in found]
+    lines += [t("admin.mods_item", code=person.actor_code, name=person.staff_name or "—") for person in found]
     if found:
-        lines.append(t("admin.mods_hint", code=codes[found[0][1]]))
+        lines.append(t("admin.mods_hint", code=found[0].actor_code))
     await update.effective_message.reply_text("\n".join(lines))
 
 
@@ -34,9 +33,14 @@ def _user_id(text: str) -> int | None:
     return int(text) if re.fullmatch(r"[0-9]{1,20}", text) else None
 
 
+def _actor(context: BotContext) -> str:
+    return f"admin {context.person.actor_code}"
+
+
 async def add_moderator(update: Update, context: BotContext) -> None:
     """/addmod USER_ID [kk|ru|en]: that Telegram user becomes a moderator (stored by pseudonym
-    only). Without a language they keep the one they use the bot in; someone who never wrote
+    only), with a staff code of their own that appears on no report card; recorded in the
+    history. Without a language they keep the one they use the bot in; someone who never wrote
     to it gets the language of their Telegram with their first message."""
     args = context.args or []
     language = args[1].lower() if len(args) == 2 else None
@@ -45,51 +49,53 @@ async def add_moderator(update: Update, context: BotContext) -> None:
         return
     services = context.services
     db = await services.db()
-    person = await people.add_staff(db, services.keys.pseudonym(_user_id(args[0])), "moderator", language)
+    known = await services.known_person(_user_id(args[0]))  # carried over from an older pseudonym
+    pseudonym = known.pseudonym if known else await services.pseudonym_of(_user_id(args[0]))
+    person = await people.add_staff(db, pseudonym, "moderator", language)
+    await moderation.record(db, None, _actor(context), "staff_added", person.actor_code)
     services.forget(person)
     await register_staff_commands(context.bot, services)
     t = context.t
-    code = staff_codes([pseudonym for _, pseudonym, _ in await moderation.moderators(db)])[person.pseudonym]
     spoken = (t(f"language.name.{person.language}") if await people.language_known(db, person.id)
               else t("admin.language_from_telegram"))
-    lines = [t("admin.added", code=code), t("admin.added_language", language=spoken)]
+    lines = [t("admin.added", code=person.actor_code), t("admin.added_language", language=spoken)]
     await update.effective_message.reply_text("\n".join(lines))
 
 
 async def remove_moderator(update: Update, context: BotContext) -> None:
     """/delmod CODE: the moderator /mods lists under that code (or with that Telegram user id)
-    goes back to being an ordinary user; their menu loses the staff commands and their
-    dashboard sessions are closed."""
+    goes back to being an ordinary user (recorded in the history); their menu loses the staff
+    commands and their dashboard sessions are closed."""
     args = context.args or []
     if len(args) != 1:
         await update.effective_message.reply_text(context.t("admin.usage_delmod"))
         return
     services = context.services
     db = await services.db()
-    pseudonyms = [pseudonym for _, pseudonym, _ in await moderation.moderators(db)]
-    by_id = services.keys.pseudonym(user_id) if (user_id := _user_id(args[0])) is not None else None
-    found = [by_id] if by_id in pseudonyms else matching_code(args[0], pseudonyms)
-    if len(found) > 1:
-        await update.effective_message.reply_text(context.t("admin.code_ambiguous"))
-        return
-    person = await people.get(db, found[0]) if found else None
+    staff = await moderation.moderators(db)
+    person = matching_code(args[0], staff)
+    if person is None and (user_id := _user_id(args[0])) is not None:
+        by_id = await services.known_person(user_id)
+        person = next((member for member in staff if by_id is not None and member.id == by_id.id), None)
     if person is None:
         await update.effective_message.reply_text(context.t("admin.not_moderator"))
         return
-    code = staff_codes(pseudonyms)[person.pseudonym]
     await people.set_role(db, person.id, "reporter")
+    await moderation.record(db, None, _actor(context), "staff_removed", person.actor_code)
     await web_sessions.revoke_person(db, person.id)  # signed out of the dashboard too
     services.forget(person)
     await register_staff_commands(context.bot, services, removed=[person.id])
-    await update.effective_message.reply_text(context.t("admin.removed", code=code))
+    await update.effective_message.reply_text(context.t("admin.removed", code=person.actor_code))
 
 
 async def invite(update: Update, context: BotContext) -> None:
-    """/invite: a one-time link that marks whoever opens it as an accredited observer."""
+    """/invite: a one-time link that marks whoever opens it as an accredited observer; the
+    invitation is recorded in the history (never the code itself)."""
     code = secrets.token_urlsafe(12)
     services = context.services
-    await moderation.create_invite(await services.db(), services.keys.keyed_hash(f"invite:{code}"),
-                                   f"admin {context.person.short_name}")
+    db = await services.db()
+    await moderation.create_invite(db, services.keys.keyed_hash(f"invite:{code}"), _actor(context))
+    await moderation.record(db, None, _actor(context), "invite_created", None)
     link = f"https://t.me/{context.bot.username}?start={code}"
     await update.effective_message.reply_text(context.t("admin.invite", link=link))
 

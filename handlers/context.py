@@ -17,6 +17,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None):
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.person: Person | None = None
+        self.private_chat: int | None = None  # the chat, when the update came from a private one
 
     @property
     def services(self) -> Services:
@@ -35,4 +36,5 @@ async def identify(update: object, context: BotContext) -> None:
     user = update.effective_user
     chat = update.effective_chat
     private_chat = chat.id if chat is not None and chat.type == "private" else None
+    context.private_chat = private_chat
     context.person = await context.services.person_for(user.id, user.language_code, private_chat)

@@ -19,7 +19,7 @@ from datetime import timedelta
 from telegram import CallbackQuery
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.services import feedback, pacing
+from bot.services import feedback, pacing, receipts
 from handlers import mod_cards
 from handlers.context import BotContext
 from storage import outbox, reports
@@ -82,6 +82,8 @@ async def _attempt(context: BotContext, item_id: int, query: CallbackQuery | Non
         await outbox.retry_after(db, item.id, pause(item.attempts))
         return False
     await outbox.sent(db, item.id)
+    if item.kind == "confirmation":
+        context.services.soon_scrub()  # its chat and code were in the row until now
     return True
 
 
@@ -133,8 +135,10 @@ async def give_way(context: BotContext) -> list[int]:
 async def confirm_now(context: BotContext, query: CallbackQuery | None = None) -> bool:
     """The person's confirmation that has not reached them (its first sending failed), sent now
     because they asked again (Send once more, /report): True when it reached them."""
+    if context.private_chat is None:
+        return False
     db = await context.services.db()
-    item_id = await outbox.pending_confirmation(db, context.person.id)
+    item_id = await outbox.pending_confirmation(db, receipts.chat_tag(context.services.keys, context.private_chat))
     return item_id is not None and await attempt(context, item_id, query=query, now_or_later=True)
 
 

@@ -33,6 +33,7 @@ DRAFTS_EVERY = timedelta(minutes=30)
 SWEEP_EVERY = timedelta(minutes=1)
 OUTBOX_EVERY = timedelta(seconds=5)
 DEADLINES_EVERY = timedelta(hours=1)
+SCRUB_EVERY = timedelta(seconds=20)  # how long the disk's log may hold an anonymous report's traces
 
 
 def schedule(application: Application) -> None:
@@ -47,8 +48,20 @@ def schedule(application: Application) -> None:
                         name="outbox", job_kwargs=once)
     queue.run_repeating(deadlines, interval=DEADLINES_EVERY, first=timedelta(seconds=60), name="deadlines",
                         job_kwargs=once)
+    queue.run_repeating(scrub_log, interval=SCRUB_EVERY, first=SCRUB_EVERY, name="scrub", job_kwargs=once)
     queue.run_daily(digest, time=settings.digest_time.replace(tzinfo=settings.tz), name="digest", job_kwargs=once)
     queue.run_daily(backup, time=settings.backup_time.replace(tzinfo=settings.tz), name="backup", job_kwargs=once)
+
+
+# ---- the database's log ------------------------------------------------------------------------
+
+async def scrub_log(context: BotContext) -> None:
+    """Empty the write-ahead log after an anonymous report was sent or its confirmation
+    delivered: its older frames still hold the draft (under its author) and the confirmation's
+    chat, which the database itself no longer does."""
+    services = context.services
+    if services.take_scrub():
+        await (await services.db()).wipe_log()
 
 
 # ---- drafts -----------------------------------------------------------------------------------
@@ -70,9 +83,11 @@ async def _remind(context: BotContext, person_id: int) -> None:
     services = context.services
     db = await services.db()
     person = await people.get_by_id(db, person_id)
-    chat_id = await services.chat_of(person_id)
-    if person is None or chat_id is None:
+    sealed = await drafts.chat_ref(db, person_id)
+    opened = services.keys.unseal(sealed) if sealed else None
+    if person is None or opened is None:
         return
+    chat_id = int(opened)
     try:
         await context.bot.send_message(chat_id, services.translator(person.language)("wizard.reminder"))
     except Forbidden:

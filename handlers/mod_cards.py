@@ -4,8 +4,10 @@ come at once for a card each, one message counts them instead (``post_summary``)
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Awaitable, Callable
 
@@ -15,7 +17,8 @@ from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
 from bot.services import deadlines
-from bot.services.evidence import read
+from bot.services import evidence_labels as labels
+from bot.services.evidence import read, read_original
 from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
@@ -56,7 +59,7 @@ async def card_text(services: Services, t: Translator, report: Report) -> Html:
     step's line as the wizard's table renders it for moderators, then the status."""
     db = await services.db()
     view = View(records=await evidence.of_report(db, report.id), for_moderators=True,
-                reporter=await _reporter_line(db, t, report), received_at=report.submitted_at)
+                reporter=await _reporter_line(services, db, t, report), received_at=report.submitted_at)
     lines = [
         t("mod.card.title", reference=report.reference, status=t(f"status.{report.status}")),
         *report_wizard.STEPS.summary(t, Draft.of_report(report), view),
@@ -65,17 +68,20 @@ async def card_text(services: Services, t: Translator, report: Report) -> Html:
     return Html("\n".join(lines))
 
 
-async def _reporter_line(db, t: Translator, report: Report) -> Html:
+async def _reporter_line(services: Services, db, t: Translator, report: Report) -> Html:
+    """Who sent it, as far as moderators may know: an anonymous report is linked to nobody, so
+    it has no code, no count of earlier reports and nobody to write to."""
     role = t(f"role.{report.reporter_role}")
     if report.accredited:
         role = Html(f"{role} {t('mod.card.accredited')}")
-    if report.reporter_id is None:
+    if not report.contact_allowed:
+        return t("mod.card.reporter_anonymous", role=role)
+    person = await people.get_by_id(db, report.reporter_id) if report.reporter_id is not None else None
+    if person is None:
         return t("mod.card.reporter_gone", role=role)
-    person = await people.get_by_id(db, report.reporter_id)
-    earlier = await reports.count_before(db, report.reporter_id, report.id)
-    contact = t("mod.card.contact_yes" if report.contact_allowed else "mod.card.contact_no")
-    return t("mod.card.reporter", role=role, code=person.short_name if person else "—",
-             earlier=t.plural("mod.card.earlier", earlier), contact=contact)
+    earlier = await reports.count_before(db, person.id, report.id)
+    return t("mod.card.reporter", role=role, code=services.reporter_code(person),
+             earlier=t.plural("mod.card.earlier", earlier), contact=t("mod.card.contact_yes"))
 
 
 async def _status_lines(services: Services, db, t: Translator, report: Report) -> list[Html]:
@@ -231,34 +237,40 @@ async def post_evidence(context, services: Services, chat_id: int, report: Repor
 def evidence_messages(context, services: Services, chat_id: int, report: Report, records: list[EvidenceRecord],
                       reply_to: int | None = None) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
-    GPS), the rest by file_id; albums of up to ten, since Telegram takes no more in one media
-    group. Each carries the report's reference (a round video, which takes no caption, in a
-    reply of its own) and, under a card, replies to it."""
-    visual: list[tuple[str, object]] = []
-    documents: list[tuple[str, object]] = []
-    singles: list[EvidenceRecord] = []
-    for record in records:
+    GPS); a file Telegram holds under a name its sender chose as our stored original, uploaded
+    under its neutral name (by file_id Telegram would show the sender's name); the rest by
+    file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
+    the report's reference (a round video, which takes no caption, in a reply of its own) and
+    the warning of a file whose own data may identify the reporter; under a card, replies to it."""
+    t = (moderator_translator(services) if chat_id == services.settings.moderator_chat_id
+         else getattr(context, "t", None) or moderator_translator(services))
+    visual: list[_Item] = []
+    documents: list[_Item] = []
+    singles: list[_Item] = []
+    withheld: list[Html] = []
+    for name, record in labels.numbered(report.reference, records):
         if is_active(record.mime_type):
             continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle
+        warning = labels.warning(t, name, record)
         if record.preview_path:
             preview = _preview(services, record)
             if preview is not None:
-                visual.append(("photo", preview))
-        elif record.kind == "video":
-            visual.append(("video", record.file_id))
+                visual.append(_Item("photo", preview, name, warning))
+            continue
+        item = _original(record, name, warning)
+        if item is None:
+            withheld.append(_withheld(t, name, record))
+        elif record.kind in ("photo", "video"):
+            visual.append(item)
         elif record.kind == "document":
-            documents.append(("document", record.file_id))
+            documents.append(item)
         else:
-            singles.append(record)
+            singles.append(item)
     reply = {"reply_to_message_id": reply_to, "allow_sending_without_reply": True} if reply_to else {}
     sends: list[Callable[[], Awaitable[object]]] = []
     for items in (visual, documents):
-        for start in range(0, len(items), 10):
-            sends.append(functools.partial(_send_group, context, chat_id, items[start:start + 10],
-                                           report.reference, reply))
-    senders = {"voice": context.bot.send_voice, "audio": context.bot.send_audio}
-    t = (moderator_translator(services) if chat_id == services.settings.moderator_chat_id
-         else getattr(context, "t", None) or moderator_translator(services))
+        for album in _albums(items):
+            sends.append(functools.partial(_send_group, context, services, t, chat_id, album, report.reference, reply))
 
     # A round video takes no caption: a short reply to it holds the reference. A retry that
     # starts at the reply (the video went out before a restart) puts it under the card instead.
@@ -273,26 +285,121 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
         return await context.bot.send_message(chat_id, t("mod.evidence_reference", reference=report.reference),
                                               **under)
 
-    for record in singles:
-        if record.kind == "video_note":
+    for item in singles:
+        if item.kind == "video_note" and not item.upload:
             sent: dict[str, int] = {}
-            sends += [functools.partial(video_note, record.file_id, sent), functools.partial(its_reference, sent)]
+            sends += [functools.partial(video_note, item.media, sent), functools.partial(its_reference, sent)]
         else:
-            sends.append(functools.partial(senders[record.kind], chat_id, record.file_id,
-                                           caption=report.reference, **reply))
+            sends.append(functools.partial(_send_group, context, services, t, chat_id, [item], report.reference, reply))
+    for notice in withheld:
+        sends.append(functools.partial(context.bot.send_message, chat_id, notice, **reply))
     return sends
+
+
+# An original is uploaded from memory (python-telegram-bot reads an upload whole): up to the Bot
+# API's limit for a bot's upload, and one album's worth at a time. Larger ones are named in the
+# chat and downloaded from the dashboard.
+UPLOAD_LIMIT = 50 * 1024 * 1024
+ALBUM_UPLOAD_BYTES = 20 * 1024 * 1024
+_CAPTION_LIMIT = 1024  # Telegram's, in UTF-16 code units
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One file as it goes to the chat: ``media`` is a preview's bytes, a file_id, or (with
+    ``upload``) the stored path of an original, read only when it is sent."""
+
+    kind: str
+    media: object
+    name: str
+    warning: Html | None
+    upload: bool = False
+    size: int = 0
+
+
+def _original(record: EvidenceRecord, name: str, warning: Html | None) -> _Item | None:
+    """How a file other than a previewed image goes out; None when it cannot without showing
+    the name its sender gave it (never downloaded, or too large to upload)."""
+    if not record.sender_named:
+        return _Item(record.kind, record.file_id, name, warning)  # no name to show: by file_id
+    if record.stored_path and not record.too_big and (record.size or 0) <= UPLOAD_LIMIT:
+        return _Item(record.kind, record.stored_path, name, warning, upload=True, size=record.size or 0)
+    return None
+
+
+def _withheld(t: Translator, name: str, record: EvidenceRecord) -> Html:
+    """The line that stands for a file not posted: never downloaded, or too large to upload."""
+    never_stored = record.too_big or not record.stored_path
+    return t("mod.evidence.withheld_too_big" if never_stored else "mod.evidence.withheld_large", name=name)
+
+
+def _albums(items: list[_Item]) -> list[list[_Item]]:
+    """Up to ten items an album, and no more originals to upload than ALBUM_UPLOAD_BYTES in one
+    (a larger original goes alone)."""
+    albums: list[list[_Item]] = []
+    load = 0
+    for item in items:
+        if not albums or len(albums[-1]) == 10 or (item.upload and load and load + item.size > ALBUM_UPLOAD_BYTES):
+            albums.append([])
+            load = 0
+        albums[-1].append(item)
+        load += item.size if item.upload else 0
+    return albums
+
+
+def _captions(reference: str, items: list[_Item]) -> list[str | None]:
+    """The reference and every warning on the first item, which clients show under an album;
+    when that is too long for one caption, each warning on its own item."""
+    warnings = [item.warning for item in items if item.warning]
+    together = "\n".join([reference, *warnings])
+    if len(together.encode("utf-16-le")) // 2 <= _CAPTION_LIMIT:
+        return [together] + [None] * (len(items) - 1)
+    first = "\n".join([reference, *([items[0].warning] if items[0].warning else [])])
+    return [first] + [item.warning for item in items[1:]]
 
 
 _MEDIA = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument}
 
 
-async def _send_group(context, chat_id: int, items: list[tuple[str, object]], reference: str,
-                      reply: dict) -> None:
-    if len(items) == 1:
-        kind, media = items[0]
-        send = {"photo": context.bot.send_photo, "video": context.bot.send_video,
-                "document": context.bot.send_document}[kind]
-        await send(chat_id, media, caption=reference, **reply)
+async def _send_group(context, services: Services, t: Translator, chat_id: int, items: list[_Item],
+                      reference: str, reply: dict) -> None:
+    """One message or one album; originals are read from storage now, so a list of these
+    holds no file. One that can no longer be read is left out and named instead."""
+    ready: list[tuple[_Item, object]] = []
+    for item in items:
+        media = await _media(services, item)
+        if media is None:
+            await context.bot.send_message(chat_id, t("mod.evidence.unreadable", name=item.name), **reply)
+        else:
+            ready.append((item, media))
+    if not ready:
         return
-    group = [_MEDIA[kind](media, caption=reference if i == 0 else None) for i, (kind, media) in enumerate(items)]
+    captions = _captions(reference, [item for item, _ in ready])
+    # Bytes we upload go under the neutral name; a file_id keeps whatever Telegram holds (none).
+    named = [{"filename": item.name} if isinstance(media, bytes) else {} for item, media in ready]
+    if len(ready) == 1:
+        (item, media), caption = ready[0], captions[0]
+        send = {"photo": context.bot.send_photo, "video": context.bot.send_video, "document": context.bot.send_document,
+                "audio": context.bot.send_audio, "voice": context.bot.send_voice,
+                "video_note": context.bot.send_video_note}[item.kind]
+        extra = {} if item.kind == "video_note" else {"caption": caption}
+        if item.kind == "audio" and item.upload:
+            # Ours, not the tags inside the file (artist, title), which Telegram would show.
+            extra.update(title=item.name, performer=reference)
+        await send(chat_id, media, **named[0], **extra, **reply)
+        return
+    group = [_MEDIA[item.kind](media, caption=caption, **name)
+             for (item, media), caption, name in zip(ready, captions, named)]
     await context.bot.send_media_group(chat_id, group, **reply)
+
+
+async def _media(services: Services, item: _Item) -> object | None:
+    """What to hand Telegram for an item: the preview or file_id as it is, an original's bytes
+    decrypted (off the event loop); None when the original can no longer be read."""
+    if not item.upload:
+        return item.media
+    try:
+        return await asyncio.to_thread(read_original, services.settings.data_dir, item.media, services.keys)
+    except (FileUnreadable, OSError) as exc:
+        log.warning("original of %s unreadable (%s): not posted", item.name, type(exc).__name__)
+        return None

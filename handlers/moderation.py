@@ -36,7 +36,7 @@ def parse_reference(text: str) -> int | None:
 
 
 def actor(context: BotContext) -> str:
-    return f"moderator {context.person.short_name}"
+    return f"moderator {context.person.actor_code}"
 
 
 async def say(update: Update, text: str) -> None:
@@ -201,11 +201,15 @@ async def note_command(update: Update, context: BotContext) -> None:
 
 
 async def reply_command(update: Update, context: BotContext) -> None:
-    """/reply REF text: a public answer, delivered to the reporter in a frame in their language."""
+    """/reply REF text: a public answer, delivered to the reporter in a frame in their language;
+    refused for an anonymous report (nobody to write to: the reporter chose so)."""
     found = await _report_and_text(update, context, "reply")
     if found is None:
         return
     report, text = found
+    if not report.contact_allowed or report.reporter_id is None:
+        await say(update, context.t("mod.reply_anonymous", reference=report.reference))
+        return
     notice = await moderation.add_reply(await context.services.db(), report.id, actor(context), text)
     delivered = notice is not None and await deliveries.attempt(context, notice)
     await say(update, context.t("mod.replied" if delivered else "mod.reply_stored", reference=report.reference))

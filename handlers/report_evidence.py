@@ -13,7 +13,7 @@ from bot.services.evidence import (
     incoming_file, receive,
 )
 from handlers.context import BotContext
-from bot.services.i18n import Translator
+from bot.services.i18n import Html, Translator
 from handlers.wizard import Answered, Outcome, Question, Retry, Turn, ask, load, nav_row, wbutton
 from storage import evidence
 from storage.models import Draft
@@ -36,7 +36,10 @@ def _question(t: Translator, draft: Draft, count: int) -> Question:
     if count:
         text, button = t.plural("wizard.evidence_received", count, max=MAX_FILES), ("done", "wizard.evidence_done")
     else:
-        text, button = t("wizard.ask_evidence", max=MAX_FILES), ("none", "wizard.evidence_none")
+        # Said once, before any file comes: a file keeps its own data (GPS, phone, author),
+        # a photo sent the usual way does not. After that, only the count.
+        text = Html("\n\n".join([t("wizard.ask_evidence", max=MAX_FILES), t("wizard.evidence_metadata_note")]))
+        button = ("none", "wizard.evidence_none")
     return text, InlineKeyboardMarkup([[wbutton(t, EVIDENCE, *button)], nav_row(t, EVIDENCE, draft)])
 
 

@@ -28,12 +28,16 @@ async def answer(update: Update, context: BotContext) -> None:
         return  # about no report, or a list of several (My reports): which one is not known
     db = await context.services.db()
     report = await reports.get(db, int(named.pop()))
-    if report is None or report.reporter_id != context.person.id:
-        return  # not theirs (or gone): nothing about it is said or stored
+    if report is None:
+        return
     t = context.t
     if not report.contact_allowed:
+        # Anonymous: whose it is cannot be known (nothing links it to anyone), and nothing is
+        # stored or passed on, so saying why is safe for whoever replies to its receipt.
         await message.reply_text(t("feedback.answer_no_contact", reference=report.reference))
         raise ApplicationHandlerStop
+    if report.reporter_id != context.person.id:
+        return  # not theirs (or their data was deleted): nothing about it is said or stored
     text = clean(message.text or "").strip()[:ANSWER_MAX]
     if not text:
         return

@@ -192,7 +192,9 @@ async def load(context: BotContext) -> Draft | None:
 
 
 async def store(context: BotContext, draft: Draft) -> None:
-    await drafts.save(await context.services.db(), context.person.id, draft)
+    chat = context.private_chat
+    sealed = context.services.keys.seal(str(chat)) if chat is not None else None
+    await drafts.save(await context.services.db(), context.person.id, draft, sealed)
 
 
 async def show(turn: Turn, name: str, notice: str | None = None) -> str:

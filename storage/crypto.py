@@ -1,4 +1,9 @@
-"""Keys derived from SECRET_KEY: keyed pseudonyms, sealed identifiers and encrypted files.
+"""Keys derived from SECRET_KEY: memory-hard keyed pseudonyms, sealed identifiers and encrypted files.
+
+A pseudonym is Argon2id (RFC 9106) of the Telegram user id, keyed by the secret: without the key
+it cannot be computed at all, and with it each guess costs PSEUDONYM_KDF's memory and time, so
+that trying every Telegram id takes years (SECURITY.md, ``python -m bench.pseudonym_cost``).
+Pseudonyms are kept in memory once computed (PSEUDONYMS_CACHED), so a person pays once per process.
 
 An older secret (SECRET_KEY_PREVIOUS) still opens what was sealed or encrypted under it, so
 the key can be rotated without losing data; new writes always use the current secret.
@@ -23,12 +28,15 @@ import hashlib
 import hmac
 import io
 import os
+import threading
+from collections import OrderedDict
 from typing import BinaryIO, Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 FILE_MAGIC = b"KZEV2"
@@ -43,6 +51,13 @@ _TAG = 16
 _MAX_CHUNK = 1024 * 1024  # a header may not make a reader hold more than this per chunk
 HEADER_SIZE = len(FILE_MAGIC) + _KEY_ID + _PREFIX + _CHUNK_FIELD
 
+# Argon2id's cost per pseudonym: 32 MiB and two passes, about 50 ms of one core here (BENCHMARKS.md,
+# SECURITY.md). More would make every new person's first answer slower than the bot's 100 ms target.
+PSEUDONYM_KDF = {"memory_cost": 32 * 1024, "iterations": 2, "lanes": 1}  # memory in KiB
+PSEUDONYMS_CACHED = 100_000  # (secret, user id) pairs kept in memory: 100 bytes each
+_cache: OrderedDict[tuple[bytes, int], str] = OrderedDict()
+_cache_lock = threading.Lock()  # pseudonyms are computed in worker threads
+
 
 def _derive(secret: bytes, purpose: bytes) -> bytes:
     # Separate keys per purpose, so a leak of one use does not weaken another.
@@ -54,7 +69,10 @@ class _SecretKeys:
 
     def __init__(self, secret: str) -> None:
         raw = secret.encode("utf-8")
-        self.pseudonym = _derive(raw, b"kz-election-bot/pseudonym/v1")
+        self.pseudonym = _derive(raw, b"kz-election-bot/pseudonym/v1")  # keyed hashes; v1 pseudonyms
+        self.argon_secret = _derive(raw, b"kz-election-bot/pseudonym/v2")
+        self.argon_salt = _derive(raw, b"kz-election-bot/pseudonym/v2/salt")[:16]
+        self.key_id = hashlib.sha256(self.argon_secret).digest()[:8]  # names the secret in the cache
         self.fernet = Fernet(base64.urlsafe_b64encode(_derive(raw, b"kz-election-bot/seal/v1")))
         self.file = AESGCM(_derive(raw, b"kz-election-bot/files/v1"))
         self.file_id = hashlib.sha256(_derive(raw, b"kz-election-bot/files/id/v1")).digest()[:_KEY_ID]
@@ -75,12 +93,23 @@ class Keys:
     # ---- pseudonyms --------------------------------------------------------------------------
 
     def pseudonym(self, telegram_user_id: int) -> str:
-        """A stable, keyed, one-way name for a Telegram user (64 hex digits)."""
-        return _hmac(self._current.pseudonym, f"user:{telegram_user_id}")
+        """A stable, keyed, one-way, memory-hard name for a Telegram user (64 hex digits).
+        Takes about 50 ms and 32 MiB the first time in a process: call it off the event loop
+        (``cached_pseudonym`` first)."""
+        return _argon(self._current, telegram_user_id)
 
-    def previous_pseudonyms(self, telegram_user_id: int) -> list[str]:
-        """The same person's names under older secrets, to find them after a rotation."""
-        return [_hmac(k.pseudonym, f"user:{telegram_user_id}") for k in self._previous]
+    def cached_pseudonym(self, telegram_user_id: int) -> str | None:
+        """The pseudonym if this process computed it already, else None (at once)."""
+        with _cache_lock:
+            return _cache.get((self._current.key_id, telegram_user_id))
+
+    def older_pseudonyms(self, telegram_user_id: int) -> list[str]:
+        """The names the same person may be stored under from before: the keyed HMAC of
+        earlier versions (under this secret and older ones), and the pseudonym under older
+        secrets, to find them after an upgrade or a rotation. Slow: older secrets' pseudonyms
+        are computed too."""
+        legacy = [_hmac(k.pseudonym, f"user:{telegram_user_id}") for k in (self._current, *self._previous)]
+        return legacy + [_argon(k, telegram_user_id) for k in self._previous]
 
     def fingerprint(self) -> str:
         """Names the current secret without revealing it: the database keeps it to notice a
@@ -241,3 +270,20 @@ def _read_exactly(fileobj: BinaryIO, size: int) -> bytes:
 
 def _hmac(key: bytes, message: str) -> str:
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _argon(keys: _SecretKeys, telegram_user_id: int) -> str:
+    """Argon2id of the id under one secret, remembered for this process."""
+    slot = (keys.key_id, telegram_user_id)
+    with _cache_lock:
+        found = _cache.get(slot)
+        if found is not None:
+            _cache.move_to_end(slot)
+            return found
+    kdf = Argon2id(salt=keys.argon_salt, length=32, secret=keys.argon_secret, **PSEUDONYM_KDF)
+    value = kdf.derive(f"user:{telegram_user_id}".encode()).hex()
+    with _cache_lock:
+        _cache[slot] = value
+        if len(_cache) > PSEUDONYMS_CACHED:
+            _cache.popitem(last=False)
+    return value

@@ -23,19 +23,28 @@ async def get(db: Database, person_id: int) -> Draft | None:
     return Draft.model_validate_json(data)
 
 
-async def save(db: Database, person_id: int, draft: Draft) -> None:
+async def save(db: Database, person_id: int, draft: Draft, chat_ref: bytes | None = None) -> None:
+    """Write the draft through; a new draft keeps ``chat_ref`` (the sealed private chat) for its
+    reminder and its wizard state after a restart: it goes when the draft goes."""
     now, data = utcnow(), draft.model_dump_json()
     try:
         await db.write(
-            "INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO drafts (person_id, data, created_at, updated_at, chat_ref) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (person_id) DO UPDATE SET data = excluded.data,"
-            " updated_at = excluded.updated_at, reminded_at = NULL",
-            (person_id, data, now, now),
+            " updated_at = excluded.updated_at, reminded_at = NULL,"
+            " chat_ref = COALESCE(drafts.chat_ref, excluded.chat_ref)",
+            (person_id, data, now, now, chat_ref),
         )
     except BaseException:
         db.draft_cache.invalidate(person_id)  # whether it was written is unknown: read it again
         raise
     db.draft_cache.put(person_id, data)
+
+
+async def chat_ref(db: Database, person_id: int) -> bytes | None:
+    """The sealed chat the person's draft was written in."""
+    row = await db.fetchone("SELECT chat_ref FROM drafts WHERE person_id = ?", (person_id,))
+    return row["chat_ref"] if row else None
 
 
 async def delete(db: Database, person_id: int) -> None:
@@ -73,10 +82,9 @@ async def count(db: Database) -> int:
 async def wizard_states(db: Database, keys: Keys) -> dict[tuple[int, int], str]:
     """The report wizard's state for every open draft, keyed as its ConversationHandler keys
     conversations: (chat, user). Drafts are only made in private chats, where both are the
-    person's chat id (kept sealed in ``people``)."""
+    person's chat id (kept sealed with the draft)."""
     rows = await db.fetchall(
-        "SELECT p.chat_ref, json_extract(d.data, '$.step') AS step"
-        " FROM drafts d JOIN people p ON p.id = d.person_id WHERE p.chat_ref IS NOT NULL"
+        "SELECT chat_ref, json_extract(data, '$.step') AS step FROM drafts WHERE chat_ref IS NOT NULL"
     )
     states: dict[tuple[int, int], str] = {}
     for row in rows:

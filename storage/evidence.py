@@ -64,6 +64,13 @@ async def get(db: Database, evidence_id: int) -> tuple[int | None, EvidenceRecor
     return fields.pop("report_id"), EvidenceRecord(**fields)
 
 
+async def number_in_report(db: Database, report_id: int, evidence_id: int) -> int:
+    """A file's number in its report (1 for the first received), as every listing counts it."""
+    row = await db.fetchone("SELECT COUNT(*) FROM evidence WHERE report_id = ? AND id <= ?",
+                            (report_id, evidence_id))
+    return int(row[0])
+
+
 async def discard_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
     """Drop a draft's evidence rows; returns them so their files can be removed too."""
     records = await of_draft(db, owner_id)

@@ -19,22 +19,24 @@ class Person(BaseModel):
     language: Language
     role: Role
     staff_name: str | None = None  # a moderator's own display name, never a reporter's
+    staff_code: str | None = None  # staff only: random, what /mods and the history show of them
 
     @property
-    def short_name(self) -> str:
-        """What moderators may see of a reporter: four hex digits of the pseudonym."""
-        return self.pseudonym[:4].upper()
+    def actor_code(self) -> str:
+        """A staff member's code as the history shows it ("moderator 3FA2")."""
+        return self.staff_code or "—"
 
 
 class EvidenceRecord(BaseModel):
-    """One file received as evidence: what it is, where it is kept, and its hash."""
+    """One file received as evidence: what it is, where it is kept, and its hash. Never the
+    name its sender gave it (it may be theirs): files go by bot.services.evidence_labels."""
 
     id: int | None = None
     kind: Literal["photo", "video", "document", "voice", "audio", "video_note"]
     file_id: str
     file_unique_id: str
     mime_type: str | None = None
-    file_name: str | None = None
+    sender_named: bool = False  # Telegram holds a name for it: never re-sent by file_id
     size: int | None = None
     sha256: str | None = None
     received_at: str
@@ -44,6 +46,7 @@ class EvidenceRecord(BaseModel):
     captured_at: str | None = None
     camera_model: str | None = None
     had_gps: bool | None = None
+    had_author: bool | None = None  # its own data names an author (the name is never kept)
     thumbnail_path: str | None = None  # made by earlier versions, no longer: kept, and removed with the rest
     preview_path: str | None = None
 
@@ -86,6 +89,8 @@ class Report(NewReport):
     moderator_message_id: int | None = None
     alerted_at: str | None = None
     deadline_reminded: str | None = None
+    receipt_hash: str | None = None  # of the code only the reporter's receipt holds
+    public_note: str | None = None  # the reason or outcome as the reporter may read it
 
 
 class AuditEntry(BaseModel):

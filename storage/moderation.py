@@ -11,7 +11,8 @@ from domain.rules import CATEGORIES, DEFAULT_ESCALATION_TARGET, OPEN, REGIONS, a
 from storage import audit, outbox
 from domain.clock import utcnow
 from storage.db import Database
-from storage.models import Report
+from storage.models import Person, Report
+from storage.people import COLUMNS as PERSON_COLUMNS
 from storage.reports import COLUMNS, from_row
 
 _CHANGE_FIELDS = {"taken_by", "status_note", "duplicate_of", "escalated_to", "external_ref",
@@ -82,6 +83,7 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
             updates["duplicate_of"] = None  # reopened: no longer a copy of anything
         if to_status in ("rejected", "resolved") or note is not None:
             updates.setdefault("status_note", note)
+            updates.setdefault("public_note", None if internal else note)
         assignments = ", ".join(f"{name} = :{name}" for name in updates)
         await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
         await audit.append(conn, report_id, actor, "status", current, to_status,
@@ -235,13 +237,17 @@ class Filters:
     accredited: bool | None = None  # reported by an accredited observer (True) or not (False)
 
 
+# domain.rules.QUEUE_ORDERS as SQL; the id last, so that a page never shifts between two reads.
+_ORDERS = {"newest": "id DESC", "oldest": "id", "priority": "accredited DESC, datetime(occurred_at), id",
+           "incident": "datetime(occurred_at) DESC, id DESC"}
+
+
 async def find(db: Database, filters: Filters, limit: int = 1000, offset: int = 0,
-               newest_first: bool = False) -> list[Report]:
-    """The reports ``filters`` match, oldest (or newest) first: ``limit`` of them from the
-    ``offset``-th."""
+               order: str = "oldest") -> list[Report]:
+    """The reports ``filters`` match in one of domain.rules.QUEUE_ORDERS: ``limit`` of them
+    from the ``offset``-th."""
     where, params = await _where(db, filters)
-    order = "id DESC" if newest_first else "id"
-    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY {_ORDERS[order]} LIMIT ? OFFSET ?",
                              (*params, limit, offset))
     return [from_row(row) for row in rows]
 
@@ -280,10 +286,10 @@ async def with_status_in(db: Database, statuses: tuple[str, ...]) -> list[Report
     return [from_row(row) for row in rows]
 
 
-async def moderators(db: Database) -> list[tuple[int, str, str | None]]:
-    """(person id, pseudonym, staff name) of everyone with the moderator role."""
-    rows = await db.fetchall("SELECT id, pseudonym, staff_name FROM people WHERE role = 'moderator' ORDER BY id")
-    return [(row["id"], row["pseudonym"], row["staff_name"]) for row in rows]
+async def moderators(db: Database) -> list[Person]:
+    """Everyone with the moderator role, in the order they were added."""
+    rows = await db.fetchall(f"SELECT {PERSON_COLUMNS} FROM people WHERE role = 'moderator' ORDER BY id")
+    return [Person(**dict(row)) for row in rows]
 
 
 async def set_staff_name(db: Database, person_id: int, name: str) -> None:
@@ -444,7 +450,8 @@ async def staff_names_by_id(db: Database, person_ids: set[int]) -> dict[int, str
 
 
 async def staff_names(db: Database) -> dict[str, str]:
-    """Staff display names by the short code their audit rows carry ("moderator 3FA2"): the
-    first four hex digits of the pseudonym, as Person.short_name makes it."""
-    rows = await db.fetchall("SELECT pseudonym, staff_name FROM people WHERE staff_name IS NOT NULL")
-    return {row["pseudonym"][:4].upper(): row["staff_name"] for row in rows}
+    """Staff display names by the code their audit rows carry ("moderator 3FA2"): the staff
+    code, and for rows written before staff codes existed, the code they carried then."""
+    rows = await db.fetchall("SELECT staff_code, legacy_code, staff_name FROM people WHERE staff_name IS NOT NULL")
+    names = {row["legacy_code"]: row["staff_name"] for row in rows if row["legacy_code"]}
+    return {**names, **{row["staff_code"]: row["staff_name"] for row in rows if row["staff_code"]}}

@@ -86,12 +86,17 @@ async def due(db: Database, limit: int = 50) -> list[int]:
     return [row["id"] for row in rows]
 
 
+# A confirmation's body holds its reporter's sealed chat and receipt code: kept only until it
+# is delivered or given up, so that nothing ties an anonymous report to a chat afterwards.
+_FORGET = "body = CASE kind WHEN 'confirmation' THEN '{}' ELSE body END"
+
+
 async def sent(db: Database, item_id: int) -> None:
-    await db.write("UPDATE outbox SET sent_at = ? WHERE id = ?", (clock.utcnow(), item_id))
+    await db.write(f"UPDATE outbox SET sent_at = ?, {_FORGET} WHERE id = ?", (clock.utcnow(), item_id))
 
 
 async def give_up(db: Database, item_id: int, why: str) -> None:
-    await db.write("UPDATE outbox SET given_up = ? WHERE id = ?", (why[:200], item_id))
+    await db.write(f"UPDATE outbox SET given_up = ?, {_FORGET} WHERE id = ?", (why[:200], item_id))
 
 
 async def retry_after(db: Database, item_id: int, delay: timedelta) -> None:
@@ -104,20 +109,12 @@ async def update_body(db: Database, item_id: int, **body: Any) -> None:
                    (json.dumps(body, ensure_ascii=False), item_id))
 
 
-async def pending_confirmation(db: Database, reporter_id: int) -> int | None:
-    """The reporter's confirmation that has not reached them yet, if any."""
+async def pending_confirmation(db: Database, who: str) -> int | None:
+    """The confirmation that has not reached the chat with this keyed hash yet, if any."""
     row = await db.fetchone(
-        "SELECT o.id FROM outbox o JOIN reports r ON r.id = o.report_id"
-        " WHERE o.kind = 'confirmation' AND o.sent_at IS NULL AND o.given_up IS NULL AND r.reporter_id = ?"
-        " ORDER BY o.id DESC LIMIT 1", (reporter_id,))
+        "SELECT id FROM outbox WHERE kind = 'confirmation' AND sent_at IS NULL AND given_up IS NULL"
+        " AND json_extract(body, '$.who') = ? ORDER BY id DESC LIMIT 1", (who,))
     return row["id"] if row else None
-
-
-async def confirmed_by_list(db: Database, reporter_id: int) -> None:
-    """/myreports showed the references: the confirmations still waiting are delivered by it."""
-    await db.write(
-        "UPDATE outbox SET sent_at = ? WHERE kind = 'confirmation' AND sent_at IS NULL AND given_up IS NULL"
-        " AND report_id IN (SELECT id FROM reports WHERE reporter_id = ?)", (clock.utcnow(), reporter_id))
 
 
 async def backlog(db: Database) -> tuple[int, str | None]:

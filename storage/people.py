@@ -1,7 +1,12 @@
-"""People and their roles and settings, looked up by keyed pseudonym."""
+"""People and their roles and settings, looked up by keyed pseudonym.
+
+Their timestamps are kept to the day: a person's row changed at the second an anonymous report
+came in would tie the two together.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Callable
 
 from domain.clock import utcnow
@@ -13,29 +18,35 @@ from storage.models import Language, Person, Role
 # before they wrote to the bot. They read as the default language until their first update
 # brings their Telegram language (get_or_create).
 UNKNOWN_LANGUAGE = ""
-_COLUMNS = (f"id, pseudonym, COALESCE(NULLIF(language, '{UNKNOWN_LANGUAGE}'), '{DEFAULT_LANGUAGE}')"
-            " AS language, role, staff_name")
+COLUMNS = (f"id, pseudonym, COALESCE(NULLIF(language, '{UNKNOWN_LANGUAGE}'), '{DEFAULT_LANGUAGE}')"
+            " AS language, role, staff_name, staff_code")
+STAFF_CODE_LENGTH = 4  # hex digits, random: nothing else about the person is in it
+
+
+def _day() -> str:
+    """Today (UTC), the only precision people's timestamps get."""
+    return utcnow()[:10]
 
 
 async def get(db: Database, pseudonym: str) -> Person | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE pseudonym = ?", (pseudonym,))
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM people WHERE pseudonym = ?", (pseudonym,))
     return Person(**dict(row)) if row else None
 
 
 async def get_by_id(db: Database, person_id: int) -> Person | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,))
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM people WHERE id = ?", (person_id,))
     return Person(**dict(row)) if row else None
 
 
 async def get_or_create(
-    db: Database, pseudonym: str, language: Language, chat_ref: bytes | None
+    db: Database, pseudonym: str, language: Language, chat_ref: bytes | None = None
 ) -> Person:
     """The person with this pseudonym, created with ``language`` at first contact (and given
     it then, if they were added before anyone knew their language)."""
     found = await get(db, pseudonym)
     if found:
-        return await _language_at_first_contact(db, found, language)
-    now = utcnow()
+        return await language_at_first_contact(db, found, language)
+    now = _day()
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at)"
@@ -51,14 +62,14 @@ async def set_language(db: Database, person_id: int, language: Language) -> None
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE people SET language = ?, updated_at = ? WHERE id = ?",
-            (language, utcnow(), person_id),
+            (language, _day(), person_id),
         )
 
 
 async def set_role(db: Database, person_id: int, role: Role) -> None:
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE people SET role = ?, updated_at = ? WHERE id = ?", (role, utcnow(), person_id)
+            "UPDATE people SET role = ?, updated_at = ? WHERE id = ?", (role, _day(), person_id)
         )
 
 
@@ -66,18 +77,30 @@ async def set_chat_ref(db: Database, person_id: int, chat_ref: bytes) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE people SET chat_ref = ?, updated_at = ? WHERE id = ?",
-            (chat_ref, utcnow(), person_id),
+            (chat_ref, _day(), person_id),
         )
 
 
-async def rename(db: Database, person_id: int, pseudonym: str, chat_ref: bytes | None) -> None:
-    """Move a person to a new pseudonym (after the secret was rotated), re-sealing the chat."""
+async def rename(db: Database, person_id: int, pseudonym: str) -> None:
+    """Move a person to their current pseudonym (after an upgrade or a key rotation)."""
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE people SET pseudonym = ?, chat_ref = COALESCE(?, chat_ref), updated_at = ?"
-            " WHERE id = ?",
-            (pseudonym, chat_ref, utcnow(), person_id),
-        )
+        await conn.execute("UPDATE people SET pseudonym = ?, updated_at = ? WHERE id = ?",
+                           (pseudonym, _day(), person_id))
+
+
+async def give_staff_code(db: Database, person_id: int) -> Person:
+    """A random code of their own for a staff member who has none, unlike any other staff
+    member's: what /mods, /delmod and the history show of them."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT staff_code FROM people WHERE staff_code IS NOT NULL") as cur:
+            taken = {row[0] for row in await cur.fetchall()}
+        code = secrets.token_hex(STAFF_CODE_LENGTH // 2).upper()
+        while code in taken:
+            code = secrets.token_hex(STAFF_CODE_LENGTH // 2).upper()
+        await conn.execute("UPDATE people SET staff_code = ? WHERE id = ? AND staff_code IS NULL", (code, person_id))
+    person = await get_by_id(db, person_id)
+    assert person is not None
+    return person
 
 
 async def fill_chat_ref(db: Database, person_id: int, chat_ref: bytes) -> None:
@@ -117,7 +140,7 @@ async def reseal_chat_refs(db: Database, unseal: Callable[[bytes], str | None],
     return count
 
 
-async def _language_at_first_contact(db: Database, person: Person, language: Language) -> Person:
+async def language_at_first_contact(db: Database, person: Person, language: Language) -> Person:
     """``person`` with ``language`` if nobody chose theirs yet, else as they are."""
     row = await db.fetchone("SELECT language = ? AS unknown FROM people WHERE id = ?",
                             (UNKNOWN_LANGUAGE, person.id))
@@ -126,7 +149,7 @@ async def _language_at_first_contact(db: Database, person: Person, language: Lan
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE people SET language = ?, updated_at = ? WHERE id = ? AND language = ?",
-            (language, utcnow(), person.id, UNKNOWN_LANGUAGE),
+            (language, _day(), person.id, UNKNOWN_LANGUAGE),
         )
     return await get_by_id(db, person.id) or person
 
@@ -134,8 +157,8 @@ async def _language_at_first_contact(db: Database, person: Person, language: Lan
 async def add_staff(db: Database, pseudonym: str, role: Role, language: Language | None) -> Person:
     """Give the person with this pseudonym ``role``, creating them if the bot never heard from
     them. ``language`` sets theirs; None keeps the one they have, or for someone new leaves it
-    unknown until their first update brings their Telegram language."""
-    now = utcnow()
+    unknown until their first update brings their Telegram language. They get a staff code."""
+    now = _day()
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO people (pseudonym, language, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
@@ -145,7 +168,7 @@ async def add_staff(db: Database, pseudonym: str, role: Role, language: Language
         )
     person = await get(db, pseudonym)
     assert person is not None
-    return person
+    return person if person.staff_code else await give_staff_code(db, person.id)
 
 
 async def language_known(db: Database, person_id: int) -> bool:

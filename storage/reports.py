@@ -14,7 +14,7 @@ from storage.models import NewReport, Report
 # Both lists follow the models: a field added to NewReport (and its column, in a migration) is
 # stored and read back with no change here.
 COLUMNS = ", ".join(Report.model_fields)
-_INSERTED = (*NewReport.model_fields, "id", "reference", "reporter_id", "status", "submitted_at")
+_INSERTED = (*NewReport.model_fields, "id", "reference", "reporter_id", "status", "submitted_at", "receipt_hash")
 _INSERT = (f"INSERT INTO reports ({', '.join(_INSERTED)})"
            f" VALUES ({', '.join(':' + name for name in _INSERTED)})")
 
@@ -28,23 +28,25 @@ def from_row(row) -> Report:
     return Report(**dict(row))
 
 
-async def submit(db: Database, reporter_id: int | None, report: NewReport,
-                 notices: Iterable[tuple[str, dict]] = ()) -> tuple[Report, bool]:
-    """Store the report, move the reporter's draft evidence under it, drop the draft and record
+async def submit(db: Database, owner_id: int, report: NewReport, notices: Iterable[tuple[str, dict]] = (),
+                 *, receipt_hash: str | None = None, chat_ref: bytes | None = None) -> tuple[Report, bool]:
+    """Store the report, move its author's draft evidence under it, drop the draft and record
     the ``notices`` (outbox kind, body) that tell of it, atomically.
 
-    Returns the report and whether it was created now; a repeated ``submission_key``
-    (a second tap on Send) returns the report the first call made.
+    The report is linked to its author (``owner_id``) only if they allowed contact; then their
+    sealed ``chat_ref`` is kept so the bot can write to them. An anonymous report keeps no link
+    at all: only its receipt's hash. Returns the report and whether it was created now; a
+    repeated ``submission_key`` (a second tap on Send) returns the report the first call made.
     """
     try:
-        return await _submit(db, reporter_id, report, notices)
+        return await _submit(db, owner_id, report, notices, receipt_hash, chat_ref)
     finally:
-        if reporter_id is not None:
-            db.draft_cache.invalidate(reporter_id)  # the draft went with the submission
+        db.draft_cache.invalidate(owner_id)  # the draft went with the submission
 
 
-async def _submit(db: Database, reporter_id: int | None, report: NewReport,
-                  notices: Iterable[tuple[str, dict]]) -> tuple[Report, bool]:
+async def _submit(db: Database, owner_id: int, report: NewReport, notices: Iterable[tuple[str, dict]],
+                  receipt_hash: str | None, chat_ref: bytes | None) -> tuple[Report, bool]:
+    linked = owner_id if report.contact_allowed else None
     async with db.transaction() as conn:
         async with conn.execute(
             f"SELECT {COLUMNS} FROM reports WHERE submission_key = ?", (report.submission_key,)
@@ -54,29 +56,37 @@ async def _submit(db: Database, reporter_id: int | None, report: NewReport,
             return from_row(existing), False
         async with conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM reports") as cur:
             (report_id,) = await cur.fetchone()
-        now = utcnow()
         fields = report.model_dump()
         await conn.execute(_INSERT, {
             **fields,
             "id": report_id,
             "reference": reference_for(report_id),
-            "reporter_id": reporter_id,
+            "reporter_id": linked,
             "status": STATUSES[0],
-            "submitted_at": now,
+            "submitted_at": utcnow(),
+            "receipt_hash": receipt_hash,
         })
-        if reporter_id is not None:
-            await conn.execute(
-                "UPDATE evidence SET report_id = ?, owner_id = NULL"
-                " WHERE owner_id = ? AND report_id IS NULL",
-                (report_id, reporter_id),
-            )
-            await conn.execute("DELETE FROM drafts WHERE person_id = ?", (reporter_id,))
+        await conn.execute(
+            "UPDATE evidence SET report_id = ?, owner_id = NULL WHERE owner_id = ? AND report_id IS NULL",
+            (report_id, owner_id),
+        )
+        await conn.execute("DELETE FROM drafts WHERE person_id = ?", (owner_id,))
+        if linked is not None and chat_ref is not None:
+            # The link they agreed to: the one way back to them, sealed. People's timestamps
+            # are days (storage.people), and this one is left alone for the same reason.
+            await conn.execute("UPDATE people SET chat_ref = ? WHERE id = ?", (chat_ref, linked))
         await audit.append(conn, report_id, "reporter", "submitted", None, "new", None)
         for kind, body in notices:
             await outbox.enqueue(conn, kind, report_id, **body)
         async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
             row = await cur.fetchone()
     return from_row(row), True
+
+
+async def by_receipt(db: Database, receipt_hash: str) -> Report | None:
+    """The report whose receipt carries the code with this hash."""
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM reports WHERE receipt_hash = ?", (receipt_hash,))
+    return from_row(row) if row else None
 
 
 async def get(db: Database, report_id: int) -> Report | None:

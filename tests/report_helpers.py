@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import re
 import sqlite3
 from pathlib import Path
 
@@ -107,12 +108,30 @@ async def up_to_evidence(user: FakeUser, lang: str, description: str, *, precinc
     assert prompt.message["text"].startswith(L(lang, "wizard.ask_evidence", max=20)[:20])
 
 
-async def finish_and_send(user: FakeUser, lang: str, *, evidence: bool = True) -> str:
-    """From the evidence step: Done (or none), anonymous, Send; returns the reference."""
-    await user.tap(L(lang, "wizard.evidence_done" if evidence else "wizard.evidence_none"))
-    await user.tap(L(lang, "wizard.contact_anonymous"))
-    (sent,) = await user.tap(L(lang, "wizard.send"))
-    text = sent.message["text"]
+RECEIPT = re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
+
+
+def confirmed(text: str, lang: str, *, anonymous: bool = True) -> tuple[str, str]:
+    """The reference and receipt code of a confirmation, checked against its catalog text."""
     reference = next(word for word in text.replace(".", " ").split() if word.startswith("KZ-"))
-    assert text == L(lang, "wizard.sent", reference=reference)
-    return reference
+    code = RECEIPT.search(text).group(0)
+    assert text == L(lang, "wizard.sent_anonymous" if anonymous else "wizard.sent", reference=reference, code=code)
+    return reference, code
+
+
+async def finish_and_send(user: FakeUser, lang: str, *, evidence: bool = True, contact: bool = False) -> str:
+    """From the evidence step: Done (or none), anonymous (or contact allowed), Send; returns
+    the reference."""
+    return (await finish_and_send_receipt(user, lang, evidence=evidence, contact=contact))[0]
+
+
+async def finish_and_send_receipt(user: FakeUser, lang: str, *, evidence: bool = True,
+                                  contact: bool = False) -> tuple[str, str]:
+    """As finish_and_send; returns the reference and the receipt's code (its button carries it)."""
+    await user.tap(L(lang, "wizard.evidence_done" if evidence else "wizard.evidence_none"))
+    await user.tap(L(lang, "wizard.contact_allowed" if contact else "wizard.contact_anonymous"))
+    (sent,) = await user.tap(L(lang, "wizard.send"))
+    reference, code = confirmed(sent.message["text"], lang, anonymous=not contact)
+    (button,) = [b for row in sent.message["reply_markup"]["inline_keyboard"] for b in row]
+    assert button["callback_data"] == "rc:" + code.replace("-", "")
+    return reference, code

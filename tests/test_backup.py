@@ -25,7 +25,7 @@ async def backed_up(fake, data_dir, user_factory):
         for photo in photos:
             await user.photo(photo)
             await user.replies(1)
-        reference = await finish_and_send(user, "kk")
+        reference = await finish_and_send(user, "kk", contact=True)
     status, out, err = await run_module("bot.backup", bot_env(fake, data_dir))
     assert status == 0, err
     archive = next((data_dir / "backups").glob("backup-*.tar"))

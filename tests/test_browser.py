@@ -56,7 +56,7 @@ async def file_report(user: FakeUser, lang: str, description: str, *, region: st
     if photo is not None:
         await user.photo(photo)
         await user.replies(1)  # the photo is received
-    return await finish_and_send(user, lang, evidence=photo is not None)
+    return await finish_and_send(user, lang, evidence=photo is not None, contact=True)
 
 
 def references(html: str) -> set[str]:

@@ -146,7 +146,8 @@ def test_complaint_holds_the_facts_and_the_evidence(lang, target):
     assert t.text("complaint.kind.photo") in text and t.text("complaint.kind.video") in text
     assert str(t.plural("complaint.bytes", 2_345_678)) in text
     assert ("17 марта 2024 г., 14:10" if lang == "ru" else "2024 жылғы 17 наурыз, 14:10") in text
-    assert "IMG_0042.jpg" in text
+    # Each file by the neutral name /bundle gives it, never the one its sender chose.
+    assert t.text("complaint.evidence_name", name="KZ-000042-1.jpg") in text and "IMG_0042.jpg" not in text
     assert flat(t.text("complaint.evidence_too_big")) in flat(text)
     assert "20 МБ" in text
 

@@ -52,7 +52,7 @@ async def reports(user_factory, group: FakeUser, n: int) -> list[str]:
     for _ in range(n):
         reporter = user_factory("ru")
         await up_to_evidence(reporter, "ru", "Директор школы потребовал от учителей фото бюллетеня.")
-        references.append(await finish_and_send(reporter, "ru", evidence=False))
+        references.append(await finish_and_send(reporter, "ru", evidence=False, contact=True))
         (card,) = await group.replies(1)
         await group.say("/help")  # in order after the card: its message id is stored by now
     return references
@@ -135,7 +135,7 @@ async def test_the_answer_window_runs_from_the_typed_filing_date_and_escalation_
         app, fake, settings, user_factory, group, data_dir):
     reporter = user_factory("ru")
     await up_to_evidence(reporter, "ru", "Директор школы потребовал от учителей фото бюллетеня.")
-    reference = await finish_and_send(reporter, "ru", evidence=False)
+    reference = await finish_and_send(reporter, "ru", evidence=False, contact=True)
     (card,) = await group.replies(1)
     card_id = card.message["message_id"]
     await incident(data_dir, reference, 3, settings, status="new")

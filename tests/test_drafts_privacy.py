@@ -99,7 +99,7 @@ async def test_delete_my_data_unlinks_reports_and_forgets_the_person(app, fake, 
 
     # Writing again: a new person, no reports, and the old wizard state does not come back.
     (reply,) = await user.say("/myreports")
-    assert reply.message["text"] == L("ru", "myreports.empty")
+    assert reply.message["text"] == f'{L("ru", "myreports.empty")}\n\n{L("ru", "myreports.anonymous")}'
     (reply,) = await user.say("ещё текст")
     assert reply.message["text"] in (L("ru", "wizard.no_draft"), L("ru", "common.unknown"))
 

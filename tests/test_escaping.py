@@ -49,7 +49,7 @@ def seen(message: dict) -> str:
 
 async def a_report(reporter: FakeUser, lang: str = "ru") -> str:
     await up_to_evidence(reporter, lang, "Наблюдателю не дали копию протокола, председатель ушёл.")
-    return await finish_and_send(reporter, lang, evidence=False)
+    return await finish_and_send(reporter, lang, evidence=False, contact=True)
 
 
 async def test_a_moderators_reply_reaches_the_reporter_as_typed(app, fake, user_factory, admin):
@@ -60,7 +60,8 @@ async def test_a_moderators_reply_reaches_the_reporter_as_typed(app, fake, user_
     (feedback,) = await reporter.replies(1)
     text = seen(feedback.message)
     assert HOSTILE in text and "<b>bold</b>" in text
-    assert text == L("kk", "feedback.reply", reference=reference, text=HOSTILE)
+    # They allowed contact: the message says how to answer it.
+    assert text == L("kk", "feedback.reply", reference=reference, text=HOSTILE) + "\n" + L("kk", "feedback.reply_hint")
 
 
 async def test_my_reports_shows_a_reply_as_typed(app, fake, user_factory, admin, data_dir):
@@ -83,7 +84,7 @@ async def submit_with_evidence(reporter: FakeUser) -> tuple[str, dict]:
     await reporter.replies(1)
     voice = await reporter.media("voice", b"OggS-voice-evidence", "audio/ogg")
     await reporter.replies(1)
-    return await finish_and_send(reporter, "ru"), {"voice": voice}
+    return await finish_and_send(reporter, "ru", contact=True), {"voice": voice}
 
 
 async def test_view_sends_the_evidence_the_card_and_the_history_as_typed(app, fake, user_factory, admin,
@@ -102,7 +103,8 @@ async def test_view_sends_the_evidence_the_card_and_the_history_as_typed(app, fa
     view_1, view_2, view_voice, view_card, history = shown
     # The evidence: both previews as one album captioned with the reference, then the voice note.
     assert "photo" in view_1 and "photo" in view_2
-    assert view_1["media_group_id"] == view_2["media_group_id"] and view_1["caption"] == reference
+    # (then the warnings: these photos' own data holds GPS and the camera)
+    assert view_1["media_group_id"] == view_2["media_group_id"] and view_1["caption"].split("\n")[0] == reference
     for viewed, posted in ((view_1, photo_1.message), (view_2, photo_2.message)):
         assert fake.files[viewed["photo"][0]["file_id"]].data == fake.files[posted["photo"][0]["file_id"]].data
     assert view_voice["voice"]["file_id"] == voice.message["voice"]["file_id"] == files["voice"].file_id

@@ -232,7 +232,7 @@ async def bot(fake: FakeTelegram):
 def incoming(fake_file: FakeFile, kind: str = "video", mime: str | None = "video/mp4",
              size: int | None = -1) -> IncomingFile:
     return IncomingFile(kind, fake_file.file_id, fake_file.file_unique_id,
-                        fake_file.size if size == -1 else size, mime, "clip.mp4", None)
+                        fake_file.size if size == -1 else size, mime, True, None)
 
 
 def mp4(size: int) -> bytes:

@@ -20,7 +20,7 @@ from storage.models import EvidenceRecord, Report
 
 KEYS = Keys("unit-test-secret-key-0123456789abcdef")
 EXPORTED_AT = "2024-03-17T18:30:00+00:00"
-INTERNAL = ("id", "reporter_id", "submission_key", "taken_by", "moderator_message_id",
+INTERNAL = ("id", "reporter_id", "submission_key", "receipt_hash", "taken_by", "moderator_message_id",
             "alerted_at", "deadline_reminded", "status_changed_at")
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
@@ -79,7 +79,8 @@ def parse_csv(data: bytes) -> list[dict[str, str]]:
 
 def test_export_fields_are_the_public_ones_in_order():
     assert EXPORT_FIELDS[:4] == ("reference", "status", "submitted_at", "occurred_at")
-    assert EXPORT_FIELDS[-1] == "escalated_at" and len(EXPORT_FIELDS) == 22
+    assert EXPORT_FIELDS[-1] == "public_note" and len(EXPORT_FIELDS) == 23
+    assert "receipt_hash" not in EXPORT_FIELDS  # the receipt's hash is the reporter's, not the public's
     # every field of the model is exported or named as internal, so a new field is not forgotten
     assert set(EXPORT_FIELDS) | set(INTERNAL) == set(Report.model_fields)
     assert set(EXPORT_FIELDS) <= set(Report.model_fields)
@@ -177,7 +178,7 @@ def test_bundle_holds_the_originals_and_a_manifest_that_checks_out(evidence):
     records, open_file, originals = evidence
     bundle, manifest = open_bundle(evidence_bundle(make_report(1), records, open_file, exported_at=EXPORTED_AT))
     assert sorted(bundle.namelist()) == sorted([
-        "evidence/01-photo.jpg", "evidence/03-document.pdf", "report.json", "manifest.json", "README.txt",
+        "evidence/KZ-000001-1.jpg", "evidence/KZ-000001-3.pdf", "report.json", "manifest.json", "README.txt",
     ])
     assert manifest["reference"] == "KZ-000001" and manifest["exported_at"] == EXPORTED_AT
     entries = manifest["evidence"]
@@ -196,6 +197,8 @@ def test_bundle_holds_the_originals_and_a_manifest_that_checks_out(evidence):
     assert (photo["kind"], photo["mime_type"], photo["received_at"]) == ("photo", "image/jpeg", by_id[1].received_at)
     assert (photo["captured_at"], photo["camera_model"], photo["had_gps"], photo["too_big"]) == (
         "2024-03-17T08:49:12", "Apple iPhone 12", True, False)
+    # What in the photo's own data may identify the reporter, for whoever passes it on.
+    assert photo["identifying_metadata"] == ["gps", "device"] and entries[2]["identifying_metadata"] == []
     for name in ("report.json", "manifest.json", "README.txt"):
         assert bundle.getinfo(name).compress_type == zipfile.ZIP_DEFLATED
 
@@ -206,7 +209,7 @@ def test_too_big_item_is_listed_but_has_no_file(evidence):
     entry = manifest["evidence"][1]
     assert entry["too_big"] is True and entry["in_bundle"] is False and entry["file"] is None
     assert entry["file_id"] == "FILE-2" and entry["sha256_in_bundle"] is None
-    assert not [n for n in bundle.namelist() if n.startswith("evidence/02")]
+    assert not [n for n in bundle.namelist() if n.startswith("evidence/KZ-000001-2")]
 
 
 def test_unreadable_files_are_reported_and_the_bundle_still_made(evidence):
@@ -218,7 +221,7 @@ def test_unreadable_files_are_reported_and_the_bundle_still_made(evidence):
         assert entry["error"] and entry["sha256_in_bundle"] is None
     assert "altered" in altered["error"]
     assert "missing" in missing["error"]
-    assert not [n for n in bundle.namelist() if n.startswith(("evidence/04", "evidence/05"))]
+    assert not [n for n in bundle.namelist() if n.startswith(("evidence/KZ-000001-4", "evidence/KZ-000001-5"))]
 
 
 def test_open_file_failing_in_any_way_is_reported():
@@ -236,7 +239,7 @@ def test_a_file_that_differs_from_its_recorded_hash_is_flagged():
     swapped = b"\x89PNG\r\n\x1a\n swapped"
     bundle, manifest = open_bundle(evidence_bundle(make_report(1), [rec], lambda _: swapped, exported_at=EXPORTED_AT))
     entry = manifest["evidence"][0]
-    assert entry["file"] == "evidence/01-photo.png" and bundle.read(entry["file"]) == swapped
+    assert entry["file"] == "evidence/KZ-000001-1.png" and bundle.read(entry["file"]) == swapped
     assert entry["sha256_in_bundle"] == hashlib.sha256(swapped).hexdigest() != entry["sha256"]
     assert entry["matches"] is False
 
@@ -258,7 +261,7 @@ def test_extension_comes_from_the_mime_type():
                for i, (mime, _) in enumerate(kinds, start=1)]
     bundle, manifest = open_bundle(evidence_bundle(make_report(1), records, lambda _: b"x", exported_at=EXPORTED_AT))
     assert [e["file"] for e in manifest["evidence"]] == [
-        f"evidence/{i:02d}-document.{ext}" for i, (_, ext) in enumerate(kinds, start=1)]
+        f"evidence/KZ-000001-{i}.{ext}" for i, (_, ext) in enumerate(kinds, start=1)]
 
 
 def test_report_json_and_readme(evidence):

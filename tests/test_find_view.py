@@ -259,7 +259,7 @@ async def test_page_buttons_work_after_a_restart(fake, settings, admin):
 async def test_view_shows_the_whole_history_and_fix_corrects(app, fake, user_factory, admin, group, data_dir):
     reporter = user_factory("ru")
     await up_to_evidence(reporter, "ru", "Наблюдателя не пустили на участок, председатель угрожал полицией.")
-    reference = await finish_and_send(reporter, "ru", evidence=False)
+    reference = await finish_and_send(reporter, "ru", evidence=False, contact=True)
     (card,) = await group.replies(1)
     card_id = card.message["message_id"]
 

@@ -37,7 +37,7 @@ def ru(key: str, **params) -> str:
 
 async def a_report_and_its_card(reporter: FakeUser, group: FakeUser) -> tuple[str, dict]:
     await up_to_evidence(reporter, "ru", "Наблюдателя не пустили на участок, председатель УИК угрожал полицией.")
-    reference = await finish_and_send(reporter, "ru", evidence=False)
+    reference = await finish_and_send(reporter, "ru", evidence=False, contact=True)
     (card,) = await group.replies(1)
     return reference, card.message
 

@@ -63,7 +63,7 @@ async def test_key_rotation_loses_nothing(fake, tmp_path):
         photo = jpeg()
         await user.photo(photo)
         await user.replies(1)
-        reference = await finish_and_send(user, "kk")
+        reference = await finish_and_send(user, "kk", contact=True)
 
     rotating = make_settings(fake, data_dir, secret_key=NEW_SECRET, secret_key_previous=SECRET)
     async with running_bot(rotating):

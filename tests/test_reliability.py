@@ -23,7 +23,7 @@ async def test_a_full_disk_is_told_plainly_and_once(fake, data_dir, user_factory
     group = FakeUser(fake, ADMIN, chat=GROUP)
     original = drafts.save
 
-    async def full(db, person_id, draft):
+    async def full(db, person_id, draft, chat_ref=None):
         raise sqlite3.OperationalError("database or disk is full")
 
     async with running_bot(settings, expect_errors=True):

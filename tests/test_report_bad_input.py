@@ -123,7 +123,7 @@ async def test_unsupported_file_and_file_limits(app, fake, user_factory, data_di
     assert reply.message["text"].startswith(L("ru", "wizard.evidence_limit", max=20))
     rows = db_rows(data_dir, "SELECT * FROM evidence ORDER BY id")
     assert len(rows) == 20
-    assert rows[0]["file_name"] == "passwd.pdf" and rows[0]["stored_path"].startswith("evidence/")
+    assert rows[0]["file_name"] is None and rows[0]["stored_path"].startswith("evidence/")
     assert ".." not in rows[0]["stored_path"]
     assert rows[1]["too_big"] == 1 and rows[1]["file_id"] == big.file_id and rows[1]["sha256"] is None
     await finish_and_send(user, "ru")

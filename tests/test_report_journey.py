@@ -11,7 +11,7 @@ from bot.services.i18n import Translator
 from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import (
     KEYS,
-    L, choose_what_and_where, db_rows, finish_and_send, jpeg, sha256, start_report, up_to_evidence,
+    L, choose_what_and_where, db_rows, finish_and_send, finish_and_send_receipt, jpeg, sha256, start_report, up_to_evidence,
 )
 
 DESCRIPTION_KK = "Зауыт директоры барлық жұмысшыларды сайлауға баруға және бюллетеньді суретке түсіруге мәжбүрледі."
@@ -101,7 +101,8 @@ async def test_observer_in_russian_with_document_photo_and_typed_date(app, fake,
     assert report["occurred_at"] == _recent_date_iso() and report["contact_allowed"] == 1
     (file,) = db_rows(data_dir, "SELECT * FROM evidence")
     assert file["kind"] == "document" and file["mime_type"] == "image/jpeg"
-    assert file["sha256"] == sha256(original) and file["file_name"] == "IMG_0001.JPG"
+    # The sender's file name is not kept: only that Telegram holds one.
+    assert file["sha256"] == sha256(original) and file["file_name"] is None and file["sender_named"] == 1
     assert file["camera_model"] == "Canon EOS R6" and file["had_gps"] == 0
 
 
@@ -123,8 +124,18 @@ def _recent_date_iso() -> str:
 async def test_quick_report_without_evidence_and_my_reports(app, fake, user_factory):
     user = user_factory("en")
     await up_to_evidence(user, "en", "My manager told the whole team to vote and send a selfie as proof.")
-    reference = await finish_and_send(user, "en", evidence=False)
+    reference, code = await finish_and_send_receipt(user, "en", evidence=False)
+    receipt = user.last_with_buttons()
+    # Anonymous: linked to nobody, so My reports cannot list it; it says where it is instead.
     (listing,) = await user.say("/myreports")
     text = listing.message["text"]
-    assert reference in text and L("en", "status.new") in text
-    assert L("en", "category.coercion_work") in text and "1 report" in text
+    assert reference not in text and L("en", "myreports.anonymous") in text
+    # The receipt's button and /status with the code (any case, no dashes) show it.
+    (status,) = await user.tap(L("en", "receipt.button", reference=reference), message=receipt)
+    assert reference in status.message["text"] and L("en", "status.new") in status.message["text"]
+    assert L("en", "receipt.meaning.new") in status.message["text"]
+    (typed,) = await user.say(f"/status {code.replace('-', '').lower()}")
+    assert typed.message["text"] == status.message["text"]
+    (wrong,) = await user.say("/status ABCD-EFGH-JKLM")
+    assert wrong.message["text"] == L("en", "receipt.unknown")
+    assert fake.refused == []

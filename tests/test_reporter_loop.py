@@ -59,11 +59,13 @@ async def test_a_reporters_reply_reaches_the_history_and_the_moderators(app, fak
 async def test_an_anonymous_reporters_reply_is_not_passed_on(app, fake, user_factory, group, data_dir):
     reporter = user_factory("ru")
     reference = await a_report(reporter, "ru", contact=False)
+    receipt = reporter.last_message
     await group.replies(1)
-    await group.say(f"/reply {reference} {QUESTION}")
-    (question,) = await reporter.replies(1)
-    assert L("ru", "feedback.reply_hint") not in question.message["text"]
-    (told,) = await reporter.reply(question.message, ANSWER, n=1)
+    # Nobody can be written to: the moderator is told why, and the reporter gets nothing.
+    (refused,) = await group.say(f"/reply {reference} {QUESTION}")
+    assert refused.message["text"] == L("ru", "mod.reply_anonymous", reference=reference)
+    # A reply to the receipt is not passed on, and they are told why.
+    (told,) = await reporter.reply(receipt, ANSWER, n=1)
     assert told.message["text"] == L("ru", "feedback.answer_no_contact", reference=reference)
     assert db_rows(data_dir, "SELECT * FROM audit_log WHERE action = 'reporter_answer'") == []
     assert fake.refused == []

@@ -42,24 +42,37 @@ async def test_first_migration_upgrades_to_latest_keeping_rows(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = await Database.open(path, upto=1)
     assert await old.schema_version() == 1
-    # Rows as the first version of the bot wrote them (its own SQL, not today's code).
+    # Rows as the first version of the bot wrote them (its own SQL, not today's code), under the
+    # keyed HMAC pseudonyms of that version: one anonymous report, one whose author allowed contact.
+    voter, observer = KEYS.older_pseudonyms(42)[0], KEYS.older_pseudonyms(43)[0]
     async with old.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at)"
-            " VALUES (?, ?, 'kk', '2026-01-01', '2026-01-01')", (KEYS.pseudonym(42), KEYS.seal("42")))
-        await conn.execute(
-            "INSERT INTO reports (id, reference, reporter_id, reporter_role, category, region,"
-            " occurred_at, description, submitted_at, submission_key)"
-            " VALUES (1, 'KZ-000001', 1, 'voter', 'pressure', 'astana', '2026-01-01',"
-            " 'Директор требует голосовать всем коллективом.', '2026-01-01', 'k1')")
+        for pseudonym, chat in ((voter, "42"), (observer, "43")):
+            await conn.execute(
+                "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at)"
+                " VALUES (?, ?, 'kk', '2026-01-01T10:11:12+00:00', '2026-01-01T10:11:12+00:00')",
+                (pseudonym, KEYS.seal(chat)))
+        for number, reporter, contact in ((1, 1, 0), (2, 2, 1)):
+            await conn.execute(
+                "INSERT INTO reports (id, reference, reporter_id, reporter_role, category, region,"
+                " occurred_at, description, submitted_at, submission_key, contact_allowed)"
+                " VALUES (?, ?, ?, 'voter', 'pressure', 'astana', '2026-01-01',"
+                " 'Директор требует голосовать всем коллективом.', '2026-01-01', ?, ?)",
+                (number, f"KZ-00000{number}", reporter, f"k{number}", contact))
     await old.close()
 
     upgraded = await Database.open(path)
     assert await upgraded.schema_version() == len(migrations()) > 1
-    person = await people.get(upgraded, KEYS.pseudonym(42))
+    # The anonymous report lost its link, and its author, linked to nothing else, is forgotten.
+    anonymous = await reports.by_reference(upgraded, "KZ-000001")
+    assert anonymous.reporter_id is None and anonymous.description.startswith("Директор")
+    assert await people.get(upgraded, voter) is None
+    # The one who allowed contact keeps the sealed link they agreed to; timestamps are days now.
+    person = await people.get(upgraded, observer)
     assert person is not None and person.language == "kk"
-    report = await reports.by_reference(upgraded, "KZ-000001")
-    assert report.reporter_id == person.id and report.description.startswith("Директор")
+    assert (await reports.by_reference(upgraded, "KZ-000002")).reporter_id == person.id
+    assert KEYS.unseal(await people.chat_ref(upgraded, person.id)) == "43"
+    row = await upgraded.fetchone("SELECT created_at, updated_at FROM people")
+    assert tuple(row) == ("2026-01-01", "2026-01-01")
     assert await drafts.count(upgraded) == 0  # a table the second migration added
     await upgraded.close()
 
@@ -93,8 +106,8 @@ async def test_restart_keeps_every_row(tmp_path):
     path = tmp_path / "keep.sqlite3"
     first = await Database.open(path)
     person = await people.get_or_create(first, KEYS.pseudonym(7), "ru", None)
-    await reports.submit(first, person.id, new_report("a"))
-    await reports.submit(first, person.id, new_report("b"))
+    await reports.submit(first, person.id, new_report("a", contact_allowed=True))
+    await reports.submit(first, person.id, new_report("b", contact_allowed=True))
     await first.close()
     second = await Database.open(path)
     assert await reports.count_of_reporter(second, person.id) == 2
@@ -192,9 +205,9 @@ def test_a_read_that_raced_a_delete_does_not_bring_the_row_back():
 
 
 async def test_wizard_states_come_from_the_drafts(db):
-    with_chat = await people.get_or_create(db, KEYS.pseudonym(8), "kk", KEYS.seal("8"))
-    without_chat = await people.get_or_create(db, KEYS.pseudonym(9), "kk", None)
-    await drafts.save(db, with_chat.id, Draft(key="a", step="evidence"))
+    with_chat = await people.get_or_create(db, KEYS.pseudonym(8), "kk")
+    without_chat = await people.get_or_create(db, KEYS.pseudonym(9), "kk")
+    await drafts.save(db, with_chat.id, Draft(key="a", step="evidence"), KEYS.seal("8"))
     await drafts.save(db, without_chat.id, Draft(key="b", step="role"))
     assert await drafts.wizard_states(db, KEYS) == {(8, 8): "evidence"}
     other_keys = Keys("another-secret-key-0123456789abcdefgh")

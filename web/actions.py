@@ -30,7 +30,7 @@ class Refused(Exception):
 
 
 def actor(person: Person) -> str:
-    return f"moderator {person.short_name}"
+    return f"moderator {person.actor_code}"
 
 
 async def act(db, person: Person, report: Report, action: str, form: dict[str, str], language: str,

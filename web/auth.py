@@ -40,7 +40,7 @@ async def require_staff(request: web.Request, handler):
     db = await services.db()
     found = await web_sessions.session(db, token_hash(services.keys, "session", session_id)) if session_id else None
     person = await people.get_by_id(db, found.person_id) if found else None
-    if found is None or not is_staff(services.settings, services.keys, person):
+    if found is None or not is_staff(person, await services.admin_pseudonyms()):
         raise web.HTTPUnauthorized(text="401 Unauthorized", content_type="text/plain")
     if request.method not in ("GET", "HEAD"):
         form = await request.post()

@@ -32,7 +32,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     db = await services.db()
     person_id = await web_sessions.use_login(db, token_hash(services.keys, "login", token), LINK_VALID) if token else None
     person = await people.get_by_id(db, person_id) if person_id else None
-    if not is_staff(services.settings, services.keys, person):
+    if not is_staff(person, await services.admin_pseudonyms()):
         return render(request, "message.html", status=401, message="web.login.refused")
     session_id, _ = await open_session(db, services.keys, person.id)
     return _signed_in(request, web.Response(status=303, headers={"Location": "/queue"}), session_id)
@@ -49,9 +49,9 @@ async def mini_app_login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     user_id = telegram_user(str(form.get("init_data", ""))[:4096], services.settings.bot_token.get_secret_value())
     db = await services.db()
-    person = await people.get(db, services.keys.pseudonym(user_id)) if user_id is not None else None
+    person = await services.known_person(user_id) if user_id is not None else None
     admin = user_id is not None and user_id in services.settings.admin_ids
-    if person is None or not (admin or is_staff(services.settings, services.keys, person)):
+    if person is None or not (admin or is_staff(person, await services.admin_pseudonyms())):
         raise web.HTTPUnauthorized(text="401 Unauthorized", content_type="text/plain")
     session_id, _ = await open_session(db, services.keys, person.id)
     return _signed_in(request, web.json_response({"next": "/queue"}), session_id)

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.services import deadlines
 from bot.services.search_query import BadQuery, FIND_KEYS, from_form
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES, STATUSES
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
 from storage import evidence, moderation, reports
 from web.actions import BULK, Refused, act
 from storage.models import Report
@@ -34,12 +34,13 @@ async def _rows(request: web.Request) -> dict:
     """The page's query, its rows, the true total and paging; or the part of it that is wrong."""
     services = request.app[SERVICES]
     values = {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
-    newest = request.query.get("sort", "newest") != "oldest"
+    order = request.query.get("sort", "newest")
+    order = order if order in QUEUE_ORDERS else "newest"
     page = max(1, int(request.query.get("page", "1"))) if request.query.get("page", "1").isdigit() else 1
     try:
         query = from_form(values)
     except BadQuery as bad:
-        return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "newest": newest}
+        return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "order": order}
     db = await services.db()
     visitor = request[VISITOR]
     filters = replace(query.filters(services.settings.tz),
@@ -49,14 +50,14 @@ async def _rows(request: web.Request) -> dict:
     total = await moderation.count_found(db, filters)
     pages = max(1, -(-total // PAGE))
     page = min(page, pages)
-    found = await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, newest_first=newest)
+    found = await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, order=order)
     files = await evidence.counts_of_reports(db, [report.id for report in found])
     today, tz = services.today(), services.settings.tz
     names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
     rows = [Row(report, files.get(report.id, 0), names.get(report.taken_by),
                 deadlines.overdue(report, tz, today), deadlines.urgent(report, tz, today)) for report in found]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
-            "newest": newest}
+            "order": order}
 
 
 def _links(request: web.Request, page: int) -> str:
@@ -82,7 +83,7 @@ async def queue(request: web.Request) -> web.Response:
     """GET /queue: the filter form and the first rows."""
     version = await _version(request)
     found = await _rows(request)
-    return render(request, "queue.html", **found, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
+    return render(request, "queue.html", **found, orders=QUEUE_ORDERS, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
                   statuses=STATUSES, roles=REPORTER_ROLES, bulk=BULK, results=None,
                   page_query=lambda page: _links(request, page),
                   rows_url=_rows_url(request, version))

@@ -8,11 +8,12 @@ import asyncio
 from aiohttp import web
 
 from bot.services import capture_time, deadlines, history
+from bot.services.evidence_labels import neutral_name, numbered, warning
 from bot.services.evidence import read
 from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
 from storage import audit, evidence, moderation, reports
 from storage.crypto import FileUnreadable
-from storage.models import EvidenceRecord, Report
+from storage.models import Report
 from web.actions import ACTIONS, DIRECT, Refused, act
 from web.context import CHANGED, SERVICES, VISITOR
 from web.render import render
@@ -49,10 +50,13 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
     report = await _report(request)
     db = await services.db()
     t = services.translator(request[VISITOR].person.language)
-    records = await evidence.of_report(db, report.id)
+    files = numbered(report.reference, await evidence.of_report(db, report.id))
+    records = [record for _, record in files]
     names = await moderation.staff_names(db)
     lines = [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
     return render(request, "report.html", status=status, report=report, records=records,
+                  file_names={record.id: name for name, record in files},
+                  warnings={record.id: warning(t, name, record) for name, record in files},
                   far={record.id: capture_time.off_day(record.captured_at, report.occurred_at) for record in records},
                   taken={record.id: capture_time.taken_at(record.captured_at) for record in records},
                   deadlines=deadlines.of_report(report, services.settings.tz), today=services.today(),
@@ -101,8 +105,12 @@ async def file(request: web.Request) -> web.StreamResponse:
             raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
         return web.Response(body=data, content_type="image/jpeg", headers=headers)
     # An original (up to 20 MB, a video) is decrypted a chunk at a time as it is sent, each chunk
-    # checked; whatever it is, it is downloaded, never shown in the dashboard's origin.
-    name = f"{record.sha256 or record.id}{_suffix(record)}"
+    # checked; whatever it is, it is downloaded, never shown in the dashboard's origin. It is
+    # saved under its neutral name (ASCII: a reference, a number, an extension), never the sender's.
+    report_id = found[0]
+    db = await services.db()
+    report = await reports.get(db, report_id)
+    name = neutral_name(report.reference, await evidence.number_in_report(db, report_id, record.id), record)
     headers["Content-Disposition"] = f'attachment; filename="{name}"'
     try:
         handle = await asyncio.to_thread(open, services.settings.data_dir / path, "rb")
@@ -127,7 +135,3 @@ async def file(request: web.Request) -> web.StreamResponse:
     finally:
         await asyncio.to_thread(handle.close)
 
-
-def _suffix(record: EvidenceRecord) -> str:
-    return {"photo": ".jpg", "video": ".mp4", "voice": ".ogg", "audio": ".mp3", "video_note": ".mp4"}.get(
-        record.kind, ".bin")

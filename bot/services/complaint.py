@@ -21,13 +21,13 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from babel.dates import format_date
 
+from bot.services.evidence_labels import numbered
 from bot.services.i18n import Translator, known_keys
 from domain.rules import APPEAL_DAYS, CATEGORIES, DEFAULT_ESCALATION_TARGET, LAW_ARTICLES
 from storage.models import EvidenceRecord, Report
 
 WIDTH = 100
 INDENT = "   "
-_SPACES = re.compile(r"\s+")
 
 MEMO_TARGET = "legal"  # the internal memo: the one text that is never filed
 # The hash list that /bundle writes into its ZIP (bot/services/exports.py, evidence_bundle):
@@ -145,15 +145,14 @@ def description_language(text: str) -> str | None:
 # ---- the parts of the document ------------------------------------------------------------------
 
 
-def _evidence(t: Translator, number: int, record: EvidenceRecord, tz: tzinfo, *, file_names: bool,
+def _evidence(t: Translator, number: int, name: str, record: EvidenceRecord, tz: tzinfo, *,
               memo: bool) -> list[str]:
     size = str(t.plural("complaint.bytes", record.size)) if record.size is not None \
         else t.text("complaint.size_unknown")
     lines = [_wrap(t.text("complaint.evidence_item", number=number, kind=t.text(f"complaint.kind.{record.kind}"),
                           size=size, received=long_datetime(t, _moment(record.received_at), tz)))]
-    if record.file_name and file_names:
-        # The sender chose the name: one line, whatever it holds.
-        lines.append(INDENT + t.text("complaint.evidence_name", name=_SPACES.sub(" ", record.file_name).strip()))
+    # The neutral name /bundle gives the file (never the sender's): the addressee finds it on the carrier.
+    lines.append(INDENT + t.text("complaint.evidence_name", name=name))
     if record.sha256:
         lines.append(INDENT + t.text("complaint.evidence_sha256", sha256=record.sha256))
     elif record.too_big:
@@ -223,10 +222,10 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
     6. the request; the attachment (an electronic carrier with the files and MANIFEST_NAME);
        blanks for the applicant's name, signature and date.
 
-    The media letter leaves out the exact place, the coordinates, the senders' file names and
-    who the source is: the reporter is protected first. A report with no known ``escalated_to``
-    gets the internal memo. ``lang`` "en" works too (the catalogs are complete), anything else
-    falls back to the bot's default language.
+    The media letter leaves out the exact place, the coordinates and who the source is: the
+    reporter is protected first. Files are named as /bundle names them, never by their senders.
+    A report with no known ``escalated_to`` gets the internal memo. ``lang`` "en" works too (the
+    catalogs are complete), anything else falls back to the bot's default language.
     """
     t = Translator(lang, tz)
     target = report.escalated_to or DEFAULT_ESCALATION_TARGET
@@ -234,8 +233,8 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
     # The media letter: region and precinct stay (the commission is a public body, and an editor
     # must be able to check the story with it; a precinct has hundreds or thousands of voters),
     # but the free-text place (it may name the reporter's workplace, school or home), the
-    # coordinates (where the reporter stood), the file names the sender chose and the kind of
-    # source (an accredited observer at one precinct is one of a handful of people) do not.
+    # coordinates (where the reporter stood) and the kind of source (an accredited observer at
+    # one precinct is one of a handful of people) do not.
     media = target == "media"
     submitted = _moment(report.submitted_at)
     when, day = _incident(t, report.occurred_at, tz)
@@ -298,8 +297,8 @@ def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz:
         out += [_wrap(t.text("complaint.examination")), _wrap(t.text("complaint.memo_note"))]
     out += ["", t.text("complaint.evidence")]
     if records:
-        for number, record in enumerate(records, start=1):
-            out += _evidence(t, number, record, tz, file_names=not media, memo=memo)
+        for number, (name, record) in enumerate(numbered(report.reference, records), start=1):
+            out += _evidence(t, number, name, record, tz, memo=memo)
         out += ["", _wrap(t.text("complaint.evidence_note"))]
     else:
         out.append(t.text("complaint.evidence_none"))

@@ -15,12 +15,14 @@ from bot.services.i18n import Translator, pick_language
 from bot.services.metrics import Metrics
 from bot.settings import Settings
 from domain import clock
+from domain.rules import STAFF_ROLES
 from storage import evidence, people
 from storage.crypto import Keys
 from storage.db import Database
 from storage.models import Language, Person
 
 PEOPLE_CACHED = 50_000  # recent people kept in memory; the rest are read from the database
+KDF_AT_ONCE = 2  # pseudonyms computed at the same time (storage.crypto.PSEUDONYM_KDF)
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     _downloads: aiohttp.ClientSession | None = None
     web_port: int | None = None  # where the dashboard listens once started (WEB_PORT=0 picks one)
+    _kdf: asyncio.Semaphore | None = None
+    _admins: frozenset[str] | None = None
+    _scrub: bool = False
 
     async def db(self) -> Database:
         """The open, migrated database (opened once, by whoever needs it first)."""
@@ -54,22 +59,64 @@ class Services:
             await self._db.close()
             self._db = None
 
-    async def person_for(self, user_id: int, language_code: str | None, chat_id: int | None) -> Person:
-        """The person behind a Telegram user, created at first contact in their language."""
-        pseudonym = self.keys.pseudonym(user_id)
+    async def pseudonym_of(self, user_id: int) -> str:
+        """The person's memory-hard pseudonym: from memory, or computed once in a worker thread
+        (about 50 ms) so that nobody else's update waits for it."""
+        found = self.keys.cached_pseudonym(user_id)
+        if found is None:
+            async with self._kdf_slots():
+                found = await asyncio.to_thread(self.keys.pseudonym, user_id)
+        return found
+
+    def _kdf_slots(self) -> asyncio.Semaphore:
+        # At most two at once: each holds 32 MiB, and the machine's cores serve the bot too.
+        if self._kdf is None:
+            self._kdf = asyncio.Semaphore(KDF_AT_ONCE)
+        return self._kdf
+
+    async def known_person(self, user_id: int) -> Person | None:
+        """The person behind a Telegram user if the bot knows them (carried over from a
+        pseudonym of an earlier version or an older secret on the way), without creating one."""
+        pseudonym = await self.pseudonym_of(user_id)
         cached = self._people.get(pseudonym)
         if cached:
             self._people.move_to_end(pseudonym)
             return cached
         db = await self.db()
-        chat_ref = self.keys.seal(str(chat_id)) if chat_id is not None else None
-        await self._rename_after_rotation(db, user_id, pseudonym, chat_ref)
-        person = await people.get_or_create(db, pseudonym, pick_language(language_code), chat_ref)
-        if chat_ref is not None:
+        person = await people.get(db, pseudonym)
+        if person is None:
+            older = await asyncio.to_thread(self.keys.older_pseudonyms, user_id)
+            for old in older:
+                found = await people.get(db, old)
+                if found is not None:
+                    await people.rename(db, found.id, pseudonym)
+                    person = await people.get_by_id(db, found.id)
+                    break
+        return self.remember(person) if person is not None else None
+
+    async def person_for(self, user_id: int, language_code: str | None, chat_id: int | None) -> Person:
+        """The person behind a Telegram user, created at first contact in their language. Their
+        private chat is kept (sealed) only for staff: a reporter's is kept with a report they
+        allowed contact on, never merely because they wrote to the bot."""
+        person = await self.known_person(user_id)
+        db = await self.db()
+        if person is None:
+            person = await people.get_or_create(db, await self.pseudonym_of(user_id), pick_language(language_code))
+        else:
+            person = await people.language_at_first_contact(db, person, pick_language(language_code))
+        staff = person.role in STAFF_ROLES or user_id in self.settings.admin_ids
+        if staff and person.staff_code is None:
+            person = await people.give_staff_code(db, person.id)
+        if staff and chat_id is not None:
             # Added as a moderator, or first seen in a group: now the bot can write back.
-            await people.fill_chat_ref(db, person.id, chat_ref)
-        self.remember(person)
-        return person
+            await people.fill_chat_ref(db, person.id, self.keys.seal(str(chat_id)))
+        return self.remember(person)
+
+    async def admin_pseudonyms(self) -> frozenset[str]:
+        """The pseudonyms of ADMIN_IDS, computed once (the dashboard checks them on every request)."""
+        if self._admins is None:
+            self._admins = frozenset([await self.pseudonym_of(admin_id) for admin_id in self.settings.admin_ids])
+        return self._admins
 
     def remember(self, person: Person) -> Person:
         """Keep this copy of the person (as just changed) for their next update."""
@@ -79,14 +126,11 @@ class Services:
             self._people.popitem(last=False)
         return person
 
-    async def _rename_after_rotation(self, db: Database, user_id: int, pseudonym: str,
-                                     chat_ref: bytes | None) -> None:
-        """Someone known under an older secret: carry them over to the current pseudonym."""
-        for old in self.keys.previous_pseudonyms(user_id):
-            found = await people.get(db, old)
-            if found is not None:
-                await people.rename(db, found.id, pseudonym, chat_ref)
-                return
+    def reporter_code(self, person: Person) -> str:
+        """What moderators see of a reporter who allowed contact: four characters that tell
+        their reports apart from others', derived apart from any staff code (an administrator
+        adding someone as a moderator learns nothing that appears on a card)."""
+        return self.keys.keyed_hash(f"card:{person.pseudonym}")[:4].upper()
 
     async def set_language(self, person: Person, language: Language) -> Person:
         await people.set_language(await self.db(), person.id, language)
@@ -100,6 +144,15 @@ class Services:
         sealed = await people.chat_ref(await self.db(), person_id)
         opened = self.keys.unseal(sealed) if sealed else None
         return int(opened) if opened else None
+
+    def soon_scrub(self) -> None:
+        """Ask for the database's log to be emptied soon (handlers.jobs.scrub_log)."""
+        self._scrub = True
+
+    def take_scrub(self) -> bool:
+        """Whether a scrub was asked for since the last one (and it is taken now)."""
+        due, self._scrub = self._scrub, False
+        return due
 
     def now(self) -> datetime:
         """The current local time (aware), in the configured time zone."""

@@ -1,5 +1,7 @@
 """Receiving evidence: download, SHA-256 at receipt, byte-exact encrypted storage, and for
-photos the metadata summary and a clean re-encoded preview for the moderators' cards.
+photos the metadata summary and a clean re-encoded preview for the moderators' cards; for
+documents, whether their own data names an author. The sender's file name is never kept: only
+whether Telegram holds one, so that such a file is never re-sent by file_id (which shows it).
 
 A file is streamed, never held whole: each piece is hashed and encrypted into a ``.part`` file
 as it arrives, which becomes ``.enc`` only when complete. Only images up to the Bot API's 20 MB
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import os
 import urllib.parse
 import uuid
@@ -22,13 +25,14 @@ import aiohttp
 from telegram import Bot, Message
 from telegram.error import NetworkError, TimedOut
 
-from bot.services import media
+from bot.services import file_metadata, media
 from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, looks_like_markup
-from bot.services.text import clean
-from storage.crypto import FileWriter, Keys
+from storage.crypto import FileUnreadable, FileWriter, Keys
 from domain.clock import utcnow
 from storage.evidence import STORED_FOLDERS
 from storage.models import EvidenceRecord
+
+log = logging.getLogger(__name__)
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses larger files on Telegram's servers
 LOCAL_API_DOWNLOAD_LIMIT = 2000 * 1024 * 1024
@@ -48,6 +52,7 @@ _DOCUMENT_TYPES = {
     "application/pdf", "text/plain", "application/msword",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
 }
 _MEDIA_PREFIXES = ("image/", "video/", "audio/")
 
@@ -59,7 +64,7 @@ class IncomingFile:
     file_unique_id: str
     size: int | None
     mime_type: str | None
-    file_name: str | None
+    named: bool  # Telegram holds a file name the sender chose; the name itself is not kept
     media_group_id: str | None
 
 
@@ -83,7 +88,7 @@ def incoming_file(message: Message) -> IncomingFile | None:
         if kind == "document" and not (mime in _DOCUMENT_TYPES or (mime or "").startswith(_MEDIA_PREFIXES)):
             raise UnsupportedFile(mime or "unknown")
         return IncomingFile(kind, item.file_id, item.file_unique_id, item.file_size, mime,
-                            getattr(item, "file_name", None), message.media_group_id)
+                            bool(getattr(item, "file_name", None)), message.media_group_id)
     return None
 
 
@@ -95,8 +100,8 @@ async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_lim
     received_at = utcnow()
     record = EvidenceRecord(
         kind=incoming.kind, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
-        mime_type=incoming.mime_type, file_name=_display_name(incoming.file_name),
-        size=incoming.size, received_at=received_at, media_group_id=incoming.media_group_id,
+        mime_type=incoming.mime_type, sender_named=incoming.named, size=incoming.size,
+        received_at=received_at, media_group_id=incoming.media_group_id,
     )
     too_big = record.model_copy(update={"too_big": True})
     if incoming.size is not None and incoming.size > download_limit:
@@ -157,8 +162,10 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
     if not checked:
         _check_type(mime_type, head)  # a file shorter than the signatures we know
     markup = looks_like_markup(head)
-    # One trip to a worker thread for the end of the file and its preview (none for markup).
-    previews = await stored.in_thread(stored.finish, pending, None if markup else image)
+    # One trip to a worker thread for the end of the file, its preview and its metadata (none
+    # for markup, which is never drawn or read as a document).
+    previews = await stored.in_thread(stored.finish, pending, None if markup else image,
+                                      None if markup else mime_type)
     fields = {"sha256": stored.sha256.hexdigest(), "size": size, "stored_path": str(stored.relative), **previews}
     if markup and not is_active(mime_type):
         fields["mime_type"] = "text/html"  # what it is: shown as such, never rendered
@@ -211,16 +218,30 @@ class _StoredFile:
             os.fdatasync(self._fh.fileno())
             self._unsynced = 0
 
-    def finish(self, data: bytearray, image: bytearray | None) -> dict[str, Any]:
+    def finish(self, data: bytearray, image: bytearray | None, mime_type: str | None) -> dict[str, Any]:
         """The last piece (maybe empty): seal, flush to disk, and only then call it ``.enc``;
-        then the preview of a photo. Returns the preview's fields of the record."""
+        then the preview of a photo, or the author flag of a document. Returns those fields."""
         self.write(data)
         self._writer.close()
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
         os.replace(self._part, self.data_dir / self.relative)
-        return self.add_previews(image) if image is not None else {}
+        if image is not None:
+            return self.add_previews(image)
+        return self.document_facts(mime_type) if file_metadata.looks_into(mime_type) else {}
+
+    def document_facts(self, mime_type: str | None) -> dict[str, Any]:
+        """Whether a PDF, Office or OpenDocument file names an author, read back from the stored
+        file through the decrypting reader, a chunk at a time. Never the name; never logged."""
+        try:
+            with open(self.data_dir / self.relative, "rb") as fh:
+                return {"had_author": file_metadata.names_an_author(mime_type, self.keys.iter_decrypt(fh))}
+        except (FileUnreadable, OSError) as exc:
+            log.warning("stored document not read back for its metadata (%s)", type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - a file our reader trips on is still evidence
+            log.warning("document metadata not read (%s)", type(exc).__name__)
+        return {}
 
     def add_previews(self, image: bytearray) -> dict[str, Any]:
         """Metadata and clean copies of a photo; nothing when Pillow cannot decode it."""
@@ -229,7 +250,7 @@ class _StoredFile:
         except media.NotAnImage:
             return {}  # kept byte-exact all the same; it is just not previewable
         update: dict[str, Any] = {"captured_at": facts.captured_at, "camera_model": facts.camera_model,
-                                  "had_gps": facts.had_gps}
+                                  "had_gps": facts.had_gps, "had_author": facts.had_author}
         if facts.preview is None:
             return update  # too large to draw safely: the original alone, byte-exact
         relative = _new_name("previews")
@@ -319,6 +340,13 @@ def read(data_dir: Path, relative: str, keys: Keys) -> bytes:
     return keys.decrypt_file((data_dir / relative).read_bytes())
 
 
+def read_original(data_dir: Path, relative: str, keys: Keys) -> bytes:
+    """An original's bytes, decrypted a checked chunk at a time: its encrypted copy is never
+    held whole beside them (an upload of it to the moderators' chat)."""
+    with open(data_dir / relative, "rb") as fh:
+        return b"".join(keys.iter_decrypt(fh))
+
+
 def _write_redrawable(path: Path, data: bytes) -> None:
     """Write a file that can be drawn again from the original (a preview) under its name once
     complete, without fsync: the original is fsynced before the reporter is told anything, and
@@ -339,14 +367,6 @@ def _create(path: Path) -> IO[bytes]:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         return open(path, "xb")
-
-
-def _display_name(name: str | None) -> str | None:
-    """The sender's file name, kept only as a label: never used as a path, and without the
-    invisible characters that would disguise its extension."""
-    if not name:
-        return None
-    return clean(os.path.basename(name.replace("\\", "/")))[:120] or None
 
 
 def remove_files(records: list[EvidenceRecord], data_dir: Path) -> None:

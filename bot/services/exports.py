@@ -11,6 +11,7 @@ import zipfile
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from bot.services.evidence_labels import identifying, numbered
 from storage.crypto import FileUnreadable
 from domain.clock import utcnow
 from storage.models import EvidenceRecord, Report
@@ -19,22 +20,13 @@ from storage.models import EvidenceRecord, Report
 # except reporter identity, submission keys and moderator bookkeeping: an export leaves the
 # bot's protection, and none of those help a lawyer.
 _FIRST = ("reference", "status", "submitted_at", "occurred_at")
-NOT_EXPORTED = frozenset({"id", "reporter_id", "submission_key", "taken_by", "status_changed_at",
+NOT_EXPORTED = frozenset({"id", "reporter_id", "submission_key", "receipt_hash", "taken_by", "status_changed_at",
                           "moderator_message_id", "alerted_at", "deadline_reminded"})
 EXPORT_FIELDS: tuple[str, ...] = _FIRST + tuple(
     name for name in Report.model_fields if name not in NOT_EXPORTED and name not in _FIRST)
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-_EXTENSIONS = {
-    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
-    "video/mp4": "mp4", "video/quicktime": "mov", "audio/ogg": "ogg", "audio/mpeg": "mp3",
-    "application/pdf": "pdf", "text/plain": "txt", "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-}
 
 _README = """\
 Evidence bundle for report {reference}, exported {exported_at} (UTC).
@@ -47,10 +39,15 @@ How to verify: compute the SHA-256 of each file and compare it with "sha256" for
 manifest.json. They must be equal.
   Linux:   sha256sum evidence/*
   macOS:   shasum -a 256 evidence/*
-  Windows: certutil -hashfile evidence\\01-photo.jpg SHA256
+  Windows: certutil -hashfile evidence\\{reference}-1.jpg SHA256
 An entry with "in_bundle": false has no file here: it was too big to download ("too_big") or
 could not be read from storage ("error"). "matches": false means the file differs from what was
 received and must not be relied on.
+
+Files are named {reference}-<number>.<type>, never by the names their senders gave them. An entry
+whose "identifying_metadata" is not empty holds, inside the file itself, a GPS position ("gps"),
+the camera or phone model ("device") or an author's name ("author"): it may identify the
+reporter. Do not publish or pass on such a file as it is.
 
 ---
 
@@ -64,10 +61,15 @@ evidence/      исходные файлы, байт в байт как их п�
 в manifest.json. Они должны совпадать.
   Linux:   sha256sum evidence/*
   macOS:   shasum -a 256 evidence/*
-  Windows: certutil -hashfile evidence\\01-photo.jpg SHA256
+  Windows: certutil -hashfile evidence\\{reference}-1.jpg SHA256
 Запись с "in_bundle": false не имеет файла в пакете: он был слишком большим для загрузки
 ("too_big") или не читается из хранилища ("error"). "matches": false означает, что файл
 отличается от полученного, и полагаться на него нельзя.
+
+Файлы названы {reference}-<номер>.<тип>, а не так, как их назвали отправители. Если у записи
+"identifying_metadata" не пусто, в самом файле есть GPS-координаты ("gps"), модель камеры или
+телефона ("device") или имя автора ("author"): по ним можно узнать автора сообщения. Не
+публикуйте и не передавайте такой файл в исходном виде.
 """
 
 
@@ -96,22 +98,21 @@ def reports_json(reports: list[Report]) -> bytes:
 
 def evidence_bundle(report: Report, records: list[EvidenceRecord], open_file: Callable[[str], bytes],
                     *, exported_at: str) -> bytes:
-    """A ZIP for lawyers: report.json, every original file byte-exact under a name of ours
-    (``evidence/01-photo.jpg``), manifest.json with the hash recorded at receipt next to the
-    hash of the file as written here, and README.txt (English, Russian) on how to verify.
+    """A ZIP for lawyers: report.json, every original file byte-exact under its neutral name
+    (``evidence/KZ-000123-1.jpg``, never the sender's), manifest.json with the hash recorded at
+    receipt next to the hash of the file as written here and what in the file's own data may
+    identify the reporter, and README.txt (English, Russian) on how to verify.
 
     ``open_file(stored_path)`` returns a decrypted original; a file it cannot give is listed in
     the manifest with "in_bundle": false and an "error", and the bundle is made all the same.
     The same inputs give the same bytes: entry times are ``exported_at``.
     """
     stamp = _zip_time(exported_at)
-    ordered = sorted(records, key=lambda r: (r.id is None, r.id or 0))
-    width = max(2, len(str(len(ordered))))
     buffer = io.BytesIO()
     entries = []
     with zipfile.ZipFile(buffer, "w") as bundle:
-        for number, record in enumerate(ordered, start=1):
-            name = f"evidence/{number:0{width}d}-{record.kind}.{_extension(record.mime_type)}"
+        for number, (neutral, record) in enumerate(numbered(report.reference, records), start=1):
+            name = f"evidence/{neutral}"
             data, error = _original(record, open_file)
             if data is not None:
                 _write(bundle, name, data, stamp, zipfile.ZIP_STORED)  # media is compressed already
@@ -141,12 +142,6 @@ def _csv_cell(value: Any) -> str:
 
 def _json(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _extension(mime_type: str | None) -> str:
-    # Chosen from the type, never from the sender's file name, which could be a path.
-    base = (mime_type or "").split(";")[0].strip().lower()
-    return _EXTENSIONS.get(base, "bin")
 
 
 def _original(record: EvidenceRecord, open_file: Callable[[str], bytes]) -> tuple[bytes | None, str | None]:
@@ -185,6 +180,8 @@ def _manifest_entry(number: int, record: EvidenceRecord, name: str, data: bytes 
         "captured_at": record.captured_at,
         "camera_model": record.camera_model,
         "had_gps": record.had_gps,
+        "had_author": record.had_author,
+        "identifying_metadata": identifying(record),
         "too_big": record.too_big,
         "error": error,
     }

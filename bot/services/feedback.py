@@ -3,11 +3,13 @@ the confirmation of their report, its status changes and moderators' public repl
 
 from __future__ import annotations
 
-from telegram import Bot, CallbackQuery
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError
 
+from bot.services import receipts
 from bot.services.container import Services
 from bot.services.i18n import Html, Translator
+from domain.rules import DEFAULT_LANGUAGE
 from storage import people
 from storage.models import Report
 
@@ -31,8 +33,6 @@ def status_name(t: Translator, status: str, target: str | None = None) -> Html:
 
 def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
     """The message of an outbox item for its reporter."""
-    if kind == "confirmation":
-        return t("wizard.sent", reference=report.reference)
     if kind == "reply":
         text = t("feedback.reply", reference=report.reference, text=body["text"])
         return Html(f"{text}\n{t('feedback.reply_hint')}") if report.contact_allowed else text
@@ -49,18 +49,32 @@ def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
 async def tell(bot: Bot, services: Services, report: Report, kind: str, body: dict,
                query: CallbackQuery | None = None) -> None:
     """Send one message to the report's author; the confirmation replaces the review screen when
-    the Send press is at hand. Telegram's errors are the caller's to sort (retry or give up)."""
-    if report.reporter_id is None:
-        raise Unreachable("the reporter deleted their data")
-    person = await people.get_by_id(await services.db(), report.reporter_id)
-    chat_id = await services.chat_of(report.reporter_id)
-    if person is None or chat_id is None:
-        raise Unreachable("no private chat with the reporter")
-    text = text_for(services.translator(person.language), kind, report, body)
+    the Send press is at hand. Telegram's errors are the caller's to sort (retry or give up).
+    The confirmation finds its chat in its own body (an anonymous report has no author to ask);
+    everything else only reaches an author who allowed contact."""
+    markup = None
+    if kind == "confirmation":
+        chat_id = receipts.confirmation_chat(services.keys, body)
+        if chat_id is None:
+            raise Unreachable("the confirmation's chat no longer opens")
+        t = services.translator(body.get("lang") or DEFAULT_LANGUAGE)
+        code = body["receipt"]
+        text = t("wizard.sent" if report.contact_allowed else "wizard.sent_anonymous",
+                 reference=report.reference, code=receipts.shown(code))
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+            t("receipt.button", reference=report.reference), callback_data=f"{receipts.CALLBACK}{code}")]])
+    else:
+        if report.reporter_id is None or not report.contact_allowed:
+            raise Unreachable("anonymous, or the reporter deleted their data")
+        person = await people.get_by_id(await services.db(), report.reporter_id)
+        chat_id = await services.chat_of(report.reporter_id)
+        if person is None or chat_id is None:
+            raise Unreachable("no private chat with the reporter")
+        text = text_for(services.translator(person.language), kind, report, body)
     if query is not None:
         try:
-            await query.edit_message_text(text)
+            await query.edit_message_text(text, reply_markup=markup)
             return
         except (BadRequest, NetworkError):
             pass  # the review message is gone, or Telegram failed to change it: a new message instead
-    await bot.send_message(chat_id, text)
+    await bot.send_message(chat_id, text, reply_markup=markup)

@@ -12,6 +12,12 @@ _SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
     "video/quicktime": ((4, b"ftyp"), (4, b"moov"), (4, b"wide"), (4, b"mdat")),
     "audio/ogg": ((0, b"OggS"),),
     "audio/mpeg": ((0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3"), (0, b"\xff\xf2")),
+    # Office Open XML and OpenDocument files are ZIP archives (bot/services/file_metadata.py
+    # reads their authors entry by entry from the first local header).
+    **{zipped: ((0, b"PK\x03\x04"),) for zipped in (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet")},
 }
 
 
@@ -37,4 +43,5 @@ def looks_like_markup(head: bytes) -> bool:
 
 
 def is_active(mime_type: str | None) -> bool:
+    """Whether a viewer would run a file of this type (SVG, HTML) rather than show it."""
     return (mime_type or "").lower() in ACTIVE_TYPES

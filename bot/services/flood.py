@@ -1,4 +1,5 @@
-"""Counting each person's updates in a sliding window, for flood control."""
+"""Counting each person's updates in a sliding window, for flood control; and their anonymous
+reports of the last hour, which the database cannot count (nothing there links them to anyone)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class FloodGuard:
         self._seen: dict[str, deque[float]] = {}
         self._warned: dict[str, float] = {}
         self._albums: dict[str, None] = {}
+        self._anonymous: dict[str, deque[float]] = {}
 
     def allow(self, pseudonym: str, now: float, album: str | None = None) -> bool:
         """Whether this update may go on; the items of one album count once."""
@@ -40,6 +42,18 @@ class FloodGuard:
         self._warned[pseudonym] = now
         return True
 
+    def anonymous_reports(self, pseudonym: str, now: float, period: float = 3600.0) -> int:
+        """How many anonymous reports this person sent in the last ``period`` seconds (since
+        this process started: the count lives in memory only, by design)."""
+        times = self._anonymous.get(pseudonym)
+        while times and now - times[0] >= period:
+            times.popleft()
+        return len(times) if times else 0
+
+    def anonymous_report_sent(self, pseudonym: str, now: float) -> None:
+        self._anonymous.setdefault(pseudonym, deque()).append(now)
+
     def forget(self, pseudonym: str) -> None:
         self._seen.pop(pseudonym, None)
         self._warned.pop(pseudonym, None)
+        self._anonymous.pop(pseudonym, None)

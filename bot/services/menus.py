@@ -33,9 +33,9 @@ async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = (
     moderators' group only, so ordinary users never see them."""
     db = await services.db()
     staff: list[tuple[int, tuple[str, ...]]] = [
-        (person_id, USER_COMMANDS + MODERATOR_COMMANDS) for person_id, _, _ in await moderation.moderators(db)]
+        (person.id, USER_COMMANDS + MODERATOR_COMMANDS) for person in await moderation.moderators(db)]
     for admin_id in services.settings.admin_ids:
-        admin = await people.get(db, services.keys.pseudonym(admin_id))
+        admin = await services.known_person(admin_id)
         if admin is not None:
             staff.append((admin.id, USER_COMMANDS + MODERATOR_COMMANDS + ADMIN_COMMANDS))
     for person_id, names in staff:

@@ -15,25 +15,7 @@ def is_moderator(settings: Settings, person: Person | None, user_id: int | None)
     return is_admin(settings, user_id) or (person is not None and person.role in ("moderator", "admin"))
 
 
-CODE_MIN = 4  # the four hex digits cards show (Person.short_name)
-
-
-def staff_codes(pseudonyms: list[str]) -> dict[str, str]:
-    """Each pseudonym's code for /mods and /delmod: its first hex digits, four or as many more
-    as tell it apart from the others listed."""
-    codes = {}
-    for pseudonym in pseudonyms:
-        length = CODE_MIN
-        while length < len(pseudonym) and any(
-                other != pseudonym and other.startswith(pseudonym[:length]) for other in pseudonyms):
-            length += 1
-        codes[pseudonym] = pseudonym[:length].upper()
-    return codes
-
-
-def matching_code(code: str, pseudonyms: list[str]) -> list[str]:
-    """The pseudonyms a code typed by an administrator may stand for (case does not matter)."""
-    code = code.strip().lower()
-    if len(code) < CODE_MIN or any(c not in "0123456789abcdef" for c in code):
-        return []
-    return [pseudonym for pseudonym in pseudonyms if pseudonym.lower().startswith(code)]
+def matching_code(code: str, staff: list[Person]) -> Person | None:
+    """The staff member whose code an administrator typed (case does not matter), if any."""
+    code = code.strip().upper()
+    return next((person for person in staff if person.staff_code == code), None)

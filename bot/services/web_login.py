@@ -23,13 +23,12 @@ def base_url(settings: Settings, port: int | None = None) -> str:
     return f"http://{settings.web_host}:{port if port is not None else settings.web_port}"
 
 
-def is_staff(settings: Settings, keys: Keys, person: Person | None) -> bool:
-    """Moderators and administrators (ADMIN_IDS, matched by their pseudonym: the dashboard
-    never learns a Telegram id)."""
+def is_staff(person: Person | None, admins: frozenset[str]) -> bool:
+    """Moderators and administrators (ADMIN_IDS, matched by their pseudonyms ``admins``: the
+    dashboard never learns a Telegram id)."""
     if person is None:
         return False
-    return person.role in ("moderator", "admin") or any(
-        keys.pseudonym(admin_id) == person.pseudonym for admin_id in settings.admin_ids)
+    return person.role in ("moderator", "admin") or person.pseudonym in admins
 
 
 def token_hash(keys: Keys, kind: str, token: str) -> str:

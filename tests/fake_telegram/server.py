@@ -60,6 +60,15 @@ class FakeFile:
     data: bytes
     path: str
     size: int
+    # The name Telegram keeps with the file: the sender's, or an upload's filename. Sent again
+    # by file_id, the file keeps it (there is no parameter to change it), as on Telegram.
+    file_name: str | None = None
+
+
+class Upload(bytes):
+    """An uploaded file's bytes, with the filename its multipart part gave."""
+
+    filename: str | None = None
 
 
 class FakeTelegram:
@@ -144,7 +153,8 @@ class FakeTelegram:
     def add_chat(self, chat: dict[str, Any]) -> None:
         self.chats[chat["id"]] = chat
 
-    def add_file(self, data: bytes, suffix: str = "bin", size: int | None = None) -> FakeFile:
+    def add_file(self, data: bytes, suffix: str = "bin", size: int | None = None,
+                 file_name: str | None = None) -> FakeFile:
         """Register bytes as a file held by Telegram; ``size`` may claim more than ``data``."""
         n = self.next_id()
         fake = FakeFile(
@@ -153,6 +163,7 @@ class FakeTelegram:
             data=data,
             path=f"documents/file_{n}.{suffix}",
             size=len(data) if size is None else size,
+            file_name=file_name,
         )
         self.files[fake.file_id] = fake
         return fake
@@ -536,7 +547,7 @@ class FakeTelegram:
         if isinstance(media, bytes):
             if len(media) > limit:
                 raise Refusal(413, "Request Entity Too Large")
-            return self.add_file(media)
+            return self.add_file(bytes(media), file_name=getattr(media, "filename", None))
         found = self.files.get(str(media))
         if found is None:
             raise Refusal(400, "Bad Request: wrong file identifier/HTTP URL specified")
@@ -568,6 +579,8 @@ def _set_markup(message: dict[str, Any], markup: dict[str, Any] | None) -> None:
 
 def _media_payload(kind: str, fake: FakeFile) -> Any:
     base = {"file_id": fake.file_id, "file_unique_id": fake.file_unique_id, "file_size": fake.size}
+    if fake.file_name and kind in ("document", "video", "audio"):
+        base["file_name"] = fake.file_name  # what Telegram shows, and offers to save it as
     if kind == "photo":
         return [{**base, "width": 640, "height": 480}]
     if kind in ("video", "video_note"):
@@ -586,7 +599,9 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
         reader = await request.multipart()
         async for part in reader:
             if part.filename is not None:
-                uploads[part.name] = bytes(await part.read())
+                upload = Upload(await part.read())
+                upload.filename = part.filename
+                uploads[part.name] = upload
             else:
                 params[part.name] = await part.text()
     elif request.can_read_body:

@@ -121,8 +121,9 @@ class FakeUser:
                          if str(c.params.get("callback_query_id")) == query_id), None)
         return await self.server.wait_for(find, timeout)
 
-    def file(self, data: bytes, suffix: str = "bin", size: int | None = None) -> FakeFile:
-        return self.server.add_file(data, suffix, size)
+    def file(self, data: bytes, suffix: str = "bin", size: int | None = None,
+             file_name: str | None = None) -> FakeFile:
+        return self.server.add_file(data, suffix, size, file_name)
 
     async def photo(self, data: bytes, *, caption: str | None = None, media_group_id: str | None = None) -> FakeFile:
         fake = self.file(data, "jpg")
@@ -141,7 +142,7 @@ class FakeUser:
 
     async def document(self, data: bytes, file_name: str, mime_type: str, *, size: int | None = None,
                        media_group_id: str | None = None) -> FakeFile:
-        fake = self.file(data, file_name.rsplit(".", 1)[-1] if "." in file_name else "bin", size)
+        fake = self.file(data, file_name.rsplit(".", 1)[-1] if "." in file_name else "bin", size, file_name)
         fields: dict[str, Any] = {"document": {"file_id": fake.file_id, "file_unique_id": fake.file_unique_id,
                                                "file_name": file_name, "mime_type": mime_type, "file_size": fake.size}}
         if media_group_id:
@@ -150,11 +151,13 @@ class FakeUser:
         return fake
 
     async def media(self, kind: str, data: bytes, mime_type: str, *, size: int | None = None,
-                    media_group_id: str | None = None) -> FakeFile:
-        """A video, voice note, audio or video note."""
-        fake = self.file(data, mime_type.rsplit("/", 1)[-1], size)
+                    media_group_id: str | None = None, file_name: str | None = None) -> FakeFile:
+        """A video, voice note, audio or video note (a video or an audio may carry a file name)."""
+        fake = self.file(data, mime_type.rsplit("/", 1)[-1], size, file_name)
         payload: dict[str, Any] = {"file_id": fake.file_id, "file_unique_id": fake.file_unique_id,
                                    "file_size": fake.size, "duration": 3}
+        if file_name:
+            payload["file_name"] = file_name
         if kind in ("video", "audio", "voice"):
             payload["mime_type"] = mime_type
         if kind == "video":

@@ -1,0 +1,70 @@
+"""What an evidence file is called and what moderators are warned of about it.
+
+Every file goes by one neutral name wherever it appears (the moderators' chat, /bundle, the
+complaint drafts, the dashboard's download): the report's reference, the file's number in the
+report and an extension from its detected type, ``KZ-000123-2.pdf``. The name its sender gave it
+is never used: it may be their own. The warning lists what the file's own data holds that may
+point to the reporter: a GPS position, the device, an author's name.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from bot.services.i18n import Html, Translator
+from storage.models import EvidenceRecord
+
+_EXTENSIONS = {
+    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+    "video/mp4": "mp4", "video/quicktime": "mov", "audio/ogg": "ogg", "audio/mpeg": "mp3",
+    "application/pdf": "pdf", "text/plain": "txt", "text/html": "html", "image/svg+xml": "svg",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+# Telegram gives no type for some kinds; what it sends them as.
+_BY_KIND = {"photo": "jpg", "video": "mp4", "voice": "ogg", "audio": "mp3", "video_note": "mp4"}
+
+# What a file's own data may give away, in the order the warning names them.
+GPS, DEVICE, AUTHOR = "gps", "device", "author"
+
+
+def extension(record: EvidenceRecord) -> str:
+    """From the type we recorded (checked against the bytes at receipt), else from the kind."""
+    base = (record.mime_type or "").split(";")[0].strip().lower()
+    return _EXTENSIONS.get(base) or _BY_KIND.get(record.kind, "bin")
+
+
+def neutral_name(reference: str, number: int, record: EvidenceRecord) -> str:
+    """``KZ-000123-2.pdf``: the name a file goes by everywhere; ``number`` counts from 1 in the
+    order the report's files were received."""
+    return f"{reference}-{number}.{extension(record)}"
+
+
+def numbered(reference: str, records: Iterable[EvidenceRecord]) -> list[tuple[str, EvidenceRecord]]:
+    """Each of a report's files (in the order received) with its neutral name."""
+    ordered = sorted(records, key=lambda r: (r.id is None, r.id or 0))
+    return [(neutral_name(reference, number, record), record) for number, record in enumerate(ordered, start=1)]
+
+
+def identifying(record: EvidenceRecord) -> list[str]:
+    """What the file's own data holds that may identify the reporter (GPS, DEVICE, AUTHOR)."""
+    found = [GPS] if record.had_gps else []
+    found += [DEVICE] if record.camera_model else []
+    found += [AUTHOR] if record.had_author else []
+    return found
+
+
+def warning(t: Translator, name: str, record: EvidenceRecord) -> Html | None:
+    """"⚠️ KZ-000123-2.jpg: the file's own data holds a GPS position, the device (iPhone 12), an
+    author's name; it may identify the reporter", or None when it holds none of them."""
+    parts = {GPS: lambda: t("mod.evidence.identifying_gps"),
+             DEVICE: lambda: t("mod.evidence.identifying_device", model=record.camera_model),
+             AUTHOR: lambda: t("mod.evidence.identifying_author")}
+    found = [parts[item]() for item in identifying(record)]
+    if not found:
+        return None
+    return t("mod.evidence.identifying", name=name, found=Html(", ".join(found)))
