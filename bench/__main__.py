@@ -37,11 +37,13 @@ def parse_args() -> argparse.Namespace:
 def row(f: Figures) -> str:
     return (f"| {f.name} | {f.updates} | {f.updates_per_second:.1f} | {f.reports_per_second:.2f} | "
             f"{f.p50_ms:.1f} | {f.p95_ms:.1f} | {f.p99_ms:.1f} | {f.cpu_per_update_ms:.2f} | "
-            f"{f.peak_rss_mb:.0f} | {f.db_mb:.1f} | {f.lost} | {f.refused} |")
+            f"{f.peak_rss_mb:.0f} | {f.db_mb:.1f} | {f.lost} | {f.refused} | "
+            f"{f.first_p50_ms:.1f} / {f.first_p99_ms:.1f} |")
 
 
 HEADER = ("| run | updates | updates/s | reports/s | p50 ms | p95 ms | p99 ms | CPU ms/update | "
-          "peak RSS MB | DATA_DIR MB | lost | refused |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "peak RSS MB | DATA_DIR MB | lost | refused | first update p50 / p99 ms |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 async def main(args: argparse.Namespace) -> dict:

@@ -35,6 +35,8 @@ class Figures:
     peak_rss_mb: float
     db_mb: float
     refused: int = 0
+    first_p50_ms: float = float("nan")  # a new person's first update (their pseudonym computed)
+    first_p99_ms: float = float("nan")
 
     @property
     def updates_per_second(self) -> float:
@@ -152,6 +154,8 @@ def _figures(name: str, stats: Stats, elapsed: float, cpu: float, peak: float, d
         p99_ms=percentile(stats.latencies, 0.99),
         cpu_per_update_ms=cpu / stats.answered * 1000 if stats.answered else float("nan"),
         peak_rss_mb=peak, db_mb=db, refused=refused,
+        first_p50_ms=percentile(stats.first, 0.50) if stats.first else float("nan"),
+        first_p99_ms=percentile(stats.first, 0.99) if stats.first else float("nan"),
     )
 
 

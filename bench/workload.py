@@ -34,6 +34,7 @@ def small_jpeg(seed: int) -> bytes:
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    first: list[float] = field(default_factory=list)  # each person's first update: their pseudonym is computed then
     sent: int = 0
     answered: int = 0
     lost: int = 0
@@ -41,6 +42,7 @@ class Stats:
 
     def merge(self, other: "Stats") -> None:
         self.latencies += other.latencies
+        self.first += other.first
         self.sent += other.sent
         self.answered += other.answered
         self.lost += other.lost
@@ -177,10 +179,12 @@ async def run_reports(fake: FakeTelegram, users: list[BenchUser], pacer: Pacer, 
 
 async def _one_report(user: BenchUser, pacer: Pacer, timeout: float) -> Stats:
     stats = Stats()
-    for step in full_report(user, small_jpeg(user.id)):
+    for number, step in enumerate(full_report(user, small_jpeg(user.id))):
         await pacer.take()
         if await user.act(step(), stats, timeout) is None:
             return stats
+        if number == 0:
+            stats.first.append(stats.latencies[-1])
     stats.reports += 1
     return stats
 

@@ -42,6 +42,7 @@ class Services:
     _kdf: asyncio.Semaphore | None = None
     _admins: frozenset[str] | None = None
     _scrub: bool = False
+    _chats_kept: set[int] = field(default_factory=set)  # staff whose private chat is stored
 
     async def db(self) -> Database:
         """The open, migrated database (opened once, by whoever needs it first)."""
@@ -98,19 +99,31 @@ class Services:
         """The person behind a Telegram user, created at first contact in their language. Their
         private chat is kept (sealed) only for staff: a reporter's is kept with a report they
         allowed contact on, never merely because they wrote to the bot."""
-        person = await self.known_person(user_id)
-        db = await self.db()
-        if person is None:
-            person = await people.get_or_create(db, await self.pseudonym_of(user_id), pick_language(language_code))
+        pseudonym = await self.pseudonym_of(user_id)
+        person = self._people.get(pseudonym)
+        if person is not None:
+            self._people.move_to_end(pseudonym)  # the common case: no database work at all
         else:
-            person = await people.language_at_first_contact(db, person, pick_language(language_code))
-        staff = person.role in STAFF_ROLES or user_id in self.settings.admin_ids
-        if staff and person.staff_code is None:
-            person = await people.give_staff_code(db, person.id)
-        if staff and chat_id is not None:
-            # Added as a moderator, or first seen in a group: now the bot can write back.
-            await people.fill_chat_ref(db, person.id, self.keys.seal(str(chat_id)))
+            person = await self.known_person(user_id)
+            db = await self.db()
+            if person is None:
+                person = await people.get_or_create(db, pseudonym, pick_language(language_code))
+            else:
+                person = await people.language_at_first_contact(db, person, pick_language(language_code))
+        if person.role in STAFF_ROLES or user_id in self.settings.admin_ids:
+            person = await self._staff_ready(person, chat_id)
         return self.remember(person)
+
+    async def _staff_ready(self, person: Person, chat_id: int | None) -> Person:
+        """A staff member has a code, and their private chat is kept (sealed) once the bot has
+        seen it, whatever chat they wrote in first (a group, say): checked once per process."""
+        db = await self.db()
+        if person.staff_code is None:
+            person = await people.give_staff_code(db, person.id)
+        if chat_id is not None and person.id not in self._chats_kept:
+            await people.fill_chat_ref(db, person.id, self.keys.seal(str(chat_id)))
+            self._chats_kept.add(person.id)
+        return person
 
     async def admin_pseudonyms(self) -> frozenset[str]:
         """The pseudonyms of ADMIN_IDS, computed once (the dashboard checks them on every request)."""
