@@ -8,7 +8,7 @@ from telegram.ext import Application, TypeHandler
 from handlers.context import BotContext, identify
 from handlers import (
     admin, dashboard, delete_data, errors, fallback, flood, groups, info, language, mod_find, mod_prompts, mod_queries,
-    mod_view, moderation, my_reports, receipts, reporter_answers, report_wizard, start,
+    mod_view, moderation, my_reports, receipts, reporter_answers, report_story, report_wizard, start,
 )
 
 
@@ -30,8 +30,8 @@ def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
     application.add_handler(mod_prompts.answer_handler(), group=-10)
     application.add_handler(reporter_answers.answer_handler(), group=-9)
-    journeys = (receipts, report_wizard, start, language, info, my_reports, delete_data, moderation, mod_prompts, mod_queries,
-                mod_find, mod_view, dashboard, admin, groups, fallback)
+    journeys = (receipts, report_wizard, report_story, start, language, info, my_reports, delete_data, moderation,
+                mod_prompts, mod_queries, mod_find, mod_view, dashboard, admin, groups, fallback)
     for module in journeys:
         for handler in module.handlers():
             application.add_handler(handler)

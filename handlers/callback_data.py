@@ -24,6 +24,7 @@ KINDS: dict[str, int] = {
     "p": 1,  # a question to a moderator: cancel, internal or public
     "q": 1,  # moderators' queue page
     "fq": 3,  # a page of /find: page, filters, words
+    "story": 1,  # a story typed at the main menu: start a report with it (yes) or not (no)
 }
 
 

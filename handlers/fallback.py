@@ -1,5 +1,6 @@
 """What no journey took: unknown buttons are answered, never trusted; stray messages in a
-private chat get the main menu, so nobody is left without an answer."""
+private chat get the main menu (a story long enough to be a report is asked about first), so
+nobody is left without an answer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from handlers.context import BotContext
-from handlers import keyboards
+from handlers import keyboards, live_keyboard, report_story
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
@@ -17,8 +18,10 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 async def unknown_message(update: Update, context: BotContext) -> None:
     """Text, files or commands outside any step: say what the bot can do."""
+    if await report_story.offered(update, context):
+        return
     t = context.t
-    await update.effective_chat.send_message(t("common.unknown"), reply_markup=keyboards.main_menu(t))
+    await live_keyboard.send(update, context, t("common.unknown"), keyboards.main_menu(t))
 
 
 def handlers() -> list[BaseHandler]:

@@ -10,7 +10,7 @@ from bot.services.roles import is_moderator
 from handlers import callback_data as cb
 from domain.rules import LANGUAGES
 from handlers.context import BotContext
-from handlers import keyboards
+from handlers import keyboards, live_keyboard
 
 
 async def ask_language(update: Update, context: BotContext) -> None:
@@ -30,7 +30,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     t = context.t
     await query.answer()
     await query.edit_message_text(t("language.changed"))
-    await update.effective_chat.send_message(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+    await live_keyboard.send(update, context, t("start.greeting"), keyboards.main_menu(t))
     if is_moderator(context.services.settings, context.person, update.effective_user.id):
         await register_staff_commands(context.bot, context.services)
 

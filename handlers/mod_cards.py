@@ -251,7 +251,7 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
     for name, record in labels.numbered(report.reference, records):
         if is_active(record.mime_type):
             continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle
-        warning = labels.warning(t, name, record)
+        warning = labels.notes(t, name, record)  # and what the reporter wrote under it
         if record.preview_path:
             preview = _preview(services, record)
             if preview is not None:

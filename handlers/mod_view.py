@@ -11,10 +11,14 @@ from bot.services import history
 from bot.services.search_query import BadQuery, parse_corrections
 from handlers.context import BotContext
 from handlers.mod_cards import card_keyboard, card_text, post_evidence, refresh_card
+from handlers.report_summary import DESCRIPTION_SHOWN
 from handlers.mod_queries import report_of_command
 from handlers.moderation import actor, load_report, say, tell
 from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
+
+
+PART = 3_500  # of a long description a message: with the escaping, within Telegram's 4,096
 
 
 async def view(update: Update, context: BotContext) -> None:
@@ -28,6 +32,10 @@ async def view(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id
     await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
     await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
+    if len(report.description) > DESCRIPTION_SHOWN:  # the card has its beginning: the whole, in parts
+        for start in range(0, len(report.description), PART):
+            await update.effective_chat.send_message(t("mod.view.description_part", reference=report.reference,
+                                                       text=report.description[start:start + PART]))
     names = await moderation.staff_names(db)
     lines = [t("mod.history.title", reference=report.reference)]
     lines += [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]

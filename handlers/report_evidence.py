@@ -12,6 +12,7 @@ from bot.services.evidence import (
     BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, MAX_FILES, ContentMismatch, UnsupportedFile,
     incoming_file, receive,
 )
+from handlers import live_keyboard
 from handlers.context import BotContext
 from bot.services.i18n import Html, Translator
 from handlers.wizard import Answered, Outcome, Question, Retry, Turn, ask, load, nav_row, wbutton
@@ -95,7 +96,10 @@ async def album_settled(context: BotContext) -> None:
     if draft is None or draft.step != EVIDENCE:
         return
     text, markup = _question(context.t, draft, await _count(context))
-    await context.bot.send_message(context.job.chat_id, text, reply_markup=markup)
+    sent = await context.bot.send_message(context.job.chat_id, text, reply_markup=markup)
+    # A job, beside the chat's updates: the swap of the live message is atomic, so a step answered
+    # meanwhile and this answer never both take the same old buttons off.
+    await live_keyboard.shown(context, context.job.chat_id, sent.message_id)
 
 
 async def chose(turn: Turn, value: str) -> Outcome:

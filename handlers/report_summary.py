@@ -79,8 +79,18 @@ def when_line(t: Translator, draft: Draft, view: View) -> Html:
     return t("summary.when", value=when_text(t, draft.occurred_at))
 
 
+DESCRIPTION_SHOWN = 1_500  # of a long description in a summary (review, card): one message holds it
+
+
 def description_line(t: Translator, draft: Draft, view: View) -> Html:
-    return t("summary.description", value=draft.description or "—")
+    """The description, or its beginning when long (the whole is in /view's follow-up, the
+    exports and the dashboard): a summary must fit one Telegram message."""
+    text = draft.description or "—"
+    if len(text) <= DESCRIPTION_SHOWN:
+        return t("summary.description", value=text)
+    shown = text[:DESCRIPTION_SHOWN].rstrip() + "…"
+    more = "summary.description_more" if view.for_moderators else "summary.description_kept"
+    return Html(f'{t("summary.description", value=shown)}\n{t(more, count=len(text))}')
 
 
 def evidence_line(t: Translator, draft: Draft, view: View) -> Html:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 import warnings
+from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
@@ -20,7 +21,7 @@ from bot.services.text import clean
 from bot.services.when import BadWhen, earlier_today, parse_date
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
 from handlers import callback_data as cb
-from handlers import deliveries, report_evidence, report_review
+from handlers import deliveries, live_keyboard, report_evidence, report_review, report_story
 from handlers.context import BotContext
 from handlers.report_summary import (
     contact_line, description_line, evidence_line, location_line, place_line, role_line, what_line,
@@ -35,8 +36,15 @@ from storage.models import Draft
 
 CONVERSATION = "report"
 TEXT = filters.TEXT & ~filters.COMMAND
-_PRECINCT = re.compile(r"^\s*№?\s*(\d{1,6})\s*$")
-DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 2000
+# A precinct as people write it: "245", "№ 245", "УИК №245", "УСК-12", "участок 1 032".
+_PRECINCT_WORDS = re.compile(
+    r"^(?:уик|уск|иу|ик|участок|участка|учаскесі|учаске|сайлау|избирательный|precinct|polling|station|no|nr|"
+    r"[№#:\-.,\s])*", re.IGNORECASE)
+PRECINCT_DIGITS = 5  # Kazakhstan's precincts are numbered in the thousands
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 10_000  # observers write long accounts
+# Telegram's apps split a text over 4,096 characters into messages of up to that many, sent one
+# after another: a description this long may have a next part, joined to it if it comes soon.
+SPLIT_PART, JOIN_WITHIN = 3_500, timedelta(seconds=10)
 PLACE_MAX = 200
 
 
@@ -77,11 +85,15 @@ async def chose_precinct(turn: Turn, value: str) -> Outcome:
 
 
 async def typed_precinct(turn: Turn) -> Outcome:
-    """The precinct number: digits only."""
-    match = _PRECINCT.match(clean(turn.update.message.text))
-    if not match or int(match.group(1)) == 0:
+    """The precinct number, with or without "№", "УИК", "УСК" or spaces; 0 or a number longer
+    than any precinct's is explained."""
+    text = clean(turn.update.message.text).strip()
+    digits = _PRECINCT_WORDS.sub("", text).replace(" ", "").rstrip(".")
+    if not digits.isdigit() or not digits.isascii():
         raise Retry("wizard.bad_precinct")
-    turn.draft.precinct_kind, turn.draft.precinct = "number", str(int(match.group(1)))
+    if int(digits) == 0 or len(digits.lstrip("0")) > PRECINCT_DIGITS:
+        raise Retry("wizard.precinct_range", digits=PRECINCT_DIGITS)
+    turn.draft.precinct_kind, turn.draft.precinct = "number", str(int(digits))
     return "place"
 
 
@@ -112,8 +124,12 @@ async def sent_location(turn: Turn) -> Outcome:
 
 
 async def chose_when(turn: Turn, value: str) -> Outcome:
+    """Just now and yesterday in one tap; earlier today asks the time, another day the date."""
     if value == "now":
         turn.draft.occurred_at = turn.context.services.now().isoformat(timespec="minutes")
+        return "description"
+    if value == "yesterday":
+        turn.draft.occurred_at = (turn.context.services.today() - timedelta(days=1)).isoformat()
         return "description"
     return "when_time" if value == "today" else "when_date"
 
@@ -137,13 +153,56 @@ async def typed_date(turn: Turn) -> Outcome:
 
 
 async def typed_description(turn: Turn) -> Outcome:
+    """The description; too long, it is kept (so nothing typed is lost) and the step asks for a
+    shorter one, offering to keep its first DESCRIPTION_MAX characters."""
     text = clean(turn.update.message.text)
     if len(text) < DESCRIPTION_MIN:
         raise Retry("wizard.description_short", min=DESCRIPTION_MIN)
+    return _described(turn, text)
+
+
+def _described(turn: Turn, text: str) -> Outcome:
+    draft = turn.draft
     if len(text) > DESCRIPTION_MAX:
+        draft.overflow = text
         raise Retry("wizard.description_long", max=DESCRIPTION_MAX, length=len(text))
-    turn.draft.description = text
+    draft.description, draft.overflow = text, None
+    now = turn.context.services.now()
+    draft.continues_until = (now + JOIN_WITHIN).isoformat() if len(text) >= SPLIT_PART else None
     return "evidence"
+
+
+async def chose_description(turn: Turn, value: str) -> Outcome:
+    """The one button of the description step: keep the first DESCRIPTION_MAX characters of a
+    description that was too long."""
+    if not turn.draft.overflow:
+        raise Retry("wizard.description_short", min=DESCRIPTION_MIN)
+    return _described(turn, turn.draft.overflow[:DESCRIPTION_MAX].rstrip())
+
+
+def description_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
+    return (("cut", "wizard.description_cut"),) if draft.overflow else ()
+
+
+async def next_part(turn: Turn) -> Answered | None:
+    """Text arriving just after a long description is its next part, as Telegram split it:
+    joined to it (a space where the split left none). None when it is not."""
+    draft, message = turn.draft, turn.update.message
+    if not (draft.description and draft.continues_until and message and message.text):
+        return None
+    if turn.context.services.now() > datetime.fromisoformat(draft.continues_until):
+        return None
+    part = clean(message.text)
+    glue = "" if draft.description[-1:].isspace() or part[:1].isspace() else " "
+    joined = draft.description + glue + part
+    try:
+        _described(turn, joined)
+    except Retry:  # together over the limit: kept, and the description asked again
+        draft.description, draft.continues_until = None, None
+        return Answered(await show(turn, "description", notice=turn.t(
+            "wizard.description_long", max=DESCRIPTION_MAX, length=len(joined))))
+    # Whichever step the first part led to (the files, or the review when editing) is asked again.
+    return Answered(await show(turn, draft.step, notice=turn.t("wizard.description_joined", length=len(joined))))
 
 
 async def chose_contact(turn: Turn, value: str) -> Outcome:
@@ -176,7 +235,7 @@ STEPS = Steps(
          choices=lambda d: CATEGORY_GROUPS.get(d.group or "", ()), labels="category",
          on_choice=chose_category, section="what",
          answered=lambda d: d.category and CATEGORIES.get(d.category) == d.group, summary=what_line),
-    Step("region", question="wizard.ask_region", choices=REGIONS, labels="region", width=3,
+    Step("region", question="wizard.ask_region", choices=REGIONS, labels="region", width=2,  # long names, phones
          on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line),
     Step("precinct", question="wizard.ask_precinct",
          extras=(("none", "wizard.precinct_none"), ("unknown", "wizard.precinct_unknown")),
@@ -189,7 +248,8 @@ STEPS = Steps(
          on_choice=skipped_location, accepts=filters.LOCATION, on_input=sent_location,
          hint="wizard.bad_location", section="where", summary=location_line),
     Step("when", question="wizard.ask_when",
-         extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("date", "wizard.when_date")),
+         extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("yesterday", "wizard.when_yesterday"),
+                 ("date", "wizard.when_date")),
          on_choice=chose_when, section="when", answered=lambda d: d.occurred_at, summary=when_line),
     Step("when_time", question="wizard.ask_time", accepts=TEXT, on_input=typed_time,
          hint="wizard.bad_time", section="when"),
@@ -198,6 +258,7 @@ STEPS = Steps(
          accepts=TEXT, on_input=typed_date, hint="wizard.bad_date", section="when"),
     Step("description", question="wizard.ask_description",
          params=lambda turn: {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+         extras=description_extras, on_choice=chose_description,
          accepts=TEXT, on_input=typed_description, hint="wizard.bad_description",
          section="description", answered=lambda d: d.description, summary=description_line),
     Step("evidence", render=report_evidence.render,
@@ -214,8 +275,9 @@ STEPS = Steps(
 
 # ---- running the table ------------------------------------------------------------------------
 
-async def start_report(update: Update, context: BotContext) -> str:
-    """/report or the menu button: continue the open draft, or start a new one."""
+async def start_report(update: Update, context: BotContext, description: str | None = None) -> str:
+    """/report or the menu button: continue the open draft, or start a new one; ``description``
+    is a story typed at the main menu (handlers.report_story), its step answered already."""
     if update.callback_query:
         await update.callback_query.answer()
     draft = await load(context)
@@ -225,6 +287,8 @@ async def start_report(update: Update, context: BotContext) -> str:
         return END  # the last report's reference had not arrived: that first, a new report next time
     first = STEPS.order[0].name
     draft = Draft(key=uuid.uuid4().hex, step=first)
+    if description is not None:
+        draft.description, draft.prefilled = description, ["description"]
     return await show(Turn(update, context, draft, STEPS), first, notice=context.t("wizard.intro"))
 
 
@@ -236,6 +300,9 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
     if draft is None and parsed is not None and parsed.args == (REVIEW, "send"):
         return await send_again(update, context)
     if draft is None or parsed is None or parsed.args[0] not in STEPS.by_name:
+        return await stale_button(update, context)
+    if not live_keyboard.is_live(context, update.effective_chat.id, query.message.message_id):
+        # An older screen (kept by a slow client, or forged): the live one is further down.
         return await stale_button(update, context)
     name, value = parsed.args
     step, turn = STEPS[name], Turn(update, context, draft, STEPS)
@@ -279,7 +346,12 @@ async def _run(turn: Turn, step: Step, taken) -> str | int:
         outcome = await taken
     except Retry as retry:
         return await show(turn, step.name, notice=turn.t(retry.key, **retry.params))
-    return await go(turn, outcome)
+    state = await go(turn, outcome)
+    query = turn.update.callback_query
+    if state == END and query is not None:
+        # The answer took its screen's place (the receipt, "cancelled"): no prompt's buttons there.
+        live_keyboard.forget(turn.context, turn.update.effective_chat.id, query.message.message_id)
+    return state
 
 
 async def wrong_input(update: Update, context: BotContext) -> str | int:
@@ -287,7 +359,11 @@ async def wrong_input(update: Update, context: BotContext) -> str | int:
     draft = await load(context)
     if draft is None:
         return await no_draft(update, context)
-    return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t(STEPS[draft.step].hint))
+    turn = Turn(update, context, draft, STEPS)
+    joined = await next_part(turn)
+    if joined is not None:
+        return joined.state
+    return await show(turn, draft.step, notice=context.t(STEPS[draft.step].hint))
 
 
 async def send_again(update: Update, context: BotContext) -> int | None:
@@ -348,6 +424,7 @@ def conversation() -> ConversationHandler:
             entry_points=[
                 CommandHandler("report", start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=r"^menu:report$"),
+                CallbackQueryHandler(report_story.accepted, pattern=report_story.YES),
             ],
             states=STEPS.states(on_button, on_input, wrong_input),
             fallbacks=[

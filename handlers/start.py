@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.services.menus import register_staff_commands
 from bot.services.roles import is_moderator
 from handlers.context import BotContext
-from handlers import keyboards
+from handlers import keyboards, live_keyboard
 from storage import moderation, people
 
 
@@ -36,10 +36,9 @@ async def redeem(update: Update, context: BotContext, code: str) -> None:
 
 
 async def show_main_menu(update: Update, context: BotContext) -> None:
+    """The greeting with the main menu, the chat's one live keyboard from now on."""
     t = context.t
-    await update.effective_chat.send_message(
-        t("start.greeting"), reply_markup=keyboards.main_menu(t)
-    )
+    await live_keyboard.send(update, context, t("start.greeting"), keyboards.main_menu(t))
 
 
 def handlers() -> list[BaseHandler]:

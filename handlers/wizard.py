@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 
 from bot.services.i18n import Html, Translator
 from handlers import callback_data as cb
+from handlers import live_keyboard
 from handlers.context import BotContext
 from storage import drafts
 from storage.models import Draft, EvidenceRecord
@@ -120,6 +121,14 @@ class Steps:
         """The first required step whose answer is missing or no longer fits the others."""
         return next((step.name for step in self.order if step.answered and not step.answered(draft)), None)
 
+    def to_ask(self, draft: Draft, name: str) -> str:
+        """``name``, or the step after it in the table while its answer came before the wizard
+        asked for it (a story typed at the main menu is the description): those are passed over."""
+        step = self.by_name[name]
+        while step.name in draft.prefilled and step.answered is not None and step.answered(draft):
+            step = self.order[self.order.index(step) + 1]
+        return step.name
+
     def section_of(self, step: str) -> str:
         return next(name for name, steps in self.sections.items() if step in steps)
 
@@ -206,15 +215,20 @@ async def show(turn: Turn, name: str, notice: str | None = None) -> str:
 
 async def ask(turn: Turn, name: str, asked: Question, notice: str | None = None) -> str:
     """Ask a question of a draft already stored at step ``name``: in place of the pressed
-    message when a button led here, as a new message otherwise. Returns the state."""
+    message when a button led here, as a new message otherwise (the old one's buttons are taken
+    off). Returns the state."""
     text, markup = asked
     if notice:
         text = Html(f"{notice}\n\n{text}")
     query = turn.update.callback_query
     if query is not None and not notice:
         await query.edit_message_text(text, reply_markup=markup)
+        message_id = query.message.message_id
     else:
-        await turn.update.effective_chat.send_message(text, reply_markup=markup)
+        message_id = (await turn.update.effective_chat.send_message(text, reply_markup=markup)).message_id
+    # After the answer, so the person never waits for it: the previous prompt's (or the main
+    # menu's) buttons come off, and this one is the chat's only live keyboard.
+    await live_keyboard.shown(turn.context, turn.update.effective_chat.id, message_id)
     return name
 
 
@@ -228,6 +242,7 @@ async def advance(turn: Turn, next_step: str) -> str:
         next_step = REVIEW
     else:
         draft.history.append(draft.step)
+        next_step = turn.steps.to_ask(draft, next_step)
     return await show(turn, next_step)
 
 

@@ -47,6 +47,7 @@ class EvidenceRecord(BaseModel):
     camera_model: str | None = None
     had_gps: bool | None = None
     had_author: bool | None = None  # its own data names an author (the name is never kept)
+    caption: str | None = None  # what the reporter wrote under the file, as they wrote it
     thumbnail_path: str | None = None  # made by earlier versions, no longer: kept, and removed with the rest
     preview_path: str | None = None
 
@@ -114,6 +115,7 @@ class Draft(BaseModel):
     step: str
     history: list[str] = []
     editing: str | None = None
+    prefilled: list[str] = []  # steps answered before the wizard reached them: passed over
     reporter_role: ReporterRole | None = None
     group: str | None = None
     category: str | None = None
@@ -126,6 +128,8 @@ class Draft(BaseModel):
     occurred_at: str | None = None
     description: str | None = None
     contact_allowed: bool | None = None
+    overflow: str | None = None  # a description over the limit, kept until cut or replaced
+    continues_until: str | None = None  # a long description's next part (Telegram splits them) joins it until then
 
     def answers(self) -> dict[str, Any]:
         """The answers under the names a report stores them by."""
@@ -140,7 +144,7 @@ class Draft(BaseModel):
             for name in cls.model_fields if name not in _WIZARD_FIELDS})
 
 
-_WIZARD_FIELDS = {"key", "step", "history", "editing"}
+_WIZARD_FIELDS = {"key", "step", "history", "editing", "prefilled", "overflow", "continues_until"}
 _REPORT_NAMES = {"group": "category", "category": "subcategory"}
 
 

@@ -295,7 +295,10 @@ def test_every_region_has_an_official_name(lang):
         name = t.text(f"complaint.region.{region}")
         text = complaint_text(make_report(region=region), [], lang, ALMATY)
         assert name in text and "region." not in text
-        assert name != t.text(f"region.{region}") or region in ("almaty_region",)  # the menu's short label
+        # The menu's short label; the three regions made in 2022 are named in full in Russian
+        # menus too ("область Абай": an adjective form would not be their official name).
+        official_in_menu = ("almaty_region",) + (("abai", "jetisu", "ulytau") if lang == "ru" else ())
+        assert name != t.text(f"region.{region}") or region in official_in_menu
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

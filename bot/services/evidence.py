@@ -27,6 +27,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.services import file_metadata, media
 from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, looks_like_markup
+from bot.services.text import clean
 from storage.crypto import FileUnreadable, FileWriter, Keys
 from domain.clock import utcnow
 from storage.evidence import STORED_FOLDERS
@@ -55,6 +56,7 @@ _DOCUMENT_TYPES = {
     "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
 }
 _MEDIA_PREFIXES = ("image/", "video/", "audio/")
+CAPTION_MAX = 1024  # Telegram's own limit for a caption
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class IncomingFile:
     mime_type: str | None
     named: bool  # Telegram holds a file name the sender chose; the name itself is not kept
     media_group_id: str | None
+    caption: str | None = None  # the text written under it
 
 
 class UnsupportedFile(ValueError):
@@ -88,7 +91,8 @@ def incoming_file(message: Message) -> IncomingFile | None:
         if kind == "document" and not (mime in _DOCUMENT_TYPES or (mime or "").startswith(_MEDIA_PREFIXES)):
             raise UnsupportedFile(mime or "unknown")
         return IncomingFile(kind, item.file_id, item.file_unique_id, item.file_size, mime,
-                            bool(getattr(item, "file_name", None)), message.media_group_id)
+                            bool(getattr(item, "file_name", None)), message.media_group_id,
+                            clean(message.caption or "")[:CAPTION_MAX] or None)
     return None
 
 
@@ -101,7 +105,7 @@ async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_lim
     record = EvidenceRecord(
         kind=incoming.kind, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
         mime_type=incoming.mime_type, sender_named=incoming.named, size=incoming.size,
-        received_at=received_at, media_group_id=incoming.media_group_id,
+        received_at=received_at, media_group_id=incoming.media_group_id, caption=incoming.caption,
     )
     too_big = record.model_copy(update={"too_big": True})
     if incoming.size is not None and incoming.size > download_limit:

@@ -68,3 +68,20 @@ def warning(t: Translator, name: str, record: EvidenceRecord) -> Html | None:
     if not found:
         return None
     return t("mod.evidence.identifying", name=name, found=Html(", ".join(found)))
+
+
+CAPTION_SHOWN = 600  # of a reporter's caption under a file in the chat; /view and the dashboard show it all
+
+
+def caption_line(t: Translator, record: EvidenceRecord, limit: int | None = CAPTION_SHOWN) -> Html | None:
+    """What the reporter wrote under the file, escaped, as moderators read it."""
+    if not record.caption:
+        return None
+    text = record.caption if limit is None or len(record.caption) <= limit else record.caption[:limit - 1] + "…"
+    return t("mod.evidence.caption", text=text)
+
+
+def notes(t: Translator, name: str, record: EvidenceRecord) -> Html | None:
+    """The warning about the file's own data and the reporter's caption, as one caption part."""
+    found = [line for line in (warning(t, name, record), caption_line(t, record)) if line]
+    return Html("\n".join(found)) if found else None

@@ -182,6 +182,7 @@ def _manifest_entry(number: int, record: EvidenceRecord, name: str, data: bytes 
         "had_gps": record.had_gps,
         "had_author": record.had_author,
         "identifying_metadata": identifying(record),
+        "caption": record.caption,
         "too_big": record.too_big,
         "error": error,
     }

@@ -7,13 +7,13 @@ import io
 import logging
 import os
 import string
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -144,7 +144,11 @@ class Translator:
         return format_time(value, format="short", tzinfo=self.tz, locale=self.locale)
 
     def datetime(self, value: datetime) -> str:
-        return format_datetime(value, format="medium", tzinfo=self.tz, locale=self.locale)
+        """The date (medium) and the time without seconds, in the locale's own order."""
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # naive is UTC, as Babel reads it
+        local = aware.astimezone(self.tz) if self.tz else aware
+        pattern = get_datetime_format("medium", locale=self.locale)
+        return pattern.replace("{1}", self.date(local.date())).replace("{0}", self.time(local))
 
     def lines(self, keys: Iterable[str]) -> Html:
         return Html("\n".join(self(key) for key in keys))

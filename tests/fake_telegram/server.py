@@ -47,7 +47,8 @@ class Call:
 class Event:
     """Something the bot did that a user in a chat would notice."""
 
-    kind: str  # "message" | "edit" | "answer" | "delete"
+    # "message" | "edit" | "markup" (only the buttons changed: not an answer) | "answer" | "delete"
+    kind: str
     chat_id: int
     message: dict[str, Any] | None
     params: dict[str, Any]
@@ -375,7 +376,9 @@ class FakeTelegram:
         if message.get("reply_markup") == markup:
             raise Refusal(400, "Bad Request: message is not modified")
         _set_markup(message, markup)
-        await self._emit(Event("edit", message["chat"]["id"], message, params))
+        # Not an "edit": a test waiting for the bot's answer should not take an old screen's
+        # buttons going away for it (the bot takes them off after it answered).
+        await self._emit(Event("markup", message["chat"]["id"], message, params))
         return message
 
     async def _m_deletemessage(self, params, uploads):

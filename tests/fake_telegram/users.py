@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.fake_telegram.server import Event, FakeFile, FakeTelegram
 
-VISIBLE = ("message", "edit")
+VISIBLE = ("message", "edit")  # what a person reads as an answer (not old buttons going away)
 
 
 class FakeUser:

@@ -1,0 +1,72 @@
+"""What the bot keeps of a private chat in memory only, and loses at a restart by design: the
+message whose buttons are the chat's live ones, and a story typed at the main menu while its
+author decides whether it starts a report."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+CHATS_KEPT = 50_000  # chats remembered; the least recent are forgotten (their old keyboard may stay)
+STORIES_KEPT = 5_000  # a story is at most DESCRIPTION_MAX characters: a few tens of MB at worst
+STORY_SECONDS = 10 * 60  # long enough to read the question and decide
+
+
+class LiveKeyboards:
+    """Per chat, the id of the one bot message whose inline keyboard is live (the last wizard
+    prompt or main menu). In memory only: it changes with every prompt, and writing it with the
+    draft would cost each typed step a second write after its answer (each step writes once:
+    BENCHMARKS.md). After a restart one old keyboard may stay; its buttons are still checked
+    against the draft, as any press is."""
+
+    def __init__(self, limit: int = CHATS_KEPT) -> None:
+        self._ids: OrderedDict[int, int] = OrderedDict()
+        self._limit = limit
+
+    def get(self, chat_id: int) -> int | None:
+        return self._ids.get(chat_id)
+
+    def swap(self, chat_id: int, message_id: int) -> int | None:
+        """``message_id`` carries the live buttons now; returns the message that did before.
+        Synchronous, so two tasks of one chat (a step and an album's late answer) never both
+        take the same previous message."""
+        previous = self._ids.pop(chat_id, None)
+        self._ids[chat_id] = message_id
+        if len(self._ids) > self._limit:
+            self._ids.popitem(last=False)
+        return previous
+
+    def forget(self, chat_id: int, message_id: int | None = None) -> None:
+        """The live message lost its buttons another way (edited into a confirmation, say);
+        with ``message_id``, only if that message is still the live one."""
+        if message_id is None or self._ids.get(chat_id) == message_id:
+            self._ids.pop(chat_id, None)
+
+
+class HeldStories:
+    """Per chat, a text typed outside the wizard, kept a few minutes until its author says
+    whether it starts a report. Never written anywhere: a restart loses it, and they type it
+    again (it is still in their chat)."""
+
+    def __init__(self, limit: int = STORIES_KEPT, seconds: float = STORY_SECONDS) -> None:
+        self._texts: OrderedDict[int, tuple[float, str]] = OrderedDict()
+        self._limit, self._seconds = limit, seconds
+
+    def hold(self, chat_id: int, text: str, now: float | None = None) -> None:
+        """Keep ``text`` for the chat, in place of any earlier one."""
+        self._texts.pop(chat_id, None)
+        self._texts[chat_id] = ((time.monotonic() if now is None else now) + self._seconds, text)
+        while len(self._texts) > self._limit:
+            self._texts.popitem(last=False)
+
+    def take(self, chat_id: int, now: float | None = None) -> str | None:
+        """The chat's text if it is still kept; it is not kept any longer either way."""
+        now = time.monotonic() if now is None else now
+        held = self._texts.pop(chat_id, None)
+        # Oldest first: every text is held for the same time, in the order they came.
+        while self._texts and next(iter(self._texts.values()))[0] <= now:
+            self._texts.popitem(last=False)
+        return held[1] if held is not None and held[0] > now else None
+
+    def drop(self, chat_id: int) -> None:
+        self._texts.pop(chat_id, None)
