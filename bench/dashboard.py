@@ -97,6 +97,9 @@ def filter_sets(today) -> dict[str, dict[str, str]]:
         "assignee=me": {"assignee": "me"},
         "page 50": {"page": "50"},
         "sort oldest": {"sort": "oldest"},
+        "sort priority": {"sort": "priority"},
+        "sort incident": {"sort": "incident"},
+        "status=new, priority": {"status": "new", "sort": "priority"},
         "status+region+text": {"status": "new", "region": "astana", "text": "бюллетеней"},
     }
 
@@ -194,7 +197,7 @@ def sql_costs(path: Path, services, visitor_id: int, today, plain_days: bool = F
                 where = where.replace(old, new)
             name += " (days compared as stored)"
         page = int(given.get("page", "1"))
-        order = "id" if given.get("sort") == "oldest" else "id DESC"
+        order = moderation._ORDERS.get(given.get("sort", "newest"), "id DESC")  # as storage orders them
         count_sql = f"SELECT COUNT(*) FROM reports WHERE {where}"
         page_sql = f"SELECT {COLUMNS} FROM reports WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         page_params = (*params, PAGE, (page - 1) * PAGE)

@@ -12,6 +12,7 @@ Kazakh (40 %) or English, with numbers, so the search index holds realistic word
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from dataclasses import dataclass
@@ -128,16 +129,17 @@ async def seed(path: Path, keys: Keys, count: int, seed_value: int = 14, analyze
     statuses, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     async with db.transaction() as conn:
         await conn.executemany(
-            "INSERT INTO people (id, pseudonym, language, role, created_at, updated_at, staff_name)"
-            " VALUES (?, ?, ?, 'moderator', ?, ?, ?)",
-            [(i + 1, keys.pseudonym(900_000_000 + i), "ru" if i % 3 else "kk", now_iso, now_iso, f"Модератор {i + 1}")
-             for i in range(MODERATORS)])
+            "INSERT INTO people (id, pseudonym, language, role, created_at, updated_at, staff_name, staff_code)"
+            " VALUES (?, ?, ?, 'moderator', ?, ?, ?, ?)",
+            [(i + 1, keys.pseudonym(900_000_000 + i), "ru" if i % 3 else "kk", now_iso[:10], now_iso[:10],
+              f"Модератор {i + 1}", f"{i + 1:04X}") for i in range(MODERATORS)])
         moderators = list(range(1, MODERATORS + 1))
         reporters = max(1, int(count * 0.7))  # some people send more than one report
         await conn.executemany(
             "INSERT INTO people (id, pseudonym, language, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [(MODERATORS + 1 + i, keys.pseudonym(100_000_000 + i), ("ru", "kk", "ru", "kk", "en")[i % 5],
-              "observer" if i % 10 == 0 else "reporter", now_iso, now_iso) for i in range(reporters)])
+            [(MODERATORS + 1 + i, hashlib.sha256(f"bench-person-{i}".encode()).hexdigest(),
+              ("ru", "kk", "ru", "kk", "en")[i % 5], "observer" if i % 10 == 0 else "reporter", now_iso[:10],
+              now_iso[:10]) for i in range(reporters)])  # unique is enough: nobody writes as them
         report_rows, audit_rows, evidence_rows, steps = [], [], [], []
         times = sorted(_submitted(rng, now) for _ in range(count))  # ids in the order they came
         for index, submitted in enumerate(times):
@@ -155,10 +157,10 @@ async def seed(path: Path, keys: Keys, count: int, seed_value: int = 14, analyze
             taken = rng.choice(moderators) if status in TAKEN else None
             escalated = rng.choice(ESCALATION_TARGETS) if status == "escalated" or (
                 status == "resolved" and rng.random() < 0.5) else None
-            moderator_code = f"moderator {keys.pseudonym(900_000_000 + (taken or 1) - 1)[:4].upper()}"
+            moderator_code = f"moderator {taken or 1:04X}"
             report_rows.append({
                 "id": report_id, "reference": reference_for(report_id),
-                "reporter_id": MODERATORS + 1 + rng.randrange(reporters) if rng.random() < 0.95 else None,
+                "reporter_id": None,  # set below for the reports whose author allowed contact
                 "reporter_role": role, "accredited": int(role == "observer" and rng.random() < 0.5),
                 "category": CATEGORIES[category], "subcategory": category, "region": rng.choices(regions, region_weights)[0],
                 "precinct": precinct, "precinct_kind": kind, "place": place,
@@ -170,9 +172,12 @@ async def seed(path: Path, keys: Keys, count: int, seed_value: int = 14, analyze
                 "status_note": "Недостаточно данных" if status == "rejected" else None,
                 "duplicate_of": reference_for(rng.randint(1, report_id)) if status == "duplicate" else None,
                 "escalated_to": escalated, "escalated_at": changed_iso if escalated else None,
+                "public_note": "Недостаточно данных" if status == "rejected" else None,
                 "external_ref": f"{rng.randint(100, 9999)}/{rng.randint(1, 99)}" if escalated else None,
                 "alerted_at": clock.iso(submitted + timedelta(minutes=30)) if status == "new" else None,
             })
+            if report_rows[-1]["contact_allowed"]:  # only these keep a link to their author (issue #15)
+                report_rows[-1]["reporter_id"] = MODERATORS + 1 + rng.randrange(reporters)
             audit_rows.append((report_id, "reporter", "submitted", None, "new", None, submitted_iso))
             if status != "new":
                 audit_rows.append((report_id, moderator_code, "status", "new", status, None, changed_iso))

@@ -238,8 +238,9 @@ class Filters:
 
 
 # domain.rules.QUEUE_ORDERS as SQL; the id last, so that a page never shifts between two reads.
-_ORDERS = {"newest": "id DESC", "oldest": "id", "priority": "accredited DESC, datetime(occurred_at), id",
-           "incident": "datetime(occurred_at) DESC, id DESC"}
+# occurred_at compared as text: ISO 8601 in the bot's one time zone (migration 0016's indexes).
+_ORDERS = {"newest": "id DESC", "oldest": "id", "priority": "accredited DESC, occurred_at, id",
+           "incident": "occurred_at DESC, id DESC"}
 
 
 async def find(db: Database, filters: Filters, limit: int = 1000, offset: int = 0,

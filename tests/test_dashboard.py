@@ -313,3 +313,27 @@ async def test_a_reports_evidence_is_shown_flagged_and_downloadable(app, fake, u
         async with stranger.get(f"{base(app)}/evidence/{evidence_id}/original") as refused:
             assert refused.status == 401
     assert fake.refused == []
+
+
+async def test_the_queue_sorts_by_priority_and_by_incident(app, fake, user_factory, admin, data_dir):
+    """Urgent first (an accredited observer's, then the earliest incident: its appeal window
+    closes first), and the latest incident first; an unknown order falls back to the newest."""
+    for index in range(3):
+        await a_report(user_factory("kk"))
+    # Report 2 came from an accredited observer; report 3's incident is the earliest.
+    await db_write(data_dir, "UPDATE reports SET accredited = 1 WHERE id = 2")
+    await db_write(data_dir, "UPDATE reports SET occurred_at = '2026-11-20T09:00:00+05:00' WHERE id = 3")
+    await db_write(data_dir, "UPDATE reports SET occurred_at = '2026-11-25T09:00:00+05:00' WHERE id IN (1, 2)")
+    async with client() as http:
+        assert (await sign_in(http, await link_for(admin))).status == 303
+
+        async def order(sort: str) -> list[str]:
+            async with http.get(f"{base(app)}/queue", params={"sort": sort}) as page:
+                assert page.status == 200
+                return re.findall(r'<a href="/report/(KZ-\d+)">', await page.text())
+
+        assert await order("priority") == ["KZ-000002", "KZ-000003", "KZ-000001"]
+        assert await order("incident") == ["KZ-000002", "KZ-000001", "KZ-000003"]
+        assert await order("oldest") == ["KZ-000001", "KZ-000002", "KZ-000003"]
+        assert await order("newest") == await order("<script>") == ["KZ-000003", "KZ-000002", "KZ-000001"]
+    assert fake.refused == []

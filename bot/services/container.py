@@ -65,7 +65,7 @@ class Services:
 
     async def pseudonym_of(self, user_id: int) -> str:
         """The person's memory-hard pseudonym: from memory, or computed once in a worker thread
-        (about 50 ms) so that nobody else's update waits for it."""
+        (a few milliseconds) so that nobody else's update waits for it."""
         found = self.keys.cached_pseudonym(user_id)
         if found is None:
             async with self._kdf_slots():
@@ -73,7 +73,7 @@ class Services:
         return found
 
     def _kdf_slots(self) -> asyncio.Semaphore:
-        # At most two at once: each holds 32 MiB, and the machine's cores serve the bot too.
+        # At most two at once: each holds 8 MiB, and the machine's cores serve the bot too.
         if self._kdf is None:
             self._kdf = asyncio.Semaphore(KDF_AT_ONCE)
         return self._kdf
