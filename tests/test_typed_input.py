@@ -135,3 +135,21 @@ async def test_a_caption_is_kept_with_its_file_and_shown_to_moderators(app, fake
     (row,) = db_rows(data_dir, "SELECT caption FROM evidence")
     assert row["caption"] == "урна №2, снято в 10:41 <b>"
     assert fake.refused == []
+
+
+async def test_moderators_see_a_caption_under_its_file(fake, data_dir, user_factory):
+    from tests.fake_telegram import FakeUser
+    from tests.harness import make_settings, running_bot
+    group_chat = {"id": -100555, "type": "supergroup", "title": "Moderators"}
+    fake.add_chat(group_chat)
+    group = FakeUser(fake, 1001, chat=group_chat)
+    async with running_bot(make_settings(fake, data_dir, admin_ids="1001", moderator_chat_id=group_chat["id"])):
+        user = user_factory("kk")
+        await up_to_evidence(user, "kk", "Учаскеде сайлау жәшігін бөлек бөлмеге алып кетті.")
+        await user.photo(jpeg(color=(90, 60, 30)), caption="2-жәшік, 10:41-де түсірілді & <i>")
+        await user.replies(1)
+        reference = await finish_and_send(user, "kk")
+        card, photo = await group.replies(2)
+        assert reference in card.message["text"]
+        assert L("ru", "mod.evidence.caption", text="2-жәшік, 10:41-де түсірілді & <i>") in photo.message["caption"]
+    assert fake.refused == []
