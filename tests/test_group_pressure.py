@@ -1,7 +1,8 @@
 """The moderators' group under Telegram's limits (issue #14, point 6): a burst of reports gives way
 to one summary a window instead of a flood of cards, no card comes twice, nothing is lost (a
-report is in a card or in a summary, and /queue lists it), stale alerts come as one message, and
-a moderator's /queue or button press is answered at once however many cards wait.
+report is in a card or in a summary, and /queue lists it), stale alerts come as one message, a
+moderator's /queue or button press is answered at once however many cards wait, and every report
+is on an open dashboard within 2 s of its reporter's confirmation.
 
 Scale: Telegram takes 20 messages a minute in a group. Here the fake enforces 20 per WINDOW
 (6 s) and the bot paces itself to the same window, ten times faster than life, so a run that
@@ -138,6 +139,35 @@ async def press_answered_in(fake, group: FakeUser, card: dict) -> float:
     return call.at - pressed
 
 
+async def watch_dashboard(app, seen: dict[str, float]) -> None:
+    """A moderator's queue page left open: its rows asked for every second at the address they
+    carry (204 while nothing changed), as templates/queue_rows.html makes a browser do; ``seen``
+    gets when each reference first showed."""
+    import html
+    import re
+
+    import aiohttp
+
+    from bot.services.web_login import open_session
+    from web.auth import COOKIE
+    from bot.app import DASHBOARD as KEY
+    services = app.bot_data["services"]
+    person = await services.person_for(ADMIN, "ru", None)
+    session_id, _ = await open_session(await services.db(), services.keys, person.id)
+    url = f"http://127.0.0.1:{app.bot_data[KEY].port}/queue/rows"
+    async with aiohttp.ClientSession(cookies={COOKIE: session_id}) as http:
+        while True:
+            async with http.get(url) as response:
+                assert response.status in (200, 204), response.status
+                body = await response.text()
+            now = time.monotonic()
+            if response.status == 200:
+                for reference in re.findall(r'<a href="/report/(KZ-\d+)">', body):
+                    seen.setdefault(reference, now)
+                url = url.split("/queue/rows")[0] + html.unescape(re.search(r'id="rows" hx-get="([^"]+)"', body).group(1))
+            await asyncio.sleep(1.0)
+
+
 def card_message(fake, reference: str) -> dict:
     return next(m for (chat, _), m in fake.messages.items()
                 if chat == GROUP["id"] and m.get("text", "").startswith(f"📋 {reference} "))
@@ -170,16 +200,24 @@ def quick_retries(monkeypatch):
 
 
 async def test_a_burst_of_fifty_reports_gives_way_to_summaries(fake, data_dir, user_factory, monkeypatch):
-    settings = limited(fake, data_dir, monkeypatch, public_url=DASHBOARD)
+    settings = limited(fake, data_dir, monkeypatch, public_url=DASHBOARD, web_port=0)
     group = moderator(fake)
     first, *burst_users, later = [user_factory("ru") for _ in range(BURST + 2)]
-    async with running_bot(settings):
+    async with running_bot(settings) as app:
         first_reference = await send(first, await to_review(first, 0))
         await fake.wait_for(lambda: cards(fake), 30)  # a card in the chat before the burst
+        # A moderator's dashboard is open, its rows refreshing as the page makes them.
+        dashboard = asyncio.create_task(watch_dashboard(app, seen := {}))
         # Fifty people at their review screen press Send at once; every tenth report is urgent.
         reviews = await asyncio.gather(*(to_review(user, n, urgent=n % 10 == 0)
                                          for n, user in enumerate([*burst_users, later], start=1)))
-        burst = await asyncio.gather(*(send(user, review) for user, review in zip(burst_users, reviews)))
+        confirmed: dict[str, float] = {}
+
+        async def sent_and_timed(user, review) -> str:
+            reference = await send(user, review)
+            confirmed[reference] = time.monotonic()  # the reporter holds the reference from now
+            return reference
+        burst = await asyncio.gather(*(sent_and_timed(user, review) for user, review in zip(burst_users, reviews)))
         burst_sent = time.monotonic()
         # While the outbox works through the burst, a moderator asks for the queue and takes a card.
         queue_took = await queue_answered_in(fake, group, BURST + 1)
@@ -194,6 +232,12 @@ async def test_a_burst_of_fifty_reports_gives_way_to_summaries(fake, data_dir, u
             data_dir, "SELECT 1 FROM outbox WHERE sent_at IS NULL AND given_up IS NULL"), 12 * WINDOW)
         later_reference = await send(later, reviews[-1])
         await fake.wait_for(lambda: later_reference in cards(fake), 3 * WINDOW)
+        assert not dashboard.done(), dashboard.exception()  # it watched all along
+        dashboard.cancel()
+    # Every report of the burst was on the open dashboard within 2 s of its reporter's confirmation.
+    late = {ref: round(seen[ref] - at, 2) if ref in seen else "never" for ref, at in confirmed.items()
+            if ref not in seen or seen[ref] - at > ANSWER_WITHIN}
+    assert not late, late
 
     carded = cards(fake)
     summarised = summarised_in_db(data_dir)
