@@ -53,6 +53,8 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     application.bot_data["services"] = services
+    # Background sends waiting for a group's minute give up once a stop begins (bot.rate_limit).
+    application.bot.rate_limiter.stopping = lambda: not application.running
     handlers.register(application)
     return application
 

@@ -21,6 +21,7 @@ from collections import deque
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Coroutine
 
+from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.services import pacing
@@ -35,6 +36,13 @@ PER_GROUP, PER_GROUP_PERIOD = 20, 60.0
 PER_CHAT, PER_CHAT_PERIOD = 1, 1.0
 GROUP_RESERVE = 0.25  # of a group's window, kept for answers to people
 _PRUNE_AT = 10_000
+
+
+STOP_CHECK = 0.25  # seconds between a waiting background call's looks at whether the bot stops
+
+
+class Stopping(NetworkError):
+    """A background call given up because the bot stops (the outbox sends it at the next start)."""
 
 
 class SlidingWindow:
@@ -52,9 +60,12 @@ class SlidingWindow:
         self.last_used = time.monotonic()
 
     @asynccontextmanager
-    async def slot(self, weight: int = 1, background: bool = False) -> AsyncIterator[None]:
+    async def slot(self, weight: int = 1, background: bool = False,
+                   stopping: Callable[[], bool] | None = None) -> AsyncIterator[None]:
         """Room for one call that counts as ``weight`` messages (an album: one per item; never
-        more than the whole window, or it could not go at all)."""
+        more than the whole window, or it could not go at all). A call in the background gives
+        up its wait once ``stopping`` says so (raising Stopping), so a stop never waits most of
+        a group's minute for a card or a photo that the next start sends anyway."""
         weight = max(1, min(weight, self.limit))
         background = background and self.reserve is not None
         async with self._changed:
@@ -62,6 +73,10 @@ class SlidingWindow:
                 self._answers_waiting += 1
             try:
                 while (wait := self._wait(weight, background)) is not None:
+                    if background and stopping is not None:
+                        if stopping():
+                            raise Stopping("the bot is stopping: sent at the next start")
+                        wait = min(wait or STOP_CHECK, STOP_CHECK)
                     try:
                         await asyncio.wait_for(self._changed.wait(), wait or None)
                     except asyncio.TimeoutError:
@@ -109,6 +124,7 @@ class TelegramRateLimiter(AIORateLimiter):
         self._pacing = pacing
         self._overall = SlidingWindow(OVERALL, OVERALL_PERIOD)
         self._chats: dict[int | str, SlidingWindow] = {}
+        self.stopping: Callable[[], bool] = lambda: False  # set by the application it serves
 
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
@@ -119,7 +135,7 @@ class TelegramRateLimiter(AIORateLimiter):
         weight = len(data.get("media") or ()) if endpoint == "sendMediaGroup" else 1
         async with AsyncExitStack() as stack:
             # The chat's own window first, so a busy chat does not sit on an overall place.
-            await stack.enter_async_context(self._window(chat).slot(weight, pacing.in_background()))
+            await stack.enter_async_context(self._window(chat).slot(weight, pacing.in_background(), self.stopping))
             await stack.enter_async_context(self._overall.slot(weight))
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 

@@ -158,6 +158,8 @@ async def test_an_attempt_cut_by_a_stop_is_made_again_at_the_next_start(fake, da
         reference = await finish_and_send(user, "ru")
         (card,) = await group.replies(1)
         assert reference in card.message["text"]
+        # The photo's attempt has begun and waits for the group's minute (one message a minute).
+        await fake.wait_for(lambda: db_rows(data_dir, "SELECT 1 FROM outbox WHERE kind = 'evidence' AND attempts > 0"), 10)
         started = time.monotonic()
     assert time.monotonic() - started < 10  # the stop does not wait for the group's minute
     await db_write(data_dir, "UPDATE outbox SET attempts = 1, due_at = '2099-01-01T00:00:00+00:00'"
