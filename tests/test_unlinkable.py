@@ -255,3 +255,21 @@ def test_pseudonyms_are_memory_hard_and_remembered():
 
 
 
+
+
+async def test_someone_first_seen_in_a_group_gets_the_notification_they_allowed(app, fake, user_factory, admin,
+                                                                                data_dir):
+    """Their chat is kept when they send a report with contact allowed, wherever they wrote first."""
+    other_group = {"id": -100999, "type": "group", "title": "Teachers"}
+    fake.add_chat(other_group)
+    reporter = user_factory("kk")
+    in_group = FakeUser(fake, reporter.id, language_code="kk", chat=other_group)
+    (told,) = await in_group.say("/report")  # the wizard is private only: the group is told so
+    assert told.message["chat"]["id"] == other_group["id"]
+    await up_to_evidence(reporter, "kk", VOTER_TEXT)
+    reference = await finish_and_send(reporter, "kk", evidence=False, contact=True)
+    (done,) = await admin.say(f"/take {reference}")
+    assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.in_review"))
+    (status,) = await reporter.replies(1)
+    assert status.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+    assert fake.refused == []
