@@ -109,11 +109,14 @@ async def update_body(db: Database, item_id: int, **body: Any) -> None:
                    (json.dumps(body, ensure_ascii=False), item_id))
 
 
+# Served by migration 0018's index (the expression must stay exactly as it is there).
+PENDING_CONFIRMATION = ("SELECT id FROM outbox WHERE kind = 'confirmation' AND sent_at IS NULL AND given_up IS NULL"
+                        " AND json_extract(body, '$.who') = ? ORDER BY id DESC LIMIT 1")
+
+
 async def pending_confirmation(db: Database, who: str) -> int | None:
     """The confirmation that has not reached the chat with this keyed hash yet, if any."""
-    row = await db.fetchone(
-        "SELECT id FROM outbox WHERE kind = 'confirmation' AND sent_at IS NULL AND given_up IS NULL"
-        " AND json_extract(body, '$.who') = ? ORDER BY id DESC LIMIT 1", (who,))
+    row = await db.fetchone(PENDING_CONFIRMATION, (who,))
     return row["id"] if row else None
 
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from storage import audit, drafts, evidence, people, reports
+from storage import audit, drafts, evidence, outbox, people, reports
 from storage.crypto import Keys
 from domain.clock import utcnow
 from storage.db import Database, migrations
@@ -259,3 +259,9 @@ async def test_the_search_index_follows_the_reports_in_any_case_and_with_yo(db):
     async with db.transaction() as conn:  # a changed text: the index forgets the old words
         await conn.execute("UPDATE reports SET description = 'Карусель', place = NULL WHERE id = 1")
     assert await found("елка") == [] and await found("школа") == [] and await found("карусель") == [first.reference]
+
+
+async def test_a_waiting_confirmation_is_found_without_reading_the_whole_outbox(db):
+    """Send, /report and /myreports look for it every time, and the outbox keeps every item sent."""
+    plan = await db.fetchall(f"EXPLAIN QUERY PLAN {outbox.PENDING_CONFIRMATION}", ("x",))
+    assert "USING INDEX outbox_confirmation_waiting" in " ".join(row["detail"] for row in plan)

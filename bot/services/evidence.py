@@ -19,7 +19,7 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, AsyncIterator, Callable, Iterator
+from typing import IO, Any, AsyncIterator, Callable
 
 import aiohttp
 from telegram import Bot, Message
