@@ -192,11 +192,13 @@ async def _uploads(fake: FakeTelegram, uploaders: list[BenchUser], size: int, pa
     total = Stats()
     async def one(user: BenchUser) -> Stats:
         stats = Stats()
+        # An observer (not accredited: the role is changed from the first screen), up to the
+        # review, where the video is sent.
         for payload in (lambda: user.text("/start"), lambda: user.press("menu:report"),
-                        lambda: user.press("w:role:observer"), lambda: user.press("w:group:station"),
-                        lambda: user.press("w:category:stuffing"), lambda: user.press("w:region:shymkent"),
-                        lambda: user.text("77"), lambda: user.press("w:place:skip"),
-                        lambda: user.press("w:location:skip"), lambda: user.press("w:when:now"),
+                        lambda: user.press("w:group:role"), lambda: user.press("w:role:observer"),
+                        lambda: user.press("w:group:station"), lambda: user.press("w:category:stuffing"),
+                        lambda: user.press("w:region:shymkent"), lambda: user.text("77"),
+                        lambda: user.press("w:when:now"),
                         lambda: user.text("Вброс бюллетеней, снято на видео с начала до конца."),
                         lambda: user.video(size)):
             await pacer.take()
@@ -238,7 +240,9 @@ def _seed_drafts_sync(data_dir: Path, count: int) -> int:
 
 
 async def _seed_drafts(data_dir: Path, count: int) -> int:
-    """Write ``count`` drafts at the precinct step, as the bot itself would have stored them."""
+    """Write ``count`` drafts at the "where exactly" (precinct) step, as the bot itself would
+    have stored them: a voter's (the role and the contact choice preselected), its category
+    chosen on the first screen, then the region."""
     import uuid
 
     from storage.crypto import Keys
@@ -255,11 +259,14 @@ async def _seed_drafts(data_dir: Path, count: int) -> int:
             cur = await conn.execute(
                 "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                 (keys.pseudonym(user_id), keys.seal(str(user_id)), LANGUAGE_MIX[i % 10], now, now))
-            draft = Draft(key=uuid.uuid4().hex, step="precinct", history=["role", "group", "category", "region"],
-                          reporter_role="voter", group="pressure", category="coercion_work", region="astana",
-                          contact_allowed=False)
-            await conn.execute("INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                               (cur.lastrowid, draft.model_dump_json(), now, now))
+            draft = Draft(key=uuid.uuid4().hex, step="precinct", history=["group", "region"],
+                          prefilled=["role", "contact"], reporter_role="voter", group="pressure",
+                          category="coercion_work", region="astana", contact_allowed=False)
+            # With its sealed chat, as storage.drafts.save keeps it: the wizard's state after the
+            # restart comes from it (without it the bot would not know the chat is in a report).
+            await conn.execute(
+                "INSERT INTO drafts (person_id, data, created_at, updated_at, chat_ref) VALUES (?, ?, ?, ?, ?)",
+                (cur.lastrowid, draft.model_dump_json(), now, now, keys.seal(str(user_id))))
     await db.close()
     return count
 

@@ -40,6 +40,9 @@ ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 
 REPORTER_ROLES: tuple[str, ...] = ("voter", "observer", "other")
 ReporterRole = Literal[REPORTER_ROLES]  # type: ignore[valid-type]
+# Most reporters are voters: a new report starts as a voter's (shown, changed in one tap), and a
+# person is remembered only as another role, so a voter leaves no trace of having reported.
+DEFAULT_REPORTER_ROLE = "voter"
 
 # Category groups, each with its categories; a group with one category skips the second menu.
 CATEGORY_GROUPS: dict[str, tuple[str, ...]] = {
@@ -50,6 +53,9 @@ CATEGORY_GROUPS: dict[str, tuple[str, ...]] = {
     "campaign": ("campaign_place", "campaign_officials", "campaign_silence"),
     "other": ("other",),
 }
+# The group whose categories a reporter in this role sees at once on the first screen, beside
+# the other groups: what a voter usually reports is one tap away.
+FIRST_GROUP: dict[str, str] = {"voter": "pressure"}
 CATEGORIES: dict[str, str] = {
     category: group for group, categories in CATEGORY_GROUPS.items() for category in categories
 }

@@ -15,7 +15,9 @@ from bot.services.evidence import (
 from handlers import live_keyboard
 from handlers.context import BotContext
 from bot.services.i18n import Html, Translator
-from handlers.wizard import Answered, Outcome, Question, Retry, Turn, ask, load, nav_row, wbutton
+from handlers.wizard import (
+    REVIEW, Answered, Outcome, Question, Retry, Steps, Turn, ask, load, nav_row, question, wbutton,
+)
 from storage import evidence
 from storage.models import Draft
 
@@ -24,6 +26,8 @@ log = logging.getLogger(__name__)
 EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
          | filters.VIDEO_NOTE)
+# Steps that take files besides the evidence step: the description (sent with it) and the review.
+_TAKING_FILES = (EVIDENCE, "description", REVIEW)
 # The items of an album arrive as separate updates; one answer follows once they stop coming.
 ALBUM_SETTLE_SECONDS = 1.0
 
@@ -49,7 +53,8 @@ async def _count(context: BotContext) -> int:
 
 
 async def received(turn: Turn) -> Outcome:
-    """One file (or one item of an album): store it, then say how many files there are."""
+    """One file (or one item of an album), at the evidence step, with the description or at the
+    review: store it, then say how many files there are and ask the step again."""
     update, context = turn.update, turn.context
     try:
         incoming = incoming_file(update.message)
@@ -71,31 +76,47 @@ async def received(turn: Turn) -> Outcome:
         log.warning("evidence download failed: %s", type(exc).__name__)
         raise Retry("wizard.evidence_failed") from None
     await evidence.add_to_draft(await context.services.db(), context.person.id, record)
+    step = turn.draft.step
     if incoming.media_group_id and not record.too_big:
-        _answer_album_later(update, context, incoming.media_group_id)
-        return Answered(EVIDENCE)
-    notice = turn.t("wizard.evidence_too_big") if record.too_big else None
+        _answer_album_later(update, context, incoming.media_group_id, turn.steps)
+        return Answered(step)
     # The draft is at this step already, and recording the file moved its idle clock
     # (migration 0006): nothing to store. Files arrive one update at a time per chat, so the
     # count is the one read above plus this one.
-    return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice))
+    if step == EVIDENCE:
+        notice = turn.t("wizard.evidence_too_big") if record.too_big else None
+        return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice))
+    notice = _attached(turn.t, count + 1, record.too_big)
+    return Answered(await ask(turn, step, await question(turn, turn.steps[step]), notice))
 
 
-def _answer_album_later(update: Update, context: BotContext, group_id: str) -> None:
+def _attached(t: Translator, count: int, too_big: bool = False) -> Html:
+    """Said above a step other than the evidence step when files came to it."""
+    lines = [t("wizard.evidence_too_big")] if too_big else []
+    return Html("\n".join([*lines, t.plural("wizard.files_attached", count, max=MAX_FILES)]))
+
+
+def _answer_album_later(update: Update, context: BotContext, group_id: str, steps: Steps) -> None:
     name = f"album:{update.effective_chat.id}:{group_id}"
     for job in context.job_queue.get_jobs_by_name(name):
         job.schedule_removal()
     context.job_queue.run_once(album_settled, ALBUM_SETTLE_SECONDS, chat_id=update.effective_chat.id,
-                               name=name, data=context.person)
+                               name=name, data=(context.person, steps))
 
 
 async def album_settled(context: BotContext) -> None:
-    """The album's last item came a moment ago: answer once for all of it."""
-    context.person = context.job.data
-    draft = await load(context)
-    if draft is None or draft.step != EVIDENCE:
+    """The album's last item came a moment ago: answer once for all of it, at whichever step
+    took it (and is still asked)."""
+    context.person, steps = context.job.data
+    draft = await load(context, steps)
+    if draft is None or draft.step not in _TAKING_FILES:
         return
-    text, markup = _question(context.t, draft, await _count(context))
+    count = await _count(context)
+    if draft.step == EVIDENCE:
+        text, markup = _question(context.t, draft, count)
+    else:
+        text, markup = await question(Turn(None, context, draft, steps), steps[draft.step])  # type: ignore[arg-type]
+        text = Html(f"{_attached(context.t, count)}\n\n{text}")
     sent = await context.bot.send_message(context.job.chat_id, text, reply_markup=markup)
     # A job, beside the chat's updates: the swap of the live message is atomic, so a step answered
     # meanwhile and this answer never both take the same old buttons off.
@@ -103,5 +124,5 @@ async def album_settled(context: BotContext) -> None:
 
 
 async def chose(turn: Turn, value: str) -> Outcome:
-    """Done, or no evidence at all: both go on to the contact step."""
-    return "contact"
+    """Done, or no evidence at all: back to the review (the files sent so far stay)."""
+    return REVIEW

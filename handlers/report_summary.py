@@ -72,6 +72,23 @@ def location_line(t: Translator, draft: Draft, view: View) -> Html | None:
     return t("summary.location")
 
 
+def spot_lines(t: Translator, draft: Draft, view: View) -> Html | None:
+    """The place and the location, the lines under "where" (the precinct is on it)."""
+    lines = [line for line in (place_line(t, draft, view), location_line(t, draft, view)) if line is not None]
+    return Html("\n".join(lines)) if lines else None
+
+
+def spot_now(t: Translator, draft: Draft) -> Html:
+    """Where exactly, as given so far: the precinct (or that there is none), the place, the location."""
+    kind = draft.precinct_kind
+    precinct = t("summary.precinct", number=draft.precinct) if kind == "number" else t(f"summary.precinct_{kind}")
+    return Html("\n".join([precinct, *filter(None, [spot_lines(t, draft, View())])]))
+
+
+def what_now(t: Translator, draft: Draft) -> Html:
+    return what_line(t, draft, View())
+
+
 def when_line(t: Translator, draft: Draft, view: View) -> Html:
     if view.for_moderators and view.received_at:
         return t("mod.card.when", value=when_text(t, draft.occurred_at),

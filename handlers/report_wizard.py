@@ -19,20 +19,21 @@ from telegram.warnings import PTBUserWarning
 from bot.services.evidence import remove_files
 from bot.services.text import clean
 from bot.services.when import BadWhen, earlier_today, parse_date
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, REPORTER_ROLES
+from bot.services.evidence import MAX_FILES
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, FIRST_GROUP, REGIONS, REPORTER_ROLES
 from handlers import callback_data as cb
 from handlers import deliveries, live_keyboard, report_evidence, report_review, report_story
 from handlers.context import BotContext
 from handlers.report_summary import (
-    contact_line, description_line, evidence_line, location_line, place_line, role_line, what_line,
+    contact_line, description_line, evidence_line, role_line, spot_lines, spot_now, what_line, what_now,
     when_line, where_line,
 )
 from handlers.wizard import (
-    BACK, CANCEL, CANCEL_VALUE, END, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, back, go, load,
-    show,
+    BACK, CANCEL, CANCEL_VALUE, END, KEEP, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, advance, back,
+    go, load, show,
 )
-from storage import drafts, evidence
-from storage.models import Draft
+from storage import drafts, evidence, people
+from storage.models import Draft, Person
 
 CONVERSATION = "report"
 TEXT = filters.TEXT & ~filters.COMMAND
@@ -51,14 +52,47 @@ PLACE_MAX = 200
 # ---- what each step does with its answer --------------------------------------------------------
 
 async def chose_role(turn: Turn, value: str) -> Outcome:
-    turn.draft.reporter_role = value
-    if turn.draft.contact_allowed is None:
-        turn.draft.contact_allowed = value == "observer"  # observers are usually glad to be asked
+    """The role, remembered for the person's next report (a voter's is the default: nothing is
+    kept of it); a contact choice not yet made follows the role."""
+    draft, context = turn.draft, turn.context
+    draft.reporter_role = value
+    if "contact" in draft.prefilled:
+        draft.contact_allowed = value == "observer"  # observers are usually glad to be asked
+    remembered = None if value == DEFAULT_REPORTER_ROLE else value
+    if context.person.reporter_role != remembered:
+        await people.set_reporter_role(await context.services.db(), context.person.id, remembered)
+        context.services.forget(context.person)
+        context.person = context.person.model_copy(update={"reporter_role": remembered})
     return "group"
 
 
+def first_role(person: Person) -> str:
+    """The role a new report starts in: the one remembered, an accredited observer's, or a voter's."""
+    return person.reporter_role or ("observer" if person.role == "observer" else DEFAULT_REPORTER_ROLE)
+
+
+def first_categories(draft: Draft) -> tuple[tuple[str, str], ...]:
+    """The categories of the role's first group, one tap each, above the other groups."""
+    group = FIRST_GROUP.get(draft.reporter_role or "")
+    return tuple((category, f"category.{category}") for category in CATEGORY_GROUPS.get(group or "", ()))
+
+
+def other_groups(draft: Draft) -> tuple[str, ...]:
+    first = FIRST_GROUP.get(draft.reporter_role or "")
+    return tuple(group for group in CATEGORY_GROUPS if group != first)
+
+
 async def chose_group(turn: Turn, value: str) -> Outcome:
+    """A group (its categories are asked next, unless it has one), a category of the role's
+    first group straight away, or "change the role"."""
     draft = turn.draft
+    if value == "role":
+        if "role" in draft.prefilled:  # asked for now: not passed over
+            draft.prefilled.remove("role")
+        return "role"
+    if value in CATEGORIES and value not in CATEGORY_GROUPS:
+        draft.group, draft.category = CATEGORIES[value], value
+        return "region"
     draft.group = value
     categories = CATEGORY_GROUPS[value]
     if draft.category not in categories:
@@ -67,6 +101,11 @@ async def chose_group(turn: Turn, value: str) -> Outcome:
         draft.category = categories[0]
         return "region"
     return "category"
+
+
+def after_group(draft: Draft) -> str:
+    """Where "Keep" on the group goes: its category, unless the group has only one."""
+    return "category" if len(CATEGORY_GROUPS.get(draft.group or "", ())) > 1 else REVIEW
 
 
 async def chose_category(turn: Turn, value: str) -> Outcome:
@@ -80,47 +119,44 @@ async def chose_region(turn: Turn, value: str) -> Outcome:
 
 
 async def chose_precinct(turn: Turn, value: str) -> Outcome:
+    """"I don't know the number" or "not at a polling station": the place and the location
+    given so far stay."""
     turn.draft.precinct_kind, turn.draft.precinct = value, None
-    return "place"
+    return "when"
 
 
-async def typed_precinct(turn: Turn) -> Outcome:
-    """The precinct number, with or without "№", "УИК", "УСК" or spaces; 0 or a number longer
-    than any precinct's is explained."""
-    text = clean(turn.update.message.text).strip()
+async def typed_where(turn: Turn) -> Outcome:
+    """Where exactly, on one screen: a precinct number (with or without "№", "УИК", "УСК" or
+    spaces), a place in words, or a location. Each adds to what was given before (changing one
+    from the review keeps the others)."""
+    draft, message = turn.draft, turn.update.message
+    if message.location is not None:
+        draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
+    else:
+        text = clean(message.text).strip()
+        number = precinct_number(text)
+        if number is not None:
+            draft.precinct_kind, draft.precinct = "number", number
+            return "when"
+        if not any(ch.isalnum() for ch in text):
+            raise Retry("wizard.bad_where")
+        if len(text) > PLACE_MAX:
+            raise Retry("wizard.place_too_long", max=PLACE_MAX)
+        draft.place = text
+    if draft.precinct_kind is None:
+        draft.precinct_kind = "unknown"
+    return "when"
+
+
+def precinct_number(text: str) -> str | None:
+    """The number in a precinct as people write it, or None when the text is not one (a place);
+    0 or a number longer than any precinct's is explained."""
     digits = _PRECINCT_WORDS.sub("", text).replace(" ", "").rstrip(".")
     if not digits.isdigit() or not digits.isascii():
-        raise Retry("wizard.bad_precinct")
+        return None
     if int(digits) == 0 or len(digits.lstrip("0")) > PRECINCT_DIGITS:
         raise Retry("wizard.precinct_range", digits=PRECINCT_DIGITS)
-    turn.draft.precinct_kind, turn.draft.precinct = "number", str(int(digits))
-    return "place"
-
-
-async def skipped_place(turn: Turn, value: str) -> Outcome:
-    turn.draft.place = None
-    return "location"
-
-
-async def typed_place(turn: Turn) -> Outcome:
-    text = clean(turn.update.message.text)
-    if not text:
-        raise Retry("wizard.bad_place")
-    if len(text) > PLACE_MAX:
-        raise Retry("wizard.place_too_long", max=PLACE_MAX)
-    turn.draft.place = text
-    return "location"
-
-
-async def skipped_location(turn: Turn, value: str) -> Outcome:
-    turn.draft.latitude = turn.draft.longitude = None
-    return "when"
-
-
-async def sent_location(turn: Turn) -> Outcome:
-    location = turn.update.message.location
-    turn.draft.latitude, turn.draft.longitude = location.latitude, location.longitude
-    return "when"
+    return str(int(digits))
 
 
 async def chose_when(turn: Turn, value: str) -> Outcome:
@@ -152,6 +188,13 @@ async def typed_date(turn: Turn) -> Outcome:
     return "description"
 
 
+async def described(turn: Turn) -> Outcome:
+    """The description typed, or a file sent with it (kept as evidence; the step asks again)."""
+    if turn.update.message.text is None:
+        return await report_evidence.received(turn)
+    return await typed_description(turn)
+
+
 async def typed_description(turn: Turn) -> Outcome:
     """The description; too long, it is kept (so nothing typed is lost) and the step asks for a
     shorter one, offering to keep its first DESCRIPTION_MAX characters."""
@@ -169,7 +212,11 @@ def _described(turn: Turn, text: str) -> Outcome:
     draft.description, draft.overflow = text, None
     now = turn.context.services.now()
     draft.continues_until = (now + JOIN_WITHIN).isoformat() if len(text) >= SPLIT_PART else None
-    return "evidence"
+    # Files may come with the description or at the review, and contact was chosen with the
+    # role: straight to the review.
+    if "description" in draft.prefilled:
+        draft.prefilled.remove("description")
+    return REVIEW
 
 
 async def chose_description(turn: Turn, value: str) -> Outcome:
@@ -207,6 +254,8 @@ async def next_part(turn: Turn) -> Answered | None:
 
 async def chose_contact(turn: Turn, value: str) -> Outcome:
     turn.draft.contact_allowed = value == "allowed"
+    if "contact" in turn.draft.prefilled:  # chosen now: no longer follows the role
+        turn.draft.prefilled.remove("contact")
     return REVIEW
 
 
@@ -228,25 +277,21 @@ def contact_choices(draft: Draft) -> tuple[tuple[str, str], ...]:
 
 STEPS = Steps(
     Step("role", question="wizard.ask_role", choices=REPORTER_ROLES, labels="role",
-         on_choice=chose_role, section="role", answered=lambda d: d.reporter_role, summary=role_line),
-    Step("group", question="wizard.ask_group", choices=tuple(CATEGORY_GROUPS), labels="group",
-         on_choice=chose_group, section="what", answered=lambda d: d.group),
+         on_choice=chose_role, section="role", answered=lambda d: d.reporter_role, summary=role_line, then="group"),
+    Step("group", question="wizard.ask_group", params=lambda turn: {"role": turn.t(f"role.{turn.draft.reporter_role}")},
+         lead=first_categories, choices=other_groups, labels="group", width=2, extras=(("role", "wizard.change_role"),),
+         on_choice=chose_group, section="what", answered=lambda d: d.group, current=what_now, then=after_group),
     Step("category", question="wizard.ask_category", params=lambda turn: {"group": turn.t(f"group.{turn.draft.group}")},
          choices=lambda d: CATEGORY_GROUPS.get(d.group or "", ()), labels="category",
          on_choice=chose_category, section="what",
          answered=lambda d: d.category and CATEGORIES.get(d.category) == d.group, summary=what_line),
     Step("region", question="wizard.ask_region", choices=REGIONS, labels="region", width=2,  # long names, phones
-         on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line),
-    Step("precinct", question="wizard.ask_precinct",
-         extras=(("none", "wizard.precinct_none"), ("unknown", "wizard.precinct_unknown")),
-         on_choice=chose_precinct, accepts=TEXT, on_input=typed_precinct, hint="wizard.bad_precinct",
-         section="where", answered=lambda d: d.precinct_kind),
-    Step("place", question="wizard.ask_place", params=lambda turn: {"max": PLACE_MAX},
-         extras=(("skip", "wizard.skip"),), on_choice=skipped_place, accepts=TEXT, on_input=typed_place,
-         hint="wizard.bad_place", section="where", summary=place_line),
-    Step("location", question="wizard.ask_location", extras=(("skip", "wizard.skip"),),
-         on_choice=skipped_location, accepts=filters.LOCATION, on_input=sent_location,
-         hint="wizard.bad_location", section="where", summary=location_line),
+         on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line, then="precinct"),
+    # Where exactly, on one screen: a number, a place or a location, or one tap when unknown.
+    Step("precinct", question="wizard.ask_where", params=lambda turn: {"max": PLACE_MAX},
+         extras=(("unknown", "wizard.precinct_unknown"), ("none", "wizard.precinct_none")),
+         on_choice=chose_precinct, accepts=TEXT | filters.LOCATION, on_input=typed_where, hint="wizard.bad_where",
+         section="where", answered=lambda d: d.precinct_kind, summary=spot_lines, current=spot_now),
     Step("when", question="wizard.ask_when",
          extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("yesterday", "wizard.when_yesterday"),
                  ("date", "wizard.when_date")),
@@ -256,10 +301,13 @@ STEPS = Steps(
     Step("when_date", question="wizard.ask_date",
          params=lambda turn: {"example": turn.t.date(turn.context.services.today())},
          accepts=TEXT, on_input=typed_date, hint="wizard.bad_date", section="when"),
+    # The description, and any files sent with it; then the review (files may come there too).
     Step("description", question="wizard.ask_description",
-         params=lambda turn: {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+         params=lambda turn: {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX, "files": MAX_FILES,
+                              # files may come here first: what a file keeps is said before any comes
+                              "note": turn.t("wizard.evidence_metadata_note")},
          extras=description_extras, on_choice=chose_description,
-         accepts=TEXT, on_input=typed_description, hint="wizard.bad_description",
+         accepts=TEXT | report_evidence.FILES, on_input=described, hint="wizard.bad_description",
          section="description", answered=lambda d: d.description, summary=description_line),
     Step("evidence", render=report_evidence.render,
          extras=(("done", "wizard.evidence_done"), ("none", "wizard.evidence_none")),
@@ -267,9 +315,12 @@ STEPS = Steps(
          hint="wizard.bad_evidence", section="evidence", summary=evidence_line),
     Step("contact", question="wizard.ask_contact", extras=contact_choices, on_choice=chose_contact, section="contact",
          answered=lambda d: d.contact_allowed is not None, summary=contact_line),
-    Step(REVIEW, render=report_review.render, choices=report_review.values, on_choice=report_review.chose),
+    Step(REVIEW, render=report_review.render, choices=report_review.values, on_choice=report_review.chose,
+         accepts=report_evidence.FILES, on_input=report_evidence.received, hint="wizard.review_typed"),
     Step(CANCEL, question="wizard.ask_cancel", extras=(("yes", "wizard.cancel_yes"), ("no", "wizard.cancel_no")),
          nav=False, on_choice=chose_cancel),
+    # Precinct, place and location were three steps before issue #16: one screen now.
+    renamed={"place": "precinct", "location": "precinct"},
 )
 
 
@@ -280,23 +331,28 @@ async def start_report(update: Update, context: BotContext, description: str | N
     is a story typed at the main menu (handlers.report_story), its step answered already."""
     if update.callback_query:
         await update.callback_query.answer()
-    draft = await load(context)
+    draft = await load(context, STEPS)
     if draft is not None:
         return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))
     if await deliveries.confirm_now(context):
         return END  # the last report's reference had not arrived: that first, a new report next time
     first = STEPS.order[0].name
-    draft = Draft(key=uuid.uuid4().hex, step=first)
+    role = first_role(context.person)
+    # The role and the contact choice start as the likeliest (shown, changed in one tap).
+    draft = Draft(key=uuid.uuid4().hex, step=first, reporter_role=role, contact_allowed=role == "observer",
+                  prefilled=["role", "contact"])
     if description is not None:
-        draft.description, draft.prefilled = description, ["description"]
-    return await show(Turn(update, context, draft, STEPS), first, notice=context.t("wizard.intro"))
+        draft.description = description
+        draft.prefilled.append("description")
+    return await show(Turn(update, context, draft, STEPS), STEPS.to_ask(draft, first),
+                      notice=context.t("wizard.intro"))
 
 
 async def on_button(update: Update, context: BotContext) -> str | int | None:
     """Every wizard button: Back and Cancel anywhere, otherwise the step's own choice."""
     query = update.callback_query
     parsed = cb.parse(query.data)
-    draft = await load(context)
+    draft = await load(context, STEPS)
     if draft is None and parsed is not None and parsed.args == (REVIEW, "send"):
         return await send_again(update, context)
     if draft is None or parsed is None or parsed.args[0] not in STEPS.by_name:
@@ -314,6 +370,9 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
     if value == BACK:
         await query.answer()
         return await back(turn)
+    if value == KEEP and step.keeps(draft):
+        await query.answer()
+        return await advance(turn, step.kept(draft))
     if value == CANCEL_VALUE and name != CANCEL and step.nav:
         await query.answer()
         draft.history.append(draft.step)
@@ -328,7 +387,7 @@ def on_input(step: Step):
     """The handler of what ``step`` takes typed or sent. If the draft is at another step (its
     state was stored a moment before a crash), that step is asked again instead."""
     async def handler(update: Update, context: BotContext) -> str | int:
-        draft = await load(context)
+        draft = await load(context, STEPS)
         if draft is None:
             return await no_draft(update, context)
         turn = Turn(update, context, draft, STEPS)
@@ -356,7 +415,7 @@ async def _run(turn: Turn, step: Step, taken) -> str | int:
 
 async def wrong_input(update: Update, context: BotContext) -> str | int:
     """Something this step cannot take: say what it needs and ask again."""
-    draft = await load(context)
+    draft = await load(context, STEPS)
     if draft is None:
         return await no_draft(update, context)
     turn = Turn(update, context, draft, STEPS)
@@ -392,7 +451,7 @@ async def no_draft(update: Update, context: BotContext) -> int:
 
 async def cancel_command(update: Update, context: BotContext) -> str | int:
     """/cancel: ask before throwing a draft away."""
-    draft = await load(context)
+    draft = await load(context, STEPS)
     if draft is None:
         await update.effective_chat.send_message(context.t("wizard.no_draft"))
         return END

@@ -25,6 +25,7 @@ from storage.models import Draft, EvidenceRecord
 
 END = ConversationHandler.END
 BACK, CANCEL_VALUE = "back", "cancel"  # values every step's navigation row carries
+KEEP = "keep"  # a step changed from the review: leave its answer as it is
 # The review and the confirmation of Cancel are the two steps the machinery itself goes to.
 REVIEW, CANCEL = "review", "cancel"
 
@@ -86,6 +87,7 @@ class Step:
     labels: str = ""
     width: int = 1
     extras: Callable[[Draft], Pairs] | Pairs = ()  # further buttons: (value, label key), one a row
+    lead: Callable[[Draft], Pairs] | Pairs = ()  # buttons above the choices: (value, label key), one a row
     nav: bool = True  # Back (when there is a way back) and Cancel under the buttons
     on_choice: Callable[[Turn, str], Awaitable[Outcome]] | None = None
     accepts: filters.BaseFilter | None = None  # what it takes typed or sent
@@ -95,18 +97,43 @@ class Step:
     answered: Callable[[Draft], object] | None = None  # when it must be answered: whether it is
     summary: Callable[[Translator, Draft, View], Html | None] | None = None  # its line in a summary
     render: Callable[[Turn], Awaitable[Question]] | None = None  # a question built otherwise
+    # Changed from the review: what the answer is now (its summary line by default), and where
+    # "Keep" leaves it for (a step name, or by default the review).
+    current: Callable[[Translator, Draft], Html | None] | None = None
+    then: Callable[[Draft], str] | str | None = None
 
     def values(self, draft: Draft) -> tuple[str, ...]:
         """What a button of this step may carry; anything else is forged or from an old version."""
-        return (*_choices(self, draft), *(value for value, _ in _extras(self, draft)))
+        keep = (KEEP,) if self.keeps(draft) else ()
+        return (*(value for value, _ in _pairs(self.lead, draft)), *_choices(self, draft),
+                *(value for value, _ in _extras(self, draft)), *keep)
+
+    def keeps(self, draft: Draft) -> bool:
+        """Whether the step offers "Keep": it is being changed from the review and is answered."""
+        return (draft.editing is not None and self.section == draft.editing and self.render is None
+                and self.answered is not None and bool(self.answered(draft)))
+
+    def now(self, t: Translator, draft: Draft) -> Html | None:
+        """The step's answer as its summary says it."""
+        if self.current is not None:
+            return self.current(t, draft)
+        return self.summary(t, draft, View()) if self.summary is not None else None
+
+    def kept(self, draft: Draft) -> str:
+        """Where "Keep" goes."""
+        if callable(self.then):
+            return self.then(draft)
+        return self.then or REVIEW
 
 
 class Steps:
     """The table of steps, in the order the wizard asks them, and what is derived from it."""
 
-    def __init__(self, *steps: Step) -> None:
+    def __init__(self, *steps: Step, renamed: dict[str, str] | None = None) -> None:
         self.order = steps
         self.by_name = {step.name: step for step in steps}
+        # Steps of an earlier version, merged into others: drafts stored at them go on there.
+        self.renamed = renamed or {}
         sections: dict[str, list[str]] = {}
         for step in steps:
             if step.section:
@@ -122,12 +149,20 @@ class Steps:
         return next((step.name for step in self.order if step.answered and not step.answered(draft)), None)
 
     def to_ask(self, draft: Draft, name: str) -> str:
-        """``name``, or the step after it in the table while its answer came before the wizard
-        asked for it (a story typed at the main menu is the description): those are passed over."""
+        """``name``, or where it leads while its answer came before the wizard asked for it (the
+        role a report starts in, a story typed at the main menu as its description): those are
+        passed over."""
         step = self.by_name[name]
         while step.name in draft.prefilled and step.answered is not None and step.answered(draft):
-            step = self.order[self.order.index(step) + 1]
+            step = self.by_name[step.kept(draft)]
         return step.name
+
+    def upgrade(self, draft: Draft) -> Draft:
+        """A draft stored by an earlier version, at (or back through) a step that is now another."""
+        draft.step = self.renamed.get(draft.step, draft.step)
+        history = [self.renamed.get(name, name) for name in draft.history]
+        draft.history = [name for i, name in enumerate(history) if i == 0 or name != history[i - 1]]
+        return draft
 
     def section_of(self, step: str) -> str:
         return next(name for name, steps in self.sections.items() if step in steps)
@@ -141,7 +176,7 @@ class Steps:
                wrong_input: Callable) -> dict[str, list[BaseHandler]]:
         """The ConversationHandler's state table: each step's buttons, what it takes, and a
         catch-all that says what it needs."""
-        return {
+        states = {
             step.name: [
                 CallbackQueryHandler(on_button, pattern=rf"^w:{step.name}:"),
                 *([MessageHandler(step.accepts, on_input(step))] if step.accepts is not None else []),
@@ -149,6 +184,8 @@ class Steps:
             ]
             for step in self.order
         }
+        # A conversation restored at an old step's name is handled as the step it became.
+        return states | {old: states[new] for old, new in self.renamed.items()}
 
 
 # ---- keyboards ------------------------------------------------------------------------------
@@ -171,16 +208,23 @@ def _choices(step: Step, draft: Draft) -> Sequence[str]:
 
 
 def _extras(step: Step, draft: Draft) -> Pairs:
-    return step.extras(draft) if callable(step.extras) else step.extras
+    return _pairs(step.extras, draft)
+
+
+def _pairs(pairs: Callable[[Draft], Pairs] | Pairs, draft: Draft) -> Pairs:
+    return pairs(draft) if callable(pairs) else pairs
 
 
 def keyboard(t: Translator, step: Step, draft: Draft, extras: Iterable[tuple[str, str]] | None = None,
              ) -> InlineKeyboardMarkup:
-    """The step's choices in a grid, its extra buttons a row each (or ``extras`` instead),
-    then Back and Cancel."""
-    rows = grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in _choices(step, draft)],
-                step.width)
+    """The step's leading buttons a row each, its choices in a grid, its extra buttons a row
+    each (or ``extras`` instead), Keep when it is changed from the review, then Back and Cancel."""
+    rows = [[wbutton(t, step.name, value, key)] for value, key in _pairs(step.lead, draft)]
+    rows += grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in _choices(step, draft)],
+                 step.width)
     rows += [[wbutton(t, step.name, value, key)] for value, key in (_extras(step, draft) if extras is None else extras)]
+    if step.keeps(draft):
+        rows.append([wbutton(t, step.name, KEEP, "wizard.keep")])
     if step.nav:
         rows.append(nav_row(t, step.name, draft))
     return InlineKeyboardMarkup(rows)
@@ -191,13 +235,17 @@ async def question(turn: Turn, step: Step) -> Question:
     if step.render is not None:
         return await step.render(turn)
     params = step.params(turn) if step.params else {}
-    return turn.t(step.question, **params), keyboard(turn.t, step, turn.draft)
+    text = turn.t(step.question, **params)
+    if step.keeps(turn.draft):  # changed from the review: what it says now, above the question
+        text = Html(f"{turn.t('wizard.current', value=step.now(turn.t, turn.draft))}\n\n{text}")
+    return text, keyboard(turn.t, step, turn.draft)
 
 
 # ---- moving through the steps ---------------------------------------------------------------
 
-async def load(context: BotContext) -> Draft | None:
-    return await drafts.get(await context.services.db(), context.person.id)
+async def load(context: BotContext, steps: "Steps | None" = None) -> Draft | None:
+    draft = await drafts.get(await context.services.db(), context.person.id)
+    return steps.upgrade(draft) if steps is not None and draft is not None else draft
 
 
 async def store(context: BotContext, draft: Draft) -> None:

@@ -20,6 +20,7 @@ class Person(BaseModel):
     role: Role
     staff_name: str | None = None  # a moderator's own display name, never a reporter's
     staff_code: str | None = None  # staff only: random, what /mods and the history show of them
+    reporter_role: ReporterRole | None = None  # the role their reports start in, when not a voter's
 
     @property
     def actor_code(self) -> str:

@@ -19,7 +19,7 @@ from storage.models import Language, Person, Role
 # brings their Telegram language (get_or_create).
 UNKNOWN_LANGUAGE = ""
 COLUMNS = (f"id, pseudonym, COALESCE(NULLIF(language, '{UNKNOWN_LANGUAGE}'), '{DEFAULT_LANGUAGE}')"
-            " AS language, role, staff_name, staff_code")
+            " AS language, role, staff_name, staff_code, reporter_role")
 STAFF_CODE_LENGTH = 4  # hex digits, random: nothing else about the person is in it
 
 
@@ -70,6 +70,14 @@ async def set_role(db: Database, person_id: int, role: Role) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE people SET role = ?, updated_at = ? WHERE id = ?", (role, _day(), person_id)
+        )
+
+
+async def set_reporter_role(db: Database, person_id: int, role: str | None) -> None:
+    """The role the person's next report starts in; None for a voter's (the default)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET reporter_role = ?, updated_at = ? WHERE id = ?", (role, _day(), person_id)
         )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from bot.services.i18n import Translator
+from domain.rules import FIRST_GROUP
 from storage.crypto import Keys
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
@@ -71,41 +72,51 @@ async def db_write(data_dir: Path, sql: str) -> None:
 
 
 async def start_report(user: FakeUser, lang: str) -> None:
+    """From /start to the first question (what happened), as a voter unless remembered otherwise."""
     await user.say("/start")
     (prompt,) = await user.tap(L(lang, "menu.report"))
-    assert L(lang, "wizard.ask_role") in prompt.message["text"]
+    assert L(lang, "wizard.ask_group", role="@@").split("@@")[0] in prompt.message["text"]
 
 
 async def choose_what_and_where(user: FakeUser, lang: str, *, role="voter", group="pressure",
                                 category="coercion_work", region="almaty_city") -> None:
-    await user.tap(L(lang, f"role.{role}"))
-    await user.tap(L(lang, f"group.{group}"))
-    if category != group:
+    """The role (changed when it is not the one the report started in), what and the region:
+    up to "where exactly"."""
+    if L(lang, f"role.{role}") not in user.last_with_buttons()["text"]:
+        await user.tap(L(lang, "wizard.change_role"))
+        await user.tap(L(lang, f"role.{role}"))
+    if group == FIRST_GROUP.get(role):
         await user.tap(L(lang, f"category.{category}"))
+    else:
+        await user.tap(L(lang, f"group.{group}"))
+        if category != group:
+            await user.tap(L(lang, f"category.{category}"))
     (prompt,) = await user.tap(L(lang, f"region.{region}"))
-    assert prompt.message["text"] == L(lang, "wizard.ask_precinct")
+    assert prompt.message["text"] == L(lang, "wizard.ask_where", max=200)
 
 
 async def up_to_when(user: FakeUser, lang: str) -> None:
-    """From the main menu to the "when" step: precinct 245, no place, no location."""
+    """From the main menu to the "when" step: precinct 245."""
     await start_report(user, lang)
     await choose_what_and_where(user, lang)
     await user.say("245")
-    await user.tap(L(lang, "wizard.skip"))
-    await user.tap(L(lang, "wizard.skip"))
 
 
 async def up_to_evidence(user: FakeUser, lang: str, description: str, *, precinct: str = "245",
-                         place: str = "Школа №5", **choices) -> None:
-    """From the main menu to the evidence step: a precinct, a place, no location, just now."""
+                         place: str | None = "Школа №5", **choices) -> None:
+    """From the main menu to the review, where files may be sent: a precinct, just now, the
+    description, and a place added by changing "where" from the review."""
     await start_report(user, lang)
     await choose_what_and_where(user, lang, **choices)
     await user.say(precinct)
-    await user.say(place)
-    await user.tap(L(lang, "wizard.skip"))
     await user.tap(L(lang, "wizard.when_now"))
     (prompt,) = await user.say(description)
-    assert prompt.message["text"].startswith(L(lang, "wizard.ask_evidence", max=20)[:20])
+    assert L(lang, "wizard.review_hint") in prompt.message["text"]
+    if place:
+        await user.tap(L(lang, "wizard.edit_where"))
+        await user.tap(L(lang, "wizard.keep"))
+        (prompt,) = await user.say(place)
+        assert L(lang, "wizard.review_hint") in prompt.message["text"]
 
 
 RECEIPT = re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
@@ -127,9 +138,14 @@ async def finish_and_send(user: FakeUser, lang: str, *, evidence: bool = True, c
 
 async def finish_and_send_receipt(user: FakeUser, lang: str, *, evidence: bool = True,
                                   contact: bool = False) -> tuple[str, str]:
-    """As finish_and_send; returns the reference and the receipt's code (its button carries it)."""
-    await user.tap(L(lang, "wizard.evidence_done" if evidence else "wizard.evidence_none"))
-    await user.tap(L(lang, "wizard.contact_allowed" if contact else "wizard.contact_anonymous"))
+    """As finish_and_send; returns the reference and the receipt's code (its button carries it).
+    At the review: contact as asked for (changed through its Change button when the role
+    preselected the other), then Send (files were sent at the review already; ``evidence`` is
+    what the caller sent)."""
+    allowed_now = L(lang, "summary.contact_allowed") in user.last_with_buttons()["text"]
+    if contact != allowed_now:  # preselected by the role: changed through its Change button
+        await user.tap(L(lang, "wizard.edit_contact"))
+        await user.tap(L(lang, "wizard.contact_allowed" if contact else "wizard.contact_anonymous"))
     (sent,) = await user.tap(L(lang, "wizard.send"))
     reference, code = confirmed(sent.message["text"], lang, anonymous=not contact)
     (button,) = [b for row in sent.message["reply_markup"]["inline_keyboard"] for b in row]

@@ -134,7 +134,8 @@ async def test_a_moderator_works_a_report_in_headless_chromium(fake, data_dir, u
                 await expect(heading).to_have_text(f"{photographed} · {L('ru', f'status.{status}')}")
                 (told,) = await with_photo.replies(1)
                 assert told.message["text"] == L("ru", "feedback.status", reference=photographed,
-                                                 status=L("ru", f"status.{status}"))
+                                                 status=L("ru", f"status.{status}"),
+                                                 meaning=L("ru", f"receipt.meaning.{status}"))
             await preview.scroll_into_view_if_needed()
             await page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=await preview.element_handle())
             await page.screenshot(path=ARTIFACTS / "report.png", full_page=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
+from bot.services.i18n import Translator
+from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import L, jpeg, up_to_evidence
 
 
@@ -23,7 +25,9 @@ async def test_one_chat_in_order_while_another_chats_slow_step_runs(app, fake, u
     assert (first.message["text"], second.message["text"]) == (L("en", "help.text"), L("en", "rights.text"))
     assert slow.cursor() == answered_before  # the slow chat is still at its download
     ack, help_reply = await slow.replies(2, after=answered_before)
-    assert ack.message["text"].startswith("✅")
+    # The photo is attached at the review, which is sent again with that said above it.
+    assert ack.message["text"].startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20)))
+    assert L("ru", "wizard.review_hint") in ack.message["text"]
     assert help_reply.message["text"] == L("ru", "help.text")
 
 

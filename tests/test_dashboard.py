@@ -68,12 +68,15 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
+def told_status(reference: str, name: str, status: str) -> str:
+    """What the (Kazakh) reporter is told of a new status: its name and what it means."""
+    return L("kk", "feedback.status", reference=reference, status=L("kk", name),
+             meaning=L("kk", f"receipt.meaning.{status}"))
+
+
 async def a_report(reporter: FakeUser) -> str:
     await up_to_evidence(reporter, "kk", "Бастық барлық мұғалімдерден бюллетеньнің суретін талап етті.")
-    await reporter.tap(L("kk", "wizard.evidence_none"))
-    await reporter.tap(L("kk", "wizard.contact_allowed"))
-    (sent,) = await reporter.tap(L("kk", "wizard.send"))
-    return next(word for word in sent.message["text"].replace(".", " ").split() if word.startswith("KZ-"))
+    return await finish_and_send(reporter, "kk", evidence=False, contact=True)
 
 
 async def test_a_moderator_signs_in_and_takes_a_report_through_escalation(app, fake, user_factory, admin, group,
@@ -109,12 +112,12 @@ async def test_a_moderator_signs_in_and_takes_a_report_through_escalation(app, f
             (told,) = await reporter.replies(1)
             return told.message["text"]
 
-        assert await act("take") == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+        assert await act("take") == told_status(reference, "status.in_review", "in_review")
         async with browser.get(base(app) + polled) as rows:  # something changed: the rows come
             assert rows.status == 200 and L("ru", "status.in_review") in await rows.text()
-        assert await act("verify") == L("kk", "feedback.status", reference=reference, status=L("kk", "status.verified"))
+        assert await act("verify") == told_status(reference, "status.verified", "verified")
         told = await act("escalate", target="prosecutor", number="№ 12-3/45", filed="2026-11-30")
-        assert told == L("kk", "feedback.status", reference=reference, status=L("kk", "status.escalated_to.prosecutor"))
+        assert told == told_status(reference, "status.escalated_to.prosecutor", "escalated")
         row = db_rows(data_dir, "SELECT status, escalated_to, external_ref, external_date FROM reports")[0]
         assert tuple(row) == ("escalated", "prosecutor", "12-3/45", "2026-11-30")
         await fake.wait_for(lambda: L("ru", "mod.target.prosecutor") in fake.messages[
@@ -152,9 +155,7 @@ async def test_sign_ins_that_must_not_work_do_not_and_outsiders_learn_nothing(ap
                                                                               data_dir):
     reporter = user_factory("ru")
     await up_to_evidence(reporter, "ru", "Раздавали продуктовые наборы у входа на участок.")
-    await reporter.tap(L("ru", "wizard.evidence_none"))
-    await reporter.tap(L("ru", "wizard.contact_anonymous"))
-    await reporter.tap(L("ru", "wizard.send"))
+    await finish_and_send(reporter, "ru", evidence=False)
     await admin.say("/start")
     link = await link_for(admin)
     async with client() as browser:

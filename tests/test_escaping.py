@@ -150,7 +150,7 @@ async def test_a_reject_reason_typed_after_the_button_is_shown_as_typed(app, fak
     assert db_rows(data_dir, "SELECT status_note FROM reports")[0]["status_note"] == HOSTILE
     (feedback,) = await reporter.replies(1)
     assert feedback.message["text"] == ru("feedback.status_rejected", reference=reference, status=ru("status.rejected"),
-                                          note=HOSTILE)
+                                          meaning=ru("receipt.meaning.rejected"), note=HOSTILE)
 
 
 async def test_view_splits_a_long_history_over_messages(app, fake, user_factory, admin):

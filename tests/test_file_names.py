@@ -92,10 +92,15 @@ async def test_no_sender_file_name_anywhere_and_the_metadata_is_flagged(app, fak
     senders_files = set(fake.files)
     reference = await finish_and_send(reporter, "ru")
 
-    # The reporter was told once, before sending anything, that files keep their own data.
+    # The reporter was told once, before sending anything, that files keep their own data: at the
+    # description, the first step that takes files.
     note = ru("wizard.evidence_metadata_note")
-    told = [e.message["text"] for e in reporter.events if note in e.message.get("text", "")]
-    assert len(told) == 1 and told[0].startswith(ru("wizard.ask_evidence", max=20)[:20])
+    texts = [(e.message["message_id"], e.message.get("text", "")) for e in reporter.events]
+    told = {message_id for message_id, text in texts if note in text}  # its buttons taken off is an edit
+    first_file = next(message_id for message_id, text in texts
+                      if text.startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20))))
+    assert len(told) == 1 and min(told) < first_file, (told, first_file)
+    assert ru("wizard.ask_description", min=20, max=10_000, files=20, note=note) in dict(texts)[min(told)]
 
     # The moderators' chat: the card, the photo's clean preview and the video (uploaded under its
     # neutral name) in one album, the PDF uploaded under its neutral name, and a line for the

@@ -92,19 +92,20 @@ async def to_review(user: FakeUser, number: int, urgent: bool = False) -> dict:
         await start_report(user, "ru")
         await choose_what_and_where(user, "ru")
         await user.say(str(100 + number))
-        await user.say("Школа №5")
-        await user.tap(ru("wizard.skip"))
         await user.tap(ru("wizard.when_date"))
         await user.say((datetime.now(ZoneInfo("Asia/Almaty")) - timedelta(days=9)).strftime("%d.%m.%Y"))
-        await user.say(DESCRIPTION)
+        (shown,) = await user.say(DESCRIPTION)
+        review = shown.message
     else:
         await up_to_evidence(user, "ru", DESCRIPTION, precinct=str(100 + number))
-    if number % 2:
+        review = user.last_with_buttons()
+    if number % 2:  # sent at the review, which is shown again with the photo attached
         await user.photo(jpeg(color=(number * 20 % 255, 40, 40)))
-        await user.replies(1, timeout=60)
-    await user.tap(ru("wizard.evidence_done" if number % 2 else "wizard.evidence_none"))
-    (review,) = await user.tap(ru("wizard.contact_anonymous"))
-    return dict(review.message)
+        (shown,) = await user.replies(1, timeout=60)
+        review = shown.message
+    assert ru("wizard.review_hint") in review["text"]
+    assert ru("summary.contact_anonymous") in review["text"]  # a voter's default
+    return dict(review)
 
 
 async def send(user: FakeUser, review: dict) -> str:

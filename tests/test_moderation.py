@@ -21,7 +21,9 @@ from bot.services.i18n import Translator
 from handlers.context import BotContext
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings, running_bot
-from tests.report_helpers import L, db_rows, db_write, finish_and_send, jpeg, sha256, up_to_evidence
+from tests.report_helpers import (
+    L, choose_what_and_where, db_rows, db_write, finish_and_send, jpeg, sha256, start_report, up_to_evidence,
+)
 
 ADMIN = 1001
 GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
@@ -82,7 +84,8 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
 
     await group.press(ru("mod.action.take"), message=card.message)
     (feedback,) = await reporter.replies(1)
-    assert feedback.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+    assert feedback.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"),
+                                         meaning=L("kk", "receipt.meaning.in_review"))
     assert ru("status.in_review") in fake.messages[(GROUP["id"], card.message["message_id"])]["text"]
 
     await group.press(ru("mod.action.verify"), message=fake.messages[(GROUP["id"], card.message["message_id"])])
@@ -107,7 +110,8 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     await group.reply(ask.message, "Суд признал нарушение, наложен штраф.")
     (feedback,) = await reporter.replies(1)
     assert feedback.message["text"] == L("kk", "feedback.status_resolved", reference=reference,
-                                         status=L("kk", "status.resolved"), note="Суд признал нарушение, наложен штраф.")
+                                         status=L("kk", "status.resolved"), meaning=L("kk", "receipt.meaning.resolved"),
+                                         note="Суд признал нарушение, наложен штраф.")
     assert "reply_markup" not in fake.messages[(GROUP["id"], card.message["message_id"])]
 
     rows = db_rows(data_dir, "SELECT action, from_status, to_status, actor FROM audit_log ORDER BY id")
@@ -317,9 +321,18 @@ async def test_invites_and_moderator_management(app, fake, user_factory, admin, 
     other = user_factory("ru")
     (refused, _menu) = await other.say(f"/start {code}", n=2)
     assert refused.message["text"] == ru("invite.invalid")
-    await up_to_evidence(observer, "ru", "Наблюдателя посадили в пяти метрах от стола подсчёта.", role="observer")
-    await finish_and_send(observer, "ru", evidence=False)
-    assert db_rows(data_dir, "SELECT accredited FROM reports")[0]["accredited"] == 1
+    # An accredited observer's report starts as an observer's (no role to choose) with contact allowed.
+    await start_report(observer, "ru")
+    assert ru("wizard.ask_group", role=ru("role.observer")) in observer.last_with_buttons()["text"]
+    await choose_what_and_where(observer, "ru", role="observer")
+    assert not any(ru("wizard.ask_role") in (e.message or {}).get("text", "") for e in observer.events)
+    await observer.say("245")
+    await observer.tap(ru("wizard.when_now"))
+    (review,) = await observer.say("Наблюдателя посадили в пяти метрах от стола подсчёта.")
+    assert ru("summary.contact_allowed") in review.message["text"]
+    await finish_and_send(observer, "ru", evidence=False)  # anonymous, as before: changed from the review
+    (row,) = db_rows(data_dir, "SELECT accredited, reporter_role, contact_allowed FROM reports")
+    assert tuple(row) == (1, "observer", 0)
 
     moderator = user_factory("kk", first_name="Дана")
     await moderator.say("/start")

@@ -45,23 +45,25 @@ async def test_only_the_latest_prompt_has_buttons(app, fake, user_factory, data_
     (menu,) = await user.say("/start")
     (intro,) = await user.say("/report")
     first_screen = copy.deepcopy(intro.message)  # as a slow client may still show it
+    asked = L(lang, "wizard.ask_group", role=L(lang, "role.voter"))
     for wrong in ("сайлаушымын", "бақылаушымын"):  # typed where a button is expected
         (again,) = await user.say(wrong)
-        assert again.message["text"] == L(lang, "wizard.use_buttons") + "\n\n" + L(lang, "wizard.ask_role")
+        assert again.message["text"] == L(lang, "wizard.use_buttons") + "\n\n" + asked
     live = await one_keyboard(fake, user)
     assert live["message_id"] == again.message["message_id"]
     assert "reply_markup" not in fake.messages[(user.chat["id"], menu.message["message_id"])]  # the menu's too
 
     # Answer, then Back: the live screen changes in place and stays the only one.
+    await user.tap(L(lang, "wizard.change_role"))
     await user.tap(L(lang, "role.observer"))
     (back,) = await user.tap(L(lang, "wizard.back"))
     assert back.message["text"] == L(lang, "wizard.ask_role")
     await one_keyboard(fake, user)
     edits = len(fake.calls_of("editMessageReplyMarkup"))
 
-    # A button of the first role screen, pressed from the copy an old client kept: refused.
+    # A button of the first screen, pressed from the copy an old client kept: refused.
     before, seen = draft(data_dir), len(user.events)
-    query = await user.press(L(lang, "role.voter"), message=first_screen)
+    query = await user.press(L(lang, "group.station"), message=first_screen)
     assert (await user.answered(query)).get("text") == L(lang, "common.stale_button")
     (helped,) = await user.say("/help")  # the bot takes a chat's updates in order: the press is done
     assert helped.message["text"] == L(lang, "help.text")
@@ -70,10 +72,9 @@ async def test_only_the_latest_prompt_has_buttons(app, fake, user_factory, data_
     assert len(fake.calls_of("editMessageReplyMarkup")) == edits
 
     # A wrong date: the notice and the step again, alone with buttons.
+    await user.tap(L(lang, "role.voter"))
     await choose_what_and_where(user, lang, role="voter")
     await user.say("245")
-    await user.tap(L(lang, "wizard.skip"))
-    await user.tap(L(lang, "wizard.skip"))
     await user.tap(L(lang, "wizard.when_date"))
     (wrong,) = await user.say("01.01.2099")
     assert wrong.message["text"].startswith(L(lang, "wizard.date_future"))
@@ -82,9 +83,7 @@ async def test_only_the_latest_prompt_has_buttons(app, fake, user_factory, data_
     # The review: the only screen with buttons.
     day = datetime.now(ZoneInfo("Asia/Almaty")).date() - timedelta(days=2)
     await user.say(day.strftime("%d.%m.%Y"))
-    await user.say(DESCRIPTION)
-    await user.tap(L(lang, "wizard.evidence_none"))
-    (review,) = await user.tap(L(lang, "wizard.contact_anonymous"))
+    (review,) = await user.say(DESCRIPTION)
     assert review.message["text"].startswith(L(lang, "summary.title"))
     assert (await one_keyboard(fake, user))["message_id"] == review.message["message_id"]
     assert fake.refused == []

@@ -42,11 +42,17 @@ async def settled(user, lang: str) -> None:
     assert helped.message["text"] == L(lang, "help.text")
 
 
+async def at_review(user, lang: str, description: str) -> dict:
+    """A report up to its review (a voter's: anonymous); returns the review message."""
+    await up_to_evidence(user, lang, description)
+    review = user.last_with_buttons()
+    assert L(lang, "wizard.review_hint") in review["text"]
+    assert L(lang, "summary.contact_anonymous") in review["text"]
+    return dict(review)
+
+
 async def to_review(user) -> dict:
-    await up_to_evidence(user, "kk", DESCRIPTION)
-    await user.tap(L("kk", "wizard.evidence_none"))
-    (review,) = await user.tap(L("kk", "wizard.contact_anonymous"))
-    return dict(review.message)
+    return await at_review(user, "kk", DESCRIPTION)
 
 
 async def test_a_failed_confirmation_edit_is_sent_as_a_message(app, fake, user_factory, data_dir):
@@ -78,15 +84,13 @@ async def test_send_again_after_a_lost_confirmation_shows_the_same_report(app, f
 async def send_and_lose_the_confirmation(fake, user, lang: str, description: str) -> dict:
     """File a report whose confirmation fails every way (the edit and the message instead, with
     every retry); returns the review message, on which Send can be pressed again."""
-    await up_to_evidence(user, lang, description)
-    await user.tap(L(lang, "wizard.evidence_none"))
-    (review,) = await user.tap(L(lang, "wizard.contact_anonymous"))
+    review = await at_review(user, lang, description)
     fake.fault = failing("editMessageText", "sendMessage", times=8)
-    query = await user.press(L(lang, "wizard.send"), message=review.message)
+    query = await user.press(L(lang, "wizard.send"), message=review)
     await user.answered(query)
     await settled(user, lang)
     fake.fault = None
-    return dict(review.message)
+    return review
 
 
 async def test_report_after_a_lost_confirmation_shows_its_reference_first(app, fake, user_factory, data_dir):
@@ -96,7 +100,7 @@ async def test_report_after_a_lost_confirmation_shows_its_reference_first(app, f
     (told,) = await user.say("/report")
     assert confirmed(told.message["text"], "ru")[0] == "KZ-000001"
     (asked,) = await user.say("/report")  # now a new report
-    assert L("ru", "wizard.ask_role") in asked.message["text"]
+    assert L("ru", "wizard.ask_group", role=L("ru", "role.voter")) in asked.message["text"]
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
     assert fake.refused == []
 

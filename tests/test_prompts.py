@@ -75,7 +75,7 @@ async def test_an_unrelated_line_after_reject_changes_nothing(app, fake, user_fa
     assert status(data_dir) == ("rejected", "Нет фактов: описано событие на другом участке.")
     (told,) = await reporter.replies(1)
     assert told.message["text"] == ru("feedback.status_rejected", reference=reference, status=ru("status.rejected"),
-                                      note="Нет фактов: описано событие на другом участке.")
+                                      meaning=ru("receipt.meaning.rejected"), note="Нет фактов: описано событие на другом участке.")
     assert fake.refused == []
 
 
@@ -184,7 +184,8 @@ async def test_a_reason_kept_internal_is_not_sent_to_the_reporter(app, fake, use
     assert [b["text"] for b in group.buttons(toggled.message)] == [ru("mod.prompt.make_public"), ru("mod.prompt.cancel")]
     await group.reply(ask, "Автор, по-видимому, агитатор другого кандидата", n=3)
     (told,) = await reporter.replies(1)
-    assert told.message["text"] == ru("feedback.status", reference=reference, status=ru("status.rejected"))
+    assert told.message["text"] == ru("feedback.status", reference=reference, status=ru("status.rejected"),
+                                      meaning=ru("receipt.meaning.rejected"))
     note = db_rows(data_dir, "SELECT note FROM audit_log WHERE to_status = 'rejected'")[0]["note"]
     assert note == "🔒 Автор, по-видимому, агитатор другого кандидата"
     assert fake.refused == []

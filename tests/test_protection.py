@@ -10,8 +10,10 @@ import pytest
 from PIL import Image
 
 from bot.services.evidence import read
+from bot.services.i18n import Translator
 from storage.crypto import FILE_MAGIC, FileUnreadable, Keys
 from tests.fake_telegram import FakeUser
+from tests.fake_telegram.html_check import parse_html
 from tests.harness import SECRET, bot_env, make_settings, run_module, running_bot
 from tests.report_helpers import (
     KEYS, L, db_rows, finish_and_send, jpeg, sha256, up_to_evidence,
@@ -97,12 +99,16 @@ async def test_html_and_sql_in_typed_fields_are_shown_and_stored_literally(app, 
     hostile_place = '<a href="javascript:alert(1)">x</a> & <b>'
     hostile_text = "'; DROP TABLE reports; -- </b><script>alert(1)</script> & more words here"
     await up_to_evidence(user, "en", hostile_text, precinct="12", place=hostile_place)
-    await user.tap(L("en", "wizard.evidence_none"))
-    (review,) = await user.tap(L("en", "wizard.contact_anonymous"))
-    assert hostile_place in review.message["text"] and hostile_text in review.message["text"]
+    review = user.last_with_buttons()  # the review, with the place just added
+    assert L("en", "wizard.review_hint") in review["text"]
+    assert hostile_place in review["text"] and hostile_text in review["text"]
     await user.tap(L("en", "wizard.send"))
     (report,) = db_rows(data_dir, "SELECT * FROM reports")
     assert (report["place"], report["description"]) == (hostile_place, hostile_text)
+
+
+def attached(count: int) -> str:
+    return parse_html(Translator("ru").plural("wizard.files_attached", count, max=20))
 
 
 async def test_bombs_and_broken_images_are_kept_safely(app, fake, user_factory, data_dir):
@@ -112,11 +118,11 @@ async def test_bombs_and_broken_images_are_kept_safely(app, fake, user_factory, 
     Image.new("1", (20000, 20000)).save(bomb, format="PNG")  # 400 megapixels in a few KB
     await user.document(bomb.getvalue(), "bomb.png", "image/png")
     (ack,) = await user.replies(1)
-    assert ack.message["text"].startswith("✅ Получен 1 файл")
+    assert ack.message["text"].startswith(attached(1))  # "📎 Приложен 1 файл", above the review
     truncated = jpeg(width=300, height=300)[:400]
     await user.photo(truncated)
     (ack,) = await user.replies(1)
-    assert ack.message["text"].startswith("✅ Получено 2 файла")
+    assert ack.message["text"].startswith(attached(2))  # "📎 Приложено 2 файла"
     rows = db_rows(data_dir, "SELECT * FROM evidence ORDER BY id")
     # Kept byte-exact for the record, with no preview drawn from them.
     assert [r["sha256"] for r in rows] == [sha256(bomb.getvalue()), sha256(truncated)]

@@ -32,14 +32,14 @@ async def test_a_full_disk_is_told_plainly_and_once(fake, data_dir, user_factory
         monkeypatch.setattr(drafts, "save", full)
         caplog.clear()
         with caplog.at_level(logging.ERROR):
-            await user.press(L("kk", "role.voter"))
+            await user.press(L("kk", "group.station"))
             (told,) = await user.replies(1)
             assert told.message["text"] == L("kk", "common.not_saved")
             (notice,) = await group.replies(1)
             assert notice.message["text"] == L("ru", "common.storage_notice",
                                                error="OperationalError: database or disk is full",
                                                handler="handlers.report_wizard.on_button (handlers.wizard.store)")
-            await user.press(L("kk", "role.voter"))  # again, within the minute
+            await user.press(L("kk", "group.station"))  # again, within the minute
             (again,) = await user.replies(1)
             assert again.message["text"] == L("kk", "common.not_saved")
         failures = [r for r in caplog.records if r.name == "handlers.errors"]
@@ -47,8 +47,8 @@ async def test_a_full_disk_is_told_plainly_and_once(fake, data_dir, user_factory
         assert all("database or disk is full" in r.getMessage() for r in failures)
         # The disk is back: the same button works, and nothing entered before was lost.
         monkeypatch.setattr(drafts, "save", original)
-        (asked,) = await user.tap(L("kk", "role.voter"))
-        assert asked.message["text"] == L("kk", "wizard.ask_group")
+        (asked,) = await user.tap(L("kk", "group.station"))
+        assert asked.message["text"] == L("kk", "wizard.ask_category", group=L("kk", "group.station"))
         assert len(group.events) == 1
     assert fake.refused == []
 
@@ -56,13 +56,15 @@ async def test_a_full_disk_is_told_plainly_and_once(fake, data_dir, user_factory
 async def test_a_screen_behind_its_draft_leads_back_to_the_draft(app, fake, user_factory, data_dir):
     user = user_factory("ru")
     await start_report(user, "ru")
+    await user.tap(L("ru", "wizard.change_role"))
     role_prompt = dict(user.last_with_buttons())
     await user.tap(L("ru", "role.observer"))
     # A press on the role screen (as if the edit that moved it on had failed): not a dead end.
     query = await user.press(data="w:role:voter", message=role_prompt)
     assert (await user.answered(query))["text"] == L("ru", "common.stale_button")
     (asked,) = await user.replies(1)
-    assert asked.message["text"] == L("ru", "wizard.resumed") + "\n\n" + L("ru", "wizard.ask_group")
+    assert asked.message["text"] == L("ru", "wizard.resumed") + "\n\n" + L(
+        "ru", "wizard.ask_group", role=L("ru", "role.observer"))
     (category,) = await user.tap(L("ru", "group.station"), message=asked.message)
     assert L("ru", "wizard.ask_category", group=L("ru", "group.station")) in category.message["text"]
     (row,) = db_rows(data_dir, "SELECT data FROM drafts")

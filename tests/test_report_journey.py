@@ -23,32 +23,46 @@ async def test_voter_in_kazakh_with_album_video_and_voice(app, fake, user_factor
     await start_report(user, "kk")
     await choose_what_and_where(user, "kk", role="voter", group="pressure", category="coercion_work",
                                 region="almaty_city")
-    (place_prompt,) = await user.say("245")
-    assert place_prompt.message["text"] == L("kk", "wizard.ask_place", max=200)
-    await user.say("№5 мектеп, Абай даңғылы")
+    # Where exactly is one screen: a location is enough, and the wizard goes on.
     await user.location(43.238, 76.889)
     (when_prompt,) = await user.replies(1)
     assert when_prompt.message["text"] == L("kk", "wizard.ask_when")
     await user.tap(L("kk", "wizard.when_now"))
-    await user.say(DESCRIPTION_KK)
+    (review,) = await user.say(DESCRIPTION_KK)
+    assert L("kk", "wizard.review_hint") in review.message["text"]
 
+    # Files sent at the review are attached to it; an album is answered once.
     photos = [jpeg(color=(i * 60, 10, 10)) for i in range(3)]
     for photo in photos:
         await user.photo(photo, media_group_id="album-1")
     (album_ack,) = await user.replies(1)
-    assert album_ack.message["text"] == parse_html(Translator("kk").plural("wizard.evidence_received", 3, max=20))
+    attached = parse_html(Translator("kk").plural("wizard.files_attached", 3, max=20))
+    assert album_ack.message["text"].startswith(attached)
+    assert L("kk", "wizard.review_hint") in album_ack.message["text"]
     video = b"\x00\x00\x00\x18ftypmp42" + b"v" * 5000
     await user.media("video", video, "video/mp4")
     await user.replies(1)
     voice = b"OggS" + b"o" * 3000
     await user.media("voice", voice, "audio/ogg")
     (ack,) = await user.replies(1)
-    assert ack.message["text"].startswith("✅ 5")
+    assert ack.message["text"].startswith(parse_html(Translator("kk").plural("wizard.files_attached", 5, max=20)))
 
-    await user.tap(L("kk", "wizard.evidence_done"))
-    (review,) = await user.tap(L("kk", "wizard.contact_anonymous"))
+    # Changing "where" from the review: each screen says what it holds and offers Keep; a number
+    # and then a place are added, and the location stays.
+    (region,) = await user.tap(L("kk", "wizard.edit_where"))
+    assert L("kk", "wizard.keep") in [b["text"] for b in user.buttons(region.message)]
+    assert L("kk", "region.almaty_city") in region.message["text"]
+    (spot,) = await user.tap(L("kk", "wizard.keep"))
+    assert L("kk", "summary.location") in spot.message["text"]
+    await user.say("УСК № 245")
+    await user.tap(L("kk", "wizard.edit_where"))
+    (spot,) = await user.tap(L("kk", "wizard.keep"))
+    assert L("kk", "summary.precinct", number="245") in spot.message["text"]
+    (review,) = await user.say("№5 мектеп, Абай даңғылы")
     assert DESCRIPTION_KK in review.message["text"]
     assert L("kk", "category.coercion_work") in review.message["text"]
+    assert L("kk", "summary.location") in review.message["text"]
+    assert L("kk", "summary.contact_anonymous") in review.message["text"]  # a voter's default
     (sent,) = await user.tap(L("kk", "wizard.send"))
     assert "KZ-000001" in sent.message["text"]
 
@@ -81,18 +95,19 @@ async def test_observer_in_russian_with_document_photo_and_typed_date(app, fake,
     await choose_what_and_where(user, "ru", role="observer", group="observers",
                                 category="observer_restricted", region="karaganda")
     await user.tap(L("ru", "wizard.precinct_unknown"))
-    await user.tap(L("ru", "wizard.skip"))
-    await user.tap(L("ru", "wizard.skip"))
     (ask_date,) = await user.tap(L("ru", "wizard.when_date"))
     assert ask_date.message["text"].startswith("В какой день?")
     await user.say(_recent_date_ru())
-    await user.say(DESCRIPTION_RU)
+    # A file sent with the description is kept, and the description still asked.
     original = jpeg(make="Canon", camera="Canon EOS R6", gps=False)
     await user.document(original, "IMG_0001.JPG", "image/jpeg")
-    await user.replies(1)
-    await user.tap(L("ru", "wizard.evidence_done"))
-    # Observers are offered contact first; the wizard defaults neither way silently.
-    (review,) = await user.tap(L("ru", "wizard.contact_allowed"))
+    (ack,) = await user.replies(1)
+    assert ack.message["text"].startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20)))
+    assert L("ru", "wizard.ask_description", min=20, max=10_000, files=20,
+                                         note=L("ru", "wizard.evidence_metadata_note")) in ack.message["text"]
+    (review,) = await user.say(DESCRIPTION_RU)
+    # Observers start with contact allowed, shown on the review with what it means.
+    assert L("ru", "summary.contact_allowed") in review.message["text"]
     assert L("ru", "summary.precinct_unknown") in review.message["text"]
     await user.tap(L("ru", "wizard.send"))
 

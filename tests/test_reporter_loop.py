@@ -11,7 +11,7 @@ from bot.services.flood import FloodGuard
 
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings
-from tests.report_helpers import L, db_rows, up_to_evidence
+from tests.report_helpers import L, db_rows, finish_and_send, up_to_evidence
 
 ADMIN = 1001
 GROUP = {"id": -100783, "type": "supergroup", "title": "Moderators"}
@@ -31,11 +31,9 @@ def group(fake):
 
 
 async def a_report(user: FakeUser, lang: str, contact: bool) -> str:
+    """A voter's report (anonymous unless ``contact``: then allowed from the review), sent."""
     await up_to_evidence(user, lang, "В школе раздавали продуктовые пакеты тем, кто пообещал голосовать.")
-    await user.tap(L(lang, "wizard.evidence_none"))
-    await user.tap(L(lang, "wizard.contact_allowed" if contact else "wizard.contact_anonymous"))
-    (sent,) = await user.tap(L(lang, "wizard.send"))
-    return next(word for word in sent.message["text"].replace(".", " ").split() if word.startswith("KZ-"))
+    return await finish_and_send(user, lang, evidence=False, contact=contact)
 
 
 async def test_a_reporters_reply_reaches_the_history_and_the_moderators(app, fake, user_factory, group, data_dir):

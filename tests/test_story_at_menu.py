@@ -19,20 +19,14 @@ async def test_yes_makes_the_story_the_description(app, fake, user_factory, data
     assert db_rows(data_dir, "SELECT * FROM drafts") == []  # nothing is stored before Yes
     await one_keyboard(fake, user)
     (prompt,) = await user.tap(L("ru", "story.yes"))
-    assert prompt.message["text"] == L("ru", "wizard.intro") + "\n\n" + L("ru", "wizard.ask_role")
+    assert prompt.message["text"] == L("ru", "wizard.intro") + "\n\n" + L(
+        "ru", "wizard.ask_group", role=L("ru", "role.voter"))
     await one_keyboard(fake, user)
     await choose_what_and_where(user, "ru")
     await user.say("245")
-    await user.tap(L("ru", "wizard.skip"))
-    await user.tap(L("ru", "wizard.skip"))
-    # Just now: the description is answered already, so the files come next, and Back skips it too.
-    (files,) = await user.tap(L("ru", "wizard.when_now"))
-    assert files.message["text"].startswith(L("ru", "wizard.ask_evidence", max=20)[:20])
-    (when,) = await user.tap(L("ru", "wizard.back"))
-    assert when.message["text"] == L("ru", "wizard.ask_when")
-    await user.tap(L("ru", "wizard.when_now"))
-    await user.tap(L("ru", "wizard.evidence_none"))
-    (review,) = await user.tap(L("ru", "wizard.contact_anonymous"))
+    # Just now: the description is answered already, so the review comes next.
+    (review,) = await user.tap(L("ru", "wizard.when_now"))
+    assert L("ru", "wizard.review_hint") in review.message["text"]
     assert L("ru", "summary.description", value=STORY) in review.message["text"].split("\n")
     (sent,) = await user.tap(L("ru", "wizard.send"))
     reference, _ = confirmed(sent.message["text"], "ru")

@@ -63,7 +63,8 @@ async def test_the_date_example_typed_back_and_yesterday_are_taken(app, fake, us
         (ask,) = await user.tap(L(lang, "wizard.when_date"))
         example = re.search(r"<code>(.+?)</code>", ask.message["html_text"]).group(1)
         (described,) = await user.say(example)
-        assert described.message["text"].startswith(L(lang, "wizard.ask_description", min=20, max=10_000)[:15])
+        assert described.message["text"] == L(lang, "wizard.ask_description", min=20, max=10_000, files=20,
+                                         note=L(lang, "wizard.evidence_metadata_note"))
         await user.say("/cancel")
         await user.tap(L(lang, "wizard.cancel_yes"))
     user = user_factory("kk")
@@ -88,8 +89,8 @@ async def test_precinct_numbers_with_their_signs_and_absurd_ones(app, fake, user
     for absurd in ("0", "99999999999"):
         (told,) = await user.say(absurd)
         assert told.message["text"].startswith(L("ru", "wizard.precinct_range", digits=5))
-    (place,) = await user.say("УИК № 1 032")
-    assert place.message["text"].startswith(L("ru", "wizard.ask_place", max=200)[:20])
+    (when,) = await user.say("УИК № 1 032")
+    assert when.message["text"] == L("ru", "wizard.ask_when")
     (draft,) = db_rows(data_dir, "SELECT json_extract(data, '$.precinct') AS precinct FROM drafts")
     assert draft["precinct"] == "1032"
     assert fake.refused == []

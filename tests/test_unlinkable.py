@@ -132,7 +132,8 @@ async def test_a_seized_server_with_its_key_cannot_tie_an_anonymous_report_to_it
             assert done.message["text"] == ru("mod.done", reference=reference, status=ru(f"status.{status}"))
     told = await observer.replies(2)
     assert [e.message["text"] for e in told] == [
-        ru("feedback.status", reference=observer_ref, status=ru(f"status.{s}")) for s in ("in_review", "verified")]
+        ru("feedback.status", reference=observer_ref, status=ru(f"status.{s}"), meaning=ru(f"receipt.meaning.{s}"))
+        for s in ("in_review", "verified")]
     (refused,) = await admin.say(f"/reply {voter_ref} Напишите нам, пожалуйста.")
     assert refused.message["text"] == ru("mod.reply_anonymous", reference=voter_ref)
     assert db_rows(data_dir, "SELECT * FROM replies") == []
@@ -271,5 +272,6 @@ async def test_someone_first_seen_in_a_group_gets_the_notification_they_allowed(
     (done,) = await admin.say(f"/take {reference}")
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.in_review"))
     (status,) = await reporter.replies(1)
-    assert status.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"))
+    assert status.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"),
+                                               meaning=L("kk", "receipt.meaning.in_review"))
     assert fake.refused == []

@@ -41,9 +41,12 @@ def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
     if status == "duplicate":
         return t("feedback.status_duplicate_own" if body.get("own") else "feedback.status_duplicate",
                  reference=report.reference)
+    # What the status means to the reporter, said with it (the receipt's /status says the same).
+    meaning = t(f"receipt.meaning.{status}")
     if status in ("rejected", "resolved") and body.get("note"):
-        return t(f"feedback.status_{status}", reference=report.reference, status=name, note=body["note"])
-    return t("feedback.status", reference=report.reference, status=name)
+        return t(f"feedback.status_{status}", reference=report.reference, status=name, meaning=meaning,
+                 note=body["note"])
+    return t("feedback.status", reference=report.reference, status=name, meaning=meaning)
 
 
 async def tell(bot: Bot, services: Services, report: Report, kind: str, body: dict,
