@@ -19,11 +19,12 @@ from storage import moderation
 
 async def find(update: Update, context: BotContext) -> None:
     """/find [key=value …] [words]: reports by region, category, status (codes or names in the
-    moderator's words), precinct, days received (local time) and words in descriptions and
-    places, a page at a time with the true total. Alone: every key and value it takes."""
+    moderator's words), precinct, days received (local time, as people write them: 30 ноября,
+    вчера, Nov 30, 2026-11-30) and words in descriptions and places, a page at a time with the
+    true total. Alone: every key and value it takes."""
     t = context.t
     try:
-        query = parse_filters(context.args or [])
+        query = parse_filters(context.args or [], lang=t.lang, today=context.services.today())
     except BadQuery as bad:
         await tell(update, bad.lines(t))
         return

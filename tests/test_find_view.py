@@ -8,7 +8,7 @@ import csv
 import io
 import re
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,11 +133,15 @@ async def test_days_are_local_and_words_are_found_in_any_case(app, fake, admin, 
 
     for query in ("since=2026-11-24 until=2026-11-24 вбрасывал", "since=24.11.2026 until=24.11.2026 вбрасывал",
                   "since=2026-11-24 вбрасывал", "вБрАсЫвАл", "ШКОЛА", "ҚАРАҒАНДЫ", "text=Қарағанды", "елки",
-                  "председатель бюллетени"):
+                  "председатель бюллетени",
+                  # Days in words, with their spaces, in any of the three languages.
+                  "since=24 ноября 2026 until=24 нояб. 2026 вбрасывал", 'since="24 ноября 2026 г." вбрасывал',
+                  "since=2026 ж. 24 қараша until=Nov 24, 2026 вбрасывал"):
         (reply,) = await admin.say(f"/find {query}")
         assert reply.message["text"].split("\n")[0] == found("ru", 1, 1, 1), query
         assert references(reply.message["text"]) == [night], query
-    for query in ("until=2026-11-23 вбрасывал", "since=2026-11-25 вбрасывал", "вбрасывал выборы"):
+    for query in ("until=2026-11-23 вбрасывал", "since=2026-11-25 вбрасывал", "вбрасывал выборы",
+                  "until=23 ноября 2026 вбрасывал", "since=25 қараша 2026 вбрасывал"):
         (reply,) = await admin.say(f"/find {query}")
         assert reply.message["text"].split("\n")[0] == ru("mod.found_none"), query
 
@@ -149,6 +153,132 @@ async def test_days_are_local_and_words_are_found_in_any_case(app, fake, admin, 
     await admin.say("/help")  # handled in order: the export's record is written by now
     (record,) = db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'export'")
     assert record["note"] == "csv, 1 reports, since=2026-11-24 until=2026-11-24 text=вбрасывал"
+
+
+# Days as people write them (bot.services.when), read the same in each language: the moderator's
+# first, then the bot's others. Today is Wednesday 2 December 2026.
+TODAY = date(2026, 12, 2)
+WRITTEN_DAYS = [
+    # what is typed after since=, the moderator's language, the day meant
+    ("2026-11-30", "ru", date(2026, 11, 30)), ("2026-11-30", "kk", date(2026, 11, 30)),
+    ("2026-11-30", "en", date(2026, 11, 30)),
+    ("30.11.2026", "ru", date(2026, 11, 30)), ("30.11.2026", "kk", date(2026, 11, 30)),
+    ("01.11.2026", "en", date(2026, 11, 1)),  # dots: the day first, in English too
+    ("30/11/2026", "ru", date(2026, 11, 30)), ("11/30/2026", "en", date(2026, 11, 30)),
+    ("01/11/2026", "ru", date(2026, 11, 1)), ("01/11/2026", "en", date(2026, 1, 11)),  # the locale's order
+    ("30.11", "ru", date(2026, 11, 30)), ("30.11.26", "kk", date(2026, 11, 30)),
+    ("30 ноября", "ru", date(2026, 11, 30)), ("30 ноября 2026", "ru", date(2026, 11, 30)),
+    ("30 ноября 2026 года", "ru", date(2026, 11, 30)), ("1 дек. 2026 г.", "ru", date(2026, 12, 1)),
+    ('"1 дек. 2026 г."', "ru", date(2026, 12, 1)), ("«30 ноября»", "ru", date(2026, 11, 30)),
+    ("'Nov 30'", "en", date(2026, 11, 30)), ("„28 қар.“", "kk", date(2026, 11, 28)),
+    ("28 қар.", "kk", date(2026, 11, 28)), ("28 қараша", "kk", date(2026, 11, 28)),
+    ("2026 ж. 28 қараша", "kk", date(2026, 11, 28)), ("2026 жылғы 1 желтоқсан", "kk", date(2026, 12, 1)),
+    ("Nov 30", "en", date(2026, 11, 30)), ("30 November 2026", "en", date(2026, 11, 30)),
+    ("the 30th of November 2026", "en", date(2026, 11, 30)), ("December 1, 2026", "en", date(2026, 12, 1)),
+    ("вчера", "ru", date(2026, 12, 1)), ("сегодня", "ru", TODAY), ("позавчера", "ru", date(2026, 11, 30)),
+    ("кеше", "kk", date(2026, 12, 1)), ("бүгін", "kk", TODAY),
+    ("yesterday", "en", date(2026, 12, 1)), ("today", "en", TODAY), ("Yesterday", "en", date(2026, 12, 1)),
+    # A year left out: the latest such day that has come, so 25 December is last year's.
+    ("25 декабря", "ru", date(2025, 12, 25)), ("25 желтоқсан", "kk", date(2025, 12, 25)),
+    ("Dec 25", "en", date(2025, 12, 25)),
+    # Any of the three languages, whatever the moderator's: Russian in an English interface.
+    ("30 ноября", "en", date(2026, 11, 30)), ("вчера", "en", date(2026, 12, 1)), ("кеше", "ru", date(2026, 12, 1)),
+    ("Nov 30", "kk", date(2026, 11, 30)), ("28 қар.", "ru", date(2026, 11, 28)),
+    ("13/11/2026", "en", date(2026, 11, 13)),  # no 13th month: read as the others write it
+    # Days long past are searched for as any other (the wizard's "over a year ago" is not for searches).
+    ("1 мая 2024", "ru", date(2024, 5, 1)), ("2021-01-01", "en", date(2021, 1, 1)),
+    # A day still to come is taken as it is today (a search for it finds nothing yet).
+    ("2027-01-01", "ru", date(2027, 1, 1)), ("1 янв. 2027", "ru", date(2027, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("typed, lang, meant", WRITTEN_DAYS)
+def test_days_are_read_as_people_write_them(typed, lang, meant):
+    from bot.services.search_query import parse_filters
+
+    assert parse_filters(f"since={typed}".split(), lang=lang, today=TODAY).since == meant
+    assert parse_filters(f"until={typed}".split(), lang=lang, today=TODAY).until == meant
+    # Other keys and words may follow a day of several words; what follows is read as before.
+    query = parse_filters(f"since={typed} region=Астана школа".split(), lang=lang, today=TODAY)
+    assert (query.since, query.region, query.words) == (meant, "astana", ("школа",))
+    query = parse_filters(f"until={typed} школа 5".split(), lang=lang, today=TODAY)
+    assert (query.until, query.words) == (meant, ("школа", "5"))
+
+
+def test_several_worded_days_and_filters_in_one_query():
+    from bot.services.search_query import Query, parse_filters
+
+    query = parse_filters("since=30 ноября 2026 region=Астана until=вчера вбрасывал".split(), lang="ru", today=TODAY)
+    assert query == Query(region="astana", since=date(2026, 11, 30), until=date(2026, 12, 1), words=("вбрасывал",))
+    query = parse_filters("status=жаңа since=28 қар. until=кеше".split(), lang="kk", today=TODAY)
+    assert query == Query(status="new", since=date(2026, 11, 28), until=date(2026, 12, 1))
+    # Without the moderator's language (/export, the dashboard): every language, the day first.
+    assert parse_filters(["since=01.11.2026", "until=Nov", "30"]) == Query(since=date(2026, 11, 1), until=date(2026, 11, 30))
+    # The dashboard's form sends a day with its spaces in one value.
+    from bot.services.search_query import from_form
+    assert from_form({"since": "30 ноября 2026", "until": "2026-12-01"}) == Query(
+        since=date(2026, 11, 30), until=date(2026, 12, 1))
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("завтра", "завтра"), ("tomorrow", "tomorrow"), ("ертең", "ертең"), ("sometime", "sometime"),
+    ("31 ноября", "31 ноября"), ("30 қараша 1999", "30 қараша 1999"), ("31.02.2026", "31.02.2026"),
+    ("13.13.2026", "13.13.2026"), ("32 Nov", "32 Nov"), ("ноября", "ноября"), ("30", "30"),
+    ("2026-01-01'", "2026-01-01'"), ('"2026-01-01', '"2026-01-01'), ("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-01"), ("30 пятница", "30 пятница"), ("01.01.0026", "01.01.0026"),
+    ("", ""),
+])
+def test_days_nobody_could_mean_are_refused(typed, shown):
+    from bot.services.search_query import BadQuery, parse_filters
+
+    for lang in ("ru", "kk", "en"):
+        with pytest.raises(BadQuery) as refused:
+            parse_filters(f"since={typed}".split() or ["since="], lang=lang, today=TODAY)
+        assert (refused.value.message, refused.value.params) == ("mod.find.bad_date", {"field": "since", "value": shown})
+    with pytest.raises(BadQuery) as refused:
+        parse_filters("since=1 декабря until=30 ноября".split(), lang="ru", today=TODAY)
+    assert refused.value.params == {"since": "2026-12-01", "until": "2026-11-30"}
+
+
+def test_the_refusal_says_which_forms_are_read():
+    for lang in ("ru", "kk", "en"):
+        message = Translator(lang)("mod.find.bad_date", field="since", value="x")
+        assert "2026-11-24" in message and "24.11.2026" in message, lang
+        guide = Translator(lang)("mod.find.key.dates", zone="Asia/Almaty")
+        assert "2026-11-24" in guide and "Asia/Almaty" in guide, lang
+    assert "24 ноября" in Translator("ru")("mod.find.bad_date", field="since", value="x")
+    assert "24 қараша" in Translator("kk")("mod.find.bad_date", field="since", value="x")
+    assert "Nov 24" in Translator("en")("mod.find.bad_date", field="since", value="x")
+
+
+async def test_find_reads_yesterday_and_yearless_days_in_the_moderators_words(app, fake, admin, admin_kk, data_dir):
+    from babel.dates import get_month_names
+
+    await seed(app, 2)
+    (old,) = await seed(app, 1, description="Карусель у школы")
+    # Received yesterday at noon, local time (the bot's today, as the handler reads it).
+    yesterday = app.bot_data["services"].today() - timedelta(days=1)
+    moment = datetime.combine(yesterday, time(12), tzinfo=ALMATY)
+    await db_write(data_dir, f"UPDATE reports SET submitted_at = '{clock.iso(moment)}' WHERE reference = '{old}'")
+    month_ru = get_month_names("wide", "format", locale="ru")[yesterday.month]
+    month_kk = get_month_names("abbreviated", "format", locale="kk")[yesterday.month]
+    month_en = get_month_names("abbreviated", "format", locale="en")[yesterday.month]
+
+    for user, lang, query in (
+            (admin, "ru", "since=вчера until=вчера карусель"), (admin, "ru", f"since={yesterday.day} {month_ru} until=вчера"),
+            (admin, "ru", f"until={month_en} {yesterday.day} карусель since=yesterday"),  # English in a Russian chat
+            (admin_kk, "kk", "since=кеше until=кеше"), (admin_kk, "kk", f"since={yesterday.day} {month_kk} until=кеше карусель")):
+        (reply,) = await user.say(f"/find {query}")
+        lines = reply.message["text"].split("\n")
+        assert lines[0] == found(lang, 1, 1, 1), query
+        assert references(reply.message["text"]) == [old], query
+        t = Translator(lang)
+        assert parse_html(t("mod.find.since", date=t.date(yesterday))) in lines[1], query
+    for query in ("until=позавчера карусель", "since=сегодня карусель"):
+        (reply,) = await admin.say(f"/find {query}")
+        assert reply.message["text"].split("\n")[0] == ru("mod.found_none"), query
+    (reply,) = await admin_kk.say("/find since=ертең")
+    assert reply.message["text"] == L("kk", "mod.find.bad_date", field="since", value="ертең")
+    assert fake.refused == []
 
 
 async def answers(user: FakeUser, command: str) -> list[dict]:
@@ -200,7 +330,9 @@ async def test_bad_input_is_named_with_what_would_do(app, fake, admin):
     assert lines[0] == ru("mod.find.ambiguous", field="status", value="н")
     assert [line.rsplit(" — ", 1)[1] for line in lines[1:]] == ["new", "in_review", "escalated"]
     assert (await answer("since=31.02.2026"))[0] == ru("mod.find.bad_date", field="since", value="31.02.2026")
-    assert (await answer("until=вчера"))[0] == ru("mod.find.bad_date", field="until", value="вчера")
+    assert (await answer("until=завтра"))[0] == ru("mod.find.bad_date", field="until", value="завтра")
+    # A day in words that does not exist is shown with the words it ran over.
+    assert (await answer("since=31 ноября"))[0] == ru("mod.find.bad_date", field="since", value="31 ноября")
     assert (await answer("precinct=12a"))[0] == ru("mod.find.bad_precinct", value="12a")
     # Digits that are not ASCII, and days no clock can hold, are refused rather than crash.
     assert (await answer("precinct=²"))[0] == ru("mod.find.bad_precinct", value="²")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
+from bot.services import when
 from bot.services.i18n import Html, Translator
 from domain import clock
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, LANGUAGES, REGIONS, STATUSES
@@ -103,21 +104,52 @@ def _value(family: str, value: str, rest: list[str], unknown: str = "mod.find.ba
 
 
 YEARS = (2000, 2100)  # days a search can sensibly name
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DOTTED_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_LONGEST_DATE = 5  # words a day may run over: since=the 30th of November 2026, since=1 дек. 2026 г.
+# Quotes around a day of several words: since="1 дек. 2026 г.", since=«30 ноября» (a pair only:
+# since=2026-01-01' is not a day).
+_QUOTED = re.compile(r"^\s*(?:\"(.*)\"|'(.*)'|«(.*)»|“(.*)”|„(.*)[“”]|‘(.*)’)\s*$", re.DOTALL)
+_DOTTED = re.compile(r"^[\d\s.]+$")  # 24.11.2026, 24.11: the day first, whatever the language
+_ZEROED_YEAR = re.compile(r"(?<!\d)0\d{3}(?!\d)")  # when reads the year 0001 as 2001
 
 
-def _day(key: str, value: str) -> date:
-    """YYYY-MM-DD or DD.MM.YYYY."""
-    iso, dotted = _ISO_DAY.match(value), _DOTTED_DAY.match(value)
-    try:
-        day = date(int(iso[1]), int(iso[2]), int(iso[3])) if iso else \
-            date(int(dotted[3]), int(dotted[2]), int(dotted[1])) if dotted else None
-    except ValueError:
-        day = None
-    if day is None or not YEARS[0] <= day.year <= YEARS[1]:  # 0001-01-01 or 9999-12-31 overflow in UTC
-        raise BadQuery("mod.find.bad_date", field=key, value=value)
-    return day
+def _languages(lang: str | None, text: str) -> list[str]:
+    """The languages to read a date in: the moderator's first, then the bot's others; for dates
+    with dots, those that write the day first come first (24.11.2026 is never month 24)."""
+    order = [*([lang] if lang in LANGUAGES else []), *(other for other in LANGUAGES if other != lang)]
+    return sorted(order, key=lambda each: not when.day_first(each)) if _DOTTED.match(text) else order
+
+
+def _read_day(text: str, lang: str | None, today: date) -> date | None:
+    """The day the text names (when.read_date, in each language in turn), or None."""
+    quoted = _QUOTED.match(text)
+    text = next(part for part in quoted.groups() if part is not None).strip() if quoted else text.strip()
+    for each in _languages(lang, text) if text else []:
+        try:
+            return when.read_date(text, each, today)
+        except when.BadWhen:
+            continue
+    return None
+
+
+def _day(key: str, value: str, rest: list[str], lang: str | None, today: date) -> tuple[date, int]:
+    """A day as people write it, and how many of the following words it ran over: 2026-11-24,
+    24.11.2026, "30 ноября 2026", "1 дек. 2026 г.", "28 қар.", "Nov 30", вчера, кеше, yesterday
+    (when.read_date; all-number dates in the moderator's order, a year left out is the latest
+    such day that has come), the longest run of words that names one."""
+    following = list(itertools.takewhile(lambda word: "=" not in word, rest))[:_LONGEST_DATE - 1]
+    for taken in range(len(following), -1, -1):
+        run = " ".join([value, *following[:taken]])
+        day = _read_day(run, lang, today)
+        if day is None:
+            continue
+        # A year this century, as typed (0001 is not 2001): 0001-01-01 or 9999-12-31 would
+        # overflow in UTC, and "30 ноября 1999" is refused rather than read as "30 ноября".
+        if not YEARS[0] <= day.year <= YEARS[1] or _ZEROED_YEAR.search(run):
+            break
+        return day, taken
+    else:  # nothing read: shown with the words it could have run over ("31 ноября", not "31")
+        run = " ".join([value, *following])
+    raise BadQuery("mod.find.bad_date", field=key, value=run)
 
 
 _PRECINCT = re.compile(r"[0-9]{1,6}")  # ASCII digits: "²".isdigit() is true, int("²") fails
@@ -156,10 +188,12 @@ class Query:
         return " ".join([*parts, *([f"text={' '.join(self.words)}"] if self.words else [])])
 
 
-def parse_filters(args: list[str]) -> Query:
-    """``region=Алматы облысы status=new since=01.11.2026 школа``: values as codes or labels,
-    days as YYYY-MM-DD or DD.MM.YYYY, other words searched for. Raises BadQuery naming the part
-    it cannot read."""
+def parse_filters(args: list[str], *, lang: str | None = None, today: date | None = None) -> Query:
+    """``region=Алматы облысы status=new since=30 ноября школа``: values as codes or labels,
+    days as people write them (in ``lang`` first, then the bot's other languages; yearless and
+    relative days counted from ``today``, the local date, UTC's when not given), other words
+    searched for. Raises BadQuery naming the part it cannot read."""
+    today = today or clock.now().date()
     values: dict[str, object] = {}
     words: list[str] = []
     position = 0
@@ -177,7 +211,8 @@ def parse_filters(args: list[str]) -> Query:
         elif key in values:
             raise BadQuery("mod.find.twice", field=key)
         else:
-            values[key], taken = _FILTER_CHECKS[key](key, value, args[position:])
+            values[key], taken = _day(key, value, args[position:], lang, today) if key in ("since", "until") \
+                else _FILTER_CHECKS[key](key, value, args[position:])
             position += taken
     if "since" in values and "until" in values and values["since"] > values["until"]:
         raise BadQuery("mod.find.bad_range", since=values["since"].isoformat(), until=values["until"].isoformat())
@@ -197,9 +232,7 @@ _FILTER_CHECKS = {
     "category": _value,
     "status": _value,
     "precinct": lambda key, value, rest: (_precinct_number(value), 0),
-    "since": lambda key, value, rest: (_day(key, value), 0),
-    "until": lambda key, value, rest: (_day(key, value), 0),
-}
+}  # since= and until= are read by _day, which also needs the moderator's language and today
 
 
 def parse_corrections(args: list[str]) -> dict[str, str]:

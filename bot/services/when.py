@@ -110,19 +110,30 @@ def _in_numbers(text: str, lang: str, today: date) -> date:
     return date(year, values["m"], values["d"])
 
 
+def day_first(lang: str) -> bool:
+    """Whether the locale writes the day before the month in all-number dates (not English)."""
+    order = _order(lang)
+    return order.index("d") < order.index("m")
+
+
+def read_date(text: str, lang: str, today: date) -> date:
+    """The day a typed date names, as parse_date reads it, whenever it is (a search may name
+    any day): raises BadWhen('format') only."""
+    squeezed = re.sub(r"[\s.,!]+", "", text.lower())
+    if squeezed in _RELATIVE:
+        return today - timedelta(days=_RELATIVE[squeezed])
+    try:
+        return _in_words(text, today) if re.search(r"[^\W\d_]", text) else _in_numbers(text, lang, today)
+    except ValueError:  # BadWhen, or a day that does not exist (31.02)
+        raise BadWhen("format") from None
+
+
 def parse_date(text: str, lang: str, today: date) -> date:
     """A date as people type it: 24.11.2026, 24/11/26, 2026-11-24, 24.11 (all-number dates in
     the locale's order: month first in English), "30 ноября 2026", "1 дек. 2026 г.", "2026 ж. 28
     қар.", "Nov 30", "вчера", "кеше", "yesterday"; the year, when left out, is the latest that
     is not to come. Not in the future, not over a year ago."""
-    squeezed = re.sub(r"[\s.,!]+", "", text.lower())
-    if squeezed in _RELATIVE:
-        day = today - timedelta(days=_RELATIVE[squeezed])
-    else:
-        try:
-            day = _in_words(text, today) if re.search(r"[^\W\d_]", text) else _in_numbers(text, lang, today)
-        except ValueError as error:  # BadWhen, or a day that does not exist (31.02)
-            raise BadWhen(str(error) if isinstance(error, BadWhen) else "format") from None
+    day = read_date(text, lang, today)
     if day > today:
         raise BadWhen("future")
     if today - day > OLDEST:
