@@ -106,7 +106,7 @@ async def export(update: Update, context: BotContext) -> None:
         await say(update, context.t("mod.usage.export"))
         return
     try:
-        query = parse_filters(args[1:])
+        query = parse_filters(args[1:], lang=context.t.lang, today=context.services.today())
     except BadQuery as bad:
         await tell(update, bad.lines(context.t))
         return
