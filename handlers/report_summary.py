@@ -82,7 +82,8 @@ def spot_now(t: Translator, draft: Draft) -> Html:
     """Where exactly, as given so far: the precinct (or that there is none), the place, the location."""
     kind = draft.precinct_kind
     precinct = t("summary.precinct", number=draft.precinct) if kind == "number" else t(f"summary.precinct_{kind}")
-    return Html("\n".join([precinct, *filter(None, [spot_lines(t, draft, View())])]))
+    first = precinct[:1].upper() + precinct[1:]  # a line of its own here, not after the region
+    return Html("\n".join([first, *filter(None, [spot_lines(t, draft, View())])]))
 
 
 def what_now(t: Translator, draft: Draft) -> Html:

@@ -208,7 +208,7 @@ def _described(turn: Turn, text: str) -> Outcome:
     draft = turn.draft
     if len(text) > DESCRIPTION_MAX:
         draft.overflow = text
-        raise Retry("wizard.description_long", max=DESCRIPTION_MAX, length=len(text))
+        raise Retry("wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), length=turn.t.number(len(text)))
     draft.description, draft.overflow = text, None
     now = turn.context.services.now()
     draft.continues_until = (now + JOIN_WITHIN).isoformat() if len(text) >= SPLIT_PART else None
@@ -247,9 +247,9 @@ async def next_part(turn: Turn) -> Answered | None:
     except Retry:  # together over the limit: kept, and the description asked again
         draft.description, draft.continues_until = None, None
         return Answered(await show(turn, "description", notice=turn.t(
-            "wizard.description_long", max=DESCRIPTION_MAX, length=len(joined))))
+            "wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), length=turn.t.number(len(joined)))))
     # Whichever step the first part led to (the files, or the review when editing) is asked again.
-    return Answered(await show(turn, draft.step, notice=turn.t("wizard.description_joined", length=len(joined))))
+    return Answered(await show(turn, draft.step, notice=turn.t("wizard.description_joined", length=turn.t.number(len(joined)))))
 
 
 async def chose_contact(turn: Turn, value: str) -> Outcome:
@@ -303,7 +303,7 @@ STEPS = Steps(
          accepts=TEXT, on_input=typed_date, hint="wizard.bad_date", section="when"),
     # The description, and any files sent with it; then the review (files may come there too).
     Step("description", question="wizard.ask_description",
-         params=lambda turn: {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX, "files": MAX_FILES,
+         params=lambda turn: {"min": DESCRIPTION_MIN, "max": turn.t.number(DESCRIPTION_MAX), "files": MAX_FILES,
                               # files may come here first: what a file keeps is said before any comes
                               "note": turn.t("wizard.evidence_metadata_note")},
          extras=description_extras, on_choice=chose_description,

@@ -12,6 +12,8 @@ readers of document metadata are checked on their own.
 
 from __future__ import annotations
 
+from bot.services.i18n import Translator
+
 import io
 import json
 import logging
@@ -100,7 +102,7 @@ async def test_no_sender_file_name_anywhere_and_the_metadata_is_flagged(app, fak
     first_file = next(message_id for message_id, text in texts
                       if text.startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20))))
     assert len(told) == 1 and min(told) < first_file, (told, first_file)
-    assert ru("wizard.ask_description", min=20, max=10_000, files=20, note=note) in dict(texts)[min(told)]
+    assert ru("wizard.ask_description", min=20, max=Translator("ru").number(10_000), files=20, note=note) in dict(texts)[min(told)]
 
     # The moderators' chat: the card, the photo's clean preview and the video (uploaded under its
     # neutral name) in one album, the PDF uploaded under its neutral name, and a line for the

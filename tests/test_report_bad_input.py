@@ -3,6 +3,8 @@ nothing entered so far is lost, and nothing crashes."""
 
 from __future__ import annotations
 
+from bot.services.i18n import Translator
+
 import json
 
 from tests.report_helpers import (
@@ -93,7 +95,7 @@ async def test_dates_in_the_future_and_nonsense(app, user_factory, data_dir):
     (reply,) = await user.say("25:99")
     assert reply.message["text"].startswith(L("ru", "wizard.time_format"))
     (reply,) = await user.say("00:00")
-    assert reply.message["text"] == L("ru", "wizard.ask_description", min=20, max=10_000, files=20,
+    assert reply.message["text"] == L("ru", "wizard.ask_description", min=20, max=Translator("ru").number(10_000), files=20,
                                          note=L("ru", "wizard.evidence_metadata_note"))
     assert draft(data_dir)["occurred_at"][11:16] == "00:00"
 
@@ -105,7 +107,7 @@ async def test_description_too_short_and_too_long(app, user_factory, data_dir):
     (reply,) = await user.say("bad")
     assert reply.message["text"].startswith(L("en", "wizard.description_short", min=20))
     (reply,) = await user.say("x" * 10_001)
-    assert reply.message["text"].startswith(L("en", "wizard.description_long", max=10_000, length=10_001))
+    assert reply.message["text"].startswith(L("en", "wizard.description_long", max="10,000", length="10,001"))
     (review,) = await user.say("<b>Boss</b> & co said: vote or <i>lose</i> your job </b>")
     assert L("en", "wizard.review_hint") in review.message["text"]
     saved = draft(data_dir)

@@ -63,7 +63,7 @@ async def test_the_date_example_typed_back_and_yesterday_are_taken(app, fake, us
         (ask,) = await user.tap(L(lang, "wizard.when_date"))
         example = re.search(r"<code>(.+?)</code>", ask.message["html_text"]).group(1)
         (described,) = await user.say(example)
-        assert described.message["text"] == L(lang, "wizard.ask_description", min=20, max=10_000, files=20,
+        assert described.message["text"] == L(lang, "wizard.ask_description", min=20, max=Translator(lang).number(10_000), files=20,
                                          note=L(lang, "wizard.evidence_metadata_note"))
         await user.say("/cancel")
         await user.tap(L(lang, "wizard.cancel_yes"))
@@ -102,7 +102,7 @@ async def test_a_long_description_sent_in_two_parts_is_stored_whole(app, fake, u
     second = ("Продолжение рассказа о подсчёте голосов " * 30)[:904]
     await up_to_evidence(user, "ru", first)  # the first part; Telegram sends the rest at once
     (joined,) = await user.say(second)
-    assert L("ru", "wizard.description_joined", length=5001)[:20] in joined.message["text"]
+    assert L("ru", "wizard.description_joined", length=Translator("ru").number(5001))[:20] in joined.message["text"]
     reference = await finish_and_send(user, "ru", evidence=False)
     (row,) = db_rows(data_dir, "SELECT description FROM reports WHERE reference = ?", (reference,))
     assert row["description"] == (first + " " + second).strip() or row["description"] == first + second
@@ -116,7 +116,7 @@ async def test_a_description_over_the_limit_is_kept_and_can_be_cut(app, fake, us
     await user.tap(L("en", "wizard.when_now"))
     long = "The chairman moved the ballot box out of sight. " * 250  # 12,250 characters
     (told,) = await user.say(long.strip())
-    assert told.message["text"].startswith(L("en", "wizard.description_long", max=10_000, length=len(long.strip()))[:30])
+    assert told.message["text"].startswith(L("en", "wizard.description_long", max="10,000", length=Translator("en").number(len(long.strip())))[:30])
     (draft,) = db_rows(data_dir, "SELECT json_extract(data, '$.overflow') AS kept FROM drafts")
     assert draft["kept"] == long.strip()  # nothing typed is lost
     (files,) = await user.tap(L("en", "wizard.description_cut"))
