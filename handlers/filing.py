@@ -24,10 +24,12 @@ log = logging.getLogger(__name__)
 REPORTS_PER_HOUR = 10  # urgent reports count in it too: two taps must not become a way to flood
 
 
-async def over_limit(context: BotContext, limit: int = REPORTS_PER_HOUR) -> bool:
-    """Whether the person sent ``limit`` reports within the hour: those linked to them, counted
-    in the database, and their anonymous ones, counted in memory only (nothing on disk links them)."""
+async def over_limit(context: BotContext, limit: int | None = None) -> bool:
+    """Whether the person sent ``limit`` (REPORTS_PER_HOUR) reports within the hour: those linked
+    to them, counted in the database, and their anonymous ones, counted in memory only (nothing
+    on disk links them)."""
     services, person = context.services, context.person
+    limit = REPORTS_PER_HOUR if limit is None else limit
     sent_lately = (await reports.count_within(await services.db(), person.id, timedelta(hours=1))
                    + services.flood.anonymous_reports(person.pseudonym, time.monotonic()))
     return sent_lately >= limit

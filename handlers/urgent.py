@@ -14,7 +14,7 @@ theirs to choose in a report of their own (the wizard's contact step), not in a 
 from __future__ import annotations
 
 import logging
-import uuid
+import secrets
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -35,7 +35,8 @@ from storage.models import NewReport
 
 log = logging.getLogger(__name__)
 
-KIND = "u"  # callback data: u:<choice>, u:cancel, u:done
+KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done
+SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits, within callback data's 40 a value
 FOLLOW_UP_MAX = 2000  # characters of one text added to the description
 FOLLOW_UP = (filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (
     (filters.TEXT & ~filters.COMMAND) | filters.LOCATION | filters.PHOTO | filters.VIDEO | filters.VOICE
@@ -47,8 +48,10 @@ def safety(t: Translator) -> Html:
     return t("urgent.safety")
 
 
-def choices_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"), callback_data=cb.build(KIND, choice))]
+def choices_keyboard(t: Translator, screen: str) -> InlineKeyboardMarkup:
+    """The choices, each carrying the ``screen``'s random mark: a second press on the same screen
+    (a double tap, a slow client) finds the report the first one filed instead of filing another."""
+    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"), callback_data=cb.build(KIND, f"{choice}.{screen}"))]
             for choice in URGENT_CHOICES]
     return InlineKeyboardMarkup(rows + [[InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.build(KIND, "cancel"))]])
 
@@ -59,10 +62,12 @@ async def ask(update: Update, context: BotContext) -> None:
     await query.answer()
     t = context.t
     text = Html("\n\n".join([safety(t), t("urgent.ask")]))
+    # Random, so it ties the report it becomes to nothing (unlike a chat or message id would).
+    markup = choices_keyboard(t, secrets.token_hex(SCREEN_BYTES))
     try:
-        await query.edit_message_text(text, reply_markup=choices_keyboard(t))
+        await query.edit_message_text(text, reply_markup=markup)
     except TelegramError:  # the menu is gone or unchanged: a new message instead
-        await live_keyboard.send(update, context, text, choices_keyboard(t))
+        await live_keyboard.send(update, context, text, markup)
         return
     await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
 
@@ -72,7 +77,7 @@ async def chose(update: Update, context: BotContext) -> None:
     choices, and the person told again what to do now and that they may add to it."""
     query = update.callback_query
     parsed = cb.parse(query.data)
-    choice = parsed.args[0] if parsed else None
+    choice, _, screen = parsed.args[0].partition(".") if parsed else (None, "", "")
     t, services = context.t, context.services
     if context.private_chat is None:  # the menu is only ever in a private chat: forged
         await query.answer(t("common.stale_button"))
@@ -82,7 +87,7 @@ async def chose(update: Update, context: BotContext) -> None:
         await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t))
         await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
         return
-    if choice not in URGENT_CHOICES:
+    if choice not in URGENT_CHOICES or len(screen) != 2 * SCREEN_BYTES:
         await query.answer(t("common.stale_button"))
         return
     await query.answer()
@@ -95,11 +100,12 @@ async def chose(update: Update, context: BotContext) -> None:
         reporter_role="observer" if observer else "voter", accredited=observer,
         category=CATEGORIES[choice], subcategory=choice, region=REGION_UNKNOWN, precinct_kind="unknown",
         occurred_at=services.now().isoformat(timespec="minutes"), description=t.text(f"urgent.description.{choice}"),
-        contact_allowed=False, submission_key=uuid.uuid4().hex, priority="urgent")
+        contact_allowed=False, submission_key=f"urgent-{screen}", priority="urgent")
     # A draft the person had open stays as it was: this report is filed beside it.
     stored, created = await filing.file(context, report, [("alert", {})], query=query, with_draft=False)
     live_keyboard.forget(context, update.effective_chat.id, query.message.message_id)  # the receipt is there now
-    if not created:
+    if not created:  # a second press on the same screen: its receipt, if it has not arrived yet
+        await deliveries.confirm_now(context, query)
         return
     services.follow_ups.open(update.effective_chat.id, stored.id)
     done = InlineKeyboardMarkup([[InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]])

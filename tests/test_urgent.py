@@ -7,6 +7,7 @@ and nothing on disk ties the report to them (issue #15's seizure, for an urgent 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import html
 import re
@@ -23,7 +24,7 @@ from bot import rate_limit, telegram_http
 from bot.services.i18n import Translator
 from bot.services.web_login import open_session
 from domain.rules import REGION_UNKNOWN
-from handlers import deliveries, mod_cards
+from handlers import deliveries, filing, mod_cards
 from handlers.context import BotContext
 from storage import outbox
 from tests.fake_telegram import FakeUser
@@ -32,6 +33,7 @@ from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
 from tests.report_helpers import KEYS, L, db_rows, jpeg, sha256
 from tests.test_group_pressure import ADMIN, GROUP, WINDOW, cards, group_messages, stage_reports
+from tests.test_outbox import failing
 from tests.test_unlinkable import _derived, _opens_to, _reachable
 
 QUEUED = 20  # ordinary reports whose cards wait for the group's limit
@@ -89,17 +91,23 @@ def check_told_what_to_do(lang: str, seen: list[dict], reference: str) -> None:
     assert follow_up["text"] == "\n\n".join([safety, L(lang, "urgent.follow_up", minutes=30)])
 
 
-async def dashboard_rows(app) -> list[str]:
-    """The references on a moderator's dashboard queue, in the order of its rows."""
+async def dashboard_page(app, path: str) -> str:
+    """A page of the dashboard as a signed-in moderator gets it."""
     from bot.app import DASHBOARD
     from web.auth import COOKIE
     services = app.bot_data["services"]
     person = await services.person_for(ADMIN, "ru", None)
     session_id, _ = await open_session(await services.db(), services.keys, person.id)
     async with aiohttp.ClientSession(cookies={COOKIE: session_id}) as http:
-        async with http.get(f"http://127.0.0.1:{app.bot_data[DASHBOARD].port}/queue") as response:
+        async with http.get(f"http://127.0.0.1:{app.bot_data[DASHBOARD].port}{path}") as response:
             assert response.status == 200
-            body = await response.text()
+            return await response.text()
+
+
+async def dashboard_rows(app, query: str = "") -> list[tuple[str, bool]]:
+    """The references on a moderator's dashboard queue, in the order of its rows, each with
+    whether it is marked urgent."""
+    body = await dashboard_page(app, f"/queue{query}")
     rows = body[body.index('id="rows"'):]
     return [(ref, 'urgent-now' in row) for row, ref in
             re.findall(r'(<tr class="[^"]*">.*?<a href="/report/(KZ-\d+)">)', html.unescape(rows), re.S)]
@@ -150,6 +158,11 @@ async def test_urgent_reports_in_kk_and_ru_reach_the_moderators_ahead_of_twenty_
         rows = await dashboard_rows(app)
         assert sorted(ref for ref, _ in rows[:2]) == sorted(filed) and all(urgent for _, urgent in rows[:2])
         assert not any(urgent for _, urgent in rows[2:]) and len(rows) == QUEUED + 2
+        for order in ("oldest", "priority", "incident"):
+            assert all(urgent for _, urgent in (await dashboard_rows(app, f"?sort={order}"))[:2]), order
+        assert sorted(ref for ref, _ in await dashboard_rows(app, "?priority=urgent")) == sorted(filed)
+        page = await dashboard_page(app, f"/report/{filed[0]}")
+        assert html.escape(L("ru", "priority.urgent")) in page and html.escape(L("ru", "region.unknown")) in page
 
         # The queued cards still all arrive, once each.
         await fake.wait_for(lambda: len(cards(fake)) == QUEUED, 6 * WINDOW)
@@ -238,6 +251,51 @@ async def test_an_urgent_report_is_anonymous_and_a_seized_server_cannot_tie_it_t
     finally:
         conn.close()
     assert fake.refused == []
+
+
+async def test_a_second_press_files_nothing_more_and_urgent_reports_count_in_the_hourly_limit(
+        app, fake, user_factory, data_dir, monkeypatch):
+    voter = user_factory("ru")
+    reference, seen, _ = await file_urgent(voter, "ru", "other")
+    screen = seen[0]
+    await voter.press(L("ru", "urgent.choice.other"), message=screen)  # a slow client's double tap
+    await voter.press(L("ru", "urgent.choice.threats"), message=screen)  # or another choice on it
+    await asyncio.sleep(0.5)
+    assert [row["reference"] for row in db_rows(data_dir, "SELECT reference FROM reports")] == [reference]
+    monkeypatch.setattr(filing, "REPORTS_PER_HOUR", 1)
+    await voter.say("/start")
+    await voter.tap(L("ru", "menu.urgent"))
+    (refused,) = await voter.tap(L("ru", "urgent.choice.threats"))
+    assert refused.message["text"] == L("ru", "flood.reports", max=1)
+    assert len(db_rows(data_dir, "SELECT id FROM reports")) == 1
+    assert fake.refused == []
+
+
+async def test_an_accredited_observers_urgent_report_carries_the_mark(app, fake, user_factory, data_dir):
+    admin = FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан")
+    (reply,) = await admin.say("/invite")
+    code = reply.message["text"].split()[-1].split("start=")[1]
+    observer = user_factory("kk")
+    await observer.say(f"/start {code}", n=2)
+    reference, _, _ = await file_urgent(observer, "kk", "observer_removed")
+    (report,) = db_rows(data_dir, "SELECT * FROM reports WHERE reference = ?", (reference,))
+    assert (report["reporter_role"], report["accredited"], report["reporter_id"]) == ("observer", 1, None)
+    await fake.wait_for(lambda: alerts(fake), 5)
+    assert L("ru", "mod.card.accredited") in alerts(fake)[0]["text"]
+    assert fake.refused == []
+
+
+async def test_an_alert_telegram_failed_is_sent_again_by_itself(app, fake, user_factory, data_dir):
+    """Telegram answers 502 to every try of the first attempt (the transport's retries too): the
+    alert is retried after its pause by its own job, not when the outbox's runner comes by."""
+    for job in app.job_queue.get_jobs_by_name("outbox"):
+        job.enabled = False
+    fake.fault = failing("sendMessage", times=len(telegram_http.RETRY_DELAYS) + 1, marker="🆘")
+    reference, _, tapped = await file_urgent(user_factory("ru"), "ru", "threats")
+    sent = await fake.wait_for(lambda: alert_call(fake, reference), 10)
+    assert fake.faulted and 1 < sent.at - tapped < 5  # one pause (2 s) after the failed attempt
+    await asyncio.sleep(0.5)
+    assert len(alerts(fake)) == 1 and fake.refused == []
 
 
 async def test_the_alert_goes_first_and_in_the_foreground():
