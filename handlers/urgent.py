@@ -53,7 +53,8 @@ def choices_keyboard(t: Translator, screen: str) -> InlineKeyboardMarkup:
     (a double tap, a slow client) finds the report the first one filed instead of filing another."""
     rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"), callback_data=cb.build(KIND, f"{choice}.{screen}"))]
             for choice in URGENT_CHOICES]
-    return InlineKeyboardMarkup(rows + [[InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.build(KIND, "cancel"))]])
+    cancel = InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.build(KIND, "cancel"))
+    return InlineKeyboardMarkup(rows + [[cancel]])
 
 
 async def ask(update: Update, context: BotContext) -> None:

@@ -6,7 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from domain.rules import REGION_UNKNOWN, REGIONS, EscalationTarget, Language, PersonRole as Role, PrecinctKind, Priority, ReporterRole, Status
+from domain.rules import (
+    REGION_UNKNOWN, REGIONS, EscalationTarget, Language, PersonRole as Role, PrecinctKind, Priority, ReporterRole,
+    Status,
+)
 
 
 class Person(BaseModel):

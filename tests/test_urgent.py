@@ -303,3 +303,51 @@ async def test_the_alert_goes_first_and_in_the_foreground():
     assert outbox.KINDS[0] == "alert" and "alert" in outbox.GROUP_KINDS and "alert" in outbox.FOREGROUND
     assert outbox.KINDS.index("alert") < outbox.KINDS.index("card") < outbox.KINDS.index("evidence")
     assert mod_cards.post_alert  # the card with its urgent banner
+
+
+async def test_every_order_pages_through_open_urgent_reports_first(tmp_path):
+    """storage.moderation.find: open urgent reports first in every order, each report once across
+    pages that cut through the urgent ones; an urgent report no longer open takes its place again."""
+    from storage import moderation, people, reports
+    from storage.db import Database
+    from storage.models import NewReport
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        person = await people.get_or_create(db, "p" * 64, "ru", None)
+        ids = []
+        for n, urgent in enumerate([False, True, False, True, False, True, False]):
+            report, _ = await reports.submit(db, person.id, NewReport(
+                reporter_role="voter", category="pressure", subcategory="threats",
+                region=REGION_UNKNOWN if urgent else "astana", occurred_at=f"2026-12-0{n + 1}",
+                description="Угрожают наблюдателю прямо сейчас на участке.", submission_key=f"k{n}",
+                priority="urgent" if urgent else "normal"))
+            ids.append(report.id)
+        await db.write("UPDATE reports SET status = 'resolved' WHERE id = ?", (ids[5],))  # closed: no longer first
+        for order, normal_order in (("newest", [7, 6, 5, 3, 1]), ("oldest", [1, 3, 5, 6, 7]),
+                                    ("incident", [7, 6, 5, 3, 1])):
+            pages = [await moderation.find(db, moderation.Filters(), limit=3, offset=offset, order=order)
+                     for offset in (0, 3, 6)]
+            got = [report.id for page in pages for report in page]
+            urgent = [2, 4] if order == "oldest" else [4, 2]
+            assert got == urgent + normal_order, order
+        # A filter applies to both reads (the urgent ones through their own index).
+        assert await moderation.find(db, moderation.Filters(status="new"), order="newest") \
+            == [r for r in await moderation.find(db, moderation.Filters(), order="newest") if r.status == "new"]
+        assert [r.id for r in await moderation.find(db, moderation.Filters(priority="urgent"))] == [2, 4, 6]
+    finally:
+        await db.close()
+
+
+def test_the_link_to_an_urgent_report_is_kept_for_a_while_only():
+    from bot.services.chat_memory import UrgentFollowUps
+    kept = UrgentFollowUps(limit=2, seconds=60)
+    kept.open(1, 10, now=0)
+    kept.open(2, 20, now=30)
+    assert kept.report_of(1, now=59) == 10 and kept.report_of(1, now=60) is None
+    assert kept.report_of(2, now=60) == 20
+    kept.open(3, 30, now=61)
+    kept.open(4, 40, now=62)  # the oldest link goes first when too many are kept
+    assert kept.report_of(2, now=62) is None and kept.report_of(4, now=62) == 40
+    kept.close(4)
+    assert kept.report_of(4, now=62) is None

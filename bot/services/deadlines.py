@@ -69,4 +69,5 @@ def urgent(report: Report, tz, today: date) -> bool:
     queue marks first."""
     if report.status not in OPEN:
         return False
-    return report.priority == "urgent" or bool(report.accredited) or any(deadline.stage(today) is not None for deadline in of_report(report, tz))
+    return (report.priority == "urgent" or bool(report.accredited)
+            or any(deadline.stage(today) is not None for deadline in of_report(report, tz)))
