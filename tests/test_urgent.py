@@ -24,7 +24,7 @@ from bot import rate_limit, telegram_http
 from bot.services.i18n import Translator
 from bot.services.web_login import open_session
 from domain.rules import REGION_UNKNOWN
-from handlers import deliveries, filing, mod_cards
+from handlers import deliveries, filing, jobs, mod_cards
 from handlers.context import BotContext
 from storage import outbox
 from tests.fake_telegram import FakeUser
@@ -296,6 +296,21 @@ async def test_an_alert_telegram_failed_is_sent_again_by_itself(app, fake, user_
     assert fake.faulted and 1 < sent.at - tapped < 5  # one pause (2 s) after the failed attempt
     await asyncio.sleep(0.5)
     assert len(alerts(fake)) == 1 and fake.refused == []
+
+
+async def test_an_urgent_report_filed_while_no_group_was_set_gets_its_alert_once_there_is_one(
+        fake, data_dir, user_factory):
+    voter = user_factory("ru")
+    async with running_bot(make_settings(fake, data_dir, admin_ids=str(ADMIN))):
+        reference, _, _ = await file_urgent(voter, "ru", "stuffing")
+    fake.add_chat(GROUP)
+    async with running_bot(make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])) as app:
+        await jobs.sweep(BotContext(app))
+        await fake.wait_for(lambda: alerts(fake), 10)
+    assert [reference_in(m["text"]) for m in alerts(fake)] == [reference]
+    kinds = [row["kind"] for row in db_rows(data_dir, "SELECT kind FROM outbox ORDER BY id")]
+    assert kinds[:2] == ["confirmation", "alert"] and "card" not in kinds  # its card is an alert
+    assert fake.refused == []
 
 
 async def test_the_alert_goes_first_and_in_the_foreground():
