@@ -136,6 +136,9 @@ async def follow_up(update: Update, context: BotContext) -> None:
     if report is None:
         context.services.follow_ups.close(chat)
         return
+    if not context.services.follow_ups.count(chat):
+        await message.reply_text(t("urgent.follow_up_limit", max=context.services.follow_ups.each))
+        raise ApplicationHandlerStop
     added = await _add(update, context, report.id)
     if added is None:
         raise ApplicationHandlerStop

@@ -137,3 +137,8 @@ ENTRIES = {
         "Sent as “It is happening now / I am in danger”",
     ),
 }
+ENTRIES["urgent.follow_up_limit"] = (
+    "К одному срочному сообщению можно добавить не больше {max} сообщений. Остальное отправьте новым сообщением (📝 в меню, /start).",
+    "Бір шұғыл хабарламаға {max} хабардан артық қосуға болмайды. Қалғанын жаңа хабарлама ретінде жіберіңіз (мәзірдегі 📝, /start).",
+    "At most {max} messages can be added to one urgent report. Send the rest as a new report (📝 in the menu, /start).",
+)

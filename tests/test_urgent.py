@@ -366,3 +366,8 @@ def test_the_link_to_an_urgent_report_is_kept_for_a_while_only():
     assert kept.report_of(2, now=62) is None and kept.report_of(4, now=62) == 40
     kept.close(4)
     assert kept.report_of(4, now=62) is None
+    few = UrgentFollowUps(each=2)
+    few.open(1, 10)
+    assert [few.count(1) for _ in range(3)] == [True, True, False]  # then the person is told to file anew
+    few.open(1, 11)
+    assert few.count(1)
