@@ -31,7 +31,7 @@ from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
-from tests.report_helpers import KEYS, L, db_rows, jpeg, sha256
+from tests.report_helpers import KEYS, L, db_rows, jpeg, sha256, up_to_when
 from tests.test_group_pressure import ADMIN, GROUP, WINDOW, cards, group_messages, stage_reports
 from tests.test_outbox import failing
 from tests.test_unlinkable import _derived, _opens_to, _reachable
@@ -310,6 +310,31 @@ async def test_an_urgent_report_filed_while_no_group_was_set_gets_its_alert_once
     assert [reference_in(m["text"]) for m in alerts(fake)] == [reference]
     kinds = [row["kind"] for row in db_rows(data_dir, "SELECT kind FROM outbox ORDER BY id")]
     assert kinds[:2] == ["confirmation", "alert"] and "card" not in kinds  # its card is an alert
+    assert fake.refused == []
+
+
+async def test_cancel_files_nothing_and_an_open_draft_stays_as_it_was(app, fake, user_factory, data_dir):
+    voter = user_factory("kk")
+    await voter.say("/start")
+    await voter.tap(L("kk", "menu.urgent"))
+    (menu,) = await voter.tap(L("kk", "wizard.cancel"))
+    assert menu.message["text"] == L("kk", "start.greeting")
+    assert L("kk", "menu.urgent") in [b["text"] for b in FakeUser.buttons(menu.message)]
+    assert db_rows(data_dir, "SELECT id FROM reports") == []
+    # Halfway through a report with a photo, the person has to file at once.
+    await up_to_when(voter, "kk")
+    await voter.tap(L("kk", "wizard.when_now"))
+    await voter.say("Директор мектепте мұғалімдерді белгілі бір кандидатқа дауыс беруге мәжбүрлеп жатыр.")
+    await voter.photo(jpeg())
+    await voter.replies(1)
+    reference, _, _ = await file_urgent(voter, "kk", "threats")
+    (urgent_report,) = db_rows(data_dir, "SELECT id FROM reports WHERE reference = ?", (reference,))
+    assert db_rows(data_dir, "SELECT id FROM evidence WHERE report_id = ?", (urgent_report["id"],)) == []
+    assert len(db_rows(data_dir, "SELECT person_id FROM drafts")) == 1  # the draft and its photo stay
+    assert len(db_rows(data_dir, "SELECT id FROM evidence WHERE report_id IS NULL")) == 1
+    await voter.tap(L("kk", "urgent.done"))
+    (resumed,) = await voter.say("/report")
+    assert resumed.message["text"].startswith(L("kk", "wizard.resumed"))
     assert fake.refused == []
 
 
