@@ -46,7 +46,7 @@ DEFAULT_REPORTER_ROLE = "voter"
 
 # Category groups, each with its categories; a group with one category skips the second menu.
 CATEGORY_GROUPS: dict[str, tuple[str, ...]] = {
-    "pressure": ("coercion_work", "coercion_study", "proof_demanded", "signatures", "vote_buying"),
+    "pressure": ("coercion_work", "coercion_study", "proof_demanded", "signatures", "vote_buying", "threats"),
     "station": ("stuffing", "issuance", "secrecy", "voter_lists", "outsiders", "accessibility"),
     "count": ("counting", "protocol"),
     "observers": ("observer_denied", "observer_removed", "observer_restricted", "protocol_copy"),
@@ -68,8 +68,22 @@ REGIONS: tuple[str, ...] = (
     "west_kz", "zhambyl",
     "abroad",
 )
+# Where an urgent report happened before its reporter says (it is filed in two taps): never a
+# button of the wizard, so not in REGIONS; a location or words sent after it, or a moderator's
+# /fix, tell where.
+REGION_UNKNOWN = "unknown"
 PRECINCT_KINDS: tuple[str, ...] = ("number", "none", "unknown")  # a number, not at a station, not known
 PrecinctKind = Literal[PRECINCT_KINDS]  # type: ignore[valid-type]
+
+# ---- the urgent path ("It is happening now / I am in danger") --------------------------------
+
+# A report's priority: "urgent" is filed in two taps and reaches the moderators ahead of
+# everything queued; open urgent reports come first in every queue order.
+PRIORITIES: tuple[str, ...] = ("normal", "urgent")
+Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
+# What an urgent report may be about, offered at its second tap (each an exact category; its
+# plain-words label is urgent.choice.<category>).
+URGENT_CHOICES: tuple[str, ...] = ("threats", "stuffing", "observer_removed", "other")
 
 # ---- the life of a report -------------------------------------------------------------------
 

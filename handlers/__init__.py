@@ -8,7 +8,7 @@ from telegram.ext import Application, TypeHandler
 from handlers.context import BotContext, identify
 from handlers import (
     admin, dashboard, delete_data, errors, fallback, flood, groups, info, language, mod_find, mod_prompts, mod_queries,
-    mod_view, moderation, my_reports, receipts, reporter_answers, report_story, report_wizard, start,
+    mod_view, moderation, my_reports, receipts, reporter_answers, report_story, report_wizard, start, urgent,
 )
 
 
@@ -21,6 +21,8 @@ async def counted(update: Update, context: BotContext) -> None:
 def register(application: Application) -> None:
     """Add every handler. The group order matters:
     -200 counts every update for the metrics; -100 finds the person behind it; -90 drops floods before any work is done;
+    -11 takes what someone sends soon after their urgent report, for its alert (before a reply to
+      its receipt is read as an answer about it, before any wizard step);
     -10 takes a moderator's reply to the bot's question; -9 a reporter's reply about their report;
     0 holds the journeys, the report wizard first so that its steps take typed text, and
       last the fallback that answers any button nobody took (a receipt's button goes before the
@@ -28,10 +30,11 @@ def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, counted), group=-200)
     application.add_handler(TypeHandler(Update, identify), group=-100)
     application.add_handler(TypeHandler(Update, flood.guard), group=-90)
+    application.add_handler(urgent.follow_up_handler(), group=-11)
     application.add_handler(mod_prompts.answer_handler(), group=-10)
     application.add_handler(reporter_answers.answer_handler(), group=-9)
-    journeys = (receipts, report_wizard, report_story, start, language, info, my_reports, delete_data, moderation,
-                mod_prompts, mod_queries, mod_find, mod_view, dashboard, admin, groups, fallback)
+    journeys = (receipts, report_wizard, report_story, start, urgent, language, info, my_reports, delete_data,
+                moderation, mod_prompts, mod_queries, mod_find, mod_view, dashboard, admin, groups, fallback)
     for module in journeys:
         for handler in module.handlers():
             application.add_handler(handler)

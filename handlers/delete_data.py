@@ -30,6 +30,7 @@ async def confirm(update: Update, context: BotContext) -> None:
         await query.edit_message_text(t("delete.kept"))
         return
     await context.services.delete_person(context.person)
+    context.services.follow_ups.close(update.effective_chat.id)  # nothing of theirs stays, in memory either
     context.services.stories.drop(update.effective_chat.id)  # a story typed and not yet decided on
     await query.edit_message_text(t("delete.done"))
 

@@ -9,7 +9,11 @@ minute), behind what waits there already, gives way, with every card after it, t
 message a window ("12 new, 2 urgent") that points to the dashboard and /queue, where those
 reports are. A summarised report never gets its card later, not even once the chat is quiet
 again (posting them then would flood it again); cards resume for the reports that come in once
-what waits is short again."""
+what waits is short again.
+
+An urgent report's alert (outbox.FOREGROUND) is the exception: it is never summarised and never
+sent in the background, so it takes the group's reserve as an answer to a moderator does and
+overtakes every card and file waiting for the group's limit."""
 
 from __future__ import annotations
 
@@ -39,20 +43,30 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
                   now_or_later: bool = False) -> bool:
     """One attempt at one item (none if another runner has it); True when it was delivered.
     A ``query`` (the press of Send) lets the confirmation take the place of the review screen."""
-    with pacing.background():
-        return await _attempt(context, item_id, query, now_or_later)
-
-
-async def _attempt(context: BotContext, item_id: int, query: CallbackQuery | None, now_or_later: bool) -> bool:
     db = await context.services.db()
     item = await outbox.claim(db, item_id, now_or_later=now_or_later)
     if item is None:
         return False
+    if item.kind in outbox.FOREGROUND:
+        delivered = await _attempt(context, item, query)  # ahead of the background, in the reserve
+        if not delivered:
+            _retry_alert(context, item)
+        return delivered
+    with pacing.background():
+        return await _attempt(context, item, query)
+
+
+async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery | None) -> bool:
+    db = await context.services.db()
     report = await reports.get(db, item.report_id)
     try:
         if report is None:
             raise feedback.Unreachable("the report is gone")
-        if item.kind == "summary":
+        if item.kind == "alert":
+            async def noted() -> None:
+                await outbox.update_body(db, item.id, noted=True)
+            await mod_cards.post_alert(context, report, item.body, noted)
+        elif item.kind == "summary":
             await mod_cards.post_summary(context, item.body.get("reports", []))
         elif item.kind in feedback.REPORTER_KINDS:
             await feedback.tell(context.bot, context.services, report, item.kind, item.body, query)
@@ -85,6 +99,15 @@ async def _attempt(context: BotContext, item_id: int, query: CallbackQuery | Non
     if item.kind == "confirmation":
         context.services.soon_scrub()  # its chat and code were in the row until now
     return True
+
+
+def _retry_alert(context: BotContext, item: outbox.Item) -> None:
+    """An alert that failed is tried again after its pause by a job of its own: the outbox's
+    runner may be waiting on a card for the group's limit and reach it only a minute later. (One
+    given up is not claimed again, so the job then does nothing.)"""
+    async def again(job_context: BotContext) -> None:
+        await attempt(job_context, item.id)
+    context.job_queue.run_once(again, pause(item.attempts).total_seconds() + 0.05, name=f"alert:{item.id}")
 
 
 async def deliver_due(context: BotContext) -> None:

@@ -108,7 +108,9 @@ async def sweep(context: BotContext) -> None:
     if chat_id is None:
         return
     for report_id in await outbox.reports_without_card(db, limit=50):
-        await outbox.add(db, "card", report_id)
+        report = await reports.get(db, report_id)
+        # An urgent report's card is an alert: first, and never behind the background.
+        await outbox.add(db, "alert" if report is not None and report.priority == "urgent" else "card", report_id)
         await outbox.add(db, "evidence", report_id)
     minutes = services.settings.stale_alert_minutes
     stale = await moderation.stale_new(db, clock.ago(timedelta(minutes=minutes)))

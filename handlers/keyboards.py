@@ -22,6 +22,7 @@ def language_menu(t: Translator) -> InlineKeyboardMarkup:
 
 
 MAIN_MENU_ITEMS: tuple[tuple[str, ...], ...] = (
+    ("urgent",),  # "It is happening now / I am in danger": first, for whoever has no time
     ("report",),
     ("mine", "rights"),
     ("language", "help"),

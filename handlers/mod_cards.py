@@ -61,6 +61,7 @@ async def card_text(services: Services, t: Translator, report: Report) -> Html:
     view = View(records=await evidence.of_report(db, report.id), for_moderators=True,
                 reporter=await _reporter_line(services, db, t, report), received_at=report.submitted_at)
     lines = [
+        *([t("mod.card.urgent")] if report.priority == "urgent" else []),
         t("mod.card.title", reference=report.reference, status=t(f"status.{report.status}")),
         *report_wizard.STEPS.summary(t, Draft.of_report(report), view),
         *await _status_lines(services, db, t, report),
@@ -153,6 +154,38 @@ async def post_card(context: BotContext, report: Report) -> None:
     await moderation.set_moderator_message(await services.db(), report.id, message.message_id)
 
 
+async def post_alert(context: BotContext, report: Report, body: dict,
+                     noted: Callable[[], Awaitable[None]]) -> None:
+    """An urgent report in the moderators' chat: its card (with the urgent banner, first of
+    everything queued: handlers.deliveries), or a note under it of what its reporter added since
+    (``body["added"]``: text, location, or a file, posted after the note); ``noted`` is told
+    once the note is in the chat, so a retry posts only the file."""
+    added = body.get("added")
+    if added is None:
+        await post_card(context, report)
+        return
+    services = context.services
+    chat_id = services.settings.moderator_chat_id
+    if chat_id is None:
+        return  # it is in the report's history; /view shows it
+    db = await services.db()
+    if report.moderator_message_id is None and await outbox.card_coming(db, report.id):
+        raise CardNotPosted(report.reference)
+    t = moderator_translator(services)
+    reply = ({"reply_to_message_id": report.moderator_message_id, "allow_sending_without_reply": True}
+             if report.moderator_message_id else {})
+    if not body.get("noted"):
+        await context.bot.send_message(chat_id, t("mod.urgent_added", reference=report.reference,
+                                                  what=t(f"urgent.added.{added}")), **reply)
+        await refresh_card(context, services, report)  # the description or the place changed
+        await noted()
+    if body.get("evidence") is not None:
+        records = await evidence.of_report(db, report.id)
+        for send in evidence_messages(context, services, chat_id, report, records,
+                                      reply_to=report.moderator_message_id, only={body["evidence"]}):
+            await send()
+
+
 async def post_answer(context: BotContext, report: Report, text: str) -> None:
     """A reporter's answer, under the report's card in the moderators' chat."""
     services = context.services
@@ -184,7 +217,9 @@ async def post_summary(context: BotContext, report_ids: list[int]) -> None:
         return
     db = await services.db()
     found = [report for report in [await reports.get(db, report_id) for report_id in report_ids] if report]
-    pressing = [report.reference for report in found if urgent(services, report)]
+    # Those filed as urgent first (their alert came apart: handlers.deliveries), then the rest.
+    pressing = [report.reference for report in sorted(found, key=lambda r: r.priority != "urgent")
+                if urgent(services, report)]
     t = moderator_translator(services)
     lines = [t.plural("mod.summary", len(found), urgent=t.number(len(pressing)))]
     if pressing:
@@ -235,13 +270,15 @@ async def post_evidence(context, services: Services, chat_id: int, report: Repor
 
 
 def evidence_messages(context, services: Services, chat_id: int, report: Report, records: list[EvidenceRecord],
-                      reply_to: int | None = None) -> list[Callable[[], Awaitable[object]]]:
+                      reply_to: int | None = None, only: set[int] | None = None,
+                      ) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
     GPS); a file Telegram holds under a name its sender chose as our stored original, uploaded
     under its neutral name (by file_id Telegram would show the sender's name); the rest by
     file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
     the report's reference (a round video, which takes no caption, in a reply of its own) and
-    the warning of a file whose own data may identify the reporter; under a card, replies to it."""
+    the warning of a file whose own data may identify the reporter; under a card, replies to it.
+    ``only``: just these files (by id), named as among all of ``records``."""
     t = (moderator_translator(services) if chat_id == services.settings.moderator_chat_id
          else getattr(context, "t", None) or moderator_translator(services))
     visual: list[_Item] = []
@@ -249,6 +286,8 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
     singles: list[_Item] = []
     withheld: list[Html] = []
     for name, record in labels.numbered(report.reference, records):
+        if only is not None and record.id not in only:
+            continue
         if is_active(record.mime_type):
             continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle
         warning = labels.notes(t, name, record)  # and what the reporter wrote under it

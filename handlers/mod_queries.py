@@ -31,7 +31,7 @@ PAGE = 10
 
 
 async def show_queue(update: Update, context: BotContext) -> None:
-    """/queue [page]: reports that still need someone, oldest first."""
+    """/queue [page]: reports that still need someone, urgent ones first, then oldest first."""
     page = 1
     if update.callback_query:
         parsed = cb.parse(update.callback_query.data)
@@ -57,9 +57,10 @@ async def show_queue(update: Update, context: BotContext) -> None:
 
 def queue_line(context: BotContext, report: Report) -> Html:
     t, services = context.t, context.services
+    flags = [t("mod.urgent_flag")] if report.priority == "urgent" else []
     if deadlines.overdue(report, services.settings.tz, services.today()):
-        return Html(f"{t('mod.overdue_flag')} {_queue_item(t, report)}")
-    return _queue_item(t, report)
+        flags.append(t("mod.overdue_flag"))
+    return Html(" ".join([*flags, _queue_item(t, report)]))
 
 
 def _queue_item(t, report: Report) -> Html:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from domain.rules import EscalationTarget, Language, PersonRole as Role, PrecinctKind, ReporterRole, Status
+from domain.rules import (
+    REGION_UNKNOWN, REGIONS, EscalationTarget, Language, PersonRole as Role, PrecinctKind, Priority, ReporterRole,
+    Status,
+)
 
 
 class Person(BaseModel):
@@ -70,6 +73,15 @@ class NewReport(BaseModel):
     description: str
     contact_allowed: bool = False
     submission_key: str
+    priority: Priority = "normal"  # "urgent": filed in two taps, alerted ahead of everything
+
+    @model_validator(mode="after")
+    def _region_known(self) -> "NewReport":
+        """A region of the wizard's list; "not stated yet" only for an urgent report, filed
+        before its reporter says where (a moderator's /fix says it later)."""
+        if self.region not in REGIONS and not (self.region == REGION_UNKNOWN and self.priority == "urgent"):
+            raise ValueError(f"unknown region {self.region!r}")
+        return self
 
 
 class Report(NewReport):

@@ -3,7 +3,9 @@ delivered or clearly undeliverable. An item is claimed before each attempt (its 
 lease ahead), so two runners never send the same item at once.
 
 A card never tried can give way to a summary (``summarise``): its card and evidence are given up
-as SUMMARISED, and the report is counted in the one summary message waiting to go."""
+as SUMMARISED, and the report is counted in the one summary message waiting to go. An urgent
+report's card is an ``alert``: first of all, never summarised, and (handlers.deliveries) never
+sent in the background; so are the notes under it of what its reporter added after it."""
 
 from __future__ import annotations
 
@@ -17,8 +19,12 @@ from pydantic import BaseModel
 from domain import clock
 from storage.db import Database
 
-KINDS: tuple[str, ...] = ("confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
-GROUP_KINDS = ("answer", "summary", "card", "evidence")  # what goes to the moderators' chat
+KINDS: tuple[str, ...] = (
+    "alert", "confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
+GROUP_KINDS = ("alert", "answer", "summary", "card", "evidence")  # what goes to the moderators' chat
+FOREGROUND = ("alert",)  # sent as an answer is, in the group's reserve, never behind the background
+# A report's card: a card, or (an urgent report) an alert that is no note of something added.
+_CARD = "({o}kind = 'card' OR ({o}kind = 'alert' AND json_extract({o}body, '$.added') IS NULL))"
 SUMMARISED = "summarised"  # why a card and its evidence were not sent: the report went into a summary
 LEASE = timedelta(minutes=2)  # an attempt that died (the process was killed) is retried after this
 _PRIORITY = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(KINDS))
@@ -120,6 +126,15 @@ async def pending_confirmation(db: Database, who: str) -> int | None:
     return row["id"] if row else None
 
 
+async def waiting(db: Database, report_id: int, kinds: tuple[str, ...]) -> list[int]:
+    """Ids of a report's items of these kinds not sent or given up yet, oldest first."""
+    marks = ", ".join("?" for _ in kinds)
+    rows = await db.fetchall(
+        f"SELECT id FROM outbox WHERE report_id = ? AND kind IN ({marks}) AND sent_at IS NULL AND given_up IS NULL"
+        " ORDER BY id", (report_id, *kinds))
+    return [row["id"] for row in rows]
+
+
 async def backlog(db: Database) -> tuple[int, str | None]:
     """How many items wait, and since when the oldest does."""
     row = await db.fetchone(
@@ -138,7 +153,7 @@ async def reports_without_card(db: Database, limit: int) -> list[int]:
     while no moderators' chat was set); a report that went into a summary keeps it."""
     rows = await db.fetchall(
         "SELECT r.id FROM reports r WHERE r.moderator_message_id IS NULL AND NOT EXISTS"
-        " (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND o.kind = 'card'"
+        f" (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND {_CARD.format(o='o.')}"
         "  AND (o.given_up IS NULL OR o.given_up = ?)) ORDER BY r.id LIMIT ?", (SUMMARISED, limit))
     return [row["id"] for row in rows]
 
@@ -146,7 +161,7 @@ async def reports_without_card(db: Database, limit: int) -> list[int]:
 async def card_coming(db: Database, report_id: int) -> bool:
     """Whether the report's card is still to be posted (not posted, not given up)."""
     row = await db.fetchone(
-        "SELECT 1 FROM outbox WHERE report_id = ? AND kind = 'card' AND sent_at IS NULL AND given_up IS NULL",
+        f"SELECT 1 FROM outbox WHERE report_id = ? AND {_CARD.format(o='')} AND sent_at IS NULL AND given_up IS NULL",
         (report_id,))
     return row is not None
 

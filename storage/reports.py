@@ -29,7 +29,8 @@ def from_row(row) -> Report:
 
 
 async def submit(db: Database, owner_id: int, report: NewReport, notices: Iterable[tuple[str, dict]] = (),
-                 *, receipt_hash: str | None = None, chat_ref: bytes | None = None) -> tuple[Report, bool]:
+                 *, receipt_hash: str | None = None, chat_ref: bytes | None = None,
+                 with_draft: bool = True) -> tuple[Report, bool]:
     """Store the report, move its author's draft evidence under it, drop the draft and record
     the ``notices`` (outbox kind, body) that tell of it, atomically.
 
@@ -37,15 +38,17 @@ async def submit(db: Database, owner_id: int, report: NewReport, notices: Iterab
     sealed ``chat_ref`` is kept so the bot can write to them. An anonymous report keeps no link
     at all: only its receipt's hash. Returns the report and whether it was created now; a
     repeated ``submission_key`` (a second tap on Send) returns the report the first call made.
+    ``with_draft`` False (an urgent report, filed in two taps beside whatever draft is open)
+    leaves the author's draft and its files where they are.
     """
     try:
-        return await _submit(db, owner_id, report, notices, receipt_hash, chat_ref)
+        return await _submit(db, owner_id, report, notices, receipt_hash, chat_ref, with_draft)
     finally:
         db.draft_cache.invalidate(owner_id)  # the draft went with the submission
 
 
 async def _submit(db: Database, owner_id: int, report: NewReport, notices: Iterable[tuple[str, dict]],
-                  receipt_hash: str | None, chat_ref: bytes | None) -> tuple[Report, bool]:
+                  receipt_hash: str | None, chat_ref: bytes | None, with_draft: bool) -> tuple[Report, bool]:
     linked = owner_id if report.contact_allowed else None
     async with db.transaction() as conn:
         async with conn.execute(
@@ -66,11 +69,12 @@ async def _submit(db: Database, owner_id: int, report: NewReport, notices: Itera
             "submitted_at": utcnow(),
             "receipt_hash": receipt_hash,
         })
-        await conn.execute(
-            "UPDATE evidence SET report_id = ?, owner_id = NULL WHERE owner_id = ? AND report_id IS NULL",
-            (report_id, owner_id),
-        )
-        await conn.execute("DELETE FROM drafts WHERE person_id = ?", (owner_id,))
+        if with_draft:
+            await conn.execute(
+                "UPDATE evidence SET report_id = ?, owner_id = NULL WHERE owner_id = ? AND report_id IS NULL",
+                (report_id, owner_id),
+            )
+            await conn.execute("DELETE FROM drafts WHERE person_id = ?", (owner_id,))
         if linked is not None and chat_ref is not None:
             # The link they agreed to: the one way back to them, sealed. People's timestamps
             # are days (storage.people), and this one is left alone for the same reason.
@@ -135,3 +139,33 @@ async def count_since(db: Database, since_iso: str) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since_iso,))
     return int(row[0])
 
+
+
+# ---- what the reporter of an urgent report adds right after it (bot.services.urgent) ----------
+
+async def append_description(db: Database, report_id: int, text: str,
+                             notices: Iterable[tuple[str, dict]] = ()) -> Report:
+    """Add ``text`` to the report's description on a line of its own (the search index follows
+    by its triggers), on the record, with the ``notices`` that tell of it, in one transaction."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE reports SET description = description || char(10) || char(10) || ? WHERE id = ?",
+                           (text, report_id))
+        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, "text")
+        return await _added(conn, report_id, notices)
+
+
+async def set_location(db: Database, report_id: int, latitude: float, longitude: float,
+                       notices: Iterable[tuple[str, dict]] = ()) -> Report:
+    """Set where the report happened, on the record, with the ``notices`` that tell of it."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE reports SET latitude = ?, longitude = ? WHERE id = ?",
+                           (latitude, longitude, report_id))
+        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, "location")
+        return await _added(conn, report_id, notices)
+
+
+async def _added(conn, report_id: int, notices: Iterable[tuple[str, dict]]) -> Report:
+    for kind, body in notices:
+        await outbox.enqueue(conn, kind, report_id, **body)
+    async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
+        return from_row(await cur.fetchone())

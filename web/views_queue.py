@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.services import deadlines
 from bot.services.search_query import BadQuery, FIND_KEYS, from_form
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
+from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
 from storage import evidence, moderation, reports
 from web.actions import BULK, Refused, act
 from storage.models import Report
@@ -18,7 +18,7 @@ from web.context import CHANGED, SERVICES, VISITOR
 from web.render import render
 
 PAGE = 50
-EXTRA_KEYS = ("assignee", "role", "accredited")  # the dashboard's filters beyond /find's
+EXTRA_KEYS = ("assignee", "role", "accredited", "priority")  # the dashboard's filters beyond /find's
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ async def _rows(request: web.Request) -> dict:
     filters = replace(query.filters(services.settings.tz),
                       taken_by=visitor.person.id if values["assignee"] == "me" else None,
                       reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
-                      accredited={"1": True, "0": False}.get(values["accredited"]))
+                      accredited={"1": True, "0": False}.get(values["accredited"]),
+                      priority=values["priority"] if values["priority"] in PRIORITIES else None)
     total = await moderation.count_found(db, filters)
     pages = max(1, -(-total // PAGE))
     page = min(page, pages)
@@ -84,7 +85,7 @@ async def queue(request: web.Request) -> web.Response:
     version = await _version(request)
     found = await _rows(request)
     return render(request, "queue.html", **found, orders=QUEUE_ORDERS, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
-                  statuses=STATUSES, roles=REPORTER_ROLES, bulk=BULK, results=None,
+                  statuses=STATUSES, roles=REPORTER_ROLES, priorities=PRIORITIES, bulk=BULK, results=None,
                   page_query=lambda page: _links(request, page),
                   rows_url=_rows_url(request, version))
 

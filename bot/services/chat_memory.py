@@ -70,3 +70,50 @@ class HeldStories:
 
     def drop(self, chat_id: int) -> None:
         self._texts.pop(chat_id, None)
+
+
+FOLLOW_UP_SECONDS = 30 * 60  # long enough to get somewhere safe and send what they saw
+FOLLOW_UPS_KEPT = 5_000
+FOLLOW_UPS_EACH = 20  # additions to one report: each goes to the moderators' group ahead of all else
+
+
+class UrgentFollowUps:
+    """Per chat, the urgent report its author may still add to (one message at a time: text, a
+    file, a location), for FOLLOW_UP_SECONDS after filing it. The one link between a person and
+    an anonymous report, so it lives here and nowhere else: never in the database or a log, lost
+    at a restart (then they file what they have as a new report). The text they are shown says so."""
+
+    def __init__(self, limit: int = FOLLOW_UPS_KEPT, seconds: float = FOLLOW_UP_SECONDS,
+                 each: int = FOLLOW_UPS_EACH) -> None:
+        self._reports: OrderedDict[int, tuple[float, int]] = OrderedDict()
+        self._added: dict[int, int] = {}
+        self._limit, self._seconds, self.each = limit, seconds, each
+
+    def open(self, chat_id: int, report_id: int, now: float | None = None) -> None:
+        """The chat may add to ``report_id`` from now on, in place of any earlier report."""
+        self.close(chat_id)
+        self._reports[chat_id] = ((time.monotonic() if now is None else now) + self._seconds, report_id)
+        while len(self._reports) > self._limit:
+            self._added.pop(self._reports.popitem(last=False)[0], None)
+
+    def report_of(self, chat_id: int, now: float | None = None) -> int | None:
+        """The report the chat may still add to, if its time has not run out."""
+        now = time.monotonic() if now is None else now
+        # Oldest first: every link is kept for the same time, in the order they came.
+        while self._reports and next(iter(self._reports.values()))[0] <= now:
+            self._added.pop(self._reports.popitem(last=False)[0], None)
+        kept = self._reports.get(chat_id)
+        return kept[1] if kept is not None else None
+
+    def count(self, chat_id: int) -> bool:
+        """One more addition from the chat: False once it has made ``each`` (a flood of them would
+        take the group's place kept for answers to moderators)."""
+        added = self._added.get(chat_id, 0)
+        if added >= self.each:
+            return False
+        self._added[chat_id] = added + 1
+        return True
+
+    def close(self, chat_id: int) -> None:
+        self._reports.pop(chat_id, None)
+        self._added.pop(chat_id, None)

@@ -64,8 +64,10 @@ def overdue(report: Report, tz, today: date) -> bool:
 
 
 def urgent(report: Report, tz, today: date) -> bool:
-    """Still open, and from an accredited observer or with a deadline two days off or closer:
-    what the group's summary names and the dashboard's queue marks first."""
+    """Still open, and filed as urgent ("it is happening now"), from an accredited observer or
+    with a deadline two days off or closer: what the group's summary names and the dashboard's
+    queue marks first."""
     if report.status not in OPEN:
         return False
-    return bool(report.accredited) or any(deadline.stage(today) is not None for deadline in of_report(report, tz))
+    return (report.priority == "urgent" or bool(report.accredited)
+            or any(deadline.stage(today) is not None for deadline in of_report(report, tz)))

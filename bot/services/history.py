@@ -21,6 +21,8 @@ def line(t: Translator, entry: AuditEntry, names: dict[str, str]) -> Html:
         before, after = (label(t, "status", code) if code else "—" for code in (entry.from_status, entry.to_status))
         return t("mod.history.status_note" if entry.note else "mod.history.status",
                  who=who, at=at, before=before, after=after, text=entry.note or "")
+    if entry.action == "urgent_added":  # what the reporter of an urgent report sent after it
+        return t("mod.history.urgent_added", who=who, at=at, what=t(f"urgent.added.{entry.note}"))
     change = correction(t, entry.note or "") if entry.action == "correct" else None
     if change is not None:
         return t("mod.history.correct", who=who, at=at, change=change)

@@ -1,0 +1,72 @@
+"""Filing a report, whichever way it came (the wizard's Send, the urgent path's second tap): the
+hourly limit, then one transaction with what tells of it (the reporter's confirmation with their
+receipt, the moderators' card or alert), then the first attempts at those, and the anonymity
+rules: a report is linked to its author only if they allowed contact."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+from typing import Iterable
+
+from telegram import CallbackQuery
+
+from bot.services import receipts
+from handlers import deliveries
+from handlers.context import BotContext
+from storage import outbox, reports
+from storage.models import NewReport, Report
+
+log = logging.getLogger(__name__)
+
+REPORTS_PER_HOUR = 10  # urgent reports count in it too: two taps must not become a way to flood
+
+
+async def over_limit(context: BotContext, limit: int | None = None) -> bool:
+    """Whether the person sent ``limit`` (REPORTS_PER_HOUR) reports within the hour: those linked
+    to them, counted in the database, and their anonymous ones, counted in memory only (nothing
+    on disk links them)."""
+    services, person = context.services, context.person
+    limit = REPORTS_PER_HOUR if limit is None else limit
+    sent_lately = (await reports.count_within(await services.db(), person.id, timedelta(hours=1))
+                   + services.flood.anonymous_reports(person.pseudonym, time.monotonic()))
+    return sent_lately >= limit
+
+
+async def file(context: BotContext, report: NewReport, group_notices: Iterable[tuple[str, dict]],
+               *, query: CallbackQuery | None = None, with_draft: bool = True) -> tuple[Report, bool]:
+    """Commit ``report`` with its notices (``group_notices`` only while there is a moderators'
+    chat), then attempt the confirmation (in place of ``query``'s message) and any alert at once;
+    the rest goes from the outbox in the background. Returns the report and whether it was
+    created now (a second press finds the first one's report)."""
+    services, person = context.services, context.person
+    db = await services.db()
+    # What tells of the report is recorded with it, so it is sent (and sent again) whatever fails
+    # next. The confirmation carries the chat and the receipt's code until it is delivered; the
+    # report keeps only the code's hash, and a link to its author only if they allowed contact.
+    chat, code = context.private_chat, receipts.new_code()
+    notices: list[tuple[str, dict]] = [
+        ("confirmation", receipts.confirmation_body(services.keys, chat, person.language, code))]
+    if services.settings.moderator_chat_id is not None:
+        notices += list(group_notices)
+    stored, created = await reports.submit(
+        db, person.id, report, notices, receipt_hash=receipts.code_hash(code),
+        chat_ref=services.keys.seal(str(chat)) if report.contact_allowed else None, with_draft=with_draft)
+    if not created:
+        return stored, False
+    log.info("report %s stored", stored.reference)
+    if not stored.contact_allowed:
+        services.flood.anonymous_report_sent(person.pseudonym, time.monotonic())
+        services.soon_scrub()  # the draft's pages, which named its author, leave the disk's log
+    first = []
+    confirmation = await outbox.pending_confirmation(db, receipts.chat_tag(services.keys, chat))
+    if confirmation is not None:
+        first.append(deliveries.attempt(context, confirmation, query=query))
+    # An alert goes now, beside the confirmation, not when the outbox's runner reaches it.
+    first += [deliveries.attempt(context, item) for item in await outbox.waiting(db, stored.id, outbox.FOREGROUND)]
+    await asyncio.gather(*first)
+    # Posting the card and evidence may take a while: the reporter does not wait for it.
+    deliveries.soon(context)
+    return stored, True

@@ -1,0 +1,199 @@
+"""The urgent path: "It is happening now / I am in danger". Two taps file a report at once with
+priority urgent (the main menu's 🆘, then what is happening), which reaches the moderators ahead
+of everything queued (handlers.filing, handlers.deliveries); the person is told first what to do
+right now (102, 112, somewhere safe), then their receipt, and may add what they can for a while
+afterwards: words, a photo, a video, a voice message or their location, each one added to the
+report and noted under its alert.
+
+The report is anonymous as any other (no author, nothing linking it to the person). What lets
+them add to it is a link between their chat and the report, and it is kept in memory only, for
+FOLLOW_UP_SECONDS (bot.services.chat_memory.UrgentFollowUps); the text they are shown says so.
+Nobody is asked for contact here: allowing it would link the report to them on disk, which is
+theirs to choose in a report of their own (the wizard's contact step), not in a hurry."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.services.chat_memory import FOLLOW_UP_SECONDS
+from bot.services.evidence import (
+    BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, ContentMismatch, UnsupportedFile, incoming_file, receive,
+)
+from bot.services.i18n import Html, Translator
+from bot.services.text import clean
+from domain.rules import CATEGORIES, REGION_UNKNOWN, URGENT_CHOICES
+from handlers import callback_data as cb
+from handlers import deliveries, filing, keyboards, live_keyboard
+from handlers.context import BotContext
+from storage import evidence, outbox, reports
+from storage.models import NewReport
+
+log = logging.getLogger(__name__)
+
+KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done
+SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits, within callback data's 40 a value
+FOLLOW_UP_MAX = 2000  # characters of one text added to the description
+FOLLOW_UP = (filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (
+    (filters.TEXT & ~filters.COMMAND) | filters.LOCATION | filters.PHOTO | filters.VIDEO | filters.VOICE
+    | filters.VIDEO_NOTE | filters.AUDIO | filters.Document.ALL))
+
+
+def safety(t: Translator) -> Html:
+    """What to do right now, before anything else: the same words before and after filing."""
+    return t("urgent.safety")
+
+
+def choices_keyboard(t: Translator, screen: str) -> InlineKeyboardMarkup:
+    """The choices, each carrying the ``screen``'s random mark: a second press on the same screen
+    (a double tap, a slow client) finds the report the first one filed instead of filing another."""
+    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"), callback_data=cb.build(KIND, f"{choice}.{screen}"))]
+            for choice in URGENT_CHOICES]
+    cancel = InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.build(KIND, "cancel"))
+    return InlineKeyboardMarkup(rows + [[cancel]])
+
+
+async def ask(update: Update, context: BotContext) -> None:
+    """Tap 1, the main menu's 🆘: what to do to be safe, then what is happening (one tap files it)."""
+    query = update.callback_query
+    await query.answer()
+    t = context.t
+    text = Html("\n\n".join([safety(t), t("urgent.ask")]))
+    # Random, so it ties the report it becomes to nothing (unlike a chat or message id would).
+    markup = choices_keyboard(t, secrets.token_hex(SCREEN_BYTES))
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except TelegramError:  # the menu is gone or unchanged: a new message instead
+        await live_keyboard.send(update, context, text, markup)
+        return
+    await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
+
+
+async def chose(update: Update, context: BotContext) -> None:
+    """Tap 2: the report is filed at once, its alert sent, the receipt shown in place of the
+    choices, and the person told again what to do now and that they may add to it."""
+    query = update.callback_query
+    parsed = cb.parse(query.data)
+    choice, _, screen = parsed.args[0].partition(".") if parsed else (None, "", "")
+    t, services = context.t, context.services
+    if context.private_chat is None:  # the menu is only ever in a private chat: forged
+        await query.answer(t("common.stale_button"))
+        return
+    if choice == "cancel":
+        await query.answer()
+        await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+        await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
+        return
+    if choice not in URGENT_CHOICES or len(screen) != 2 * SCREEN_BYTES:
+        await query.answer(t("common.stale_button"))
+        return
+    await query.answer()
+    if await filing.over_limit(context):
+        await update.effective_chat.send_message(t("flood.reports", max=filing.REPORTS_PER_HOUR))
+        return
+    person = context.person
+    observer = person.role == "observer"  # accredited: they redeemed an invite
+    report = NewReport(
+        reporter_role="observer" if observer else "voter", accredited=observer,
+        category=CATEGORIES[choice], subcategory=choice, region=REGION_UNKNOWN, precinct_kind="unknown",
+        occurred_at=services.now().isoformat(timespec="minutes"), description=t.text(f"urgent.description.{choice}"),
+        contact_allowed=False, submission_key=f"urgent-{screen}", priority="urgent")
+    # A draft the person had open stays as it was: this report is filed beside it.
+    stored, created = await filing.file(context, report, [("alert", {})], query=query, with_draft=False)
+    live_keyboard.forget(context, update.effective_chat.id, query.message.message_id)  # the receipt is there now
+    if not created:  # a second press on the same screen: its receipt, if it has not arrived yet
+        await deliveries.confirm_now(context, query)
+        return
+    services.follow_ups.open(update.effective_chat.id, stored.id)
+    done = InlineKeyboardMarkup([[InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]])
+    await update.effective_chat.send_message(
+        Html("\n\n".join([safety(t), t("urgent.follow_up", minutes=FOLLOW_UP_SECONDS // 60)])), reply_markup=done)
+
+
+async def finished(update: Update, context: BotContext) -> None:
+    """Done adding: the chat's link to the report is dropped now, and the main menu shown."""
+    query = update.callback_query
+    context.services.follow_ups.close(update.effective_chat.id)
+    await query.answer()
+    t = context.t
+    await live_keyboard.send(update, context, t("urgent.closed"), keyboards.main_menu(t))
+
+
+async def follow_up(update: Update, context: BotContext) -> None:
+    """One message sent soon after an urgent report (words, a file, a location): added to the
+    report, noted under its alert, and confirmed. Anything else goes on to the journeys."""
+    chat = update.effective_chat.id
+    report_id = context.services.follow_ups.report_of(chat)
+    if report_id is None:
+        return
+    message, t = update.message, context.t
+    db = await context.services.db()
+    report = await reports.get(db, report_id)
+    if report is None:
+        context.services.follow_ups.close(chat)
+        return
+    if not context.services.follow_ups.count(chat):
+        await message.reply_text(t("urgent.follow_up_limit", max=context.services.follow_ups.each))
+        raise ApplicationHandlerStop
+    added = await _add(update, context, report.id)
+    if added is None:
+        raise ApplicationHandlerStop
+    for item in await outbox.waiting(db, report.id, outbox.FOREGROUND):
+        await deliveries.attempt(context, item)
+    await message.reply_text(t("urgent.added", what=t(f"urgent.added.{added}"), reference=report.reference))
+    raise ApplicationHandlerStop  # taken: no wizard step, story or menu answers it as well
+
+
+async def _add(update: Update, context: BotContext, report_id: int) -> str | None:
+    """Store what the message carries on the report; what it was, or None (the person was told why)."""
+    message, t, services = update.message, context.t, context.services
+    db = await services.db()
+    if message.location is not None:
+        await reports.set_location(db, report_id, message.location.latitude, message.location.longitude,
+                                   [("alert", {"added": "location"})])
+        return "location"
+    if message.text is not None:
+        text = clean(message.text).strip()[:FOLLOW_UP_MAX]
+        if not text:
+            return None
+        await reports.append_description(db, report_id, text, [("alert", {"added": "text"})])
+        return "text"
+    try:
+        incoming = incoming_file(message)
+    except UnsupportedFile:
+        await message.reply_text(t("wizard.evidence_unsupported"))
+        return None
+    if incoming is None:
+        return None
+    limit = LOCAL_API_DOWNLOAD_LIMIT if services.settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
+    try:
+        record = await receive(context.bot, incoming, services.settings.data_dir, limit, services.keys,
+                               client=services.download_client())
+    except ContentMismatch:
+        await message.reply_text(t("wizard.evidence_mismatch"))
+        return None
+    except TelegramError as exc:
+        log.warning("urgent follow-up file not downloaded: %s", type(exc).__name__)
+        await message.reply_text(t("wizard.evidence_failed"))
+        return None
+    await evidence.add_to_report(db, report_id, record, [("alert", {"added": record.kind})])
+    return record.kind
+
+
+def handlers() -> list[BaseHandler]:
+    """The journey's buttons (group 0, before the fallback); follow_up_handler runs earlier."""
+    return [
+        CallbackQueryHandler(ask, pattern=r"^menu:urgent$"),
+        CallbackQueryHandler(finished, pattern=rf"^{KIND}:done$"),
+        CallbackQueryHandler(chose, pattern=cb.pattern(KIND)),
+    ]
+
+
+def follow_up_handler() -> BaseHandler:
+    """Runs before the journeys and before a reply is read as an answer about a report (its
+    receipt names the report): within the window, what the person sends is for the alert."""
+    return MessageHandler(FOLLOW_UP, follow_up)
