@@ -244,7 +244,7 @@ class Filters:
 # occurred_at compared as text: ISO 8601 in the bot's one time zone (migration 0016's indexes).
 _ORDERS = {"newest": "id DESC", "oldest": "id", "priority": "accredited DESC, occurred_at, id",
            "incident": "occurred_at DESC, id DESC"}
-# Open urgent reports, which every order puts first, read through migration 0019's index of the
+# Open urgent reports, which every order puts first, read through migration 0020's index of the
 # urgent ones (named: with a filter such as status=new, SQLite would rather walk every new report).
 URGENT_OPEN = "priority = 'urgent' AND status IN ({})".format(", ".join(f"'{status}'" for status in OPEN))
 _URGENT_INDEX = "reports_urgent_open"
