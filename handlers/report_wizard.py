@@ -331,6 +331,9 @@ async def start_report(update: Update, context: BotContext, description: str | N
     is a story typed at the main menu (handlers.report_story), its step answered already."""
     if update.callback_query:
         await update.callback_query.answer()
+    # Back in the wizard after an urgent report: what they type now answers its steps, not the
+    # urgent report's additions (handlers.urgent).
+    context.services.follow_ups.close(update.effective_chat.id)
     draft = await load(context, STEPS)
     if draft is not None:
         return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))

@@ -332,9 +332,14 @@ async def test_cancel_files_nothing_and_an_open_draft_stays_as_it_was(app, fake,
     assert db_rows(data_dir, "SELECT id FROM evidence WHERE report_id = ?", (urgent_report["id"],)) == []
     assert len(db_rows(data_dir, "SELECT person_id FROM drafts")) == 1  # the draft and its photo stay
     assert len(db_rows(data_dir, "SELECT id FROM evidence WHERE report_id IS NULL")) == 1
-    await voter.tap(L("kk", "urgent.done"))
+    # Back to the report without "Done": what they type now answers the wizard, not the alert.
     (resumed,) = await voter.say("/report")
     assert resumed.message["text"].startswith(L("kk", "wizard.resumed"))
+    (review,) = await voter.tap(L("kk", "wizard.edit_description"))
+    (review,) = await voter.say("Директор барлық мұғалімдерді жинап, дауыс беруге мәжбүрледі, қырық адам болды.")
+    assert L("kk", "wizard.review_hint") in review.message["text"]
+    (urgent_after,) = db_rows(data_dir, "SELECT description FROM reports WHERE reference = ?", (reference,))
+    assert urgent_after["description"] == L("kk", "urgent.description.threats")
     assert fake.refused == []
 
 
