@@ -21,7 +21,7 @@ from bot.services.deadlines import STAGES, of_report, overdue
 from bot.services.i18n import pack
 from handlers.context import BotContext
 from handlers import deliveries
-from handlers.mod_cards import moderator_translator
+from handlers.mod_cards import moderator_translator, named
 from storage import backup_bucket, backups, drafts, evidence, moderation, outbox, people, prompts, reports
 from storage.models import Report
 
@@ -122,19 +122,19 @@ async def sweep(context: BotContext) -> None:
 async def _alert_stale(context: BotContext, chat_id: int, stale: list[Report], minutes: int) -> None:
     db, t = await context.services.db(), moderator_translator(context.services)
     if len(stale) == 1:  # under its card, when it has one
-        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=stale[0].reference, minutes=minutes),
+        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=named(t, stale[0]), minutes=minutes),
                                        reply_to_message_id=stale[0].moderator_message_id,
                                        allow_sending_without_reply=True)
         await moderation.mark(db, stale[0].id, "alerted_at", clock.utcnow())
         return
     lines = [t("mod.alert_stale_many", count=t.plural("mod.reports", len(stale)), minutes=minutes)]
-    lines += [", ".join(report.reference for report in stale[i:i + 20]) for i in range(0, len(stale), 20)]
+    lines += [", ".join(named(t, report) for report in stale[i:i + 20]) for i in range(0, len(stale), 20)]
     for text in pack(lines):
         await context.bot.send_message(chat_id, text)
         # The reports this message named are alerted; a failure leaves the rest for the next sweep.
-        named = set(text.replace(",", " ").split())
+        sent_names = set(text.replace(",", " ").split())
         for report in stale:
-            if report.reference in named:
+            if report.reference in sent_names:
                 await moderation.mark(db, report.id, "alerted_at", clock.utcnow())
 
 
@@ -155,7 +155,7 @@ async def _digest(context: BotContext) -> None:
     lines = [t("mod.digest_title", count=t.plural("mod.reports", new_today))]
     lines += [t("mod.stats.line", label=t(f"status.{status}"), count=counts.get(status, 0)) for status in OPEN]
     today, tz = services.today(), services.settings.tz
-    late = [report.reference for report in await moderation.with_status_in(db, OPEN) if overdue(report, tz, today)]
+    late = [named(t, report) for report in await moderation.with_status_in(db, OPEN) if overdue(report, tz, today)]
     if late:
         lines.append(t("mod.digest_overdue", count=len(late), references=", ".join(late[:30]) + (" …" if len(late) > 30 else "")))
     await context.bot.send_message(services.settings.moderator_chat_id, "\n".join(lines))
@@ -186,7 +186,7 @@ async def _deadlines(context: BotContext) -> None:
             if stage is None or f"{tag}:{stage}" in sent:
                 continue
             kind = f"{deadline.kind}_estimated" if deadline.estimated else deadline.kind
-            due[(kind, stage, deadline.day)].append(report.reference)
+            due[(kind, stage, deadline.day)].append(named(t, report))
             # This stage and every earlier one are done: none comes after a later one.
             sent |= {f"{tag}:{earlier}" for earlier in STAGES[:STAGES.index(stage) + 1]}
             marks[report.id] = sent

@@ -204,6 +204,11 @@ async def post_answer(context: BotContext, report: Report, text: str) -> None:
 SUMMARY_REFERENCES = 30  # urgent references named in a summary; more are on the dashboard
 
 
+def named(t: Translator, report: Report) -> str:
+    """A report's reference in a list for moderators, marked when it is urgent (its priority)."""
+    return f"{t('mod.urgent_flag')} {report.reference}" if report.priority == "urgent" else report.reference
+
+
 def urgent(services: Services, report: Report) -> bool:
     return deadlines.urgent(report, services.settings.tz, services.today())
 

@@ -31,7 +31,7 @@ from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
-from tests.report_helpers import KEYS, L, db_rows, jpeg, sha256, up_to_when
+from tests.report_helpers import KEYS, L, db_rows, db_write, jpeg, sha256, up_to_when
 from tests.test_group_pressure import ADMIN, GROUP, WINDOW, cards, group_messages, stage_reports
 from tests.test_outbox import failing
 from tests.test_unlinkable import _derived, _opens_to, _reachable
@@ -401,3 +401,32 @@ def test_the_link_to_an_urgent_report_is_kept_for_a_while_only():
     assert [few.count(1) for _ in range(3)] == [True, True, False]  # then the person is told to file anew
     few.open(1, 11)
     assert few.count(1)
+
+
+async def test_the_reminders_and_the_digest_mark_an_urgent_report(fake, data_dir, user_factory):
+    fake.add_chat(GROUP)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"],
+                             stale_alert_minutes=1)
+    group = FakeUser(fake, ADMIN, language_code="ru", chat=GROUP)
+    async with running_bot(settings) as application:
+        voter = user_factory("ru")
+        reference, _, _ = await file_urgent(voter, "ru", "threats")
+        await fake.wait_for(lambda: alerts(fake), 5)
+        group.mark_seen()
+        marked = f"{L('ru', 'mod.urgent_flag')} {reference}"
+        context = BotContext(application)
+        # Waiting too long for a moderator: the alert names it as urgent.
+        await db_write(data_dir, "UPDATE reports SET submitted_at = datetime('now', '-5 minutes')")
+        await jobs.sweep(context)
+        (stale,) = await group.replies(1)
+        assert stale.message["text"] == L("ru", "mod.alert_stale", reference=marked, minutes=1)
+        # Its appeal window closing, and the morning digest's overdue list: marked too.
+        await db_write(data_dir, "UPDATE reports SET occurred_at = date('now', '-8 days')")
+        await jobs.deadlines(context)
+        (reminder,) = await group.replies(1)
+        assert reminder.message["text"].split("\n")[-1] == marked
+        await db_write(data_dir, "UPDATE reports SET occurred_at = date('now', '-12 days')")
+        await jobs.digest(context)
+        (digest,) = await group.replies(1)
+        assert marked in digest.message["text"]
+    assert fake.refused == []
