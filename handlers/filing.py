@@ -64,8 +64,10 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     confirmation = await outbox.pending_confirmation(db, receipts.chat_tag(services.keys, chat))
     if confirmation is not None:
         first.append(deliveries.attempt(context, confirmation, query=query))
-    # An alert goes now, beside the confirmation, not when the outbox's runner reaches it.
-    first += [deliveries.attempt(context, item) for item in await outbox.waiting(db, stored.id, outbox.FOREGROUND)]
+    # An alert goes now, beside the confirmation, not when the outbox's runner reaches it (an
+    # ordinary report has none to look for: no query on every Send).
+    if any(kind in outbox.FOREGROUND for kind, _ in notices):
+        first += [deliveries.attempt(context, item) for item in await outbox.waiting(db, stored.id, outbox.FOREGROUND)]
     await asyncio.gather(*first)
     # Posting the card and evidence may take a while: the reporter does not wait for it.
     deliveries.soon(context)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.services.evidence import (
-    BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, MAX_FILES, ContentMismatch, UnsupportedFile,
-    incoming_file, receive,
-)
-from handlers import live_keyboard
+from bot.services.evidence import MAX_FILES
+from handlers import evidence_intake, live_keyboard
 from handlers.context import BotContext
 from bot.services.i18n import Html, Translator
 from handlers.wizard import (
@@ -20,8 +14,6 @@ from handlers.wizard import (
 )
 from storage import evidence
 from storage.models import Draft
-
-log = logging.getLogger(__name__)
 
 EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
@@ -57,24 +49,15 @@ async def received(turn: Turn) -> Outcome:
     review: store it, then say how many files there are and ask the step again."""
     update, context = turn.update, turn.context
     try:
-        incoming = incoming_file(update.message)
-    except UnsupportedFile:
-        raise Retry("wizard.evidence_unsupported") from None
-    if incoming is None:
-        raise Retry("wizard.bad_evidence")
-    count = await _count(context)
-    if count >= MAX_FILES:
-        raise Retry("wizard.evidence_limit", max=MAX_FILES)
-    settings = context.services.settings
-    limit = LOCAL_API_DOWNLOAD_LIMIT if settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
-    try:
-        record = await receive(context.bot, incoming, settings.data_dir, limit, context.services.keys,
-                               client=context.services.download_client())
-    except ContentMismatch:
-        raise Retry("wizard.evidence_mismatch") from None
-    except TelegramError as exc:
-        log.warning("evidence download failed: %s", type(exc).__name__)
-        raise Retry("wizard.evidence_failed") from None
+        incoming = evidence_intake.incoming(update.message)
+        if incoming is None:
+            raise Retry("wizard.bad_evidence")
+        count = await _count(context)
+        if count >= MAX_FILES:
+            raise Retry("wizard.evidence_limit", max=MAX_FILES)
+        record = await evidence_intake.download(context, incoming)
+    except evidence_intake.NotTaken as why:
+        raise Retry(why.key) from None
     await evidence.add_to_draft(await context.services.db(), context.person.id, record)
     step = turn.draft.step
     if incoming.media_group_id and not record.too_big:

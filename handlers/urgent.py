@@ -13,7 +13,6 @@ theirs to choose in a report of their own (the wizard's contact step), not in a 
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,19 +20,14 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.services.chat_memory import FOLLOW_UP_SECONDS
-from bot.services.evidence import (
-    BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, ContentMismatch, UnsupportedFile, incoming_file, receive,
-)
 from bot.services.i18n import Html, Translator
 from bot.services.text import clean
 from domain.rules import CATEGORIES, REGION_UNKNOWN, URGENT_CHOICES
 from handlers import callback_data as cb
-from handlers import deliveries, filing, keyboards, live_keyboard
+from handlers import deliveries, evidence_intake, filing, keyboards, live_keyboard
 from handlers.context import BotContext
 from storage import evidence, outbox, reports
 from storage.models import NewReport
-
-log = logging.getLogger(__name__)
 
 KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done
 SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits, within callback data's 40 a value
@@ -163,22 +157,12 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
         await reports.append_description(db, report_id, text, [("alert", {"added": "text"})])
         return "text"
     try:
-        incoming = incoming_file(message)
-    except UnsupportedFile:
-        await message.reply_text(t("wizard.evidence_unsupported"))
-        return None
-    if incoming is None:
-        return None
-    limit = LOCAL_API_DOWNLOAD_LIMIT if services.settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
-    try:
-        record = await receive(context.bot, incoming, services.settings.data_dir, limit, services.keys,
-                               client=services.download_client())
-    except ContentMismatch:
-        await message.reply_text(t("wizard.evidence_mismatch"))
-        return None
-    except TelegramError as exc:
-        log.warning("urgent follow-up file not downloaded: %s", type(exc).__name__)
-        await message.reply_text(t("wizard.evidence_failed"))
+        incoming = evidence_intake.incoming(message)
+        if incoming is None:
+            return None
+        record = await evidence_intake.download(context, incoming)
+    except evidence_intake.NotTaken as why:
+        await message.reply_text(t(why.key))
         return None
     await evidence.add_to_report(db, report_id, record, [("alert", {"added": record.kind})])
     return record.kind
