@@ -6,12 +6,13 @@ import re
 import sys
 from pathlib import Path
 from datetime import time
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.rules import DEFAULT_LANGUAGE, Language
 from storage.crypto import Keys
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -37,7 +38,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     moderator_chat_id: int | None = None
-    moderator_language: Literal["kk", "ru", "en"] = "ru"
+    moderator_language: Language = DEFAULT_LANGUAGE
     stale_alert_minutes: int = Field(default=30, ge=1, le=1440)
     digest_time: time = time(9, 0)
     backup_time: time = time(3, 0)

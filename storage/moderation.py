@@ -300,10 +300,6 @@ async def mark(db: Database, report_id: int, column: str, value: str) -> None:
         await conn.execute(f"UPDATE reports SET {column} = ? WHERE id = ?", (value, report_id))
 
 
-async def with_status(db: Database, status: str) -> list[Report]:
-    return await with_status_in(db, (status,))
-
-
 async def with_status_in(db: Database, statuses: tuple[str, ...]) -> list[Report]:
     marks = ", ".join("?" for _ in statuses)
     rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks}) ORDER BY id", statuses)

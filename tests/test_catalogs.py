@@ -117,3 +117,21 @@ def test_user_text_is_escaped_in_messages():
                                             ("en-US", "en"), ("uz", "ru"), (None, "ru"), ("", "ru")])
 def test_language_from_telegram_code(code, lang):
     assert pick_language(code) == lang
+
+
+# A Kazakh noun after a number stays singular ("5 хабарлама", never "5 хабарламалар"); the plural
+# suffix may only be followed by case and possessive endings, which are what this finds.
+KAZAKH_PLURAL = re.compile(r"(лар|лер|дар|дер|тар|тер)[а-яәғқңөұүһі]{0,4}$")
+NUMBER_THEN_WORD = re.compile(r"\{count\}\s+([а-яәғқңөұүһі-]+)", re.IGNORECASE)
+
+
+def test_kazakh_nouns_after_a_count_are_singular():
+    problems = []
+    for message in CATALOGS["kk"]:
+        if not isinstance(message.id, tuple):
+            continue
+        for text in message.string:
+            for word in NUMBER_THEN_WORD.findall(text):
+                if KAZAKH_PLURAL.search(word.lower()):
+                    problems.append(f"{message.id[0]}: «{{count}} {word}»")
+    report(problems, "Kazakh plurals after a number")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from bot.services.i18n import Translator
 
 import io
+import time
 import json
 import logging
 import sqlite3
@@ -44,6 +45,7 @@ DESCRIPTION = "Директор школы велел всем учителям 
 NAME = "Ivanova_Olga_IIN_850101400123"
 SECRETS = (NAME, "850101400123", "ivanova")  # matched without regard to case
 AUTHOR = "Sarsenova Dana"  # the PDF's author: flagged, never stored or shown
+PDF_STAMP = time.gmtime(1_796_040_000)  # 2026-11-30, fixed: Pillow writes a struct_time as a PDF date
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(2000)
 
 
@@ -54,8 +56,11 @@ def settings(fake, data_dir):
 
 
 def pdf(author: str | None) -> bytes:
+    """The same bytes at every call: Pillow stamps the current second unless told the dates, and a
+    test that compares the file sent with a second call's bytes failed when a second ticked."""
     out = io.BytesIO()
-    Image.new("RGB", (20, 20), (255, 255, 255)).save(out, format="PDF", **({"author": author} if author else {}))
+    stamp = {"creationDate": PDF_STAMP, "modDate": PDF_STAMP}
+    Image.new("RGB", (20, 20), (255, 255, 255)).save(out, format="PDF", **stamp, **({"author": author} if author else {}))
     return out.getvalue()
 
 

@@ -110,7 +110,7 @@ def snapshot(data_dir) -> dict[str, list[tuple]]:
     queries = {
         "reports": "SELECT id, status, status_note, taken_by, duplicate_of, escalated_to, external_ref,"
                    " status_changed_at FROM reports ORDER BY id",
-        "people": "SELECT id, role, staff_name FROM people ORDER BY id",
+        "people": "SELECT id, role, staff_name, staff_code, chat_ref IS NOT NULL FROM people ORDER BY id",
         "audit_log": "SELECT id, action, from_status, to_status, note FROM audit_log ORDER BY id",
         "replies": "SELECT id, report_id, text FROM replies ORDER BY id",
         "invites": "SELECT code_hash, redeemed_at FROM invites ORDER BY code_hash",

@@ -14,7 +14,6 @@ from storage import people
 from storage.models import Report
 
 REPORTER_KINDS = ("confirmation", "status", "reply")  # outbox kinds that go to the reporter
-STAFF_KINDS = ("answer", "card", "evidence")  # outbox kinds that go to the moderators' chat
 
 
 class Unreachable(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.settings import Settings
+from domain.rules import STAFF_ROLES
 from storage.models import Person
 
 
@@ -12,7 +13,7 @@ def is_admin(settings: Settings, user_id: int | None) -> bool:
 
 def is_moderator(settings: Settings, person: Person | None, user_id: int | None) -> bool:
     """Moderators and administrators may handle reports."""
-    return is_admin(settings, user_id) or (person is not None and person.role in ("moderator", "admin"))
+    return is_admin(settings, user_id) or (person is not None and person.role in STAFF_ROLES)
 
 
 def matching_code(code: str, staff: list[Person]) -> Person | None:

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from bot.settings import Settings
+from domain.rules import STAFF_ROLES
 from storage import web_sessions
 from storage.crypto import Keys
 from storage.db import Database
@@ -28,7 +29,7 @@ def is_staff(person: Person | None, admins: frozenset[str]) -> bool:
     dashboard never learns a Telegram id)."""
     if person is None:
         return False
-    return person.role in ("moderator", "admin") or person.pseudonym in admins
+    return person.role in STAFF_ROLES or person.pseudonym in admins
 
 
 def token_hash(keys: Keys, kind: str, token: str) -> str:

@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import get_date_format, get_month_names
 
+from domain.rules import LANGUAGES
+
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.\-\s]\s*([0-5]\d)\s*$")
 _NUMBERS = re.compile(r"^\s*(\d{1,4})\s*[./\-\s]\s*(\d{1,2})\s*[./\-\s]\s*(\d{2,4})\s*$")
 OLDEST = timedelta(days=366)
@@ -52,7 +54,7 @@ _MONTH_PREFIX = 3  # "ноя", "қар", "dec": shorter would be ambiguous ("м�
 def _months() -> list[tuple[str, int]]:
     """Every month name and abbreviation of kk, ru and en (Babel's CLDR data), without dots."""
     names = set()
-    for lang in ("kk", "ru", "en"):
+    for lang in LANGUAGES:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale=lang).items():
