@@ -45,18 +45,34 @@ class Stopping(NetworkError):
     """A background call given up because the bot stops (the outbox sends it at the next start)."""
 
 
+class _Waiter:
+    """A call waiting for room: its weight, and the future that lets it go."""
+
+    __slots__ = ("weight", "future")
+
+    def __init__(self, weight: int) -> None:
+        self.weight = weight
+        self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
 class SlidingWindow:
     """At most ``limit`` calls in any ``period`` seconds, counting each call as it completes
     (a call in flight holds its place until then). With a ``reserve`` (a group's window), calls
-    in the background go only when no other call waits, and only within ``limit - reserve``."""
+    in the background go only when no answer waits, and only within ``limit - reserve``.
+
+    Waiters queue in order, answers ahead of the background, and are let go one by one by the
+    window itself: when a call completes, or by one timer when the oldest message leaves the
+    window. A completion therefore wakes at most the callers that now fit, never every waiter
+    (hundreds of people waiting for the overall window cost nothing while they wait)."""
 
     def __init__(self, limit: int, period: float, reserve: int | None = None) -> None:
         self.limit, self.period = limit, period
         self.reserve = reserve
         self._done: deque[float] = deque()
         self._in_flight = 0
-        self._answers_waiting = 0
-        self._changed = asyncio.Condition()
+        self._answers: deque[_Waiter] = deque()
+        self._background: deque[_Waiter] = deque()
+        self._timer: asyncio.TimerHandle | None = None
         self.last_used = time.monotonic()
 
     @asynccontextmanager
@@ -68,51 +84,89 @@ class SlidingWindow:
         a group's minute for a card or a photo that the next start sends anyway."""
         weight = max(1, min(weight, self.limit))
         background = background and self.reserve is not None
-        async with self._changed:
-            if not background:
-                self._answers_waiting += 1
-            try:
-                while (wait := self._wait(weight, background)) is not None:
-                    if background and stopping is not None:
-                        if stopping():
-                            raise Stopping("the bot is stopping: sent at the next start")
-                        wait = min(wait or STOP_CHECK, STOP_CHECK)
-                    try:
-                        await asyncio.wait_for(self._changed.wait(), wait or None)
-                    except asyncio.TimeoutError:
-                        pass
-            finally:
-                if not background:
-                    self._answers_waiting -= 1
-                    self._changed.notify_all()  # the background may go again
-            self._in_flight += weight
+        if background:
+            weight = min(weight, self.limit - (self.reserve or 0))
+        queue = self._background if background else self._answers
+        if not queue and (not background or not self._answers) and self._room(weight, background):
+            self._in_flight += weight  # the common case: no queue, no future, no wake-up
+        else:
+            await self._wait_turn(_Waiter(weight), queue, background, stopping)
         try:
             yield
         finally:
-            async with self._changed:
-                self._in_flight -= weight
-                self._done.extend([time.monotonic()] * weight)
-                self.last_used = time.monotonic()
-                self._changed.notify_all()
+            self._in_flight -= weight
+            now = time.monotonic()
+            self._done.extend([now] * weight)
+            self.last_used = now
+            self._let_go()
 
-    def _wait(self, weight: int, background: bool = False) -> float | None:
-        """None when a call may go now; otherwise how long to wait (0: until something changes)."""
-        now = time.monotonic()
+    async def _wait_turn(self, waiter: _Waiter, queue: deque[_Waiter], background: bool,
+                         stopping: Callable[[], bool] | None) -> None:
+        """Queue ``waiter`` and return once the window let it go (its place already counted)."""
+        queue.append(waiter)
+        self._let_go()
+        try:
+            if background and stopping is not None:
+                while not waiter.future.done():
+                    if stopping():
+                        raise Stopping("the bot is stopping: sent at the next start")
+                    await asyncio.wait([waiter.future], timeout=STOP_CHECK)
+            else:
+                await waiter.future
+        except BaseException:
+            if waiter.future.done() and not waiter.future.cancelled():
+                self._in_flight -= waiter.weight  # let go, but will not send: give the place back
+            else:
+                waiter.future.cancel()
+                if waiter in queue:
+                    queue.remove(waiter)
+            self._let_go()
+            raise
+
+    def _let_go(self) -> None:
+        """Let the waiters at the head of the queues go while they fit, answers first; if one is
+        left waiting, wake again when the oldest message leaves the window."""
+        self._prune(time.monotonic())
+        for queue, background in ((self._answers, False), (self._background, True)):
+            while queue:
+                head = queue[0]
+                if head.future.done():  # cancelled while queued
+                    queue.popleft()
+                    continue
+                if background and self._answers:
+                    return
+                if not self._room(head.weight, background):
+                    self._wake_later()
+                    return
+                queue.popleft()
+                self._in_flight += head.weight
+                head.future.set_result(None)
+
+    def _wake_later(self) -> None:
+        """One timer for when the oldest message leaves the window (none while every place is a
+        call in flight: its completion wakes the queue)."""
+        if not self._done or (self._timer is not None and not self._timer.cancelled()
+                              and self._timer.when() <= self._done[0] + self.period):
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self._done[0] + self.period - time.monotonic())
+        self._timer = loop.call_later(delay + 0.001, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._let_go()
+
+    def _prune(self, now: float) -> None:
         while self._done and now - self._done[0] >= self.period:
             self._done.popleft()
-        limit = self.limit
-        if background:
-            if self._answers_waiting:
-                return 0
-            limit -= self.reserve or 0
-            weight = min(weight, limit)
-        if len(self._done) + self._in_flight + weight <= limit:
-            return None
-        if not self._done:
-            return 0
-        # The oldest messages must leave the window until this call's weight fits.
-        needed = len(self._done) + self._in_flight + weight - limit
-        return self._done[min(needed, len(self._done)) - 1] + self.period - now
+
+    def _room(self, weight: int, background: bool) -> bool:
+        """Whether a call of ``weight`` fits in the window now (the background within its share)."""
+        self._prune(time.monotonic())
+        limit = self.limit - (self.reserve or 0) if background else self.limit
+        return len(self._done) + self._in_flight + weight <= limit
 
 
 class TelegramRateLimiter(AIORateLimiter):
