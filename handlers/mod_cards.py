@@ -17,13 +17,13 @@ from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
 from bot.services import deadlines
+from bot.services import moderation as rulebook
 from bot.services import evidence_labels as labels
 from bot.services.evidence import read, read_original
 from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
-from domain.rules import TRANSITIONS
 # The table names the review, which posts cards: a module import, read when a card is drawn.
 from handlers import report_wizard
 from handlers.wizard import View
@@ -33,22 +33,12 @@ from storage.models import Draft, EvidenceRecord, Report
 
 log = logging.getLogger(__name__)
 
-# Buttons by the status they lead to, in the order moderators read them.
-ACTIONS: tuple[tuple[str, str], ...] = (
-    ("take", "in_review"), ("verify", "verified"), ("reject", "rejected"),
-    ("duplicate", "duplicate"), ("escalate", "escalated"), ("resolve", "resolved"), ("reopen", "in_review"),
-)
-
-
 def card_keyboard(t: Translator, report: Report) -> InlineKeyboardMarkup | None:
-    possible = TRANSITIONS[report.status]
+    """The actions the report's status offers (the rulebook's, as on the dashboard)."""
     buttons = []
-    for action, target in ACTIONS:
-        reopening = report.status in ("rejected", "duplicate", "verified") and target == "in_review"
-        if target in possible and (action == "reopen") == reopening:
-            buttons.append(InlineKeyboardButton(t(f"mod.action.{action}"), callback_data=cb.build("m", action, report.id)))
-    if report.status == "escalated":  # a mistyped number, or the filing date once known
-        buttons.append(InlineKeyboardButton(t("mod.action.correct"), callback_data=cb.build("m", "correct", report.id)))
+    for action in rulebook.offered(report):
+        name = "correct" if action == "correct_escalation" else action  # its button's older name
+        buttons.append(InlineKeyboardButton(t(f"mod.action.{name}"), callback_data=cb.build("m", name, report.id)))
     if not buttons:
         return None
     return InlineKeyboardMarkup([buttons[i:i + 3] for i in range(0, len(buttons), 3)])

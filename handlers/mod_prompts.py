@@ -16,7 +16,8 @@ from domain import clock
 from domain.rules import ESCALATION_TARGETS, PROMPT_TTL
 from handlers import callback_data as cb
 from handlers.context import BotContext
-from handlers.moderation import DIRECT, Retry, apply, finish, load_report
+from bot.services.moderation import DIRECT, Request, holds
+from handlers.moderation import Retry, load_report, run
 from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, prompts
 from storage.models import Report
@@ -59,8 +60,17 @@ async def on_card_button(update: Update, context: BotContext) -> None:
         if action is None:
             await update.callback_query.answer(context.t("common.stale_button"))
         return
+    if not holds(report, context.person):  # taken over first, on the record, whatever the button
+        await update.callback_query.answer(
+            context.t("mod.taken_by_other", reference=report.reference,
+                      name=await moderation.staff_name(await context.services.db(), report.taken_by) or "—"),
+            show_alert=True)
+        return
     if action in DIRECT:
-        await apply(update, context, report, DIRECT[action])
+        try:
+            await run(update, context, report, Request(action=action))
+        except Retry as retry:
+            await update.callback_query.answer(retry.message)
     elif action in ("reject", "duplicate", "resolve"):
         await ask(update, context, action, report)
     elif action in ("escalate", "correct"):
@@ -140,8 +150,7 @@ async def answer(update: Update, context: BotContext) -> None:
         await prompts.close(db, prompt.id)
         raise ApplicationHandlerStop
     try:
-        done = await finish(update, context, prompt.action, report, message.text or "", internal=prompt.internal,
-                            prompt_id=prompt.id, expect=(prompt.asked_status, prompt.asked_step))
+        done = await run(update, context, report, answer_request(prompt, message.text or ""))
     except Retry as retry:
         await message.reply_text(f"{retry.message}\n{t('mod.prompt.again')}")
         raise ApplicationHandlerStop
@@ -149,6 +158,18 @@ async def answer(update: Update, context: BotContext) -> None:
     await prompts.close(db, prompt.id)
     await _close_message(context, replied, t("mod.prompt.answered_mark" if done else "mod.prompt.unchanged_mark"))
     raise ApplicationHandlerStop
+
+
+def answer_request(prompt: Prompt, text: str) -> Request:
+    """The action a question asked for, with the words of its answer."""
+    kind, _, target = prompt.action.partition(":")
+    common = {"prompt_id": prompt.id, "expect": (prompt.asked_status, prompt.asked_step)}
+    if kind == "duplicate":
+        return Request(action="duplicate", original=text, **common)
+    if kind in ("escalate", "correct"):
+        action = "escalate" if kind == "escalate" else "correct_escalation"
+        return Request(action=action, target=target, outside=text, **common)
+    return Request(action=kind, words=text, internal=prompt.internal, **common)
 
 
 def _expired(prompt: Prompt) -> bool:

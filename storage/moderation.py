@@ -40,6 +40,21 @@ class Moved(TransitionRefused):
     """The report changed since the question was asked (another moderator acted on it)."""
 
 
+class TakenByOther(Exception):
+    """Another moderator has the report: it must be taken over (on the record) first."""
+
+
+async def _check_holder(conn, report_id: int, holder: int | None) -> None:
+    """Refuse a change by ``holder`` to a report another moderator has (checked in the change's
+    own transaction, so two moderators acting at once cannot both pass)."""
+    if holder is None:
+        return
+    async with conn.execute("SELECT taken_by FROM reports WHERE id = ?", (report_id,)) as cur:
+        row = await cur.fetchone()
+    if row is not None and row["taken_by"] not in (None, holder):
+        raise TakenByOther(report_id)
+
+
 async def _check_unchanged(conn, report_id: int, status: str, expect: tuple[str, int | None] | None) -> None:
     """Refuse an answer to a question asked when the report stood otherwise: another status,
     or another latest escalation step."""
@@ -58,13 +73,14 @@ async def latest_step(db: Database, report_id: int) -> int | None:
 
 async def change_status(db: Database, report_id: int, actor: str, to_status: str,
                         note: str | None = None, *, internal: bool = False, prompt_id: int | None = None,
-                        expect: tuple[str, int | None] | None = None,
+                        expect: tuple[str, int | None] | None = None, holder: int | None = None,
                         **fields: Any) -> tuple[Report, str, int | None]:
     """Move a report to ``to_status``, write the audit row, record an escalation step, close
     the question it answers (``prompt_id``) and record the reporter's notification (when the
     report still has a reporter), all in one transaction. The reporter sees ``note`` (a reason
     or an outcome) unless it is ``internal``. Returns the updated report, the status it came
-    from, and the notification's outbox id."""
+    from, and the notification's outbox id. With ``holder``, a report another moderator has is
+    refused (TakenByOther)."""
     unknown = set(fields) - _CHANGE_FIELDS
     if unknown:
         raise ValueError(f"not changeable here: {unknown}")
@@ -75,6 +91,7 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
             raise LookupError(report_id)
         current = row["status"]
         await _check_unchanged(conn, report_id, current, expect)
+        await _check_holder(conn, report_id, holder)
         if not allowed(current, to_status):
             raise TransitionRefused(current)
         now = utcnow()
@@ -122,13 +139,15 @@ async def _add_step(conn, report: Report, actor: str) -> None:
 async def correct_escalation(db: Database, report_id: int, actor: str, target: str,
                              external_ref: str | None, external_date: str | None,
                              prompt_id: int | None = None,
-                             expect: tuple[str, int | None] | None = None) -> tuple[Report, int | None]:
+                             expect: tuple[str, int | None] | None = None,
+                             holder: int | None = None) -> tuple[Report, int | None]:
     """Correct the latest escalation step of an escalated report (a mistyped number, the
     filing date once known, the wrong body), audited with what it was. A reporter who was told
     of another body is told of the right one. Returns the report and that notice's outbox id."""
     async with db.transaction() as conn:
         before = await _read(conn, report_id)
         await _check_unchanged(conn, report_id, before.status, expect)
+        await _check_holder(conn, report_id, holder)
         if before.status != "escalated":
             raise TransitionRefused(before.status)
         await conn.execute(

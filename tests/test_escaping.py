@@ -140,7 +140,7 @@ async def test_a_reject_reason_typed_after_the_button_is_shown_as_typed(app, fak
     (ask,) = await group.replies(1)
     assert ask.message["text"].startswith(ru("mod.ask_reason", reference=reference))
     # the card is edited, the moderator told, the question closed
-    edited, done, closed = await group.reply(ask.message, HOSTILE, n=3)
+    done, edited, closed = await group.reply(ask.message, HOSTILE, n=3)  # answered first, then the card
     assert (closed.kind, closed.message["message_id"]) == ("edit", ask.message["message_id"])
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.rejected"))
     assert (edited.kind, edited.message["message_id"]) == ("edit", card.message["message_id"])

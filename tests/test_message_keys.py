@@ -15,7 +15,7 @@ from domain.rules import (
     ADMIN_COMMANDS, CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS, LANGUAGES, LAW_ARTICLES,
     MODERATOR_COMMANDS, PRECINCT_KINDS, REGIONS, REPORTER_ROLES, STATUSES, USER_COMMANDS,
 )
-from handlers.mod_cards import ACTIONS
+from bot.services.moderation import STATUS_ACTIONS
 from handlers.report_wizard import STEPS
 from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
@@ -65,7 +65,7 @@ def keys_in_code() -> dict[str, set[str]]:
 
 def card_actions() -> tuple[str, ...]:
     """The actions of a report card's buttons."""
-    return tuple(action for action, _status in ACTIONS)
+    return STATUS_ACTIONS
 
 
 EVIDENCE_KINDS = get_args(EvidenceRecord.model_fields["kind"].annotation)

@@ -97,7 +97,7 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     assert chosen.message["text"].endswith(ru("mod.prompt.chosen", target=ru("mod.target.court")))
     assert "reply_markup" not in chosen.message
     assert ask.message["text"].startswith(ru("mod.ask_external", reference=reference, target=ru("mod.target.court")))
-    card_edit, done, closed = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)
+    done, card_edit, closed = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)  # answered first
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.escalated"))
     assert closed.message["text"].endswith(ru("mod.prompt.answered_mark")) and "reply_markup" not in closed.message
     (feedback,) = await reporter.replies(1)
@@ -181,6 +181,8 @@ async def test_outsiders_are_refused_for_every_command_and_forged_button(app, fa
     await up_to_evidence(reporter, "en", "Somebody offered money for votes near the polling station today.")
     reference = await finish_and_send(reporter, "en", evidence=False)
     outsider = user_factory("kk")
+    # More commands than the flood guard lets one person send in ten seconds: each is checked here.
+    app.bot_data["services"].flood.limit = 100
     for name in (*MODERATOR_COMMANDS, *ADMIN_COMMANDS):
         (reply,) = await outsider.say(f"/{name} {reference} x")
         assert reply.message["text"] == L("kk", "mod.refused"), name
@@ -370,9 +372,9 @@ async def test_hostile_text_reaches_moderators_escaped_and_search_is_bound(app, 
     assert reply.message["text"].split("\n")[0] == ru("mod.found_none")
     (reply,) = await admin.say("/find status=new")
     assert reference in reply.message["text"]
-    await admin.say(f"/reject {reference} <b>fake & staged")
-    card_now = fake.messages[(GROUP["id"], card.message["message_id"])]
-    assert "<b>fake & staged" in card_now["text"]
+    await admin.say(f"/reject {reference} <b>fake & staged")  # answered first, then the card is redrawn
+    await fake.wait_for(lambda: "<b>fake & staged" in fake.messages[(GROUP["id"], card.message["message_id"])]["text"],
+                        10)
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
 
 

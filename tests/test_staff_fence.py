@@ -41,6 +41,7 @@ def attempts() -> dict[str, str]:
         "escalate": "/escalate KZ-000003 court 2-15/26 24.11.2026",
         "resolve": "/resolve KZ-000003 штраф наложен",
         "reopen": "/reopen KZ-000004",
+        "takeover": "/takeover KZ-000002",
         "fixescalation": "/fixescalation KZ-000005 prosecutor 7 24.11.2026",
         "fix": "/fix KZ-000001 region=karaganda",
         "dashboard": "/dashboard",

@@ -12,7 +12,7 @@ from bot.services import deadlines
 from bot.services.search_query import BadQuery, FIND_KEYS, from_form
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
 from storage import evidence, moderation, reports
-from web.actions import BULK, Refused, act
+from web.actions import BULK, DONE, Refused, act
 from storage.models import Report
 from web.context import CHANGED, SERVICES, VISITOR
 from web.render import render
@@ -118,11 +118,11 @@ async def bulk(request: web.Request) -> web.Response:
             results.append((reference, "mod.not_found", {}))
             continue
         try:
-            done = await act(db, person, report, action, {"original": str(form.get("original", ""))},
-                             person.language, services.today())
+            outcome = await act(db, person, report, action, {"original": str(form.get("original", ""))},
+                                services.translator(person.language), services.today())
         except Refused as refused:
             results.append((reference, refused.key, refused.params))
             continue
-        results.append((reference, done, {}))
+        results.append((reference, DONE[outcome.kind], {}))
         await request.app[CHANGED](report.id, True)
     return render(request, "bulk.html", results=results)

@@ -14,15 +14,11 @@ from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIO
 from storage import audit, evidence, moderation, reports
 from storage.crypto import FileUnreadable
 from storage.models import Report
-from web.actions import ACTIONS, DIRECT, Refused, act
+from bot.services import moderation as rulebook
+from web.actions import ACTIONS, DONE, REDRAWN, Refused, act
 from web.context import CHANGED, SERVICES, VISITOR
 from web.render import render
 
-REDRAWN = ("web.report.done", "web.report.corrected")  # outcomes the card in the group must show
-SENT = ("web.report.replied",)  # outcomes that only send the reporter something
-# The actions each status offers (the same transitions as the card's buttons).
-OFFERED = {action: target for action, target in (*DIRECT.items(), ("reject", "rejected"), ("duplicate", "duplicate"),
-                                                  ("escalate", "escalated"), ("resolve", "resolved"))}
 
 
 async def _report(request: web.Request) -> Report:
@@ -31,16 +27,6 @@ async def _report(request: web.Request) -> Report:
     if found is None:
         raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
     return found
-
-
-def _offered(report: Report) -> list[str]:
-    possible = TRANSITIONS[report.status]
-    shown = [action for action, target in OFFERED.items() if target in possible]
-    if "reopen" in shown and report.status in ("new", "in_review"):
-        shown.remove("reopen")
-    if "take" in shown and report.status in ("rejected", "duplicate", "verified"):
-        shown.remove("take")
-    return shown
 
 
 async def page(request: web.Request, message: str | None = None, problem: Refused | None = None,
@@ -61,7 +47,9 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
                   taken={record.id: capture_time.taken_at(record.captured_at) for record in records},
                   deadlines=deadlines.of_report(report, services.settings.tz), today=services.today(),
                   history=lines, taken_by=await moderation.staff_name(db, report.taken_by),
-                  steps=await moderation.escalation_steps(db, report.id), offered=_offered(report),
+                  steps=await moderation.escalation_steps(db, report.id),
+                  offered=rulebook.offered(report, request[VISITOR].person),
+                  holds=rulebook.holds(report, request[VISITOR].person),
                   targets=ESCALATION_TARGETS, regions=REGIONS, groups=CATEGORY_GROUPS,
                   message=message or request.query.get("done"), problem=problem)
 
@@ -76,12 +64,13 @@ async def change(request: web.Request) -> web.StreamResponse:
         raise web.HTTPBadRequest(text="400 Bad Request", content_type="text/plain")
     person = request[VISITOR].person
     try:
-        done = await act(await services.db(), person, report, action, form, person.language, services.today())
+        outcome = await act(await services.db(), person, report, action, form, services.translator(person.language),
+                            services.today())
     except Refused as refused:
         return await page(request, problem=refused, status=409)
-    if done in REDRAWN or done in SENT:  # the card shows it, or the reporter is to be told
-        await request.app[CHANGED](report.id, done in REDRAWN)
-    raise web.HTTPSeeOther(f"/report/{report.reference}?done={done}")
+    if outcome.kind in REDRAWN or outcome.notice is not None:  # the card shows it, or the reporter is to be told
+        await request.app[CHANGED](report.id, outcome.kind in REDRAWN)
+    raise web.HTTPSeeOther(f"/report/{report.reference}?done={DONE[outcome.kind]}")
 
 
 async def file(request: web.Request) -> web.StreamResponse:
