@@ -8,12 +8,14 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.services.i18n import pack
 from bot.services import history
+from bot.services import moderation as rulebook
+from bot.services.moderation import Refused, Request
 from bot.services.search_query import BadQuery, parse_corrections
 from handlers.context import BotContext
 from handlers.mod_cards import card_keyboard, card_text, post_evidence, refresh_card
 from handlers.report_summary import DESCRIPTION_SHOWN
 from handlers.mod_queries import report_of_command
-from handlers.moderation import actor, load_report, say, tell
+from handlers.moderation import load_report, say, tell
 from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
 
@@ -58,12 +60,18 @@ async def fix(update: Update, context: BotContext) -> None:
     except BadQuery as bad:
         await tell(update, bad.lines(t))
         return
-    updated, notes = await moderation.correct(await context.services.db(), report.id, actor(context), changes)
-    if not notes:
+    try:
+        outcome = await rulebook.act(await context.services.db(), context.person, report,
+                                     Request(action="correct", corrections=changes), t, context.services.today())
+    except Refused as refused:
+        await say(update, t(refused.key, **refused.params))
+        return
+    if outcome.kind != "corrected":
         await say(update, t("mod.fix.unchanged", reference=report.reference))
         return
-    await refresh_card(context, context.services, updated)
-    await tell(update, [t("mod.fix.done", reference=updated.reference), *(history.correction(t, note) for note in notes)])
+    await tell(update, [t("mod.fix.done", reference=outcome.report.reference),
+                        *(history.correction(t, note) for note in outcome.notes)])
+    await refresh_card(context, context.services, outcome.report)
 
 
 def handlers() -> list[BaseHandler]:
