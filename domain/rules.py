@@ -43,6 +43,8 @@ ReporterRole = Literal[REPORTER_ROLES]  # type: ignore[valid-type]
 # Most reporters are voters: a new report starts as a voter's (shown, changed in one tap), and a
 # person is remembered only as another role, so a voter leaves no trace of having reported.
 DEFAULT_REPORTER_ROLE = "voter"
+# A report's description: long enough to say what happened, long enough for an observer's account.
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 10_000
 
 # Category groups, each with its categories; a group with one category skips the second menu.
 CATEGORY_GROUPS: dict[str, tuple[str, ...]] = {

@@ -24,8 +24,7 @@ from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
-# The table names the review, which posts cards: a module import, read when a card is drawn.
-from handlers import report_wizard
+from handlers import report_summary
 from handlers.wizard import View
 from storage import evidence, moderation, outbox, people, reports
 from storage.crypto import FileUnreadable
@@ -53,7 +52,7 @@ async def card_text(services: Services, t: Translator, report: Report) -> Html:
     lines = [
         *([t("mod.card.urgent")] if report.priority == "urgent" else []),
         t("mod.card.title", reference=report.reference, status=t(f"status.{report.status}")),
-        *report_wizard.STEPS.summary(t, Draft.of_report(report), view),
+        *report_summary.summary(t, Draft.of_report(report), view),
         *await _status_lines(services, db, t, report),
     ]
     return Html("\n".join(lines))

@@ -6,18 +6,17 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.services.i18n import Html
-# The table names this module's functions: a module import, read when a button is checked.
-from handlers import filing, report_wizard
-from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Turn, View, grid, show, wbutton
+from handlers import filing
+from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Steps, Turn, View, grid, show, wbutton
 from storage import evidence
-from storage.models import Draft, new_report
+from storage.models import new_report
 
 REPORTS_PER_HOUR = filing.REPORTS_PER_HOUR
 
 
-def values(draft: Draft) -> tuple[str, ...]:
+def values(steps: Steps) -> tuple[str, ...]:
     """Send, and a Change button for every section of the table."""
-    return ("send", *(f"edit_{section}" for section in report_wizard.STEPS.sections))
+    return ("send", *(f"edit_{section}" for section in steps.sections))
 
 
 async def render(turn: Turn) -> Question:

@@ -10,12 +10,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.services.text import clean
-# report_wizard imports this module for its entry point: a module import, read at call time.
+from domain.rules import DESCRIPTION_MAX, DESCRIPTION_MIN
 from handlers import callback_data as cb
-from handlers import keyboards, live_keyboard, report_wizard
+from handlers import keyboards, live_keyboard
 from handlers.context import BotContext
 from handlers.keyboards import button
-from handlers.wizard import END
 
 YES = rf"^{cb.build('story', 'yes')}$"
 NO = rf"^{cb.build('story', 'no')}$"
@@ -31,7 +30,7 @@ async def offered(update: Update, context: BotContext) -> bool:
         return False
     text = clean(message.text)
     # The description step's own bounds: a story is never a description the step would refuse.
-    if not report_wizard.DESCRIPTION_MIN <= len(text) <= report_wizard.DESCRIPTION_MAX:
+    if not DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX:
         return False
     t = context.t
     context.services.stories.hold(update.effective_chat.id, text)
@@ -40,17 +39,16 @@ async def offered(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def accepted(update: Update, context: BotContext) -> str | int:
-    """Yes: a new report with the story as its description (the wizard passes over that step);
-    an open draft is continued instead, as /report does."""
+async def taken(update: Update, context: BotContext) -> str | None:
+    """Yes: the story held for this chat, for the wizard to start a report with (its entry point,
+    handlers.report_wizard.from_story); None, with the person told, when it is gone."""
     query = update.callback_query
     story = context.services.stories.take(update.effective_chat.id)
     if story is None:  # kept too long, or the bot restarted since
         await query.answer()
         await query.edit_message_text(context.t("story.gone"))
         live_keyboard.forget(context, update.effective_chat.id, query.message.message_id)
-        return END
-    return await report_wizard.start_report(update, context, description=story)
+    return story
 
 
 async def declined(update: Update, context: BotContext) -> None:

@@ -4,6 +4,7 @@ HTML): the line of each step, for the reporter's review and the moderators' card
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 
 from bot.services.i18n import Html, Translator
@@ -127,3 +128,16 @@ def contact_line(t: Translator, draft: Draft, view: View) -> Html | None:
     if view.for_moderators:
         return None  # the reporter line says it
     return t("summary.contact", value=t("summary.contact_allowed" if draft.contact_allowed else "summary.contact_anonymous"))
+
+
+# Every line of a report's summary, in order: the review, the reporter's summary and the
+# moderators' card all read it (a new step with a summary line adds it here and to its Step).
+LINES: tuple[Callable[[Translator, Draft, View], Html | None], ...] = (
+    role_line, what_line, where_line, spot_lines, when_line, description_line, evidence_line, contact_line,
+)
+
+
+def summary(t: Translator, draft: Draft, view: View) -> list[Html]:
+    """The report's summary lines, those with something to say."""
+    lines = (line(t, draft, view) for line in LINES)
+    return [line for line in lines if line is not None]

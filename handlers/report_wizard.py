@@ -20,7 +20,9 @@ from bot.services.evidence import remove_files
 from bot.services.text import clean
 from bot.services.when import BadWhen, earlier_today, parse_date
 from bot.services.evidence import MAX_FILES
-from domain.rules import CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, FIRST_GROUP, REGIONS, REPORTER_ROLES
+from domain.rules import (
+    CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP, REGIONS, REPORTER_ROLES,
+)
 from handlers import callback_data as cb
 from handlers import deliveries, live_keyboard, report_evidence, report_review, report_story
 from handlers.context import BotContext
@@ -42,7 +44,6 @@ _PRECINCT_WORDS = re.compile(
     r"^(?:уик|уск|иу|ик|участок|участка|учаскесі|учаске|сайлау|избирательный|precinct|polling|station|no|nr|"
     r"[№#:\-.,\s])*", re.IGNORECASE)
 PRECINCT_DIGITS = 5  # Kazakhstan's precincts are numbered in the thousands
-DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 10_000  # observers write long accounts
 # Telegram's apps split a text over 4,096 characters into messages of up to that many, sent one
 # after another: a description this long may have a next part, joined to it if it comes soon.
 SPLIT_PART, JOIN_WITHIN = 3_500, timedelta(seconds=10)
@@ -315,7 +316,8 @@ STEPS = Steps(
          hint="wizard.bad_evidence", section="evidence", summary=evidence_line),
     Step("contact", question="wizard.ask_contact", extras=contact_choices, on_choice=chose_contact, section="contact",
          answered=lambda d: d.contact_allowed is not None, summary=contact_line),
-    Step(REVIEW, render=report_review.render, choices=report_review.values, on_choice=report_review.chose,
+    Step(REVIEW, render=report_review.render, choices=lambda draft: report_review.values(STEPS),
+         on_choice=report_review.chose,
          accepts=report_evidence.FILES, on_input=report_evidence.received, hint="wizard.review_typed"),
     Step(CANCEL, question="wizard.ask_cancel", extras=(("yes", "wizard.cancel_yes"), ("no", "wizard.cancel_no")),
          nav=False, on_choice=chose_cancel),
@@ -325,6 +327,15 @@ STEPS = Steps(
 
 
 # ---- running the table ------------------------------------------------------------------------
+
+async def from_story(update: Update, context: BotContext) -> str | int:
+    """Yes to a story typed at the main menu: a new report with the story as its description
+    (the wizard passes over that step); an open draft is continued instead, as /report does."""
+    story = await report_story.taken(update, context)
+    if story is None:
+        return END
+    return await start_report(update, context, description=story)
+
 
 async def start_report(update: Update, context: BotContext, description: str | None = None) -> str:
     """/report or the menu button: continue the open draft, or start a new one; ``description``
@@ -486,7 +497,7 @@ def conversation() -> ConversationHandler:
             entry_points=[
                 CommandHandler("report", start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=r"^menu:report$"),
-                CallbackQueryHandler(report_story.accepted, pattern=report_story.YES),
+                CallbackQueryHandler(from_story, pattern=report_story.YES),
             ],
             states=STEPS.states(on_button, on_input, wrong_input),
             fallbacks=[

@@ -140,7 +140,7 @@ async def test_the_answer_window_runs_from_the_typed_filing_date_and_escalation_
     card_id = card.message["message_id"]
     await incident(data_dir, reference, 3, settings, status="new")
     for command in ("take", "verify"):
-        await group.say(f"/{command} {reference}", n=2)  # the card edited, the moderator told
+        await group.say(f"/{command} {reference}", n=2)  # the moderator told, the card edited
     await reporter.replies(2)
     filed = today(settings) - timedelta(days=4)
     await escalate(group, fake, card_id, "commission", f"№ 15 от {filed:%d.%m.%Y}")
@@ -158,7 +158,7 @@ async def test_the_answer_window_runs_from_the_typed_filing_date_and_escalation_
     await group.press(ru("mod.action.correct"), message=fake.messages[(GROUP["id"], card_id)])
     (targets,) = await group.replies(1)
     chosen, ask = await group.tap(ru("mod.target.commission"), n=2, message=targets.message)
-    _, done, _ = await group.reply(ask.message, f"15/2-7 {filed:%d.%m.%Y}", n=3)
+    done, _, _ = await group.reply(ask.message, f"15/2-7 {filed:%d.%m.%Y}", n=3)
     assert done.message["text"] == ru("mod.escalation_corrected", reference=reference)
     # The commission did not answer: on to the prosecutor, then a court.
     await escalate(group, fake, card_id, "prosecutor", f"2-44 {today(settings):%d.%m.%Y}")

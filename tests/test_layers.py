@@ -111,6 +111,54 @@ def sql_outside_storage() -> list[str]:
     return problems
 
 
+def import_graph() -> dict[str, set[str]]:
+    """Which project modules each module imports (wherever in the file: an import inside a
+    function, made late to get round a circle, still counts)."""
+    names = {name for name, _ in modules()}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules():
+        edges = set()
+        for target, taken, _line in imports(path, module):
+            if not _in_project(target):
+                continue
+            submodules = {f"{target}.{name}" for name in taken} & names
+            edges |= submodules or ({target} & names)
+        graph[module] = edges - {module}
+    return graph
+
+
+def circles() -> list[str]:
+    """Groups of modules that import one another, directly or round a loop (Tarjan's strongly
+    connected components of more than one module)."""
+    graph, index, low, stack, on_stack, found = import_graph(), {}, {}, [], set(), []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(" ↔ ".join(sorted(group)))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
 def test_the_checks_see_the_whole_project():
     names = {name for name, _ in modules()}
     assert {"domain.rules", "storage.reports", "bot.services.i18n", "handlers.report_wizard", "bot.app"} <= names
@@ -126,6 +174,12 @@ def test_no_module_takes_another_modules_private_names():
 
 def test_sql_lives_only_in_storage():
     assert sql_outside_storage() == []
+
+
+def test_no_modules_import_one_another_in_a_circle():
+    """Cards and deliveries stand apart from the wizard; the wizard's parts never import the
+    table that assembles them."""
+    assert circles() == []
 
 
 @pytest.mark.parametrize(("layer", "line", "caught"), [
@@ -146,3 +200,25 @@ def test_the_checks_catch_what_they_are_for(layer, line, caught, monkeypatch):
         assert any("_planted_for_test.py" in problem for problem in caught())
     finally:
         planted.unlink()
+
+
+def test_the_summary_lines_are_the_wizards_steps_lines():
+    """The card, the review and the reporter's summary read one list of lines, which follows the
+    wizard's table (a step's line added to one and not the other fails here)."""
+    from handlers import report_summary, report_wizard
+
+    assert [step.summary for step in report_wizard.STEPS.order if step.summary] == list(report_summary.LINES)
+
+
+def test_the_circle_check_catches_a_circle():
+    """Two planted modules that import each other (one late, inside a function) are reported."""
+    planted = [PROJECT_ROOT / "handlers" / f"_planted_circle_{n}.py" for n in "ab"]
+    planted[0].write_text('"""Planted by tests/test_layers.py."""\nfrom handlers import _planted_circle_b\n',
+                          encoding="utf-8")
+    planted[1].write_text('"""Planted by tests/test_layers.py."""\n\n\ndef late():\n'
+                          '    from handlers import _planted_circle_a\n', encoding="utf-8")
+    try:
+        assert any("_planted_circle_a" in circle and "_planted_circle_b" in circle for circle in circles())
+    finally:
+        for path in planted:
+            path.unlink()
