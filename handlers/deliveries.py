@@ -24,7 +24,7 @@ from telegram import CallbackQuery
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.services import feedback, pacing, receipts
-from handlers import mod_cards
+from handlers import duty, mod_cards
 from handlers.context import BotContext
 from storage import outbox, reports
 
@@ -66,6 +66,8 @@ async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery 
             async def noted() -> None:
                 await outbox.update_body(db, item.id, noted=True)
             await mod_cards.post_alert(context, report, item.body, noted)
+        elif item.kind == "duty":
+            await duty.alert_privately(context, report, item.body["to"])
         elif item.kind == "summary":
             await mod_cards.post_summary(context, item.body.get("reports", []))
         elif item.kind in feedback.REPORTER_KINDS:

@@ -19,9 +19,12 @@ EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
          | filters.VIDEO_NOTE)
 # Steps that take files besides the evidence step: the description (sent with it) and the review.
-_TAKING_FILES = (EVIDENCE, "description", REVIEW)
+TAKING_FILES = (EVIDENCE, "description", REVIEW)
 # The items of an album arrive as separate updates; one answer follows once they stop coming.
 ALBUM_SETTLE_SECONDS = 1.0
+# Files past the limit (an album, or a hundred sent one by one) get one answer between them, once
+# none has come for this long: how many were not taken and why, not a refusal each.
+REFUSED_SETTLE_SECONDS = 2.0
 
 
 async def render(turn: Turn) -> Question:
@@ -54,7 +57,8 @@ async def received(turn: Turn) -> Outcome:
             raise Retry("wizard.bad_evidence")
         count = await _count(context)
         if count >= MAX_FILES:
-            raise Retry("wizard.evidence_limit", max=MAX_FILES)
+            _refused_later(update, context, turn.steps)
+            return Answered(turn.draft.step)
         record = await evidence_intake.download(context, incoming)
     except evidence_intake.NotTaken as why:
         raise Retry(why.key) from None
@@ -92,7 +96,7 @@ async def album_settled(context: BotContext) -> None:
     took it (and is still asked)."""
     context.person, steps = context.job.data
     draft = await load(context, steps)
-    if draft is None or draft.step not in _TAKING_FILES:
+    if draft is None or draft.step not in TAKING_FILES:
         return
     count = await _count(context)
     if draft.step == EVIDENCE:
@@ -103,6 +107,36 @@ async def album_settled(context: BotContext) -> None:
     sent = await context.bot.send_message(context.job.chat_id, text, reply_markup=markup)
     # A job, beside the chat's updates: the swap of the live message is atomic, so a step answered
     # meanwhile and this answer never both take the same old buttons off.
+    await live_keyboard.shown(context, context.job.chat_id, sent.message_id)
+
+
+def _refused_later(update: Update, context: BotContext, steps: Steps) -> None:
+    """Count one more file not taken, and answer for all of them once they stop coming."""
+    chat_id = update.effective_chat.id
+    name = f"refused:{chat_id}"
+    refused = 1
+    for job in context.job_queue.get_jobs_by_name(name):
+        refused += job.data[2]
+        job.schedule_removal()
+    context.job_queue.run_once(refused_settled, REFUSED_SETTLE_SECONDS, chat_id=chat_id, name=name,
+                               data=(context.person, steps, refused))
+
+
+async def refused_settled(context: BotContext) -> None:
+    """The files past the limit stopped coming: one message says how many were not taken and
+    why, with the step asked again if the draft is still at one that takes files."""
+    context.person, steps, refused = context.job.data
+    t = context.t
+    notice = t.plural("wizard.evidence_refused", refused, max=MAX_FILES)
+    draft = await load(context, steps)
+    if draft is None or draft.step not in TAKING_FILES:
+        await context.bot.send_message(context.job.chat_id, notice)  # they moved on: the count alone
+        return
+    if draft.step == EVIDENCE:
+        text, markup = _question(t, draft, await _count(context))
+    else:
+        text, markup = await question(Turn(None, context, draft, steps), steps[draft.step])  # type: ignore[arg-type]
+    sent = await context.bot.send_message(context.job.chat_id, Html(f"{notice}\n\n{text}"), reply_markup=markup)
     await live_keyboard.shown(context, context.job.chat_id, sent.message_id)
 
 
