@@ -13,7 +13,8 @@ what waits is short again.
 
 An urgent report's alert (outbox.FOREGROUND) is the exception: it is never summarised and never
 sent in the background, so it takes the group's reserve as an answer to a moderator does and
-overtakes every card and file waiting for the group's limit."""
+overtakes every card and file waiting for the group's limit. Its private copies to the
+moderators on duty (kind ``duty``, handlers.duty) go at once beside it."""
 
 from __future__ import annotations
 

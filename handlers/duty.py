@@ -48,18 +48,17 @@ async def alert_privately(context: BotContext, report: Report, person_id: int) -
     """One urgent report's alert in an on-duty staff member's private chat, in their language.
     Someone who went off duty or left the staff since it was recorded is not written to."""
     services = context.services
-    db = await services.db()
-    person = await people.get_by_id(db, person_id)
-    if person is None or not await people.is_on_duty(db, person_id) \
-            or person not in await on_duty_staff(context):
-        raise feedback.Unreachable("no longer on duty")
+    person = next((staff for staff in await on_duty_staff(context) if staff.id == person_id), None)
+    if person is None:
+        raise feedback.Unreachable("no longer on duty, or no longer staff")
     chat_id = await services.chat_of(person_id)
     if chat_id is None:
         raise feedback.Unreachable("no private chat with the moderator")
     t = services.translator(person.language)
     # The choice it was filed with, or the category a moderator has set since.
-    sub = report.subcategory or report.category
-    what = t(f"urgent.choice.{sub}") if sub in URGENT_CHOICES else t(f"category.{sub}")
+    sub = report.subcategory
+    what = (t(f"urgent.choice.{sub}") if sub in URGENT_CHOICES
+            else t(f"category.{sub}") if sub else t(f"group.{report.category}"))
     await context.bot.send_message(chat_id, t("duty.alert", reference=report.reference, what=what))
 
 

@@ -44,7 +44,7 @@ async def on_error(update: object, context: BotContext) -> None:
         try:
             # The error handler gets a context of its own: find the person again for their language.
             await identify(update, context)
-        except Exception:  # noqa: BLE001 - the failure may be the database itself: Russian, then
+        except Exception:  # noqa: BLE001 - the failure may be the database itself: their Telegram language, then
             log.warning("the person behind a failed update is unknown")
         try:
             t = language_of(update, context)  # not found: the language their Telegram gives

@@ -157,8 +157,13 @@ async def test_an_urgent_report_reaches_the_moderator_on_duty_in_private_and_not
     assert len(oleg.events) == oleg_seen + 1
 
     # Removed from the staff: off duty, and no private alert for the next one.
-    (removed,) = await admin.say(f"/delmod {staff_code(data_dir, 'Дана')}")
+    code = staff_code(data_dir, "Дана")
+    (removed,) = await admin.say(f"/delmod {code}")
+    assert removed.message["text"] == ru("admin.removed", code=code)
     assert db_rows(data_dir, "SELECT on_duty FROM people WHERE id = ?", (dana_id,))[0]["on_duty"] == 0
+    second, _seen, _ = await file_urgent(reporter, "kk", "stuffing")
+    await fake.wait_for(lambda: any(second in m.get("text", "") for (chat, _), m in fake.messages.items()
+                                    if chat == GROUP["id"]))
     assert len(db_rows(data_dir, "SELECT id FROM outbox WHERE kind = 'duty'")) == 1
 
 
