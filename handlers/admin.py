@@ -13,6 +13,7 @@ from bot.services import pacing
 from bot.services.menus import register_staff_commands
 from bot.services.roles import matching_code
 from domain.rules import LANGUAGES
+from handlers import duty
 from handlers.context import BotContext
 from handlers.mod_cards import refresh_card
 from handlers.staff_guard import fence
@@ -29,6 +30,11 @@ async def list_moderators(update: Update, context: BotContext) -> None:
     lines = [t("admin.mods_title", count=len(found))]
     lines += [t("admin.mods_item_on_duty" if person.id in on_duty else "admin.mods_item", code=person.actor_code,
                 name=person.staff_name or "—") for person in found]
+    moderators = {person.id for person in found}
+    admins = [person.staff_name or person.actor_code for person in await duty.on_duty_staff(context)
+              if person.id not in moderators]
+    if admins:
+        lines.append(t("admin.admins_on_duty", names=", ".join(admins)))
     if found:
         lines.append(t("admin.mods_hint", code=found[0].actor_code))
     await update.effective_message.reply_text("\n".join(lines))

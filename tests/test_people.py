@@ -134,10 +134,12 @@ async def test_an_urgent_report_reaches_the_moderator_on_duty_in_private_and_not
     assert off.message["text"] == ru("duty.off")
     (helped,) = await dana.say("/help")
     assert ru("mod.help_duty") in helped.message["text"]
+    await admin.say("/duty on")  # an administrator may be on duty too
     (listing,) = await admin.say("/mods")
     lines = listing.message["text"].split("\n")
     assert ru("admin.mods_item_on_duty", code=staff_code(data_dir, "Дана"), name="Дана") in lines
     assert ru("admin.mods_item", code=staff_code(data_dir, "Олег"), name="Олег") in lines
+    assert ru("admin.admins_on_duty", names="Нурлан") in lines
     oleg_seen = len(oleg.events)
 
     reporter = user_factory("kk", first_name="Әсел", username="asel_secret")
@@ -146,10 +148,14 @@ async def test_an_urgent_report_reaches_the_moderator_on_duty_in_private_and_not
     assert alert.message["text"] == ru("duty.alert", reference=reference, what=ru("urgent.choice.threats"))
     for secret in ("Әсел", "asel_secret", str(reporter.id)):
         assert secret not in alert.message["text"]
-    # Recorded for Dana alone, with the report, and sent; the group's alert went as before.
+    (to_admin,) = await admin.replies(1)
+    assert to_admin.message["text"] == alert.message["text"]
+    # Recorded for those on duty alone, with the report, and sent; the group's alert went as before.
     rows = db_rows(data_dir, "SELECT kind, body, sent_at FROM outbox WHERE kind = 'duty'")
-    dana_id = db_rows(data_dir, "SELECT id FROM people WHERE staff_name = 'Дана'")[0]["id"]
-    assert [(r["body"], r["sent_at"] is not None) for r in rows] == [(f'{{"to": {dana_id}}}', True)]
+    ids = {row["staff_name"]: row["id"] for row in db_rows(data_dir, "SELECT id, staff_name FROM people")}
+    dana_id = ids["Дана"]
+    assert sorted((r["body"], r["sent_at"] is not None) for r in rows) == sorted(
+        [(f'{{"to": {dana_id}}}', True), (f'{{"to": {ids["Нурлан"]}}}', True)])
     await fake.wait_for(lambda: any(reference in m.get("text", "") for (chat, _), m in fake.messages.items()
                                     if chat == GROUP["id"]))
     (answer,) = await oleg.say("/duty")  # handled after anything queued for his chat
@@ -164,7 +170,7 @@ async def test_an_urgent_report_reaches_the_moderator_on_duty_in_private_and_not
     second, _seen, _ = await file_urgent(reporter, "kk", "stuffing")
     await fake.wait_for(lambda: any(second in m.get("text", "") for (chat, _), m in fake.messages.items()
                                     if chat == GROUP["id"]))
-    assert len(db_rows(data_dir, "SELECT id FROM outbox WHERE kind = 'duty'")) == 1
+    assert len(db_rows(data_dir, f"SELECT id FROM outbox WHERE kind = 'duty' AND body = '{{\"to\": {dana_id}}}'")) == 1
 
 
 # ---- a storage failure at first contact ---------------------------------------------------------
@@ -219,6 +225,12 @@ async def test_a_hundred_photos_one_by_one_get_one_refusal_and_the_next_words_ar
     assert parse_html(Translator("en").plural("wizard.files_attached", 20, max=20)) in burst
     (helped,) = await user.say("/help")  # and nothing more came: the next answer is this one
     assert helped.message["text"] == L("en", "help.text") and len(user.events[start:]) == 4
+    for i in range(5):  # an album past the limit: one answer too
+        await user.photo(jpeg(color=(7, i, 7)), media_group_id="late-album")
+    (album,) = await user.replies(1)
+    assert album.message["text"].startswith(parse_html(Translator("en").plural("wizard.evidence_refused", 5, max=20)))
+    (helped,) = await user.say("/help")
+    assert helped.message["text"] == L("en", "help.text")
     assert db_rows(data_dir, "SELECT COUNT(*) AS n FROM evidence")[0]["n"] == 20
 
 
