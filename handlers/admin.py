@@ -17,7 +17,7 @@ from handlers import duty
 from handlers.context import BotContext
 from handlers.mod_cards import refresh_card
 from handlers.staff_guard import fence
-from storage import moderation, people, web_sessions
+from storage import moderation, people, reports, web_sessions
 
 
 async def list_moderators(update: Update, context: BotContext) -> None:
@@ -122,8 +122,11 @@ async def _tidy_group(context: BotContext) -> None:
                 await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
             except TelegramError:
                 pass  # deleted, or too old to edit: the question is closed all the same
-        for report in handed.reports:
-            await refresh_card(context, context.services, report)
+        db = await context.services.db()
+        for handed_back in handed.reports:
+            report = await reports.get(db, handed_back.id)  # as it stands now: someone may have taken it since
+            if report is not None:
+                await refresh_card(context, context.services, report)
 
 
 async def invite(update: Update, context: BotContext) -> None:
