@@ -15,6 +15,7 @@ from bot.services.i18n import Translator
 from storage import people
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
+from tests.fake_telegram.limits import RateLimits
 from tests.harness import HANDLER_ERRORS, make_settings, running_bot
 from tests.report_helpers import L, db_rows, finish_and_send_receipt, jpeg, up_to_evidence
 from tests.test_urgent import file_urgent
@@ -204,34 +205,40 @@ async def test_a_storage_failure_at_first_contact_is_answered_once_in_the_person
 # ---- a flood of files ---------------------------------------------------------------------------
 
 async def test_a_hundred_photos_one_by_one_get_one_refusal_and_the_next_words_are_answered(
-        app, fake, user_factory, data_dir):
-    user = user_factory("en")
-    await up_to_evidence(user, "en", "Somebody offered money for votes near the polling station today.")
-    start = user.cursor()
-    for i in range(100):
-        await user.photo(jpeg(color=(i, 100 - i, 7)))  # one by one: no album
-    await user.text("hello?")
-    # The first photo answered at once; the words; then one answer for the rest: the nineteen
-    # taken with it and the eighty not taken.
-    await user.replies(3, after=start, timeout=60)
-    messages = [e.message["text"] for e in user.events[start:] if e.kind == "message"]
-    refusal = parse_html(Translator("en").plural("wizard.evidence_refused", 80, max=20))
-    assert sum(refusal in text for text in messages) == 1
-    assert not any(L("en", "flood.updates") in text for text in messages)
-    first, words, burst = messages
-    assert first.startswith(parse_html(Translator("en").plural("wizard.files_attached", 1, max=20)))
-    assert L("en", "wizard.review_typed") in words  # answered as they came, not after the files' pause
-    assert burst.startswith(refusal)
-    assert parse_html(Translator("en").plural("wizard.files_attached", 20, max=20)) in burst
-    (helped,) = await user.say("/help")  # and nothing more came: the next answer is this one
-    assert helped.message["text"] == L("en", "help.text") and len(user.events[start:]) == 4
-    for i in range(5):  # an album past the limit: one answer too
-        await user.photo(jpeg(color=(7, i, 7)), media_group_id="late-album")
-    (album,) = await user.replies(1)
-    assert album.message["text"].startswith(parse_html(Translator("en").plural("wizard.evidence_refused", 5, max=20)))
-    (helped,) = await user.say("/help")
-    assert helped.message["text"] == L("en", "help.text")
-    assert db_rows(data_dir, "SELECT COUNT(*) AS n FROM evidence")[0]["n"] == 20
+        fake, user_factory, data_dir):
+    """Under Telegram's limits as the fake keeps them (a message a second per chat, paced by the
+    bot): the words sent after a hundred photos are answered before the photos' one answer."""
+    fake.rate_limits = RateLimits()
+    settings = make_settings(fake, data_dir, telegram_pacing=True)
+    async with running_bot(settings):
+        user = user_factory("en")
+        await up_to_evidence(user, "en", "Somebody offered money for votes near the polling station today.")
+        start = user.cursor()
+        for i in range(100):
+            await user.photo(jpeg(color=(i, 100 - i, 7)))  # one by one: no album
+        await user.text("hello?")
+        # The first photo answered at once; the words; then one answer for the rest: the nineteen
+        # taken with it and the eighty not taken.
+        await user.replies(3, after=start, timeout=60)
+        messages = [e.message["text"] for e in user.events[start:] if e.kind == "message"]
+        refusal = parse_html(Translator("en").plural("wizard.evidence_refused", 80, max=20))
+        assert sum(refusal in text for text in messages) == 1
+        assert not any(L("en", "flood.updates") in text for text in messages)
+        first, words, burst = messages
+        assert first.startswith(parse_html(Translator("en").plural("wizard.files_attached", 1, max=20)))
+        assert L("en", "wizard.review_typed") in words  # answered as they came, not after the files' pause
+        assert burst.startswith(refusal)
+        assert parse_html(Translator("en").plural("wizard.files_attached", 20, max=20)) in burst
+        (helped,) = await user.say("/help")  # and nothing more came: the next answer is this one
+        assert helped.message["text"] == L("en", "help.text") and len(user.events[start:]) == 4
+        for i in range(5):  # an album past the limit: one answer too
+            await user.photo(jpeg(color=(7, i, 7)), media_group_id="late-album")
+        (album,) = await user.replies(1)
+        assert album.message["text"].startswith(parse_html(Translator("en").plural("wizard.evidence_refused", 5, max=20)))
+        (helped,) = await user.say("/help")
+        assert helped.message["text"] == L("en", "help.text")
+        assert db_rows(data_dir, "SELECT COUNT(*) AS n FROM evidence")[0]["n"] == 20
+    assert fake.refused == []
 
 
 # ---- "filed" only with a filing date --------------------------------------------------------------
