@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import telegram_http
 from bot.services.i18n import Translator
 from storage import people
 from tests.fake_telegram import FakeUser
@@ -18,6 +19,7 @@ from tests.fake_telegram.html_check import parse_html
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import HANDLER_ERRORS, make_settings, running_bot
 from tests.report_helpers import L, db_rows, finish_and_send_receipt, jpeg, up_to_evidence
+from tests.test_outbox import failing
 from tests.test_urgent import file_urgent
 
 ADMIN, DANA, OLEG = 1001, 2001, 2002
@@ -172,6 +174,24 @@ async def test_an_urgent_report_reaches_the_moderator_on_duty_in_private_and_not
     await fake.wait_for(lambda: any(second in m.get("text", "") for (chat, _), m in fake.messages.items()
                                     if chat == GROUP["id"]))
     assert len(db_rows(data_dir, f"SELECT id FROM outbox WHERE kind = 'duty' AND body = '{{\"to\": {dana_id}}}'")) == 1
+
+
+async def test_a_private_alert_telegram_failed_is_sent_again(app, fake, user_factory, admin, data_dir, monkeypatch):
+    """Recorded in the outbox with the report: a 502 on every try of the first attempt does not
+    lose it; it comes once, after its pause."""
+    monkeypatch.setattr(telegram_http, "RETRY_DELAYS", (0.05, 0.1, 0.2))
+    await admin.say("/start")
+    dana = await a_moderator(fake, admin, DANA, "Дана")
+    await dana.say("/duty on")
+    marker = "Срочное сообщение"  # the private alert's words, not the group's card
+    assert marker in Translator("ru")("duty.alert", reference="@", what="@")
+    fake.fault = failing("sendMessage", times=len(telegram_http.RETRY_DELAYS) + 1, marker=marker)
+    reference, _seen, _ = await file_urgent(user_factory("ru"), "ru", "stuffing")
+    (alert,) = await dana.replies(1)
+    assert fake.faulted and alert.message["text"] == ru("duty.alert", reference=reference,
+                                                        what=ru("urgent.choice.stuffing"))
+    (answer,) = await dana.say("/duty")
+    assert answer.message["text"] == ru("mod.usage.duty", state=ru("duty.state.on"))  # and no second alert
 
 
 # ---- a storage failure at first contact ---------------------------------------------------------
