@@ -32,7 +32,7 @@ USER_COMMANDS: tuple[str, ...] = (
 )
 MODERATOR_COMMANDS: tuple[str, ...] = (
     "queue", "view", "take", "takeover", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation", "note",
-    "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard",
+    "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
 )
 ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 

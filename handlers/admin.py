@@ -6,23 +6,35 @@ import re
 import secrets
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
+from bot.services import pacing
 from bot.services.menus import register_staff_commands
 from bot.services.roles import matching_code
 from domain.rules import LANGUAGES
+from handlers import duty
 from handlers.context import BotContext
+from handlers.mod_cards import refresh_card
 from handlers.staff_guard import fence
-from storage import moderation, people, web_sessions
+from storage import moderation, people, reports, web_sessions
 
 
 async def list_moderators(update: Update, context: BotContext) -> None:
     """/mods: who may handle reports, each with the code /delmod takes and the name they gave
-    Telegram."""
+    Telegram, and who is on duty (/duty: urgent alerts in their private chat too)."""
     t = context.t
-    found = await moderation.moderators(await context.services.db())
+    db = await context.services.db()
+    found = await moderation.moderators(db)
+    on_duty = {person.id for person in await people.on_duty(db)}
     lines = [t("admin.mods_title", count=len(found))]
-    lines += [t("admin.mods_item", code=person.actor_code, name=person.staff_name or "—") for person in found]
+    lines += [t("admin.mods_item_on_duty" if person.id in on_duty else "admin.mods_item", code=person.actor_code,
+                name=person.staff_name or "—") for person in found]
+    moderators = {person.id for person in found}
+    admins = [person.staff_name or person.actor_code for person in await duty.on_duty_staff(context)
+              if person.id not in moderators]
+    if admins:
+        lines.append(t("admin.admins_on_duty", names=", ".join(admins)))
     if found:
         lines.append(t("admin.mods_hint", code=found[0].actor_code))
     await update.effective_message.reply_text("\n".join(lines))
@@ -65,7 +77,9 @@ async def add_moderator(update: Update, context: BotContext) -> None:
 async def remove_moderator(update: Update, context: BotContext) -> None:
     """/delmod CODE: the moderator /mods lists under that code (or with that Telegram user id)
     goes back to being an ordinary user (recorded in the history); their menu loses the staff
-    commands and their dashboard sessions are closed."""
+    commands and their dashboard sessions are closed. Their open questions are closed and their
+    open reports go back to the queue, nobody's, each on the report's record; the answer names
+    the reports."""
     args = context.args or []
     if len(args) != 1:
         await update.effective_message.reply_text(context.t("admin.usage_delmod"))
@@ -80,12 +94,39 @@ async def remove_moderator(update: Update, context: BotContext) -> None:
     if person is None:
         await update.effective_message.reply_text(context.t("admin.not_moderator"))
         return
-    await people.set_role(db, person.id, "reporter")
-    await moderation.record(db, None, _actor(context), "staff_removed", person.actor_code)
+    handed = await moderation.remove_moderator(db, person.id, _actor(context), person.actor_code)
     await web_sessions.revoke_person(db, person.id)  # signed out of the dashboard too
     services.forget(person)
     await register_staff_commands(context.bot, services, removed=[person.id])
-    await update.effective_message.reply_text(context.t("admin.removed", code=person.actor_code))
+    t = context.t
+    lines = [t("admin.removed", code=person.actor_code)]
+    if handed.reports:
+        lines.append(t("admin.handed_back", count=len(handed.reports),
+                       references=", ".join(report.reference for report in handed.reports)))
+    if handed.questions:
+        lines.append(t("admin.questions_closed", count=len(handed.questions)))
+    await update.effective_message.reply_text("\n".join(lines))
+    if handed.reports or handed.questions:
+        # The group's side (cards redrawn, buttons taken off) waits for the group's window: not
+        # the administrator, who has their answer already.
+        context.job_queue.run_once(_tidy_group, 0, data=handed, name=f"handed_back:{person.id}")
+
+
+async def _tidy_group(context: BotContext) -> None:
+    """After /delmod: the removed moderator's questions lose their buttons (they are closed: a
+    reply or a press finds nothing), and the cards of the reports handed back say nobody has them."""
+    handed: moderation.HandedBack = context.job.data
+    with pacing.background():
+        for chat_id, message_id in handed.questions:
+            try:
+                await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+            except TelegramError:
+                pass  # deleted, or too old to edit: the question is closed all the same
+        db = await context.services.db()
+        for handed_back in handed.reports:
+            report = await reports.get(db, handed_back.id)  # as it stands now: someone may have taken it since
+            if report is not None:
+                await refresh_card(context, context.services, report)
 
 
 async def invite(update: Update, context: BotContext) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot.services.container import Services
 from bot.services.i18n import Translator, pick_language
@@ -38,3 +38,18 @@ async def identify(update: object, context: BotContext) -> None:
     private_chat = chat.id if chat is not None and chat.type == "private" else None
     context.private_chat = private_chat
     context.person = await context.services.person_for(user.id, user.language_code, private_chat)
+
+
+async def identified(update: object, context: BotContext) -> None:
+    """Runs right after ``identify``: an update from someone the bot could not find or store (the
+    storage failing at their first contact) was answered once by the error handler, in their
+    Telegram's language, and goes no further, where every handler would fail on it again."""
+    if isinstance(update, Update) and update.effective_user is not None and context.person is None:
+        raise ApplicationHandlerStop
+
+
+def language_of(update: object, context: BotContext) -> Translator:
+    """The person's words, or, for someone the bot could not look up, their Telegram's language."""
+    if context.person is None and isinstance(update, Update) and update.effective_user is not None:
+        return context.services.translator(pick_language(update.effective_user.language_code))
+    return context.t

@@ -13,7 +13,8 @@ what waits is short again.
 
 An urgent report's alert (outbox.FOREGROUND) is the exception: it is never summarised and never
 sent in the background, so it takes the group's reserve as an answer to a moderator does and
-overtakes every card and file waiting for the group's limit."""
+overtakes every card and file waiting for the group's limit. Its private copies to the
+moderators on duty (kind ``duty``, handlers.duty) go at once beside it."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from telegram import CallbackQuery
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.services import feedback, pacing, receipts
-from handlers import mod_cards
+from handlers import duty, mod_cards
 from handlers.context import BotContext
 from storage import outbox, reports
 
@@ -66,6 +67,8 @@ async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery 
             async def noted() -> None:
                 await outbox.update_body(db, item.id, noted=True)
             await mod_cards.post_alert(context, report, item.body, noted)
+        elif item.kind == "duty":
+            await duty.alert_privately(context, report, item.body["to"])
         elif item.kind == "summary":
             await mod_cards.post_summary(context, item.body.get("reports", []))
         elif item.kind in feedback.REPORTER_KINDS:

@@ -11,7 +11,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 
-from handlers.context import BotContext, identify
+from handlers.context import BotContext, identify, language_of
 from storage.failures import describe_failure
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,11 @@ async def on_error(update: object, context: BotContext) -> None:
         try:
             # The error handler gets a context of its own: find the person again for their language.
             await identify(update, context)
-        except Exception:  # noqa: BLE001 - the failure may be the database itself: Russian, then
+        except Exception:  # noqa: BLE001 - the failure may be the database itself: their Telegram language, then
             log.warning("the person behind a failed update is unknown")
         try:
-            await update.effective_chat.send_message(context.t("common.not_saved" if storage else "common.error"))
+            t = language_of(update, context)  # not found: the language their Telegram gives
+            await update.effective_chat.send_message(t("common.not_saved" if storage else "common.error"))
         except TelegramError:
             log.warning("could not tell the user about the error")
     if storage is not None:

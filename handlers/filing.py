@@ -36,9 +36,10 @@ async def over_limit(context: BotContext, limit: int | None = None) -> bool:
 
 
 async def file(context: BotContext, report: NewReport, group_notices: Iterable[tuple[str, dict]],
-               *, query: CallbackQuery | None = None, with_draft: bool = True) -> tuple[Report, bool]:
+               *, query: CallbackQuery | None = None, with_draft: bool = True,
+               staff_notices: Iterable[tuple[str, dict]] = ()) -> tuple[Report, bool]:
     """Commit ``report`` with its notices (``group_notices`` only while there is a moderators'
-    chat), then attempt the confirmation (in place of ``query``'s message) and any alert at once;
+    chat; ``staff_notices``, to staff members' private chats, always), then attempt the confirmation (in place of ``query``'s message) and any alert at once;
     the rest goes from the outbox in the background. Returns the report and whether it was
     created now (a second press finds the first one's report)."""
     services, person = context.services, context.person
@@ -51,6 +52,7 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
         ("confirmation", receipts.confirmation_body(services.keys, chat, person.language, code))]
     if services.settings.moderator_chat_id is not None:
         notices += list(group_notices)
+    notices += list(staff_notices)
     stored, created = await reports.submit(
         db, person.id, report, notices, receipt_hash=receipts.code_hash(code),
         chat_ref=services.keys.seal(str(chat)) if report.contact_allowed else None, with_draft=with_draft)

@@ -8,12 +8,23 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services.flood import FloodGuard
+from handlers import report_evidence
 from handlers.context import BotContext
+from storage import drafts
 
 
 def _album(update: Update) -> str | None:
     message = update.effective_message
     return message.media_group_id if message else None
+
+
+async def _file_for_draft(update: Update, context: BotContext) -> bool:
+    """Whether the update is a file sent to a report at a step that takes files."""
+    message = update.message
+    if message is None or message.chat.type != "private" or not report_evidence.FILES.check_update(update):
+        return False
+    draft = await drafts.get(await context.services.db(), context.person.id)  # cached: no read
+    return draft is not None and draft.step in report_evidence.TAKING_FILES
 
 
 async def guard(update: object, context: BotContext) -> None:
@@ -22,7 +33,11 @@ async def guard(update: object, context: BotContext) -> None:
         return
     flood: FloodGuard = context.services.flood
     now = time.monotonic()
-    if flood.allow(context.person.pseudonym, now, _album(update)):
+    if await _file_for_draft(update, context):
+        allowed = flood.allow_file(context.person.pseudonym, now)
+    else:
+        allowed = flood.allow(context.person.pseudonym, now, _album(update))
+    if allowed:
         return
     if update.callback_query:
         await update.callback_query.answer(context.t("flood.updates"))

@@ -16,7 +16,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     text = context.t("help.text")
     settings = context.services.settings
     if is_moderator(settings, context.person, update.effective_user.id):
-        text = Html(f"{text}\n\n{context.t('mod.help')}")
+        text = Html(f"{text}\n\n{context.t('mod.help')}\n{context.t('mod.help_duty')}")
         if is_admin(settings, update.effective_user.id):
             text = Html(f"{text}\n\n{context.t('admin.help')}")
     await update.effective_chat.send_message(text)

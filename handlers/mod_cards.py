@@ -24,6 +24,7 @@ from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
+from domain.rules import OPEN
 from handlers import report_summary
 from handlers.wizard import View
 from storage import evidence, moderation, outbox, people, reports
@@ -79,14 +80,17 @@ async def _status_lines(services: Services, db, t: Translator, report: Report) -
     if report.status_changed_at:
         who = await moderation.staff_name(db, report.taken_by) or t("mod.card.someone")
         lines.append(t("mod.card.changed", who=who, at=t.datetime(datetime.fromisoformat(report.status_changed_at))))
+    if report.taken_by is None and report.status in OPEN and report.status != "new":
+        lines.append(t("mod.card.unassigned"))  # its moderator left: anyone may take it
     if report.status == "rejected" and report.status_note:
         lines.append(t("mod.card.reason", value=report.status_note))
     if report.status == "duplicate" and report.duplicate_of:
         lines.append(t("mod.card.duplicate_of", value=report.duplicate_of))
     if report.escalated_to:
         for step in await moderation.escalation_steps(db, report.id):
-            lines.append(t("mod.card.escalated", target=t(f"mod.target.{step.target}"),
-                           ref=step.external_ref or "—",
+            # "filed" only with a filing date: without one the card says it is not known yet.
+            key = "mod.card.escalated" if step.external_date else "mod.card.escalated_unfiled"
+            lines.append(t(key, target=t(f"mod.target.{step.target}"), ref=step.external_ref or "—",
                            date=_day(t, step.external_date)))
     lines += deadline_lines(services, t, report)
     if report.status == "resolved" and report.status_note:

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.services import receipts
-from bot.services.feedback import status_name
+from bot.services.feedback import meaning, status_name
 from bot.services.i18n import Html, Translator
 from handlers.context import BotContext
 from storage import moderation, reports
@@ -47,7 +47,7 @@ async def _status(context: BotContext, report: Report) -> Html:
     submitted = datetime.fromisoformat(report.submitted_at).astimezone(t.tz)
     lines = [t("receipt.title", reference=report.reference, date=t.date(submitted.date())),
              t("receipt.status", status=status_name(t, report.status, report.escalated_to)),
-             t(f"receipt.meaning.{report.status}")]
+             meaning(t, report.status, report.external_date)]
     if report.public_note:
         lines.append(t("receipt.note", text=report.public_note))
     replies = await moderation.replies_of(await context.services.db(), report.id)

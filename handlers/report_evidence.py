@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import filters
 
@@ -13,15 +15,17 @@ from handlers.wizard import (
     REVIEW, Answered, Outcome, Question, Retry, Steps, Turn, ask, load, nav_row, question, wbutton,
 )
 from storage import evidence
-from storage.models import Draft
+from storage.models import Draft, Person
 
 EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
          | filters.VIDEO_NOTE)
 # Steps that take files besides the evidence step: the description (sent with it) and the review.
-_TAKING_FILES = (EVIDENCE, "description", REVIEW)
-# The items of an album arrive as separate updates; one answer follows once they stop coming.
-ALBUM_SETTLE_SECONDS = 1.0
+TAKING_FILES = (EVIDENCE, "description", REVIEW)
+# The items of an album arrive as separate updates, and files sent one by one close together as
+# well; one answer follows once none has come for this long. Files past the limit are counted in
+# it: how many were not taken and why, not a refusal each.
+SETTLE_SECONDS = 1.0
 
 
 async def render(turn: Turn) -> Question:
@@ -46,7 +50,10 @@ async def _count(context: BotContext) -> int:
 
 async def received(turn: Turn) -> Outcome:
     """One file (or one item of an album), at the evidence step, with the description or at the
-    review: store it, then say how many files there are and ask the step again."""
+    review: store it, then say how many files there are and ask the step again. Files that come
+    close together (an album, or many sent one by one) get one answer between them once they
+    stop coming (the first of those sent one by one is answered at once), and so do the files
+    past the limit: how many were not taken and why."""
     update, context = turn.update, turn.context
     try:
         incoming = evidence_intake.incoming(update.message)
@@ -54,15 +61,17 @@ async def received(turn: Turn) -> Outcome:
             raise Retry("wizard.bad_evidence")
         count = await _count(context)
         if count >= MAX_FILES:
-            raise Retry("wizard.evidence_limit", max=MAX_FILES)
+            _answer_later(update, context, turn.steps, refused=1)
+            return Answered(turn.draft.step)
         record = await evidence_intake.download(context, incoming)
     except evidence_intake.NotTaken as why:
         raise Retry(why.key) from None
     await evidence.add_to_draft(await context.services.db(), context.person.id, record)
     step = turn.draft.step
-    if incoming.media_group_id and not record.too_big:
-        _answer_album_later(update, context, incoming.media_group_id, turn.steps)
+    if not record.too_big and (incoming.media_group_id or _burst(context, update.effective_chat.id)):
+        _answer_later(update, context, turn.steps)
         return Answered(step)
+    _answer_later(update, context, turn.steps, answer=False)  # a file close behind this one joins its burst
     # The draft is at this step already, and recording the file moved its idle clock
     # (migration 0006): nothing to store. Files arrive one update at a time per chat, so the
     # count is the one read above plus this one.
@@ -79,28 +88,59 @@ def _attached(t: Translator, count: int, too_big: bool = False) -> Html:
     return Html("\n".join([*lines, t.plural("wizard.files_attached", count, max=MAX_FILES)]))
 
 
-def _answer_album_later(update: Update, context: BotContext, group_id: str, steps: Steps) -> None:
-    name = f"album:{update.effective_chat.id}:{group_id}"
-    for job in context.job_queue.get_jobs_by_name(name):
+@dataclass
+class Burst:
+    """Files of one chat that came close together: whether one was taken and not answered yet,
+    and how many were not taken (past the limit)."""
+
+    person: Person
+    steps: Steps
+    answer: bool
+    refused: int
+
+
+def _name(chat_id: int) -> str:
+    return f"files:{chat_id}"
+
+
+def _burst(context: BotContext, chat_id: int) -> bool:
+    """Whether a file came to this chat a moment ago (its burst's answer is still to come)."""
+    return bool(context.job_queue.get_jobs_by_name(_name(chat_id)))
+
+
+def _answer_later(update: Update, context: BotContext, steps: Steps, *, answer: bool = True,
+                  refused: int = 0) -> None:
+    """This file joins the chat's burst, whose one answer waits until none has come for a moment."""
+    chat_id = update.effective_chat.id
+    burst = Burst(context.person, steps, answer, refused)
+    for job in context.job_queue.get_jobs_by_name(_name(chat_id)):
+        burst.answer, burst.refused = burst.answer or job.data.answer, burst.refused + job.data.refused
         job.schedule_removal()
-    context.job_queue.run_once(album_settled, ALBUM_SETTLE_SECONDS, chat_id=update.effective_chat.id,
-                               name=name, data=(context.person, steps))
+    context.job_queue.run_once(burst_settled, SETTLE_SECONDS, chat_id=chat_id, name=_name(chat_id), data=burst)
 
 
-async def album_settled(context: BotContext) -> None:
-    """The album's last item came a moment ago: answer once for all of it, at whichever step
-    took it (and is still asked)."""
-    context.person, steps = context.job.data
-    draft = await load(context, steps)
-    if draft is None or draft.step not in _TAKING_FILES:
+async def burst_settled(context: BotContext) -> None:
+    """The burst's last file came a moment ago: one answer for all of it (how many files were
+    not taken and why, how many there are now), at whichever step took them if it is still
+    asked; nothing if its only file was answered already."""
+    burst: Burst = context.job.data
+    if not (burst.answer or burst.refused):
+        return
+    context.person = burst.person
+    t = context.t
+    notices = [t.plural("wizard.evidence_refused", burst.refused, max=MAX_FILES)] if burst.refused else []
+    draft = await load(context, burst.steps)
+    if draft is None or draft.step not in TAKING_FILES:
+        if notices:  # they moved on: how many were not taken, alone
+            await context.bot.send_message(context.job.chat_id, notices[0])
         return
     count = await _count(context)
     if draft.step == EVIDENCE:
-        text, markup = _question(context.t, draft, count)
+        text, markup = _question(t, draft, count)
     else:
-        text, markup = await question(Turn(None, context, draft, steps), steps[draft.step])  # type: ignore[arg-type]
-        text = Html(f"{_attached(context.t, count)}\n\n{text}")
-    sent = await context.bot.send_message(context.job.chat_id, text, reply_markup=markup)
+        text, markup = await question(Turn(None, context, draft, burst.steps), burst.steps[draft.step])  # type: ignore[arg-type]
+        notices.append(_attached(t, count))
+    sent = await context.bot.send_message(context.job.chat_id, Html("\n\n".join([*notices, text])), reply_markup=markup)
     # A job, beside the chat's updates: the swap of the live message is atomic, so a step answered
     # meanwhile and this answer never both take the same old buttons off.
     await live_keyboard.shown(context, context.job.chat_id, sent.message_id)

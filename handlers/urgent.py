@@ -24,7 +24,7 @@ from bot.services.i18n import Html, Translator
 from bot.services.text import clean
 from domain.rules import CATEGORIES, REGION_UNKNOWN, URGENT_CHOICES
 from handlers import callback_data as cb
-from handlers import deliveries, evidence_intake, filing, keyboards, live_keyboard
+from handlers import deliveries, duty, evidence_intake, filing, keyboards, live_keyboard
 from handlers.context import BotContext
 from storage import evidence, outbox, reports
 from storage.models import NewReport
@@ -97,7 +97,11 @@ async def chose(update: Update, context: BotContext) -> None:
         occurred_at=services.now().isoformat(timespec="minutes"), description=t.text(f"urgent.description.{choice}"),
         contact_allowed=False, submission_key=f"urgent-{screen}", priority="urgent")
     # A draft the person had open stays as it was: this report is filed beside it.
-    stored, created = await filing.file(context, report, [("alert", {})], query=query, with_draft=False)
+    # Its alert goes to the group and, privately, to each moderator on duty (nothing in it names
+    # the reporter).
+    on_duty = [("duty", {"to": staff.id}) for staff in await duty.on_duty_staff(context)]
+    stored, created = await filing.file(context, report, [("alert", {})], query=query, with_draft=False,
+                                        staff_notices=on_duty)
     live_keyboard.forget(context, update.effective_chat.id, query.message.message_id)  # the receipt is there now
     if not created:  # a second press on the same screen: its receipt, if it has not arrived yet
         await deliveries.confirm_now(context, query)

@@ -119,6 +119,8 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
                                         (updated.duplicate_of,)) as cur:
                     original = await cur.fetchone()
                 told["own"] = original is not None and original["reporter_id"] == updated.reporter_id
+            if to_status == "escalated":
+                told["filed"] = updated.external_date  # "filed" is said only with its date
             notice = await outbox.enqueue(conn, "status", report_id, status=to_status,
                                           target=updated.escalated_to, **told)
     return updated, current, notice
@@ -143,7 +145,8 @@ async def correct_escalation(db: Database, report_id: int, actor: str, target: s
                              holder: int | None = None) -> tuple[Report, int | None]:
     """Correct the latest escalation step of an escalated report (a mistyped number, the
     filing date once known, the wrong body), audited with what it was. A reporter who was told
-    of another body is told of the right one. Returns the report and that notice's outbox id."""
+    of another body is told of the right one, and one told it was passed on without a filing
+    date is told once it is filed. Returns the report and that notice's outbox id."""
     async with db.transaction() as conn:
         before = await _read(conn, report_id)
         await _check_unchanged(conn, report_id, before.status, expect)
@@ -163,8 +166,10 @@ async def correct_escalation(db: Database, report_id: int, actor: str, target: s
         if prompt_id is not None and (await conn.execute("DELETE FROM prompts WHERE id = ?", (prompt_id,))).rowcount != 1:
             raise Moved(before.status)
         notice = None
-        if target != before.escalated_to and before.reporter_id:
-            notice = await outbox.enqueue(conn, "status", report_id, status="escalated", target=target)
+        newly_filed = external_date is not None and before.external_date is None
+        if (target != before.escalated_to or newly_filed) and before.reporter_id:
+            notice = await outbox.enqueue(conn, "status", report_id, status="escalated", target=target,
+                                          filed=external_date)
         return await _read(conn, report_id), notice
 
 
@@ -495,3 +500,40 @@ async def staff_names(db: Database) -> dict[str, str]:
     rows = await db.fetchall("SELECT staff_code, legacy_code, staff_name FROM people WHERE staff_name IS NOT NULL")
     names = {row["legacy_code"]: row["staff_name"] for row in rows if row["legacy_code"]}
     return {**names, **{row["staff_code"]: row["staff_name"] for row in rows if row["staff_code"]}}
+
+
+# ---- a moderator removed: what they held goes back to the queue -------------------------------
+
+class HandedBack(BaseModel):
+    """What a removed moderator held: the questions closed (chat and message, to take their
+    buttons off) and the open reports now nobody's."""
+
+    questions: list[tuple[int, int]]
+    reports: list[Report]
+
+
+async def remove_moderator(db: Database, person_id: int, actor: str, code: str) -> HandedBack:
+    """Make the moderator an ordinary user again and, in the same transaction, close their open
+    questions and hand their open reports back to the queue: nobody's, in the status they were
+    in (in review stays in review, so nothing the reporter was told becomes untrue). Each change
+    is on the record, naming the moderator removed (``code``)."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE people SET role = 'reporter', on_duty = 0, updated_at = ? WHERE id = ?",
+                           (utcnow()[:10], person_id))
+        await audit.append(conn, None, actor, "staff_removed", None, None, code)
+        async with conn.execute("SELECT id, chat_id, message_id, report_id FROM prompts WHERE moderator_id = ?"
+                                " ORDER BY id", (person_id,)) as cur:
+            questions = await cur.fetchall()
+        for row in questions:
+            await conn.execute("DELETE FROM prompts WHERE id = ?", (row["id"],))
+            await audit.append(conn, row["report_id"], actor, "question_closed", None, None, code)
+        marks = ", ".join("?" for _ in OPEN)
+        async with conn.execute(f"SELECT id, status FROM reports WHERE taken_by = ? AND status IN ({marks})"
+                                " ORDER BY id", (person_id, *OPEN)) as cur:
+            held = await cur.fetchall()
+        released = []
+        for row in held:
+            await conn.execute("UPDATE reports SET taken_by = NULL WHERE id = ?", (row["id"],))
+            await audit.append(conn, row["id"], actor, "handed_back", row["status"], row["status"], code)
+            released.append(await _read(conn, row["id"]))
+    return HandedBack(questions=[(row["chat_id"], row["message_id"]) for row in questions], reports=released)

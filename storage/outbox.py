@@ -20,9 +20,11 @@ from domain import clock
 from storage.db import Database
 
 KINDS: tuple[str, ...] = (
-    "alert", "confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
+    "alert", "duty", "confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
 GROUP_KINDS = ("alert", "answer", "summary", "card", "evidence")  # what goes to the moderators' chat
-FOREGROUND = ("alert",)  # sent as an answer is, in the group's reserve, never behind the background
+# Sent as an answer is, never behind the background: the urgent report's alert (in the group's
+# reserve) and its private copies to the moderators on duty (handlers.duty).
+FOREGROUND = ("alert", "duty")
 # A report's card: a card, or (an urgent report) an alert that is no note of something added.
 _CARD = "({o}kind = 'card' OR ({o}kind = 'alert' AND json_extract({o}body, '$.added') IS NULL))"
 SUMMARISED = "summarised"  # why a card and its evidence were not sent: the report went into a summary

@@ -183,3 +183,21 @@ async def language_known(db: Database, person_id: int) -> bool:
     """Whether the person's language was chosen or seen (not just the default standing in)."""
     row = await db.fetchone("SELECT language != ? AS known FROM people WHERE id = ?", (UNKNOWN_LANGUAGE, person_id))
     return bool(row and row["known"])
+
+
+async def set_on_duty(db: Database, person_id: int, on: bool) -> None:
+    """Whether the staff member gets urgent alerts in their private chat too (/duty)."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE people SET on_duty = ?, updated_at = ? WHERE id = ?", (int(on), _day(), person_id))
+
+
+async def on_duty(db: Database) -> list[Person]:
+    """Everyone who marked themselves on duty, in the order they came to the bot (whether they
+    are still staff is the caller's to check: an administrator's role is not stored)."""
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM people WHERE on_duty = 1 ORDER BY id")
+    return [Person(**dict(row)) for row in rows]
+
+
+async def is_on_duty(db: Database, person_id: int) -> bool:
+    row = await db.fetchone("SELECT on_duty FROM people WHERE id = ?", (person_id,))
+    return bool(row and row["on_duty"])

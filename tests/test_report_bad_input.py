@@ -7,6 +7,7 @@ from bot.services.i18n import Translator
 
 import json
 
+from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import (
     L, choose_what_and_where, db_rows, finish_and_send, jpeg, start_report, up_to_evidence, up_to_when,
 )
@@ -138,7 +139,8 @@ async def test_unsupported_file_and_file_limits(app, fake, user_factory, data_di
         await user.replies(1)
     await user.photo(jpeg())
     (reply,) = await user.replies(1)
-    assert reply.message["text"].startswith(L("ru", "wizard.evidence_limit", max=20))
+    # Past the limit: said once the files stop coming, with how many were not taken.
+    assert reply.message["text"].startswith(parse_html(Translator("ru").plural("wizard.evidence_refused", 1, max=20)))
     rows = db_rows(data_dir, "SELECT * FROM evidence ORDER BY id")
     assert len(rows) == 20
     assert rows[0]["file_name"] is None and rows[0]["stored_path"].startswith("evidence/")

@@ -45,6 +45,7 @@ def attempts() -> dict[str, str]:
         "fixescalation": "/fixescalation KZ-000005 prosecutor 7 24.11.2026",
         "fix": "/fix KZ-000001 region=karaganda",
         "dashboard": "/dashboard",
+        "duty": "/duty on",
         "note": "/note KZ-000001 проверить видео",
         "reply": "/reply KZ-000001 Спасибо, проверяем.",
         "find": "/find status=new",

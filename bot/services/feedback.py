@@ -30,6 +30,14 @@ def status_name(t: Translator, status: str, target: str | None = None) -> Html:
     return t(f"status.{status}")
 
 
+def meaning(t: Translator, status: str, filed: str | None) -> Html:
+    """What the status means to the reporter. An escalation is "a complaint was filed" only
+    with a filing date: without one the report was passed on, and no more is said."""
+    if status == "escalated" and not filed:
+        return t("receipt.meaning.escalated_unfiled")
+    return t(f"receipt.meaning.{status}")
+
+
 def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
     """The message of an outbox item for its reporter."""
     if kind == "reply":
@@ -41,11 +49,11 @@ def text_for(t: Translator, kind: str, report: Report, body: dict) -> Html:
         return t("feedback.status_duplicate_own" if body.get("own") else "feedback.status_duplicate",
                  reference=report.reference)
     # What the status means to the reporter, said with it (the receipt's /status says the same).
-    meaning = t(f"receipt.meaning.{status}")
+    said = meaning(t, status, body.get("filed"))
     if status in ("rejected", "resolved") and body.get("note"):
-        return t(f"feedback.status_{status}", reference=report.reference, status=name, meaning=meaning,
+        return t(f"feedback.status_{status}", reference=report.reference, status=name, meaning=said,
                  note=body["note"])
-    return t("feedback.status", reference=report.reference, status=name, meaning=meaning)
+    return t("feedback.status", reference=report.reference, status=name, meaning=said)
 
 
 async def tell(bot: Bot, services: Services, report: Report, kind: str, body: dict,

@@ -7,6 +7,10 @@ from collections import deque
 
 WINDOW_SECONDS = 10.0
 MAX_UPDATES = 30
+# Files sent to a report being written are counted apart, against a larger limit: its wizard takes
+# twenty and answers the rest with one message (handlers.report_evidence), so a hundred photos sent
+# one by one cost little, and the person's next words are not dropped as part of a flood.
+MAX_FILES = 200
 
 
 class FloodGuard:
@@ -18,6 +22,7 @@ class FloodGuard:
         self._warned: dict[str, float] = {}
         self._albums: dict[str, None] = {}
         self._anonymous: dict[str, deque[float]] = {}
+        self._files: dict[str, deque[float]] = {}
 
     def allow(self, pseudonym: str, now: float, album: str | None = None) -> bool:
         """Whether this update may go on; the items of one album count once."""
@@ -31,6 +36,16 @@ class FloodGuard:
         while times and now - times[0] >= self.window:
             times.popleft()
         if len(times) >= self.limit:
+            return False
+        times.append(now)
+        return True
+
+    def allow_file(self, pseudonym: str, now: float) -> bool:
+        """Whether a file sent to a report being written may go on (see MAX_FILES)."""
+        times = self._files.setdefault(pseudonym, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if len(times) >= MAX_FILES:
             return False
         times.append(now)
         return True
@@ -55,5 +70,6 @@ class FloodGuard:
 
     def forget(self, pseudonym: str) -> None:
         self._seen.pop(pseudonym, None)
+        self._files.pop(pseudonym, None)
         self._warned.pop(pseudonym, None)
         self._anonymous.pop(pseudonym, None)

@@ -10,7 +10,7 @@ from storage.models import AuditEntry
 
 # mod.history.<action>: who, at, text
 HISTORY_WITH_TEXT = ("note", "reply", "bundle", "complaint", "export", "reporter_answer", "escalation_corrected",
-                     "takeover")
+                     "takeover", "handed_back", "question_closed")
 
 
 def line(t: Translator, entry: AuditEntry, names: dict[str, str]) -> Html:
