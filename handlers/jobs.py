@@ -227,9 +227,11 @@ async def _back_up(context: BotContext, *, incremental: bool) -> None:
                                        settings.backup_folder, context.services.keys, settings.backup_keep,
                                        incremental=incremental)
         log.info("backed up to %s", path.name)
+        context.services.metrics.backed_up.labels("folder").set_to_current_time()
         if settings.backup_url:
             # A BackupProblem goes to the error handler: the staff are told the copy did not leave;
             # the next run puts what the bucket lacks there.
             uploaded = context.bot_data.setdefault(_UPLOADED, set())
             log.info("copied to %s", await backup_bucket.upload_chain(
                 path, settings.backup_url, settings.backup_s3_endpoint, uploaded))
+            context.services.metrics.backed_up.labels("bucket").set_to_current_time()

@@ -193,6 +193,9 @@ async def test_frequent_backups_carry_only_new_evidence_and_restore_as_a_chain(
         # Two archives after the last file came: the second of them has nothing new to carry.
         archives = await archives_until(
             folder, lambda found: sum(len(originals(m["evidence"])) == 3 for m in found) >= 2)
+        registry = application.bot_data["services"].metrics.registry  # /metrics: when a copy last left
+        assert time.time() - registry.get_sample_value("bot_backup_last_success_timestamp_seconds",
+                                                       {"where": "bucket"}) < 30
     assert fake.refused == []
     manifests = [manifest_of(path) for path in archives]
     assert manifests[0]["kind"] == "full" and {m["kind"] for m in manifests[1:]} == {"incremental"}

@@ -36,6 +36,9 @@ class Metrics:
                              "database, disk, telegram, outbox), else 0", ["check"], registry=self.registry)
         self.silence = Gauge("bot_telegram_silence_seconds", "Since Telegram last answered a call",
                              registry=self.registry)
+        self.backed_up = Gauge("bot_backup_last_success_timestamp_seconds",
+                               "When the last archive was made (where=folder) or reached BACKUP_URL (where=bucket)",
+                               ["where"], registry=self.registry)
         self.started = time.time()
 
     def checked(self, failing: dict[str, bool], silence: float) -> None:
