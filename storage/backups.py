@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tarfile
@@ -41,6 +42,7 @@ DATABASE_MEMBER = "database.sqlite3.enc"
 MANIFEST_MEMBER = "manifest.json"
 MARKER = "database-id"
 INCREMENTAL = "-incremental"  # in the name of an incremental archive, before ".tar"
+_NAME = re.compile(r"^backup-(\d{8}-\d{6})(?:-(\d+))?(?:-incremental)?\.tar$")
 _STAGING = ".restoring-"  # a restore being built, inside DATA_DIR (or beside it)
 _CHUNK = 1024 * 1024
 
@@ -121,19 +123,24 @@ def archives_needed(archive_path: Path) -> list[str]:
 
 
 def _new_name(folder: Path, *, incremental: bool) -> Path:
+    """``backup-YYYYMMDD-HHMMSS[-N][-incremental].tar``: N counts archives made in the same second
+    (the nightly one meeting a frequent one), so the names order them."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     kind = INCREMENTAL if incremental else ""
-    target, n = folder / f"backup-{stamp}{kind}.tar", 1
-    while target.exists():  # two in one second (the nightly one meeting an incremental one)
-        n += 1
-        target = folder / f"backup-{stamp}-{n}{kind}.tar"
-    return target
+    same_second = [_order(path)[1] for path in folder.glob(f"backup-{stamp}*.tar") if _order(path)[0] == stamp]
+    n = max(same_second) + 1 if same_second else 1
+    return folder / (f"backup-{stamp}{kind}.tar" if n == 1 else f"backup-{stamp}-{n}{kind}.tar")
+
+
+def _order(path: Path) -> tuple[str, int]:
+    """When an archive was made, from its name (a name the bot did not give sorts first)."""
+    match = _NAME.match(path.name)
+    return (match.group(1), int(match.group(2) or 1)) if match else ("", 0)
 
 
 def _archives(folder: Path) -> list[Path]:
-    """Every archive in ``folder``, oldest first: in the order they were completed (names hold
-    the second only, and two made in one second are told apart by a suffix)."""
-    return sorted(folder.glob("backup-*.tar"), key=lambda path: (path.stat().st_mtime_ns, path.name))
+    """Every archive in ``folder``, oldest first."""
+    return sorted(folder.glob("backup-*.tar"), key=lambda path: (_order(path), path.name))
 
 
 def _chain_to_extend(folder: Path, keys: Keys) -> dict | None:

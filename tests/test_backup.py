@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 import socket
+import sqlite3
 import tarfile
 import time
 from datetime import timedelta
@@ -275,3 +276,38 @@ async def test_swapped_evidence_files_are_refused(fake, data_dir, backed_up, tmp
     assert status == 1 and "2 evidence files checked, 2 differ, 0 missing" in out
     assert sorted(line.split(": ")[1] for line in err.strip().splitlines()) == \
         sorted(str(path.relative_to(data_dir)) for path in (first, second))
+
+
+def test_the_newest_full_archives_are_kept_with_the_chain_since_the_last_one(tmp_path):
+    """BACKUP_KEEP counts full archives; incremental ones are kept back to the newest full one
+    (it holds all they held), and each carries only files no archive of its chain holds."""
+    from storage.backups import make_backup
+
+    data_dir, folder = tmp_path / "data", tmp_path / "backups"
+    (data_dir / "evidence").mkdir(parents=True)
+    database = data_dir / "bot.sqlite3"
+    sqlite3.connect(database).close()
+
+    def archive(incremental: bool, new_file: str | None = None) -> Path:
+        if new_file:
+            (data_dir / "evidence" / new_file).write_bytes(new_file.encode())
+        return make_backup(data_dir, database, folder, KEYS, 2, incremental=incremental)
+
+    first_full = archive(False, "a.enc")
+    archive(True, "b.enc")
+    archive(True)
+    second_full = archive(False, "c.enc")
+    archive(True, "d.enc")
+    third_full = archive(False)
+    chain = [archive(True, "e.enc"), archive(True)]  # several in one second: the names keep the order
+    assert sorted(path.name for path in folder.glob("backup-*.tar")) == \
+        sorted(path.name for path in (second_full, third_full, *chain))
+    assert not first_full.exists()
+    assert evidence_carried(manifest_of(third_full)) == {f"evidence/{n}.enc" for n in "abcd"}
+    assert evidence_carried(manifest_of(chain[0])) == {"evidence/e.enc"}
+    assert evidence_carried(manifest_of(chain[1])) == set()
+    assert {entry["archive"] for entry in manifest_of(chain[1])["evidence"].values()} == \
+        {third_full.name, chain[0].name}
+    # A link of the chain gone from the folder: the next archive carries its files again.
+    chain[0].unlink()
+    assert evidence_carried(manifest_of(archive(True))) == {"evidence/e.enc"}
