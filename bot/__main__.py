@@ -29,7 +29,8 @@ def main() -> int:
     logs.configure(settings.log_level, [s.get_secret_value() for s in secrets if s is not None])
     lock = InstanceLock(settings.data_dir, settings.bot_token.get_secret_value())
     try:
-        startup.check(settings.data_dir, settings.database_path, settings.keys())
+        startup.check(settings.data_dir, settings.database_path, settings.keys(),
+                      min_free=settings.min_free_mb * 2**20)
         lock.acquire()
     except (StartupProblem, AlreadyRunning) as exc:
         print(f"cannot start: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ import handlers
 from handlers import dashboard, jobs
 from bot import health
 from bot.rate_limit import TelegramRateLimiter
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import AiohttpRequest, TelegramContact
 from bot.update_processor import PerChatUpdateProcessor
 from bot.services.menus import register_staff_commands, register_user_commands
 from bot.services.container import Services
@@ -35,14 +35,15 @@ def build_application(settings: Settings) -> Application:
     # The wizard's state is its draft's step: written once, with the draft, at every step.
     persistence = SqlitePersistence(services.db, services.keys, readers={CONVERSATION: drafts.wizard_states})
     root = settings.telegram_api_url
+    contact = TelegramContact()  # both transports report Telegram's answers to /health
     application = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .local_mode(settings.telegram_local_mode)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connections=1))
+        .request(AiohttpRequest(contact=contact))
+        .get_updates_request(AiohttpRequest(connections=1, contact=contact))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .rate_limiter(TelegramRateLimiter(pacing=settings.telegram_pacing))
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
@@ -53,6 +54,7 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     application.bot_data["services"] = services
+    application.bot_data[health.CONTACT] = contact
     # Background sends waiting for a group's minute give up once a stop begins (bot.rate_limit).
     application.bot.rate_limiter.stopping = lambda: not application.running
     handlers.register(application)

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_url: str | None = None
     backup_s3_endpoint: str | None = None
+    # Between the nightly archives, one every this many minutes holding the database and only the
+    # evidence files new since the last one (None: nightly only).
+    backup_interval_minutes: int | None = Field(default=None, ge=1, le=1440)
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
     telegram_pacing: bool = True
     # A burst that would hold the moderators' group more than a minute gives way to one summary
@@ -53,6 +56,12 @@ class Settings(BaseSettings):
     group_summaries: bool = True
     health_port: int | None = Field(default=None, ge=0, le=65535)
     health_host: str = "127.0.0.1"
+    # Below this much free space in DATA_DIR the bot does not start and /health is 503 ...
+    min_free_mb: int = Field(default=200, ge=1)
+    # ... as it is when no call to Telegram has been answered this long (a long poll answers every 10 s),
+    health_telegram_silence_seconds: int = Field(default=60, ge=1)
+    # or when the outbox's oldest message has waited longer than this.
+    health_outbox_max_age_seconds: int = Field(default=600, ge=1)
     # The moderators' web dashboard, served by the bot's own process; None turns it off.
     web_port: int | None = Field(default=8080, ge=0, le=65535)
     web_host: str = "127.0.0.1"
@@ -110,8 +119,8 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("secret_key", "secret_key_previous", "secret_key_file", "secret_key_previous_file",
-                     "backup_dir", "health_port", "web_port", "public_url", "backup_url", "backup_s3_endpoint",
-                     mode="before")
+                     "backup_dir", "backup_interval_minutes", "health_port", "web_port", "public_url", "backup_url",
+                     "backup_s3_endpoint", mode="before")
     @classmethod
     def _unset(cls, value: object) -> object:
         """``NAME=`` in .env means not set (an empty path would be the current directory)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from http import HTTPStatus
 
 import aiohttp
@@ -27,14 +28,32 @@ RETRIED_STATUSES = frozenset({500, 502, 503})
 RETRY_DELAYS = (0.3, 1.0, 3.0)
 
 
+class TelegramContact:
+    """When Telegram last answered a call, shared by the bot's transports: /health reports the
+    bot unhealthy when it has been silent too long. A proxy's 5xx, a time-out or a refused
+    connection is not an answer; any reply from the Bot API itself (a 429, a 400) is."""
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()  # from start: a bot that never got through is silent too
+
+    def answered(self) -> None:
+        self._last = time.monotonic()
+
+    def silence(self) -> float:
+        """Seconds since Telegram last answered."""
+        return time.monotonic() - self._last
+
+
 class AiohttpRequest(BaseRequest):
     """One aiohttp session with a bounded pool; timeouts as in python-telegram-bot's
     HTTPXRequest (connect, read, write, pool), and the same errors (TimedOut, NetworkError)."""
 
     def __init__(self, connections: int = 256, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0) -> None:
+                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0,
+                 contact: TelegramContact | None = None) -> None:
         self._connections = connections
+        self.contact = contact or TelegramContact()
         self._timeouts = {"read": read_timeout, "write": write_timeout, "connect": connect_timeout,
                           "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
@@ -77,6 +96,8 @@ class AiohttpRequest(BaseRequest):
                 # The class name only: the error's text holds the URL, and the URL holds the token.
                 raise NetworkError(f"aiohttp.{type(err).__name__}") from err
             else:
+                if status < 500:
+                    self.contact.answered()
                 if status not in RETRIED_STATUSES or delay is None:
                     return status, _short_if_not_json(status, payload)
             log.debug("Bot API call not done, trying again in %.1f s", delay)

@@ -1,6 +1,7 @@
 """Scheduled handlers on the JobQueue (APScheduler). Every job reads what to do from the database,
 so after a restart the schedules come back with nothing missed: idle drafts, report cards not
-yet posted, stale new reports, the daily digest, escalation deadlines, and nightly backups."""
+yet posted, stale new reports, the daily digest, escalation deadlines, and backups (nightly, and
+every BACKUP_INTERVAL_MINUTES when set)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ SWEEP_EVERY = timedelta(minutes=1)
 OUTBOX_EVERY = timedelta(seconds=5)
 DEADLINES_EVERY = timedelta(hours=1)
 SCRUB_EVERY = timedelta(seconds=20)  # how long the disk's log may hold an anonymous report's traces
+BACKUP_MINUTE = timedelta(minutes=1)  # the unit of BACKUP_INTERVAL_MINUTES (tests shorten it)
+_BACKUP_LOCK = "backup.lock"  # bot_data: one archive at a time (the nightly one and the frequent ones)
+_UPLOADED = "backup.uploaded"  # bot_data: names of archives known to be in the bucket
 
 
 def schedule(application: Application) -> None:
@@ -51,6 +55,9 @@ def schedule(application: Application) -> None:
     queue.run_repeating(scrub_log, interval=SCRUB_EVERY, first=SCRUB_EVERY, name="scrub", job_kwargs=once)
     queue.run_daily(digest, time=settings.digest_time.replace(tzinfo=settings.tz), name="digest", job_kwargs=once)
     queue.run_daily(backup, time=settings.backup_time.replace(tzinfo=settings.tz), name="backup", job_kwargs=once)
+    if settings.backup_interval_minutes:
+        every = BACKUP_MINUTE * settings.backup_interval_minutes
+        queue.run_repeating(frequent_backup, interval=every, first=every, name="frequent_backup", job_kwargs=once)
 
 
 # ---- the database's log ------------------------------------------------------------------------
@@ -202,11 +209,29 @@ async def _deadlines(context: BotContext) -> None:
 # ---- backups ----------------------------------------------------------------------------------
 
 async def backup(context: BotContext) -> None:
-    """The nightly archive of the database and the evidence (python -m bot.backup does the same)."""
+    """The nightly archive of the database and every evidence file (python -m bot.backup does the
+    same); the frequent ones that follow add only new evidence to it."""
+    await _back_up(context, incremental=False)
+
+
+async def frequent_backup(context: BotContext) -> None:
+    """Every BACKUP_INTERVAL_MINUTES: the database and only the evidence new since the last archive,
+    off the machine at once, so that a lost disk loses no more than that."""
+    await _back_up(context, incremental=True)
+
+
+async def _back_up(context: BotContext, *, incremental: bool) -> None:
     settings = context.services.settings
-    path = await asyncio.to_thread(backups.make_backup, settings.data_dir, settings.database_path,
-                                   settings.backup_folder, context.services.keys, settings.backup_keep)
-    log.info("backed up to %s", path.name)
-    if settings.backup_url:
-        # A BackupProblem goes to the error handler: the staff are told the copy did not leave.
-        log.info("copied to %s", await backup_bucket.upload(path, settings.backup_url, settings.backup_s3_endpoint))
+    async with context.bot_data.setdefault(_BACKUP_LOCK, asyncio.Lock()):
+        path = await asyncio.to_thread(backups.make_backup, settings.data_dir, settings.database_path,
+                                       settings.backup_folder, context.services.keys, settings.backup_keep,
+                                       incremental=incremental)
+        log.info("backed up to %s", path.name)
+        context.services.metrics.backed_up.labels("folder").set_to_current_time()
+        if settings.backup_url:
+            # A BackupProblem goes to the error handler: the staff are told the copy did not leave;
+            # the next run puts what the bucket lacks there.
+            uploaded = context.bot_data.setdefault(_UPLOADED, set())
+            log.info("copied to %s", await backup_bucket.upload_chain(
+                path, settings.backup_url, settings.backup_s3_endpoint, uploaded))
+            context.services.metrics.backed_up.labels("bucket").set_to_current_time()

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from aiobotocore.session import get_session
 from botocore.exceptions import BotoCoreError, ClientError
 
-from storage.backups import BackupProblem
+from storage.backups import BackupProblem, archives_needed
 
 _CHUNK = 1024 * 1024
 
@@ -23,17 +23,41 @@ def parse(url: str) -> tuple[str, str]:
     return parsed.netloc, parsed.path.strip("/")
 
 
-async def upload(archive: Path, url: str, endpoint: str | None) -> str:
-    """Put an archive into the bucket; returns its s3:// address."""
+async def upload_chain(archive: Path, url: str, endpoint: str | None, uploaded: set[str] | None = None) -> str:
+    """Put an archive into the bucket with every archive of its chain (beside it) the bucket does
+    not hold yet, so a restore from the bucket finds them all even after an upload failed once;
+    ``uploaded`` remembers, between calls, the names known to be there. Returns its address."""
+    uploaded = set() if uploaded is None else uploaded
     bucket, prefix = parse(url)
-    key = f"{prefix}/{archive.name}" if prefix else archive.name
     try:
         async with get_session().create_client("s3", endpoint_url=endpoint) as client:
-            with open(archive, "rb") as body:
-                await client.put_object(Bucket=bucket, Key=key, Body=body)
+            for name in [*archives_needed(archive), archive.name]:
+                key = f"{prefix}/{name}" if prefix else name
+                if name in uploaded:
+                    continue
+                if name != archive.name and await _holds(client, bucket, key):
+                    uploaded.add(name)
+                    continue
+                source = archive.parent / name
+                if not source.exists():
+                    raise BackupProblem(f"{name}, of {archive.name}'s chain, is in neither the folder nor the bucket")
+                with open(source, "rb") as body:
+                    await client.put_object(Bucket=bucket, Key=key, Body=body)
+                uploaded.add(name)
     except (BotoCoreError, ClientError) as exc:
-        raise BackupProblem(f"the archive could not be put into s3://{bucket}/{key} ({type(exc).__name__}: {exc})") from None
+        raise BackupProblem(f"the archive could not be put into s3://{bucket}/{prefix} ({type(exc).__name__}: {exc})") from None
+    key = f"{prefix}/{archive.name}" if prefix else archive.name
     return f"s3://{bucket}/{key}"
+
+
+async def _holds(client, bucket: str, key: str) -> bool:
+    try:
+        await client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
 
 
 async def download(url: str, target: Path, endpoint: str | None) -> Path:

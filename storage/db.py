@@ -144,6 +144,13 @@ class Database:
         """A query that reads nothing: raises when the database cannot answer."""
         await self.fetchone("SELECT 1")
 
+    async def write_probe(self) -> None:
+        """A real write, committed (one small row of ``meta``): raises when the database can be
+        read but not written (a full or read-only disk, a failing device), which ping misses."""
+        async with self.transaction() as conn:
+            await conn.execute("INSERT INTO meta (name, value) VALUES ('health_probe', datetime('now'))"
+                               " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+
     async def wipe_log(self) -> None:
         """Copy the write-ahead log into the database and empty it, so text just deleted (and
         overwritten, with secure_delete) no longer lies in the log's older frames either."""
