@@ -26,8 +26,10 @@ import asyncio
 import hashlib
 import hmac
 import json
+import sqlite3
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import aiosqlite
@@ -204,15 +206,33 @@ def _reference(report_id: int) -> str:
     return f"KZ-{report_id:06d}"
 
 
+_SNAPSHOT = (
+    f"SELECT {_AUDIT_SQL}, tag FROM audit_log ORDER BY id",
+    f"SELECT {_REPORT_SQL}, tag FROM reports ORDER BY id",
+    f"SELECT {_EVIDENCE_SQL}, tag FROM evidence WHERE report_id IS NOT NULL ORDER BY id",
+    f"SELECT value FROM meta WHERE name = '{HEAD}'",
+)
+
+
 async def _snapshot(db: Database) -> tuple[list, list, list, str | None]:
     """Every tagged row and the head, read in one transaction so that no change lands between."""
     async with db.transaction() as conn:
-        entries = await conn.execute_fetchall(f"SELECT {_AUDIT_SQL}, tag FROM audit_log ORDER BY id")
-        reports = await conn.execute_fetchall(f"SELECT {_REPORT_SQL}, tag FROM reports ORDER BY id")
-        files = await conn.execute_fetchall(
-            f"SELECT {_EVIDENCE_SQL}, tag FROM evidence WHERE report_id IS NOT NULL ORDER BY id")
-        head = await conn.execute_fetchall("SELECT value FROM meta WHERE name = ?", (HEAD,))
-    return list(entries), list(reports), list(files), head[0]["value"] if head else None
+        entries, reports, files, head = [list(await conn.execute_fetchall(sql)) for sql in _SNAPSHOT]
+    return entries, reports, files, head[0]["value"] if head else None
+
+
+def verify_file(path: Path, keys: list[bytes]) -> Verdict:
+    """``verify`` of a database file no bot has open, with the sqlite3 module (the tests' check
+    after every run); a database from before the tags is taken as intact."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        if "tag" not in {row["name"] for row in conn.execute("PRAGMA table_info(audit_log)")}:
+            return Verdict([], 0, 0, 0, None)
+        entries, reports, files, head = [conn.execute(sql).fetchall() for sql in _SNAPSHOT]
+    finally:
+        conn.close()
+    return check(entries, reports, files, head[0]["value"] if head else None, keys)
 
 
 async def verify(db: Database, keys: list[bytes]) -> Verdict:
