@@ -23,7 +23,6 @@ secret are accepted until ``bot.rekey`` re-tags everything (``reseal``). Tags co
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import json
 import sqlite3
@@ -85,11 +84,13 @@ def keys_of(conn: aiosqlite.Connection) -> list[bytes] | None:
 
 # ---- tags -------------------------------------------------------------------------------------
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _mac(key: bytes, purpose: str, values: Sequence[Any]) -> str:
     # JSON of the values as SQLite returns them, so a row is read the same way when it is tagged
     # and when it is checked; the purpose keeps a report's tag from passing for an entry's.
-    message = json.dumps([purpose, *values], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, _encode([purpose, *values]).encode("utf-8"), "sha256").hex()
 
 
 def _matches(keys: Iterable[bytes], tag: str | None, purpose: str, values: Sequence[Any]) -> bool:
