@@ -35,6 +35,7 @@ TEXTS = {
     integrity.HEAD_CHANGED: "mod.records.head_changed",
 }
 JOB = "records"
+TOLD_AT_MOST = 40  # findings named in the staff's message; bot.verify names them all
 
 
 async def check_at_start(application: Application) -> integrity.Verdict:
@@ -67,7 +68,9 @@ async def tell_staff(context: BotContext) -> None:
     t = moderator_translator(services)
     lines = [t("mod.records.header", count=len(findings))]
     lines += [t(TEXTS[finding.what], where=finding.reference or t("mod.records.the_log"), detail=finding.detail)
-              for finding in findings]
+              for finding in findings[:TOLD_AT_MOST]]
+    if len(findings) > TOLD_AT_MOST:  # a few messages, not hundreds in the chat's 20 a minute
+        lines.append(t("mod.records.more", count=len(findings) - TOLD_AT_MOST))
     lines.append(t("mod.records.footer"))
     try:
         for text in pack(lines):

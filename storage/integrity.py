@@ -317,13 +317,15 @@ def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-def one_line(findings: list[Finding]) -> str:
-    """Every finding, grouped by report, in one line for the log."""
+def one_line(findings: list[Finding], limit: int = 200) -> str:
+    """The findings, grouped by report, in one line for the log: the first ``limit`` reports (a
+    database stripped of every tag would otherwise make a line of megabytes)."""
     grouped: dict[str, list[str]] = {}
     for finding in findings:
         grouped.setdefault(finding.reference or "audit log", []).append(
             finding.what + (f" {finding.detail}" if finding.detail else ""))
-    return "; ".join(f"{where}: {', '.join(whats)}" for where, whats in grouped.items())
+    line = "; ".join(f"{where}: {', '.join(whats)}" for where, whats in list(grouped.items())[:limit])
+    return line + (f"; and {len(grouped) - limit} more" if len(grouped) > limit else "")
 
 
 TOLD = "records_told"  # meta: a digest of the findings last told to the staff

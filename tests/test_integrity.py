@@ -330,3 +330,21 @@ def test_every_field_is_covered_or_left_out_with_a_reason():
         assert not set(covered) & set(left_out)
     # Nothing that leads to a person: the link of a contact report and a draft file's owner.
     assert "reporter_id" not in integrity.REPORT_FIELDS and "owner_id" not in integrity.EVIDENCE_FIELDS
+
+
+async def test_many_findings_make_one_message_not_hundreds(fake, settings, data_dir, group):
+    """A database whose every report was edited gives the staff one message naming the first 40."""
+    data_dir.mkdir(parents=True)
+    db = await Database.open(data_dir / "bot.sqlite3")
+    integrity.bind(db, KEYS.record_keys())
+    for number in range(45):
+        await reports.submit(db, 1, sample_report(f"k{number}"), with_draft=False)
+    await db.close()
+    tamper(data_dir, "UPDATE reports SET description = 'Ничего не было.'")
+    async with running_bot(settings, records_intact=False):
+        (told,) = await group.replies(1)
+    text = told.message["text"]
+    assert L("ru", "mod.records.edited", where="KZ-000040") in text and "KZ-000041" not in text
+    assert L("ru", "mod.records.more", count=5) in text
+    assert [line for line in integrity.one_line([integrity.Finding(f"KZ-{n:06d}", "edited") for n in range(300)],
+                                                limit=200).split("; ")][-1] == "and 100 more"
