@@ -84,7 +84,9 @@ def keys_of(conn: aiosqlite.Connection) -> list[bytes] | None:
 
 # ---- tags -------------------------------------------------------------------------------------
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# A BLOB where text belongs (written from outside: the bot never does) is tagged as its hex.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                           default=lambda value: {"blob": bytes(value).hex()}).encode
 
 
 def _mac(key: bytes, purpose: str, values: Sequence[Any]) -> str:
@@ -93,8 +95,9 @@ def _mac(key: bytes, purpose: str, values: Sequence[Any]) -> str:
     return hmac.digest(key, _encode([purpose, *values]).encode("utf-8"), "sha256").hex()
 
 
-def _matches(keys: Iterable[bytes], tag: str | None, purpose: str, values: Sequence[Any]) -> bool:
-    return tag is not None and any(hmac.compare_digest(_mac(key, purpose, values), tag) for key in keys)
+def _matches(keys: Iterable[bytes], tag: Any, purpose: str, values: Sequence[Any]) -> bool:
+    return isinstance(tag, str) and tag.isascii() and \
+        any(hmac.compare_digest(_mac(key, purpose, values), tag) for key in keys)
 
 
 def _report_values(row) -> list[Any]:
@@ -202,9 +205,10 @@ class Verdict:
         return not self.findings
 
 
-def _reference(report_id: int) -> str:
-    # storage.reports.reference_for, which imports this module through storage.audit
-    return f"KZ-{report_id:06d}"
+def _reference(report_id: Any) -> str:
+    # storage.reports.reference_for, which imports this module through storage.audit; a
+    # report_id that is no number (written from outside) is shown as it is.
+    return f"KZ-{report_id:06d}" if isinstance(report_id, int) else repr(report_id)
 
 
 _SNAPSHOT = (
@@ -280,13 +284,13 @@ def check(entries: list, reports: list, files: list, head: str | None, keys: lis
         if state is None:
             findings.append(Finding(reference, NOT_ON_RECORD))
         elif not broken:
-            count, _, mac = state.partition(":")
+            count, _, mac = str(state).partition(":")
             if not _matches(keys, mac, "state", _state_values(row["tag"], [(f["id"], f["tag"]) for f in own])):
-                what = FILES_REMOVED if len(own) < int(count or 0) else FILES_ADDED if len(own) > int(count or 0) \
-                    else REVERTED
+                recorded = int(count) if count.isdigit() else len(own)
+                what = FILES_REMOVED if len(own) < recorded else FILES_ADDED if len(own) > recorded else REVERTED
                 findings.append(Finding(reference, what))
     named = {rid for rid in report_of.values() if rid is not None} | set(by_report)
-    findings += [Finding(_reference(rid), DELETED) for rid in sorted(named - present)]
+    findings += [Finding(_reference(rid), DELETED) for rid in sorted(named - present, key=str)]
     return Verdict(findings, len(reports), len(files), len(entries), head)
 
 

@@ -348,3 +348,15 @@ async def test_many_findings_make_one_message_not_hundreds(fake, settings, data_
     assert L("ru", "mod.records.more", count=5) in text
     assert [line for line in integrity.one_line([integrity.Finding(f"KZ-{n:06d}", "edited") for n in range(300)],
                                                 limit=200).split("; ")][-1] == "and 100 more"
+
+
+def test_hostile_values_are_found_not_crashed_on(records):
+    """What someone may write with sqlite3 that the bot never does: a BLOB for text, a text id,
+    a state that is no state, a tag that is no text. Each is named; the check never raises."""
+    assert change(records, "UPDATE reports SET description = X'00ff' WHERE id = 1") == ["KZ-000001 edited"]
+    found = change(records, "DROP TRIGGER audit_log_no_update", "PRAGMA foreign_keys = OFF",
+                   "UPDATE audit_log SET state = 'x:y' WHERE id = 7",
+                   "UPDATE audit_log SET report_id = 'abc' WHERE id = 6",
+                   "UPDATE evidence SET tag = X'01' WHERE id = 3")
+    assert found == ["'abc' entry_edited 6", "KZ-000001 entry_edited 7", "KZ-000001 edited",
+                     "KZ-000002 file_edited 1", "'abc' deleted"]
