@@ -4,9 +4,9 @@ Run it with the new SECRET_KEY and the old one in SECRET_KEY_PREVIOUS, with the 
 Files and sealed chat references move to the new key, and files of the older KZEV1 format to
 KZEV2; the records' tags (storage.integrity) are made again under it, after a check under the keys
 they were made with: what that check finds is printed and kept in the rotation's audit entry
-(exit status 1), since the new tags would otherwise hide it. Pseudonyms are one-way, so a person is carried over only when they next write to the
-bot: keep SECRET_KEY_PREVIOUS set until then if returning reporters must still see their
-earlier reports.
+(exit status 1), since the new tags would otherwise hide it. Pseudonyms are one-way, so a
+person is carried over only when they next write to the bot: keep SECRET_KEY_PREVIOUS set until
+then if returning reporters must still see their earlier reports.
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def check(entries: list, reports: list, files: list, head: str | None, keys: lis
         if entry["report_id"] is not None and entry["state"] is not None:
             latest[entry["report_id"]] = entry["state"]
         previous_id, previous_tag = entry["id"], entry["tag"]
-    findings += _check_head(head, previous_id, previous_tag, keys, report_of)
+    findings += _check_head(head, previous_id, previous_tag, keys)
     by_report: dict[int, list] = {}
     for row in files:
         by_report.setdefault(row["report_id"], []).append(row)
@@ -294,11 +294,10 @@ def check(entries: list, reports: list, files: list, head: str | None, keys: lis
     return Verdict(findings, len(reports), len(files), len(entries), head)
 
 
-def _check_head(head: str | None, last_id: int, last_tag: str | None, keys: list[bytes],
-                report_of: dict[int, int | None]) -> list[Finding]:
+def _check_head(head: Any, last_id: int, last_tag: str | None, keys: list[bytes]) -> list[Finding]:
     if head is None:
         return [Finding(None, HEAD_CHANGED, "missing")] if last_id else []
-    head_id, _, mac = head.partition(":")
+    head_id, _, mac = str(head).partition(":")
     if not head_id.isdigit():
         return [Finding(None, HEAD_CHANGED)]
     if int(head_id) > last_id:
