@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from handlers import dashboard, jobs
+from handlers import dashboard, integrity, jobs
 from bot import health
 from bot.rate_limit import TelegramRateLimiter
 from bot.telegram_http import AiohttpRequest, TelegramContact
@@ -66,6 +66,7 @@ async def _on_startup(application: Application) -> None:
     db = await services.db()
     await startup.mark(db, services.settings.data_dir, services.keys)
     await asyncio.to_thread(startup.make_private, services.settings.data_dir, services.settings.backup_folder)
+    await integrity.check_at_start(application)  # before the first update can change a record
     await outbox.release_all(db)
     orphans = await asyncio.to_thread(remove_orphans, services.settings.data_dir, await evidence.stored_paths(db))
     if orphans:

@@ -200,8 +200,9 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def load_or_report() -> Settings | None:
-    """For the commands (``python -m bot``, ``bot.backup``, ``bot.restore``, ``bot.rekey``): the
-    settings, or None once the one-line configuration error is printed (exit status 2 follows)."""
+    """For the commands (``python -m bot``, ``bot.backup``, ``bot.restore``, ``bot.rekey``,
+    ``bot.verify``): the settings, or None once the one-line configuration error is printed (exit
+    status 2 follows)."""
     try:
         return load_settings()
     except SettingsError as exc:

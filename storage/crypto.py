@@ -78,6 +78,7 @@ class _SecretKeys:
         self.fernet = Fernet(base64.urlsafe_b64encode(_derive(raw, b"kz-election-bot/seal/v1")))
         self.file = AESGCM(_derive(raw, b"kz-election-bot/files/v1"))
         self.file_id = hashlib.sha256(_derive(raw, b"kz-election-bot/files/id/v1")).digest()[:_KEY_ID]
+        self.records = _derive(raw, b"kz-election-bot/records/v1")  # the tags of storage.integrity
 
 
 class FileUnreadable(ValueError):
@@ -124,6 +125,11 @@ class Keys:
     def keyed_hash(self, text: str) -> str:
         """A keyed hash of any identifier, for look-ups that must not reveal it."""
         return _hmac(self._current.pseudonym, f"key:{text}")
+
+    def record_keys(self) -> list[bytes]:
+        """The keys that tag records (storage.integrity), the current one first: a tag made
+        under an older secret is still accepted until ``bot.rekey`` re-tags everything."""
+        return [self._current.records, *(k.records for k in self._previous)]
 
     # ---- sealed identifiers ------------------------------------------------------------------
 

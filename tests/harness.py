@@ -16,6 +16,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.services.i18n import STRICT_ENV
 from bot.settings import Settings
+from storage import integrity
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:TEST-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -55,10 +56,13 @@ async def _record_error(update: object, context) -> None:
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, *, expect_errors: bool = False) -> AsyncIterator[Application]:
+async def running_bot(settings: Settings, *, expect_errors: bool = False,
+                      records_intact: bool = True) -> AsyncIterator[Application]:
     """The Application polling the fake server inside the test's event loop. Unless the test
     expects them, an exception in any handler or job fails the test when the bot stops (the
-    bot's own error handler would otherwise apologise to the user and the test pass)."""
+    bot's own error handler would otherwise apologise to the user and the test pass). Unless
+    ``records_intact`` is False (a test that changes records behind the bot's back), every
+    record must then match its tag: whatever the test did through the bot re-tagged them."""
     application = build_application(settings)
     application.bot_data[HANDLER_ERRORS] = []
     application.add_error_handler(_record_error)
@@ -81,6 +85,9 @@ async def running_bot(settings: Settings, *, expect_errors: bool = False) -> Asy
     errors = application.bot_data[HANDLER_ERRORS]
     if not expect_errors:
         assert errors == [], f"handlers raised: {[repr(error) for error in errors]}"
+    if records_intact and settings.database_path.exists():
+        verdict = integrity.verify_file(settings.database_path, settings.keys().record_keys())
+        assert verdict.intact, f"records changed outside the bot: {integrity.one_line(verdict.findings)}"
 
 
 async def run_module(module: str, env: dict[str, str], timeout: float = 60.0,

@@ -13,7 +13,9 @@ from PIL import Image
 
 from bot.services.i18n import Translator
 from domain.rules import FIRST_GROUP
+from storage import audit, integrity
 from storage.crypto import Keys
+from storage.db import Database
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import SECRET
@@ -58,9 +60,12 @@ def db_rows(data_dir: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         conn.close()
 
 
-async def db_write(data_dir: Path, sql: str) -> None:
+async def db_write(data_dir: Path, sql: str, *, retag: bool = True) -> None:
     """Change the bot's database from outside while the bot runs in this process: in a thread,
-    so the bot can finish a transaction it has open while this waits for the lock."""
+    so the bot can finish a transaction it has open while this waits for the lock. A change to
+    the tagged tables (a test moving a report back in time) is then tagged as the bot would, or
+    the next start would rightly report it as changed outside the bot; ``retag`` False leaves it
+    for the check to find."""
     def write() -> None:
         conn = sqlite3.connect(data_dir / "bot.sqlite3", timeout=30)
         try:
@@ -69,6 +74,19 @@ async def db_write(data_dir: Path, sql: str) -> None:
         finally:
             conn.close()
     await asyncio.to_thread(write)
+    if retag and re.search(r"\b(reports|evidence|audit_log)\b", sql):
+        await retag_records(data_dir)
+
+
+async def retag_records(data_dir: Path) -> None:
+    """Tag every record again under the test key, as bot.rekey does (on the record)."""
+    db = await Database.open(data_dir / "bot.sqlite3")
+    try:
+        keys = KEYS.record_keys()
+        integrity.bind(db, keys)
+        await audit.reseal(db, keys[0], integrity.REKEYED, "a test moved records in time")
+    finally:
+        await db.close()
 
 
 async def start_report(user: FakeUser, lang: str) -> None:

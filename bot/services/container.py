@@ -17,7 +17,7 @@ from bot.services.metrics import Metrics
 from bot.settings import Settings
 from domain import clock
 from domain.rules import STAFF_ROLES
-from storage import evidence, people
+from storage import evidence, integrity, people
 from storage.crypto import Keys
 from storage.db import Database
 from storage.models import Language, Person
@@ -53,7 +53,9 @@ class Services:
         if self._db is None:
             async with self._open_lock:
                 if self._db is None:
-                    self._db = await Database.open(self.settings.database_path)
+                    db = await Database.open(self.settings.database_path)
+                    integrity.bind(db, self.keys.record_keys())  # before anything is written
+                    self._db = db
         return self._db
 
     async def close(self) -> None:
