@@ -33,7 +33,7 @@ def register(application: Application) -> None:
     application.add_handler(urgent.follow_up_handler(), group=-11)
     application.add_handler(mod_prompts.answer_handler(), group=-10)
     application.add_handler(reporter_answers.answer_handler(), group=-9)
-    journeys = (receipts, report_wizard, report_story, start, urgent, language, info, my_reports, delete_data,
+    journeys = (receipts, reporter_answers, report_wizard, report_story, start, urgent, language, info, my_reports, delete_data,
                 moderation, mod_prompts, mod_queries, mod_find, mod_view, dashboard, admin, groups, fallback)
     for module in journeys:
         for handler in module.handlers():

@@ -31,7 +31,10 @@ from storage.models import NewReport
 
 KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done
 SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits, within callback data's 40 a value
-FOLLOW_UP_MAX = 2000  # characters of one text added to the description
+# One text added to the description is kept whole: Telegram's own limit of a message. A longer
+# text comes as parts of up to that many, each kept, the next joined to the one before.
+FOLLOW_UP_MAX = 4096
+SPLIT_PART, JOIN_WITHIN = 3_500, 10.0  # as the wizard's description (handlers.report_wizard)
 FOLLOW_UP = (filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (
     (filters.TEXT & ~filters.COMMAND) | filters.LOCATION | filters.PHOTO | filters.VIDEO | filters.VOICE
     | filters.VIDEO_NOTE | filters.AUDIO | filters.Document.ALL))
@@ -151,10 +154,15 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
                                    [("alert", {"added": "location"})])
         return "location"
     if message.text is not None:
-        text = clean(message.text).strip()[:FOLLOW_UP_MAX]
+        text = clean(message.text).strip()
         if not text:
             return None
-        await reports.append_description(db, report_id, text, [("alert", {"added": "text"})])
+        if len(text) > FOLLOW_UP_MAX:  # not from Telegram's apps; said, never cut
+            await message.reply_text(t("urgent.too_long", max=t.number(FOLLOW_UP_MAX), length=t.number(len(text))))
+            return None
+        joined = services.follow_ups.text_added(update.effective_chat.id, len(text), SPLIT_PART, JOIN_WITHIN)
+        await reports.append_description(db, report_id, text, [("alert", {"added": "text"})],
+                                         separator=" " if joined else "\n\n")
         return "text"
     try:
         incoming = evidence_intake.incoming(message)

@@ -108,6 +108,11 @@ class Step:
         return (*(value for value, _ in _pairs(self.lead, draft)), *_choices(self, draft),
                 *(value for value, _ in _extras(self, draft)), *keep)
 
+    def buttons(self, draft: Draft) -> Pairs:
+        """Every button of the step but Keep and the navigation row: (value, label key)."""
+        chosen = tuple((value, f"{self.labels}.{value}") for value in _choices(self, draft))
+        return (*_pairs(self.lead, draft), *chosen, *_extras(self, draft))
+
     def keeps(self, draft: Draft) -> bool:
         """Whether the step offers "Keep": it is being changed from the review and is answered."""
         return (draft.editing is not None and self.section == draft.editing and self.render is None
@@ -173,14 +178,17 @@ class Steps:
         return [line for line in lines if line is not None]
 
     def states(self, on_button: Callable, on_input: Callable[[Step], Callable],
-               wrong_input: Callable) -> dict[str, list[BaseHandler]]:
-        """The ConversationHandler's state table: each step's buttons, what it takes, and a
-        catch-all that says what it needs."""
+               wrong_input: Callable, on_edit: Callable) -> dict[str, list[BaseHandler]]:
+        """The ConversationHandler's state table: each step's buttons, what it takes, a
+        catch-all that says what it needs, and edits of earlier messages (whose update has no
+        ``message``: they never reach a step's own handlers)."""
+        new = filters.UpdateType.MESSAGE
         states = {
             step.name: [
                 CallbackQueryHandler(on_button, pattern=rf"^w:{step.name}:"),
-                *([MessageHandler(step.accepts, on_input(step))] if step.accepts is not None else []),
-                MessageHandler(~filters.COMMAND, wrong_input),
+                *([MessageHandler(new & step.accepts, on_input(step))] if step.accepts is not None else []),
+                MessageHandler(new & ~filters.COMMAND, wrong_input),
+                MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit),
             ]
             for step in self.order
         }

@@ -25,10 +25,12 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
 
 
 async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
-                        notices: Iterable[tuple[str, dict]] = ()) -> int:
-    """Record a file sent after its report was filed (an urgent report's follow-up) under the
-    report, on the record, with the outbox ``notices`` (kind, body: each body gets the new row's
-    id as "evidence") that tell of it, in one transaction; returns the row id."""
+                        notices: Iterable[tuple[str, dict]] = (), action: str = "urgent_added",
+                        note: str | None = None) -> int:
+    """Record a file sent after its report was filed (an urgent report's follow-up, an answer to
+    a moderator) under the report, on the record (``action``, with ``note`` or the file's kind),
+    with the outbox ``notices`` (kind, body: each body gets the new row's id as "evidence") that
+    tell of it, in one transaction; returns the row id."""
     values = record.model_dump(exclude={"id"})
     columns = ", ".join(_FIELDS)
     marks = ", ".join(f":{name}" for name in _FIELDS)
@@ -36,7 +38,7 @@ async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
         cur = await conn.execute(f"INSERT INTO evidence (report_id, {columns}) VALUES (:report_id, {marks})",
                                  {**values, "report_id": report_id})
         evidence_id = int(cur.lastrowid)
-        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, record.kind)
+        await audit.append(conn, report_id, "reporter", action, None, None, note or record.kind)
         for kind, body in notices:
             await outbox.enqueue(conn, kind, report_id, **{**body, "evidence": evidence_id})
     return evidence_id

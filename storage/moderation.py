@@ -200,6 +200,16 @@ async def add_reporter_answer(db: Database, report_id: int, text: str) -> int:
 REPORTER = "reporter"  # the actor of a reporter's own entries in the history: never who they are
 
 
+async def asked_reports(db: Database, person_id: int, since: str) -> list[int]:
+    """Ids of the person's reports (contact allowed) a moderator wrote to since ``since``, the
+    latest question first: what an answer sent without Reply may be about."""
+    rows = await db.fetchall(
+        "SELECT r.id FROM reports r JOIN replies q ON q.report_id = r.id"
+        " WHERE r.reporter_id = ? AND r.contact_allowed = 1 AND q.created_at >= ?"
+        " GROUP BY r.id ORDER BY MAX(q.id) DESC", (person_id, since))
+    return [row["id"] for row in rows]
+
+
 async def replies_of(db: Database, report_id: int) -> list[str]:
     rows = await db.fetchall("SELECT text FROM replies WHERE report_id = ? ORDER BY id", (report_id,))
     return [row["text"] for row in rows]

@@ -60,7 +60,7 @@ async def test_where_exactly_takes_a_number_a_place_or_a_location(app, user_fact
         (reply,) = await user.say(absurd)
         assert reply.message["text"].startswith(L("kk", "wizard.precinct_range", digits=5))
     (reply,) = await user.say("x" * 201)
-    assert reply.message["text"].startswith(L("kk", "wizard.place_too_long", max=200))
+    assert reply.message["text"].startswith(L("kk", "wizard.place_too_long", max=200, length=201))
     (reply,) = await user.say("№ 0245")
     assert reply.message["text"] == L("kk", "wizard.ask_when")
     saved = draft(data_dir)

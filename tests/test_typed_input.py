@@ -33,7 +33,15 @@ TODAY = date(2026, 12, 1)
     ("en", "Nov 30", date(2026, 11, 30)),
     ("en", "Dec 1, 2026", date(2026, 12, 1)),
     ("en", "yesterday", date(2026, 11, 30)),
-    ("ru", "5 декабря", date(2025, 12, 5)),  # without a year: the latest that is not to come
+    ("ru", "28 ноября", date(2026, 11, 28)),  # without a year: this year's, when it has come
+    # Issue #24: the forms people type, in both scripts of Kazakh, with quotes, a time or the year's mark.
+    ("kk", "03.12.2025 ж.", date(2025, 12, 3)),
+    ("ru", "3.12.2025г", date(2025, 12, 3)),
+    ("kk", "keshe", date(2026, 11, 30)),
+    ("kk", "28 qarasha", date(2026, 11, 28)),
+    ("ru", "«30.11»", date(2026, 11, 30)),
+    ("ru", "30 ноября в 10 утра", date(2026, 11, 30)),
+    ("kk", "30 қараша сағат 10-да", date(2026, 11, 30)),
 ])
 def test_dates_are_read_as_people_type_them(lang, typed, meant):
     assert parse_date(typed, lang, TODAY) == meant
@@ -42,6 +50,7 @@ def test_dates_are_read_as_people_type_them(lang, typed, meant):
 @pytest.mark.parametrize(("typed", "why"), [
     ("31.02.2026", "format"), ("ноябрь", "format"), ("2 декабря 2026", "future"), ("1.11.2024", "too_old"),
     ("завтра", "format"), ("30 ноября декабря", "format"),
+    ("5 декабря", "no_year"), ("5.12", "no_year"),  # still to come this year: asked about, not moved back
 ])
 def test_dates_that_cannot_be_taken_say_why(typed, why):
     with pytest.raises(BadWhen) as refused:

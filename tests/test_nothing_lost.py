@@ -1,0 +1,280 @@
+"""Issue #24, end to end against the fake Bot API: nothing a reporter types is lost or misread.
+An edit at every typed step, long texts kept whole in an urgent addition and in an answer to a
+moderator, precincts in Kazakh and Russian word order, a day without a year still to come asked
+about, an answer to a moderator sent as a photo without Reply, a voice message as the description."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.services.i18n import Translator
+from handlers.report_wizard import named_precinct, precinct_number
+from handlers.reporter_answers import pieces
+from tests.fake_telegram import FakeUser
+from tests.harness import make_settings
+from tests.report_helpers import (
+    L, choose_what_and_where, db_rows, finish_and_send, jpeg, sha256, start_report, up_to_evidence, up_to_when,
+)
+from tests.test_urgent import file_urgent
+
+ADMIN = 1001
+GROUP = {"id": -100784, "type": "supergroup", "title": "Moderators"}
+
+
+@pytest.fixture
+def settings(fake, data_dir):
+    fake.add_chat(GROUP)
+    return make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
+
+
+@pytest.fixture
+def group(fake):
+    return FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан", chat=GROUP)
+
+
+def draft(data_dir) -> dict:
+    import json
+    (row,) = db_rows(data_dir, "SELECT data FROM drafts")
+    return json.loads(row["data"])
+
+
+def numeric(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+# ---- 1. edits ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+async def test_an_edit_at_every_typed_step_is_a_new_answer_or_said_plainly(app, fake, user_factory, data_dir, lang):
+    user = user_factory(lang)
+    today = app.bot_data["services"].today()
+    review = L(lang, "wizard.review_hint")
+    await start_report(user, lang)
+    await choose_what_and_where(user, lang)
+    (reply,) = await user.say("№ 245 УСК")  # where exactly
+    where_id = user.last_sent_id
+    assert reply.message["text"] == L(lang, "wizard.ask_when")
+    await user.tap(L(lang, "wizard.when_date"))
+    (reply,) = await user.say("бла-бла")  # refused; the step stays open ...
+    assert reply.message["text"].startswith(L(lang, "wizard.date_format"))
+    date_id = user.last_sent_id
+    await user.edit(date_id, numeric(today - timedelta(days=3)))  # ... so the edit is its answer
+    (reply,) = await user.replies(1)
+    assert reply.message["text"].startswith(L(lang, "wizard.ask_description", min=20, files=20,
+                                              max=Translator(lang).number(10_000),
+                                              note=L(lang, "wizard.evidence_metadata_note"))[:40])
+    assert draft(data_dir)["occurred_at"] == (today - timedelta(days=3)).isoformat()
+    # An edit of a step already passed, while another is open: one line on what to do.
+    await user.edit(where_id, "№ 300 УСК")
+    (reply,) = await user.replies(1)
+    assert reply.message["text"] == L(lang, "wizard.edit_elsewhere")
+    assert draft(data_dir)["precinct"] == "245"
+    (reply,) = await user.say("Басшы бәрімізді дауыс беруге мәжбүрледі, әйтпесе жұмыстан шығарамыз деді.")
+    description_id = user.last_sent_id
+    assert review in reply.message["text"]
+    # At the review, an edit of any typed answer changes it, and the review is shown again.
+    await user.edit(where_id, "245-й участок" if lang == "ru" else "246 учаске")
+    (reply,) = await user.replies(1)
+    assert review in reply.message["text"]
+    assert draft(data_dir)["precinct"] == ("245" if lang == "ru" else "246")
+    await user.edit(date_id, numeric(today - timedelta(days=4)))
+    (reply,) = await user.replies(1)
+    assert review in reply.message["text"]
+    assert draft(data_dir)["occurred_at"] == (today - timedelta(days=4)).isoformat()
+    edited = "Басшы бәрімізді дауыс беруге мәжбүрледі (түзетілді), әйтпесе жұмыстан шығарамыз деді."
+    await user.edit(description_id, edited)
+    (reply,) = await user.replies(1)
+    assert review in reply.message["text"]
+    # The time of earlier today, refused once and then edited while its step is open.
+    await user.tap(L(lang, "wizard.edit_when"))
+    await user.tap(L(lang, "wizard.when_today"))
+    (reply,) = await user.say("25:99")
+    assert reply.message["text"].startswith(L(lang, "wizard.time_format"))
+    await user.edit(user.last_sent_id, "00:00")
+    (reply,) = await user.replies(1)
+    assert review in reply.message["text"]
+    # A live location's moves come as edits of a message with no text: nothing is said to them.
+    await fake.push_update({"edited_message": {**user._message(location={"latitude": 43.2, "longitude": 76.9}),
+                                               "edit_date": 1}})
+    reference = await finish_and_send(user, lang, evidence=False)
+    (row,) = db_rows(data_dir, "SELECT precinct, description, occurred_at FROM reports WHERE reference = ?",
+                     (reference,))
+    assert row["precinct"] == ("245" if lang == "ru" else "246") and row["description"] == edited
+    assert row["occurred_at"][11:16] == "00:00"
+    assert fake.refused == []
+
+
+# ---- 2. no silent truncation --------------------------------------------------------------------
+
+PART_ONE = ("Адамдарды автобуспен учаскеге әкеліп, бюллетеньді суретке түсіруді талап етті. " * 60)[:4096]
+PART_TWO = ("Куәлар бар, бейнежазба кейін жіберіледі. " * 30)[:904]
+
+
+async def test_five_thousand_characters_in_two_parts_are_kept_whole_in_an_urgent_addition(
+        app, fake, user_factory, data_dir, group):
+    voter = user_factory("kk")
+    reference, _, _ = await file_urgent(voter, "kk", "threats")
+    for part in (PART_ONE, PART_TWO):
+        (added,) = await voter.say(part)
+        assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.text"), reference=reference)
+    (row,) = db_rows(data_dir, "SELECT description FROM reports WHERE reference = ?", (reference,))
+    assert row["description"].endswith(PART_ONE.strip() + " " + PART_TWO.strip())
+    assert fake.refused == []
+
+
+async def a_question(reporter: FakeUser, group: FakeUser, lang: str) -> tuple[str, dict]:
+    """A report sent with contact allowed, and a moderator's question about it."""
+    await up_to_evidence(reporter, lang, "В школе раздавали продуктовые пакеты тем, кто пообещал голосовать.")
+    reference = await finish_and_send(reporter, lang, evidence=False, contact=True)
+    await group.replies(1)  # its card
+    await group.say(f"/reply {reference} Можете прислать фото пакета и рассказать подробнее?")
+    (question,) = await reporter.replies(1)
+    return reference, question.message
+
+
+async def test_five_thousand_characters_in_two_parts_reach_the_moderators_whole(
+        app, fake, user_factory, data_dir, group):
+    reporter = user_factory("ru")
+    reference, question = await a_question(reporter, group, "ru")
+    text_one = ("Пакеты выдавали у входа, записывали фамилии в тетрадь и просили сфотографировать бюллетень. " * 50)[:4096]
+    text_two = ("Свидетели готовы подтвердить. " * 40)[:904]
+    (kept,) = await reporter.reply(question, text_one, n=1)  # the first part carries the Reply ...
+    assert kept.message["text"] == L("ru", "feedback.answer_kept", reference=reference)
+    (kept,) = await reporter.say(text_two)  # ... the second, as Telegram sends it, does not
+    assert kept.message["text"] == L("ru", "feedback.answer_kept", reference=reference)
+    rows = db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'reporter_answer' ORDER BY id")
+    assert "".join(row["note"] for row in rows) == text_one.strip() + text_two.strip()
+    posted = await group.replies(3)
+    said = "".join(m.message["text"].split(":\n", 1)[1] for m in posted)
+    assert said == text_one.strip() + text_two.strip()
+    assert fake.refused == []
+
+
+def test_pieces_join_back_into_the_text():
+    text = "слово " * 1500
+    split = pieces(text, 3500)
+    assert "".join(split) == text and all(len(piece) <= 3500 for piece in split) and len(split) == 3
+
+
+# ---- 3. precincts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [
+    "№ 245 УСК", "245 учаске", "245-учаске", "№245 сайлау учаскесі", "245 УСК", "245-й участок", "245 участок",
+    "участок номер 245", "УИК № 245", "«УИК № 245»", "245", "№ 245", "No. 245", "“No. 245”",
+])
+def test_precincts_as_people_write_them_in_either_word_order(typed):
+    assert precinct_number(typed) == "245"
+
+
+@pytest.mark.parametrize("place", ["Школа №5", "ул. Абая 12", "12а мектеп", "2 этаж, кабинет 12"])
+def test_a_place_with_a_number_is_still_a_place(place):
+    assert precinct_number(place) is None and named_precinct(place) is None
+
+
+async def test_kazakh_and_russian_precincts_are_stored_as_numbers_and_never_contradict_a_place(
+        app, fake, user_factory, data_dir):
+    for lang, typed in (("kk", "№ 245 УСК"), ("kk", "245 учаске"), ("ru", "245-й участок")):
+        user = user_factory(lang)
+        await start_report(user, lang)
+        await choose_what_and_where(user, lang)
+        (reply,) = await user.say(typed)
+        assert reply.message["text"] == L(lang, "wizard.ask_when")
+        await user.tap(L(lang, "wizard.when_now"))
+        await user.say("Жұмыс орнында басшы бәрімізді дауыс беруге мәжбүрледі.")
+        reference = await finish_and_send(user, lang, evidence=False)
+        (row,) = db_rows(data_dir, "SELECT precinct, precinct_kind FROM reports WHERE reference = ?", (reference,))
+        assert (row["precinct"], row["precinct_kind"]) == ("245", "number")
+    # A place naming precinct 300, then the number 245: the place that contradicts it goes; a
+    # place can be removed.
+    user = user_factory("ru")
+    await start_report(user, "ru")
+    await choose_what_and_where(user, "ru")
+    await user.say("Школа 12, УИК 300")
+    assert (draft(data_dir)["precinct"], draft(data_dir)["place"]) == ("300", "Школа 12, УИК 300")
+    await user.tap(L("ru", "wizard.back"))
+    await user.say("245")
+    assert (draft(data_dir)["precinct"], draft(data_dir)["place"]) == ("245", None)
+    await user.tap(L("ru", "wizard.back"))
+    await user.say("Школа 12")
+    await user.tap(L("ru", "wizard.back"))
+    (reply,) = await user.tap(L("ru", "wizard.place_clear"))
+    assert reply.message["text"].startswith(L("ru", "wizard.place_cleared"))
+    assert (draft(data_dir)["precinct"], draft(data_dir)["place"]) == ("245", None)
+    assert fake.refused == []
+
+
+# ---- 4. dates -----------------------------------------------------------------------------------------
+
+async def test_a_day_without_a_year_still_to_come_is_asked_about_and_a_label_typed_is_the_button(
+        app, fake, user_factory, data_dir):
+    services = app.bot_data["services"]
+    services.today = lambda: date(2026, 12, 7)  # this instance only: the rest of the clock runs on
+    user = user_factory("ru")
+    await up_to_when(user, "ru")
+    await user.tap(L("ru", "wizard.when_date"))
+    (reply,) = await user.say("8 декабря")
+    t = Translator("ru")
+    assert reply.message["text"].startswith(
+        L("ru", "wizard.date_no_year", day=t.date(date(2026, 12, 8)), last=t.date(date(2025, 12, 8))))
+    assert "occurred_at" not in draft(data_dir) or draft(data_dir)["occurred_at"] is None
+    (reply,) = await user.tap(L("ru", "wizard.date_last_year"))
+    assert draft(data_dir)["occurred_at"] == "2025-12-08"
+    # Back at "when": the label of a button, typed, works as the button; so does a date.
+    await user.tap(L("ru", "wizard.back"))
+    await user.tap(L("ru", "wizard.back"))
+    (reply,) = await user.say("вчера")
+    assert draft(data_dir)["occurred_at"] == "2026-12-06"
+    await user.tap(L("ru", "wizard.back"))
+    await user.say("3 декабря в 10 утра")
+    assert draft(data_dir)["occurred_at"] == "2026-12-03"
+    assert fake.refused == []
+
+
+# ---- 5. answering moderators ----------------------------------------------------------------------
+
+async def test_a_photo_sent_without_reply_answers_the_moderators_question(app, fake, user_factory, data_dir, group):
+    reporter = user_factory("kk")
+    reference, _ = await a_question(reporter, group, "kk")
+    photo = jpeg(color=(10, 120, 40))
+    await reporter.photo(photo)
+    (kept,) = await reporter.replies(1)
+    assert kept.message["text"] == L("kk", "feedback.answer_kept", reference=reference)
+    note, file = await group.replies(2)
+    assert note.message["text"] == L("ru", "mod.reporter_answer_file", reference=reference)
+    assert "photo" in file.message
+    (row,) = db_rows(data_dir, "SELECT e.sha256, e.received_at FROM evidence e JOIN reports r ON r.id = e.report_id"
+                               " WHERE r.reference = ?", (reference,))
+    assert row["sha256"] == sha256(photo) and row["received_at"]
+    assert fake.refused == []
+
+
+# ---- 7. a voice message or a caption is the description ---------------------------------------------
+
+async def test_a_voice_message_is_the_description(app, fake, user_factory, data_dir):
+    user = user_factory("kk")
+    await up_to_when(user, "kk")
+    await user.tap(L("kk", "wizard.when_now"))
+    await user.media("voice", b"OggS" + b"\0" * 400, "audio/ogg")
+    (reply,) = await user.replies(1)
+    assert L("kk", "wizard.review_hint") in reply.message["text"]
+    reference = await finish_and_send(user, "kk", evidence=True)
+    (row,) = db_rows(data_dir, "SELECT id, description FROM reports WHERE reference = ?", (reference,))
+    assert row["description"] == L("kk", "wizard.voice_description")
+    assert [r["kind"] for r in db_rows(data_dir, "SELECT kind FROM evidence WHERE report_id = ?", (row["id"],))] == ["voice"]
+    assert fake.refused == []
+
+
+async def test_a_photo_with_a_caption_is_the_description_and_twenty_emoji_are_not(app, fake, user_factory, data_dir):
+    user = user_factory("ru")
+    await up_to_when(user, "ru")
+    await user.tap(L("ru", "wizard.when_now"))
+    (reply,) = await user.say("😡" * 20)
+    assert reply.message["text"].startswith(L("ru", "wizard.description_words"))
+    caption = "Директор школы собирает паспорта учителей перед выборами."
+    await user.photo(jpeg(), caption=caption)
+    (reply,) = await user.replies(1)
+    assert L("ru", "wizard.review_hint") in reply.message["text"]
+    assert draft(data_dir)["description"] == caption
+    assert fake.refused == []
