@@ -184,8 +184,9 @@ async def test_kazakh_and_russian_precincts_are_stored_as_numbers_and_never_cont
         await user.tap(L(lang, "wizard.when_now"))
         await user.say("Жұмыс орнында басшы бәрімізді дауыс беруге мәжбүрледі.")
         reference = await finish_and_send(user, lang, evidence=False)
-        (row,) = db_rows(data_dir, "SELECT precinct, precinct_kind FROM reports WHERE reference = ?", (reference,))
-        assert (row["precinct"], row["precinct_kind"]) == ("245", "number")
+        (row,) = db_rows(data_dir, "SELECT precinct, precinct_kind, place FROM reports WHERE reference = ?",
+                         (reference,))
+        assert (row["precinct"], row["precinct_kind"], row["place"]) == ("245", "number", None)
     # A place naming precinct 300, then the number 245: the place that contradicts it goes; a
     # place can be removed.
     user = user_factory("ru")
@@ -229,6 +230,10 @@ async def test_a_day_without_a_year_still_to_come_is_asked_about_and_a_label_typ
     await user.tap(L("ru", "wizard.back"))
     await user.say("3 декабря в 10 утра")
     assert draft(data_dir)["occurred_at"] == "2026-12-03"
+    await user.tap(L("ru", "wizard.back"))
+    await user.tap(L("ru", "wizard.back"))
+    (reply,) = await user.say(L("ru", "wizard.when_now").lower() + ".")  # "только что."
+    assert "T" in draft(data_dir)["occurred_at"]  # a moment, to the minute: the button's answer
     assert fake.refused == []
 
 
