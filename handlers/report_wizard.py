@@ -430,8 +430,9 @@ async def start_report(update: Update, context: BotContext, description: str | N
     if update.callback_query:
         await update.callback_query.answer()
     # Back in the wizard after an urgent report: what they type now answers its steps, not the
-    # urgent report's additions (handlers.urgent).
-    context.services.follow_ups.close(update.effective_chat.id)
+    # urgent report's additions (handlers.urgent); they are told so.
+    if context.services.follow_ups.drop(update.effective_chat.id):
+        await update.effective_chat.send_message(context.t("urgent.link_closed"))
     draft = await load(context, STEPS)
     if draft is not None:
         return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))

@@ -165,6 +165,22 @@ async def set_location(db: Database, report_id: int, latitude: float, longitude:
         return await _added(conn, report_id, notices)
 
 
+WHERE_COLUMNS = ("region", "precinct_kind", "precinct", "place")
+
+
+async def set_where(db: Database, report_id: int, what: str, changes: dict[str, str | None],
+                    notices: Iterable[tuple[str, dict]] = ()) -> Report:
+    """Where an urgent report happened, as its reporter said after filing it (``what``: region,
+    precinct or place), on the record, with the ``notices`` that tell of it, in one transaction."""
+    if not changes or set(changes) - set(WHERE_COLUMNS):
+        raise ValueError("only where a report happened is set here")
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    async with db.transaction() as conn:
+        await conn.execute(f"UPDATE reports SET {assignments} WHERE id = ?", (*changes.values(), report_id))
+        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, what)
+        return await _added(conn, report_id, notices)
+
+
 async def _added(conn, report_id: int, notices: Iterable[tuple[str, dict]]) -> Report:
     for kind, body in notices:
         await outbox.enqueue(conn, kind, report_id, **body)

@@ -283,3 +283,30 @@ async def test_a_photo_with_a_caption_is_the_description_and_twenty_emoji_are_no
     assert L("ru", "wizard.review_hint") in reply.message["text"]
     assert draft(data_dir)["description"] == caption
     assert fake.refused == []
+
+
+# ---- 6. the urgent path's next minutes ---------------------------------------------------------------
+
+async def test_the_urgent_path_asks_where_and_says_when_its_link_ends(app, fake, user_factory, data_dir, group):
+    voter = user_factory("kk")
+    reference, seen, _ = await file_urgent(voter, "kk", "stuffing")
+    (asked,) = await voter.tap(L("kk", "urgent.where"), message=seen[2])
+    assert asked.message["text"] == L("kk", "urgent.ask_region")
+    (asked,) = await voter.tap(L("kk", "region.karaganda"))
+    assert asked.message["text"] == L("kk", "urgent.ask_place", region=L("kk", "region.karaganda"), max=200)
+    (added,) = await voter.say("№ 245 УСК")
+    assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.precinct"), reference=reference)
+    (row,) = db_rows(data_dir, "SELECT region, precinct, precinct_kind FROM reports WHERE reference = ?", (reference,))
+    assert tuple(row) == ("karaganda", "245", "number")
+    # Words after the place go to the description again.
+    (added,) = await voter.say("Бюллетеньдерді жәшікке салып жатыр.")
+    assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.text"), reference=reference)
+    # A restart drops the link (it is held in memory only): a photo is told so, and what to do.
+    from bot.services.chat_memory import UrgentFollowUps
+    app.bot_data["services"].follow_ups = UrgentFollowUps()
+    await voter.photo(jpeg())
+    (told,) = await voter.replies(1)
+    assert told.message["text"] == L("kk", "common.file_outside")
+    (row,) = db_rows(data_dir, "SELECT COUNT(*) AS n FROM evidence")
+    assert row["n"] == 0
+    assert fake.refused == []

@@ -88,6 +88,7 @@ class UrgentFollowUps:
         self._reports: OrderedDict[int, tuple[float, int]] = OrderedDict()
         self._added: dict[int, int] = {}
         self._joins: dict[int, float] = {}  # until when a text may be the next part of a long one
+        self._asking_where: set[int] = set()  # chats whose next text is the precinct or the place
         self._limit, self._seconds, self.each = limit, seconds, each
 
     def open(self, chat_id: int, report_id: int, now: float | None = None) -> None:
@@ -119,6 +120,20 @@ class UrgentFollowUps:
         self._reports.pop(chat_id, None)
         self._added.pop(chat_id, None)
         self._joins.pop(chat_id, None)
+        self._asking_where.discard(chat_id)
+
+    def drop(self, chat_id: int) -> bool:
+        """Close the chat's link; whether there was one still open (the person is then told)."""
+        open_now = self.report_of(chat_id) is not None
+        self.close(chat_id)
+        return open_now
+
+    def ask_where(self, chat_id: int, asking: bool = True) -> None:
+        """The chat was asked for the precinct or the place: its next text answers that."""
+        (self._asking_where.add if asking else self._asking_where.discard)(chat_id)
+
+    def asking_where(self, chat_id: int) -> bool:
+        return chat_id in self._asking_where
 
     def text_added(self, chat_id: int, length: int, split_part: int, within: float,
                    now: float | None = None) -> bool:
