@@ -175,7 +175,7 @@ async def typed_where(turn: Turn) -> Outcome:
         if not any(ch.isalnum() for ch in text):
             raise Retry("wizard.bad_where")
         if len(text) > PLACE_MAX:
-            raise Retry("wizard.place_too_long", max=PLACE_MAX, length=len(text))
+            raise Retry("wizard.place_too_long", max=PLACE_MAX, count=len(text))
         draft.place = text
         named = named_precinct(text)
         if named is not None and len(named) <= PRECINCT_DIGITS:  # the place's own precinct is the number
@@ -306,7 +306,7 @@ def _described(turn: Turn, text: str) -> Outcome:
     draft = turn.draft
     if len(text) > DESCRIPTION_MAX:
         draft.overflow = text
-        raise Retry("wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), length=turn.t.number(len(text)))
+        raise Retry("wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), count=len(text))
     draft.description, draft.overflow = text, None
     now = turn.context.services.now()
     draft.continues_until = (now + JOIN_WITHIN).isoformat() if len(text) >= SPLIT_PART else None
@@ -344,10 +344,10 @@ async def next_part(turn: Turn) -> Answered | None:
         _described(turn, joined)
     except Retry:  # together over the limit: kept, and the description asked again
         draft.description, draft.continues_until = None, None
-        return Answered(await show(turn, "description", notice=turn.t(
-            "wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), length=turn.t.number(len(joined)))))
+        return Answered(await show(turn, "description", notice=turn.t.plural(
+            "wizard.description_long", len(joined), max=turn.t.number(DESCRIPTION_MAX))))
     # Whichever step the first part led to (the files, or the review when editing) is asked again.
-    return Answered(await show(turn, draft.step, notice=turn.t("wizard.description_joined", length=turn.t.number(len(joined)))))
+    return Answered(await show(turn, draft.step, notice=turn.t.plural("wizard.description_joined", len(joined))))
 
 
 async def chose_contact(turn: Turn, value: str) -> Outcome:
@@ -406,6 +406,7 @@ STEPS = Steps(
                               "note": turn.t("wizard.evidence_metadata_note")},
          extras=description_extras, on_choice=chose_description,
          accepts=TEXT | report_evidence.FILES, on_input=described, hint="wizard.bad_description",
+         again="wizard.description_again",
          section="description", answered=lambda d: d.description, summary=description_line),
     Step("evidence", render=report_evidence.render,
          extras=(("done", "wizard.evidence_done"), ("none", "wizard.evidence_none")),
@@ -507,7 +508,7 @@ async def _run(turn: Turn, step: Step, taken) -> str | int:
     try:
         outcome = await taken
     except Retry as retry:
-        return await show(turn, step.name, notice=turn.t(retry.key, **retry.params))
+        return await show(turn, step.name, notice=retry.said(turn.t))
     state = await go(turn, outcome)
     query = turn.update.callback_query
     if state == END and query is not None:

@@ -26,7 +26,7 @@ from domain.rules import CATEGORIES, REGION_UNKNOWN, REGIONS, URGENT_CHOICES
 from handlers import callback_data as cb
 from handlers import deliveries, evidence_intake, filing, keyboards, live_keyboard
 from handlers.report_wizard import PLACE_MAX, precinct_number
-from handlers.wizard import Retry
+from handlers.wizard import Retry, grid
 from handlers.context import BotContext
 from storage import evidence, outbox, reports
 from storage.models import NewReport
@@ -129,7 +129,7 @@ async def where(update: Update, context: BotContext) -> None:
     await query.answer()
     buttons = [InlineKeyboardButton(t(f"region.{region}"), callback_data=cb.build(KIND, f"r.{region}"))
                for region in REGIONS]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows = grid(buttons, 2)  # two a row, a long name on a row of its own
     done = [InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]
     await query.edit_message_text(t("urgent.ask_region"), reply_markup=InlineKeyboardMarkup(rows + [done]))
 
@@ -160,10 +160,10 @@ async def _where_typed(update: Update, context: BotContext, report_id: int, text
     try:
         number = precinct_number(text)
     except Retry as retry:
-        await message.reply_text(t(retry.key, **retry.params))
+        await message.reply_text(retry.said(t))
         return None
     if number is None and len(text) > PLACE_MAX:
-        await message.reply_text(t("wizard.place_too_long", max=PLACE_MAX, length=len(text)))
+        await message.reply_text(t.plural("wizard.place_too_long", len(text), max=PLACE_MAX))
         return None
     changes = {"precinct_kind": "number", "precinct": number} if number is not None else {"place": text}
     added = "precinct" if number is not None else "place"
@@ -221,7 +221,7 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
         if services.follow_ups.asking_where(update.effective_chat.id):
             return await _where_typed(update, context, report_id, text)
         if len(text) > FOLLOW_UP_MAX:  # not from Telegram's apps; said, never cut
-            await message.reply_text(t("urgent.too_long", max=t.number(FOLLOW_UP_MAX), length=t.number(len(text))))
+            await message.reply_text(t.plural("urgent.too_long", len(text), max=t.number(FOLLOW_UP_MAX)))
             return None
         joined = services.follow_ups.text_added(update.effective_chat.id, len(text), SPLIT_PART, JOIN_WITHIN)
         await reports.append_description(db, report_id, text, [("alert", {"added": "text"})],

@@ -101,3 +101,123 @@ ENTRIES = {
         "This file is not attached to anything. If you meant it for an urgent report, the time to add to it has ended (30 minutes, or the bot restarted). Press “📝 Report a violation” and attach it to a new report; the earlier one's status is under its receipt code (/status).",
     ),
 }
+
+# ---- removing a file, /deletemydata, /status, language fixes (issue #24, point 9) ----
+ENTRIES.update({
+    "wizard.drop_file": ("🗑 Убрать последний файл", "🗑 Соңғы файлды алып тастау", "🗑 Remove the last file"),
+    "wizard.file_dropped": (
+        "🗑 Убрано: {what}. Остальные файлы на месте.",
+        "🗑 Алып тасталды: {what}. Қалған файлдар орнында.",
+        "🗑 Removed: {what}. The other files stay.",
+    ),
+    "delete.observer": (
+        "Вы — аккредитованный наблюдатель. Отметка об аккредитации тоже будет удалена; чтобы вернуть её, попросите у координатора новую ссылку-приглашение.",
+        "Сіз — аккредиттелген байқаушысыз. Аккредиттеу белгісі де өшіріледі; оны қайтару үшін үйлестірушіден жаңа шақыру сілтемесін сұраңыз.",
+        "You are an accredited observer. Your accreditation mark is deleted too; to get it back, ask your coordinator for a new invite link.",
+    ),
+    "receipt.not_reference": (
+        "{reference} — это номер сообщения, а не код квитанции. Код квитанции выглядит так: <code>ABCD-EFGH-JKLM</code>; он был в подтверждении отправки. Отправьте: <code>/status КОД</code>.",
+        "{reference} — хабарламаның нөмірі, түбіртек коды емес. Түбіртек коды мынадай болады: <code>ABCD-EFGH-JKLM</code>; ол жіберілгені туралы растауда болған. Былай жіберіңіз: <code>/status КОД</code>.",
+        "{reference} is the report's number, not the receipt's code. A receipt code looks like <code>ABCD-EFGH-JKLM</code>; it was in the confirmation you got. Send: <code>/status CODE</code>.",
+    ),
+    "menu.report": ("📝 Сообщить о нарушении", "📝 Бұзушылық туралы хабарлау", "📝 Report a violation"),
+    "common.unknown": (
+        "Не понял вас. Чтобы сообщить о нарушении, нажмите «📝 Сообщить о нарушении» или отправьте /report.",
+        "Сізді түсінбедім. Бұзушылық туралы хабарлау үшін «📝 Бұзушылық туралы хабарлау» батырмасын басыңыз немесе /report жіберіңіз.",
+        "I did not understand you. To report a violation, press «📝 Report a violation» or send /report.",
+    ),
+    "wizard.change_role": ("👤 Сменить роль", "👤 Рөлді ауыстыру", "👤 Change role"),
+    "role.other": ("👤 Другое лицо", "👤 Басқа адам", "👤 Someone else"),
+    "wizard.when_today": ("Сегодня, раньше (укажу время)", "Бүгін, сәл бұрын", "Earlier today (I'll give the time)"),
+    "wizard.when_now": ("Только что", "Жаңа ғана", "Just now"),
+    # Counts of characters in the catalog's plural forms, one number format (Translator.plural).
+    "summary.description_kept": (
+        ("<i>… всего {count} символ: текст сохранён целиком и будет отправлен полностью.</i>",
+         "<i>… всего {count} символа: текст сохранён целиком и будет отправлен полностью.</i>",
+         "<i>… всего {count} символов: текст сохранён целиком и будет отправлен полностью.</i>"),
+        ("<i>… барлығы {count} таңба: мәтін толық сақталды және толығымен жіберіледі.</i>",
+         "<i>… барлығы {count} таңба: мәтін толық сақталды және толығымен жіберіледі.</i>"),
+        ("<i>… {count} character in all: the whole text is kept and will be sent.</i>",
+         "<i>… {count} characters in all: the whole text is kept and will be sent.</i>"),
+    ),
+    "summary.description_more": (
+        ("<i>… всего {count} символ; целиком — в /view и на панели.</i>",
+         "<i>… всего {count} символа; целиком — в /view и на панели.</i>",
+         "<i>… всего {count} символов; целиком — в /view и на панели.</i>"),
+        ("<i>… барлығы {count} таңба; толық нұсқасы /view пен панельде.</i>",
+         "<i>… барлығы {count} таңба; толық нұсқасы /view пен панельде.</i>"),
+        ("<i>… {count} character in all; the whole text is in /view and on the dashboard.</i>",
+         "<i>… {count} characters in all; the whole text is in /view and on the dashboard.</i>"),
+    ),
+    "wizard.description_joined": (
+        ("✅ Продолжение описания добавлено: всего {count} символ.",
+         "✅ Продолжение описания добавлено: всего {count} символа.",
+         "✅ Продолжение описания добавлено: всего {count} символов."),
+        ("✅ Сипаттаманың жалғасы қосылды: барлығы {count} таңба.",
+         "✅ Сипаттаманың жалғасы қосылды: барлығы {count} таңба."),
+        ("✅ The rest of your description was added: {count} character in all.",
+         "✅ The rest of your description was added: {count} characters in all."),
+    ),
+    "wizard.description_long": (
+        tuple(f"⚠️ В тексте {{count}} {word}, а можно не больше {{max}}. Текст сохранён: пришлите покороче или нажмите кнопку, чтобы оставить первые {{max}} символов. Фото и файлы можно отправить прямо сюда."
+              for word in ("символ", "символа", "символов")),
+        ("⚠️ Мәтінде {count} таңба бар, ал {max} таңбадан аспауы керек. Мәтін сақталды: қысқасын жіберіңіз немесе алғашқы {max} таңбасын қалдыру үшін батырманы басыңыз. Фото мен файлдарды осы жерге жіберуге болады.",) * 2,
+        tuple(f"⚠️ That is {{count}} {word}; the limit is {{max}}. Your text is kept: send a shorter one, or press the button to keep its first {{max}} characters. Photos and files can be sent right here."
+              for word in ("character", "characters")),
+    ),
+    "wizard.place_too_long": (
+        tuple(f"⚠️ В описании места {{count}} {word}, а можно не больше {{max}}. Сократите его и отправьте снова (ваш текст остался в чате выше); подробности можно написать в описании."
+              for word in ("символ", "символа", "символов")),
+        ("⚠️ Орын сипаттамасында {count} таңба бар, ал {max} таңбадан аспауы керек. Қысқартып, қайта жіберіңіз (мәтініңіз чатта жоғарыда тұр); толығырақ сипаттамада жазуға болады.",) * 2,
+        tuple(f"⚠️ The place is {{count}} {word} long; it can be at most {{max}}. Shorten it and send it again (your text is still in the chat above); details go in the description."
+              for word in ("character", "characters")),
+    ),
+    "urgent.too_long": (
+        tuple(f"⚠️ В тексте {{count}} {word}, а в одно добавление входит не больше {{max}}. Ничего не добавлено: отправьте его частями."
+              for word in ("символ", "символа", "символов")),
+        ("⚠️ Мәтінде {count} таңба бар, ал бір қосымшаға {max} таңбадан артық сыймайды. Ештеңе қосылмады: оны бөліп жіберіңіз.",) * 2,
+        tuple(f"⚠️ The text is {{count}} {word} long; one addition takes at most {{max}}. Nothing was added: send it in parts."
+              for word in ("character", "characters")),
+    ),
+})
+
+# Words changed inside longer texts (ru, kk): (old, new) per language.
+SUBSTITUTIONS = {
+    "ru": [
+        ("<b>Новое сообщение.</b>", "<b>Сообщение о нарушении.</b>"),
+        ("Не пишите своё имя, если хотите остаться анонимным.", "Не пишите своё имя, если хотите сохранить анонимность."),
+        ("даже для того, кто заберёт сервер вместе с ключом.", "даже если сервер изъят вместе с ключом."),
+        ("ни модераторы, ни мы, ни тот, кто заберёт сервер вместе с ключом, не смогут узнать, что его отправили вы.",
+         "ни модераторы, ни мы не сможем узнать, что его отправили вы, даже если сервер изъят вместе с ключом."),
+        ('msgstr "Акмолинская"', 'msgstr "Акмолинская область"'),
+        ('msgstr "Актюбинская"', 'msgstr "Актюбинская область"'),
+        ('msgstr "Алматинская"', 'msgstr "Алматинская область"'),
+        ('msgstr "Атырауская"', 'msgstr "Атырауская область"'),
+        ('msgstr "Восточно-Казахстанская"', 'msgstr "Восточно-Казахстанская область"'),
+        ('msgstr "Карагандинская"', 'msgstr "Карагандинская область"'),
+        ('msgstr "Костанайская"', 'msgstr "Костанайская область"'),
+        ('msgstr "Кызылординская"', 'msgstr "Кызылординская область"'),
+        ('msgstr "Мангистауская"', 'msgstr "Мангистауская область"'),
+        ('msgstr "Северо-Казахстанская"', 'msgstr "Северо-Казахстанская область"'),
+        ('msgstr "Павлодарская"', 'msgstr "Павлодарская область"'),
+        ('msgstr "Туркестанская"', 'msgstr "Туркестанская область"'),
+        ('msgstr "Западно-Казахстанская"', 'msgstr "Западно-Казахстанская область"'),
+        ('msgstr "Жамбылская"', 'msgstr "Жамбылская область"'),
+    ],
+    "kk": [
+        ("<b>Жаңа хабарлама.</b>", "<b>Бұзушылық туралы хабарлама.</b>"),
+        ("серверді кілтімен қоса алып кеткен адам үшін де.", "сервер кілтімен қоса тәркіленсе де."),
+        ("оны сіз жібергеніңізді модераторлар да, біз де, серверді кілтімен қоса алып кеткен адам да біле алмайды.",
+         "сервер кілтімен қоса тәркіленсе де, оны сіз жібергеніңізді модераторлар да, біз де біле алмаймыз."),
+        ("оны шынайы деп тапты", "оны сенімді деп тапты"),
+    ],
+    "en": [
+        ("<b>New report.</b>", "<b>Report a violation.</b>"),
+    ],
+}
+
+ENTRIES["wizard.description_again"] = (
+    "<b>Шаг 5 из 5.</b> Теперь опишите словами, что произошло (от {min} символов), или отправьте ещё файлы.",
+    "<b>5-қадам (барлығы 5).</b> Енді не болғанын сөзбен жазыңыз (кемінде {min} таңба) немесе тағы файл жіберіңіз.",
+    "<b>Step 5 of 5.</b> Now say in words what happened (at least {min} characters), or send more files.",
+)

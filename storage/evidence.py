@@ -108,3 +108,17 @@ async def stored_paths(db: Database) -> set[str]:
     """Every file an evidence row refers to (originals and previews, drafts' and reports')."""
     rows = await db.fetchall("SELECT stored_path, thumbnail_path, preview_path FROM evidence")
     return {path for row in rows for path in row if path}
+
+
+async def remove_last_of_draft(db: Database, owner_id: int) -> EvidenceRecord | None:
+    """Drop the file sent last to a draft (one sent by mistake, removed at the review); returns
+    its row so its files can be removed too, or None when the draft has none."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+                f"SELECT id, {', '.join(_FIELDS)} FROM evidence WHERE owner_id = ? AND report_id IS NULL"
+                " ORDER BY id DESC LIMIT 1", (owner_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        await conn.execute("DELETE FROM evidence WHERE id = ?", (row["id"],))
+    return EvidenceRecord(**dict(row))

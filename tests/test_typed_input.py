@@ -11,7 +11,7 @@ import pytest
 
 from bot.services.i18n import Translator
 from bot.services.when import BadWhen, parse_date
-from tests.report_helpers import L, db_rows, finish_and_send, jpeg, up_to_evidence, up_to_when
+from tests.report_helpers import L, LP, db_rows, finish_and_send, jpeg, up_to_evidence, up_to_when
 
 TODAY = date(2026, 12, 1)
 
@@ -111,7 +111,7 @@ async def test_a_long_description_sent_in_two_parts_is_stored_whole(app, fake, u
     second = ("Продолжение рассказа о подсчёте голосов " * 30)[:904]
     await up_to_evidence(user, "ru", first)  # the first part; Telegram sends the rest at once
     (joined,) = await user.say(second)
-    assert L("ru", "wizard.description_joined", length=Translator("ru").number(5001))[:20] in joined.message["text"]
+    assert LP("ru", "wizard.description_joined", 5001)[:20] in joined.message["text"]
     reference = await finish_and_send(user, "ru", evidence=False)
     (row,) = db_rows(data_dir, "SELECT description FROM reports WHERE reference = ?", (reference,))
     assert row["description"] == (first + " " + second).strip() or row["description"] == first + second
@@ -125,7 +125,7 @@ async def test_a_description_over_the_limit_is_kept_and_can_be_cut(app, fake, us
     await user.tap(L("en", "wizard.when_now"))
     long = "The chairman moved the ballot box out of sight. " * 250  # 12,250 characters
     (told,) = await user.say(long.strip())
-    assert told.message["text"].startswith(L("en", "wizard.description_long", max="10,000", length=Translator("en").number(len(long.strip())))[:30])
+    assert told.message["text"].startswith(LP("en", "wizard.description_long", len(long.strip()), max="10,000")[:30])
     (draft,) = db_rows(data_dir, "SELECT json_extract(data, '$.overflow') AS kept FROM drafts")
     assert draft["kept"] == long.strip()  # nothing typed is lost
     (files,) = await user.tap(L("en", "wizard.description_cut"))

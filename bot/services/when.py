@@ -58,8 +58,9 @@ _RELATIVE = {"today": 0, "сегодня": 0, "бүгін": 0, "yesterday": 1, "
 _LATIN_MONTHS = {"qantar": 1, "aqpan": 2, "nauryz": 3, "sáuir": 4, "sauir": 4, "säuir": 4, "mamyr": 5,
                  "maýsym": 6, "mausym": 6, "shilde": 7, "tamyz": 8, "qyrkúiek": 9, "qyrkuiek": 9,
                  "qyrküiek": 9, "qazan": 10, "qarasha": 11, "jeltoqsan": 12}
-# Quotes and brackets around a date copied from an example ("«30.11»").
-_QUOTES = re.compile(r"[«»“”„\"'`()\[\]]")
+# Quotes or brackets around a date copied from an example ("«30.11»"); only a pair is taken off
+# (a stray one is a typo nobody could mean).
+_QUOTED = re.compile(r"^\s*(?:«(.*)»|“(.*)”|„(.*)“|\"(.*)\"|'(.*)'|\((.*)\))\s*$")
 # A time after the date says nothing about the day: "в 10 утра", "в 10:30", "at 9 am", "сағат 10-да".
 _HOURS = r"(?:утра|вечера|дня|ночи|часов|часа|час|ч\.?|am|pm|a\.m\.|p\.m\.|-?да|-?де|-?та|-?те)"
 _TIME_AFTER = re.compile(
@@ -144,7 +145,8 @@ def day_first(lang: str) -> bool:
 
 def _tidy(text: str) -> str:
     """Quotes, a time after the date and the year's marker after an all-number date taken off."""
-    text = _QUOTES.sub(" ", text).strip()
+    quoted = _QUOTED.match(text)
+    text = next(group for group in quoted.groups() if group is not None) if quoted else text.strip()
     if re.search(r"\d", text) and re.search(r"[^\W\d_]", text):
         text = _TIME_AFTER.sub("", text, count=1) if _has_day(text) else text
         text = _YEAR_MARK.sub(r"\1", text)
