@@ -13,9 +13,10 @@ from bot.services.i18n import Translator
 from handlers.report_wizard import named_precinct, precinct_number
 from handlers.reporter_answers import pieces
 from tests.fake_telegram import FakeUser
+from tests.fake_telegram.html_check import parse_html
 from tests.harness import make_settings
 from tests.report_helpers import (
-    L, choose_what_and_where, db_rows, finish_and_send, jpeg, sha256, start_report, up_to_evidence, up_to_when,
+    L, LP, choose_what_and_where, db_rows, finish_and_send, jpeg, sha256, start_report, up_to_evidence, up_to_when,
 )
 from tests.test_urgent import file_urgent
 
@@ -309,4 +310,82 @@ async def test_the_urgent_path_asks_where_and_says_when_its_link_ends(app, fake,
     assert told.message["text"] == L("kk", "common.file_outside")
     (row,) = db_rows(data_dir, "SELECT COUNT(*) AS n FROM evidence")
     assert row["n"] == 0
+    assert fake.refused == []
+
+
+async def test_several_open_questions_ask_which_one_an_answer_is_about(app, fake, user_factory, data_dir, group):
+    from bot.services.flood import FloodGuard
+    app.bot_data["services"].flood = FloodGuard(limit=1000)  # two reports in a few seconds
+    reporter = user_factory("ru")
+    first, _ = await a_question(reporter, group, "ru")
+    second, _ = await a_question(reporter, group, "ru")
+    (which,) = await reporter.say("Это было в кабинете 12.")
+    assert which.message["text"] == L("ru", "feedback.answer_which")
+    labels = [b["text"] for b in FakeUser.buttons(which.message)]
+    assert labels == [L("ru", "feedback.answer_to", reference=r) for r in (second, first)]  # the latest first
+    await reporter.press(L("ru", "feedback.answer_to", reference=first), message=which.message)
+    kept = L("ru", "feedback.answer_kept", reference=first)
+    await fake.wait_for(lambda: reporter.last_message.get("text") == kept)
+    (row,) = db_rows(data_dir, "SELECT r.reference, a.note FROM audit_log a JOIN reports r ON r.id = a.report_id"
+                               " WHERE a.action = 'reporter_answer'")
+    assert tuple(row) == (first, "Это было в кабинете 12.")
+    assert fake.refused == []
+
+
+# ---- 8. a file removed at the review, /deletemydata for an observer, /status with a number -------------
+
+async def test_a_file_sent_by_mistake_is_removed_at_the_review(app, fake, user_factory, data_dir):
+    user = user_factory("kk")
+    await up_to_evidence(user, "kk", "Басшы бәрімізді дауыс беруге мәжбүрледі, әйтпесе жұмыстан шығарамыз деді.")
+    await user.photo(jpeg(color=(1, 2, 3)))
+    await user.replies(1)
+    await user.document(b"%PDF-1.4 wrong file", "bank.pdf", "application/pdf")
+    await user.replies(1)
+    (review,) = await user.tap(L("kk", "wizard.drop_file"))
+    assert review.message["text"].startswith(L("kk", "wizard.file_dropped", what=LP("kk", "evidence.kind.document", 1)))
+    reference = await finish_and_send(user, "kk")
+    (row,) = db_rows(data_dir, "SELECT id FROM reports WHERE reference = ?", (reference,))
+    assert [r["kind"] for r in db_rows(data_dir, "SELECT kind FROM evidence WHERE report_id = ?", (row["id"],))] == ["photo"]
+    stored = {r["stored_path"] for r in db_rows(data_dir, "SELECT stored_path FROM evidence")}
+    assert all((data_dir / path).exists() for path in stored)
+    assert fake.refused == []
+
+
+async def test_deletemydata_tells_an_observer_the_accreditation_goes_and_status_tells_a_number_from_a_code(
+        app, fake, user_factory, data_dir):
+    admin = FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан")
+    (reply,) = await admin.say("/invite")
+    code = reply.message["text"].split()[-1].split("start=")[1]
+    observer = user_factory("kk")
+    await observer.say(f"/start {code}", n=2)
+    (asked,) = await observer.say("/deletemydata")
+    assert asked.message["text"] == L("kk", "delete.ask") + "\n\n" + L("kk", "delete.observer")
+    voter = user_factory("ru")
+    (asked,) = await voter.say("/deletemydata")
+    assert asked.message["text"] == L("ru", "delete.ask")
+    (told,) = await voter.say("/status KZ-000002")
+    assert told.message["text"] == L("ru", "receipt.not_reference", reference="KZ-000002")
+    assert fake.refused == []
+
+
+# ---- 9. long labels, plural forms ---------------------------------------------------------------------
+
+async def test_long_labels_get_a_row_of_their_own_and_counts_agree_with_their_number(app, fake, user_factory):
+    user = user_factory("kk")
+    await start_report(user, "kk")
+    rows = user.last_with_buttons()["reply_markup"]["inline_keyboard"]
+    assert all(len(row) == 1 for row in rows if any(len(b["text"]) > 18 for b in row))
+    await user.tap(L("kk", "category.coercion_work"))
+    rows = user.last_with_buttons()["reply_markup"]["inline_keyboard"]
+    assert [L("kk", "region.east_kz")] in [[b["text"] for b in row] for row in rows] or len(L("kk", "region.east_kz")) <= 18
+    ru = user_factory("ru")
+    await start_report(ru, "ru")
+    await ru.tap(L("ru", "category.coercion_work"))
+    rows = ru.last_with_buttons()["reply_markup"]["inline_keyboard"]
+    assert [L("ru", "region.east_kz")] in [[b["text"] for b in row] for row in rows]
+    t = Translator("ru")
+    assert "8 193 символа" in parse_html(t.plural("summary.description_kept", 8193)).replace("\xa0", " ")
+    assert "10 001 символ:" in parse_html(t.plural("summary.description_kept", 10_001)).replace("\xa0", " ")
+    assert "10 005 символов," in parse_html(t.plural("wizard.description_long", 10_005, max=t.number(10_000))).replace(
+        "\xa0", " ")
     assert fake.refused == []
