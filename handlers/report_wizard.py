@@ -20,6 +20,7 @@ from bot.services.evidence import remove_files
 from bot.services.text import clean
 from bot.services.when import BadWhen, NoYear, earlier_today, parse_date
 from bot.services.evidence import MAX_FILES
+from domain.precincts import named_precinct
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, FIRST_GROUP, REGIONS, REPORTER_ROLES
 from handlers import callback_data as cb
 from handlers import deliveries, live_keyboard, report_evidence, report_review, report_story
@@ -48,11 +49,6 @@ _PRECINCT_WORDS = frozenset("""
 """.split())
 _PRECINCT_NUMBER = re.compile(r"\d(?:[\d ]*\d)?")
 _PRECINCT_SIGNS = re.compile(r"[№#:\-–.,()«»“”\"'\s]+")
-# A precinct named inside a place ("школа 12, УИК 246", "246-учаске жанында"): its number.
-_NAMED_PRECINCT = (
-    re.compile(r"\b(?:уик|уск|тик|участ\w*|учаске\w*|precinct)[\s№#:\-]{0,3}(\d{1,5})\b", re.IGNORECASE),
-    re.compile(r"\b(\d{1,5})[\s\-]{0,2}(?:й\s+)?(?:уик|уск|участ\w*|учаске\w*)\b", re.IGNORECASE),
-)
 PRECINCT_DIGITS = 5  # Kazakhstan's precincts are numbered in the thousands
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 10_000  # observers write long accounts
 DESCRIPTION_WORDS = 10  # letters or digits at least: a row of emoji says nothing a moderator can check
@@ -146,14 +142,6 @@ def where_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
     clear = (("clear_place", "wizard.place_clear"),) if draft.place else ()
     return (("unknown", "wizard.precinct_unknown"), ("none", "wizard.precinct_none"), *clear)
 
-
-def named_precinct(place: str | None) -> str | None:
-    """The precinct number a place names ("школа 12, УИК 246"), if it names one."""
-    for pattern in _NAMED_PRECINCT:  # "УИК 246" before "246 УИК": a number after the word is surer
-        found = pattern.search(place or "")
-        if found is not None:
-            return found.group(1).lstrip("0") or None
-    return None
 
 
 async def typed_where(turn: Turn) -> Outcome:
@@ -307,9 +295,16 @@ def _described(turn: Turn, text: str) -> Outcome:
     if len(text) > DESCRIPTION_MAX:
         draft.overflow = text
         raise Retry("wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), count=len(text))
+    continues = len(text) >= SPLIT_PART
+    # Changed from the review, the description it replaces is kept while a next part may come: if
+    # together they are over the limit, the earlier one is still there to Keep.
+    if not continues:
+        draft.replaced = None
+    elif draft.editing == "description":
+        draft.replaced = draft.description  # (a part joined later leaves it as the first part found it)
     draft.description, draft.overflow = text, None
     now = turn.context.services.now()
-    draft.continues_until = (now + JOIN_WITHIN).isoformat() if len(text) >= SPLIT_PART else None
+    draft.continues_until = (now + JOIN_WITHIN).isoformat() if continues else None
     # Files may come with the description or at the review, and contact was chosen with the
     # role: straight to the review.
     if "description" in draft.prefilled:
@@ -342,8 +337,11 @@ async def next_part(turn: Turn) -> Answered | None:
     joined = draft.description + glue + part
     try:
         _described(turn, joined)
-    except Retry:  # together over the limit: kept, and the description asked again
-        draft.description, draft.continues_until = None, None
+    except Retry:  # together over the limit: kept, and the description asked again (the one it
+        # replaced, when it was changed from the review, is still there to Keep)
+        draft.description, draft.continues_until, draft.replaced = draft.replaced, None, None
+        if draft.description is not None:  # asked as a change from the review: Keep is offered
+            draft.editing, draft.history = "description", [REVIEW]
         return Answered(await show(turn, "description", notice=turn.t.plural(
             "wizard.description_long", len(joined), max=turn.t.number(DESCRIPTION_MAX))))
     # Whichever step the first part led to (the files, or the review when editing) is asked again.

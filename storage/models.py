@@ -147,6 +147,7 @@ class Draft(BaseModel):
     # as a new answer to that step while it is open, or changes it from the review.
     typed: dict[str, str] = {}
     asked_date: str | None = None  # a day typed without a year that is still to come this year: last year's?
+    replaced: str | None = None  # the description a changed one replaced, while its next part may come
 
     def answers(self) -> dict[str, Any]:
         """The answers under the names a report stores them by."""
@@ -162,7 +163,7 @@ class Draft(BaseModel):
 
 
 _WIZARD_FIELDS = {"key", "step", "history", "editing", "prefilled", "overflow", "continues_until", "typed",
-                  "asked_date"}
+                  "asked_date", "replaced"}
 _REPORT_NAMES = {"group": "category", "category": "subcategory"}
 
 

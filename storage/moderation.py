@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from domain.precincts import named_precinct
 from domain.rules import CATEGORIES, DEFAULT_ESCALATION_TARGET, OPEN, REGIONS, allowed
 from storage import audit, outbox
 from domain.clock import utcnow
@@ -446,11 +447,15 @@ async def correct(db: Database, report_id: int, actor: str, changes: dict[str, s
             number = precinct not in PRECINCT_WORDS
             updates.update(precinct=precinct if number else None, precinct_kind="number" if number else precinct)
             notes.append(f"precinct: {precinct_code(before)} → {precinct}")
+            if number and named_precinct(before.place) not in (None, precinct):
+                updates["place"] = None  # it named the old precinct: the two would contradict each other
         if updates:
             assignments = ", ".join(f"{name} = :{name}" for name in updates)
             await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
             for note in notes:
                 await audit.append(conn, report_id, actor, "correct", None, None, note)
+            if "place" in updates:  # on the record, with the words that went
+                await audit.append(conn, report_id, actor, "correct", None, None, f"place: {before.place} → —")
         updated = await _read(conn, report_id)
     return updated, notes
 

@@ -389,3 +389,38 @@ async def test_long_labels_get_a_row_of_their_own_and_counts_agree_with_their_nu
     assert "10 005 символов," in parse_html(t.plural("wizard.description_long", 10_005, max=t.number(10_000))).replace(
         "\xa0", " ")
     assert fake.refused == []
+
+
+async def test_a_changed_description_past_the_limit_keeps_the_one_before_to_keep(app, fake, user_factory, data_dir):
+    user = user_factory("ru")
+    before = "В школе раздавали продуктовые пакеты тем, кто пообещал голосовать."
+    await up_to_evidence(user, "ru", before)
+    await user.tap(L("ru", "wizard.edit_description"))
+    part = ("Очень длинный рассказ наблюдателя о том, что происходило на участке. " * 60)[:4096]
+    await user.say(part)  # Telegram's parts of a 12,288-character text, one after another
+    await user.say(part)
+    (told,) = await user.say(part)
+    assert told.message["text"].startswith(LP("ru", "wizard.description_long", 4096 * 3 + 2, max="10\xa0000")[:20])
+    saved = draft(data_dir)
+    assert saved["description"] == before and saved["overflow"]  # the earlier one, and the new one kept
+    (review,) = await user.tap(L("ru", "wizard.keep"))
+    assert L("ru", "wizard.review_hint") in review.message["text"]
+    assert draft(data_dir)["description"] == before
+    assert fake.refused == []
+
+
+async def test_a_moderators_correction_never_leaves_a_place_naming_another_precinct(
+        app, fake, user_factory, data_dir, group):
+    reporter = user_factory("ru")
+    await start_report(reporter, "ru")
+    await choose_what_and_where(reporter, "ru")
+    await reporter.say("Школа 12, УИК 300")
+    await reporter.tap(L("ru", "wizard.when_now"))
+    await reporter.say("В школе раздавали продуктовые пакеты тем, кто пообещал голосовать.")
+    reference = await finish_and_send(reporter, "ru", evidence=False)
+    await group.replies(1)
+    admin = FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан")
+    await admin.say(f"/fix {reference} precinct=245")
+    (row,) = db_rows(data_dir, "SELECT precinct, place FROM reports WHERE reference = ?", (reference,))
+    assert (row["precinct"], row["place"]) == ("245", None)
+    assert fake.refused == []
