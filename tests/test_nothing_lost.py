@@ -113,13 +113,14 @@ PART_ONE = ("Адамдарды автобуспен учаскеге әкелі
 PART_TWO = ("Куәлар бар, бейнежазба кейін жіберіледі. " * 30)[:904]
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru"])
 async def test_five_thousand_characters_in_two_parts_are_kept_whole_in_an_urgent_addition(
-        app, fake, user_factory, data_dir, group):
-    voter = user_factory("kk")
-    reference, _, _ = await file_urgent(voter, "kk", "threats")
+        app, fake, user_factory, data_dir, group, lang):
+    voter = user_factory(lang)
+    reference, _, _ = await file_urgent(voter, lang, "threats")
     for part in (PART_ONE, PART_TWO):
         (added,) = await voter.say(part)
-        assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.text"), reference=reference)
+        assert added.message["text"] == L(lang, "urgent.added", what=L(lang, "urgent.added.text"), reference=reference)
     (row,) = db_rows(data_dir, "SELECT description FROM reports WHERE reference = ?", (reference,))
     assert row["description"].endswith(PART_ONE.strip() + " " + PART_TWO.strip())
     assert fake.refused == []
@@ -135,16 +136,17 @@ async def a_question(reporter: FakeUser, group: FakeUser, lang: str) -> tuple[st
     return reference, question.message
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru"])
 async def test_five_thousand_characters_in_two_parts_reach_the_moderators_whole(
-        app, fake, user_factory, data_dir, group):
-    reporter = user_factory("ru")
-    reference, question = await a_question(reporter, group, "ru")
+        app, fake, user_factory, data_dir, group, lang):
+    reporter = user_factory(lang)
+    reference, question = await a_question(reporter, group, lang)
     text_one = ("Пакеты выдавали у входа, записывали фамилии в тетрадь и просили сфотографировать бюллетень. " * 50)[:4096]
     text_two = ("Свидетели готовы подтвердить. " * 40)[:904]
     (kept,) = await reporter.reply(question, text_one, n=1)  # the first part carries the Reply ...
-    assert kept.message["text"] == L("ru", "feedback.answer_kept", reference=reference)
+    assert kept.message["text"] == L(lang, "feedback.answer_kept", reference=reference)
     (kept,) = await reporter.say(text_two)  # ... the second, as Telegram sends it, does not
-    assert kept.message["text"] == L("ru", "feedback.answer_kept", reference=reference)
+    assert kept.message["text"] == L(lang, "feedback.answer_kept", reference=reference)
     rows = db_rows(data_dir, "SELECT note FROM audit_log WHERE action = 'reporter_answer' ORDER BY id")
     assert "".join(row["note"] for row in rows) == text_one.strip() + text_two.strip()
     posted = await group.replies(3)
@@ -209,6 +211,20 @@ async def test_kazakh_and_russian_precincts_are_stored_as_numbers_and_never_cont
 
 # ---- 4. dates -----------------------------------------------------------------------------------------
 
+async def test_a_day_without_a_year_still_to_come_is_asked_about_in_kazakh_too(app, fake, user_factory, data_dir):
+    app.bot_data["services"].today = lambda: date(2026, 12, 7)
+    user = user_factory("kk")
+    await up_to_when(user, "kk")
+    await user.tap(L("kk", "wizard.when_date"))
+    (reply,) = await user.say("8 желтоқсан")
+    t = Translator("kk")
+    assert reply.message["text"].startswith(
+        L("kk", "wizard.date_no_year", day=t.date(date(2026, 12, 8)), last=t.date(date(2025, 12, 8))))
+    await user.say("8 желтоқсан 2025 ж.")  # or typed again with its year
+    assert draft(data_dir)["occurred_at"] == "2025-12-08"
+    assert fake.refused == []
+
+
 async def test_a_day_without_a_year_still_to_come_is_asked_about_and_a_label_typed_is_the_button(
         app, fake, user_factory, data_dir):
     services = app.bot_data["services"]
@@ -240,13 +256,14 @@ async def test_a_day_without_a_year_still_to_come_is_asked_about_and_a_label_typ
 
 # ---- 5. answering moderators ----------------------------------------------------------------------
 
-async def test_a_photo_sent_without_reply_answers_the_moderators_question(app, fake, user_factory, data_dir, group):
-    reporter = user_factory("kk")
-    reference, _ = await a_question(reporter, group, "kk")
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+async def test_a_photo_sent_without_reply_answers_the_moderators_question(app, fake, user_factory, data_dir, group, lang):
+    reporter = user_factory(lang)
+    reference, _ = await a_question(reporter, group, lang)
     photo = jpeg(color=(10, 120, 40))
     await reporter.photo(photo)
     (kept,) = await reporter.replies(1)
-    assert kept.message["text"] == L("kk", "feedback.answer_kept", reference=reference)
+    assert kept.message["text"] == L(lang, "feedback.answer_kept", reference=reference)
     note, file = await group.replies(2)
     assert note.message["text"] == L("ru", "mod.reporter_answer_file", reference=reference)
     assert "photo" in file.message
@@ -258,16 +275,17 @@ async def test_a_photo_sent_without_reply_answers_the_moderators_question(app, f
 
 # ---- 7. a voice message or a caption is the description ---------------------------------------------
 
-async def test_a_voice_message_is_the_description(app, fake, user_factory, data_dir):
-    user = user_factory("kk")
-    await up_to_when(user, "kk")
-    await user.tap(L("kk", "wizard.when_now"))
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+async def test_a_voice_message_is_the_description(app, fake, user_factory, data_dir, lang):
+    user = user_factory(lang)
+    await up_to_when(user, lang)
+    await user.tap(L(lang, "wizard.when_now"))
     await user.media("voice", b"OggS" + b"\0" * 400, "audio/ogg")
     (reply,) = await user.replies(1)
-    assert L("kk", "wizard.review_hint") in reply.message["text"]
-    reference = await finish_and_send(user, "kk", evidence=True)
+    assert L(lang, "wizard.review_hint") in reply.message["text"]
+    reference = await finish_and_send(user, lang, evidence=True)
     (row,) = db_rows(data_dir, "SELECT id, description FROM reports WHERE reference = ?", (reference,))
-    assert row["description"] == L("kk", "wizard.voice_description")
+    assert row["description"] == L(lang, "wizard.voice_description")
     assert [r["kind"] for r in db_rows(data_dir, "SELECT kind FROM evidence WHERE report_id = ?", (row["id"],))] == ["voice"]
     assert fake.refused == []
 
