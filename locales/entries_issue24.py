@@ -18,9 +18,9 @@ ENTRIES = {
         "The place is removed. The precinct number and the location, if you gave them, stay.",
     ),
     "wizard.date_no_year": (
-        "⚠️ {day} ещё не наступило. Если это было в прошлом году, {last}, нажмите кнопку ниже; иначе напишите дату с годом.",
-        "⚠️ {day} әлі келген жоқ. Егер бұл былтыр, {last} болса, төмендегі батырманы басыңыз; әйтпесе күнді жылымен жазыңыз.",
-        "⚠️ {day} has not come yet. If it was last year, {last}, press the button below; otherwise type the date with its year.",
+        "⚠️ Дата {day} ещё не наступила. Если это было в прошлом году ({last}), нажмите кнопку ниже; иначе напишите дату с годом.",
+        "⚠️ {day} күні әлі келген жоқ. Егер бұл былтыр ({last}) болса, төмендегі батырманы басыңыз; әйтпесе күнді жылымен қоса жазыңыз.",
+        "⚠️ {day} has not come yet. If it was last year ({last}), press the button below; otherwise type the date with its year.",
     ),
     "wizard.date_last_year": ("Да, в прошлом году", "Иә, былтыр", "Yes, last year"),
     "wizard.voice_description": (
@@ -63,13 +63,13 @@ ENTRIES = {
     # ---- the urgent path's next minutes ----
     "urgent.sent": (
         "✅ <b>Срочное сообщение {reference} передано модераторам.</b>\nКод квитанции: <code>{code}</code>. Запишите его: по нему команда /status покажет, что с сообщением. Кнопка ниже показывает то же.",
-        "✅ <b>{reference} шұғыл хабарламасы модераторларға жіберілді.</b>\nТүбіртек коды: <code>{code}</code>. Оны жазып алыңыз: /status командасы осы код арқылы хабарламаның жағдайын көрсетеді. Төмендегі батырма да соны көрсетеді.",
+        "✅ <b>{reference} шұғыл хабарламасы модераторларға жіберілді.</b>\nТүбіртек коды: <code>{code}</code>. Оны жазып алыңыз: /status командасы осы код бойынша хабарламаның мәртебесін көрсетеді. Төмендегі батырма да соны көрсетеді.",
         "✅ <b>Urgent report {reference} has been passed to the moderators.</b>\nReceipt code: <code>{code}</code>. Write it down: with it, /status shows what is happening with the report. The button below shows the same.",
     ),
     "urgent.follow_up": (
-        "🆘 В опасности — звоните 102 или 112.\n✍️ В ближайшие {minutes} минут всё, что вы сюда отправите (текст, фото, видео, голос, геолокацию), добавится к этому сообщению.",
-        "🆘 Қауіп төнсе, 102 немесе 112 нөміріне қоңырау шалыңыз.\n✍️ Алдағы {minutes} минутта осында жіберген нәрсеңіздің бәрі (мәтін, фото, бейне, дауыстық хабар, орналасқан жер) осы хабарламаға қосылады.",
-        "🆘 In danger? Call 102 or 112.\n✍️ For the next {minutes} minutes, whatever you send here (text, a photo, a video, a voice message, your location) is added to this report.",
+        "🆘 В опасности — звоните 102 или 112.\n✍️ Ещё {minutes} минут (или до перезапуска бота) всё, что вы сюда отправите — текст, фото, видео, голос, геолокацию, — добавится к этому сообщению.",
+        "🆘 Қауіп төнсе, 102 немесе 112 нөміріне қоңырау шалыңыз.\n✍️ Тағы {minutes} минут бойы (не бот қайта іске қосылғанға дейін) осында жіберген нәрсеңіздің бәрі — мәтін, фото, бейне, дауыстық хабар, орналасқан жер — осы хабарламаға қосылады.",
+        "🆘 In danger? Call 102 or 112.\n✍️ For {minutes} more minutes (or until the bot restarts), whatever you send here (text, a photo, a video, a voice message, your location) is added to this report.",
     ),
     "urgent.where": ("📍 Указать, где это", "📍 Қай жерде екенін көрсету", "📍 Say where it is"),
     "urgent.ask_region": (
@@ -84,12 +84,12 @@ ENTRIES = {
     ),
     "urgent.link_ended": (
         "Время добавлять к срочному сообщению закончилось. Отправьте новое сообщение о нарушении; статус прежнего — по коду квитанции (/status).",
-        "Шұғыл хабарламаға қосу уақыты аяқталды. Бұзушылық туралы жаңа хабарлама жіберіңіз; алдыңғысының жағдайын түбіртек коды арқылы біліңіз (/status).",
+        "Шұғыл хабарламаға қосу уақыты аяқталды. Бұзушылық туралы жаңа хабарлама жіберіңіз; алдыңғысының мәртебесін түбіртек коды бойынша біліңіз (/status).",
         "The time to add to the urgent report has ended. Send a new report; the earlier one's status is under its receipt code (/status).",
     ),
     "urgent.link_closed": (
         "ℹ️ То, что вы отправите дальше, больше не добавляется к срочному сообщению. Статус его — по коду квитанции (/status).",
-        "ℹ️ Бұдан кейін жіберген нәрсеңіз шұғыл хабарламаға енді қосылмайды. Оның жағдайын түбіртек коды арқылы біліңіз (/status).",
+        "ℹ️ Бұдан кейін жіберген нәрсеңіз шұғыл хабарламаға енді қосылмайды. Оның мәртебесін түбіртек коды бойынша біліңіз (/status).",
         "ℹ️ What you send from now on is no longer added to the urgent report. Its status is under its receipt code (/status).",
     ),
     "urgent.added.region": ("Область", "Облыс", "Region"),
@@ -97,7 +97,7 @@ ENTRIES = {
     "urgent.added.place": ("Место", "Орын", "Place"),
     "common.file_outside": (
         "Этот файл ни к чему не приложен. Если вы добавляли его к срочному сообщению, время для этого закончилось (30 минут, или бот перезапускался). Нажмите «📝 Сообщить о нарушении» и приложите его к новому сообщению; статус прежнего — по коду квитанции (/status).",
-        "Бұл файл ешнәрсеге тіркелмеді. Егер оны шұғыл хабарламаға қоспақ болсаңыз, оның уақыты өтіп кетті (30 минут немесе бот қайта іске қосылды). «📝 Бұзушылық туралы хабарлау» батырмасын басып, оны жаңа хабарламаға тіркеңіз; алдыңғысының жағдайын түбіртек коды арқылы біліңіз (/status).",
+        "Бұл файл ешнәрсеге тіркелмеді. Егер оны шұғыл хабарламаға қоспақ болсаңыз, оның уақыты өтіп кетті (30 минут немесе бот қайта іске қосылды). «📝 Бұзушылық туралы хабарлау» батырмасын басып, оны жаңа хабарламаға тіркеңіз; алдыңғысының мәртебесін түбіртек коды бойынша біліңіз (/status).",
         "This file is not attached to anything. If you meant it for an urgent report, the time to add to it has ended (30 minutes, or the bot restarted). Press “📝 Report a violation” and attach it to a new report; the earlier one's status is under its receipt code (/status).",
     ),
 }
@@ -112,12 +112,12 @@ ENTRIES.update({
     ),
     "delete.observer": (
         "Вы — аккредитованный наблюдатель. Отметка об аккредитации тоже будет удалена; чтобы вернуть её, попросите у координатора новую ссылку-приглашение.",
-        "Сіз — аккредиттелген байқаушысыз. Аккредиттеу белгісі де өшіріледі; оны қайтару үшін үйлестірушіден жаңа шақыру сілтемесін сұраңыз.",
+        "Сіз аккредиттелген байқаушысыз. Аккредиттеу белгісі де өшіріледі; оны қайтару үшін үйлестірушіден жаңа шақыру сілтемесін сұраңыз.",
         "You are an accredited observer. Your accreditation mark is deleted too; to get it back, ask your coordinator for a new invite link.",
     ),
     "receipt.not_reference": (
         "{reference} — это номер сообщения, а не код квитанции. Код квитанции выглядит так: <code>ABCD-EFGH-JKLM</code>; он был в подтверждении отправки. Отправьте: <code>/status КОД</code>.",
-        "{reference} — хабарламаның нөмірі, түбіртек коды емес. Түбіртек коды мынадай болады: <code>ABCD-EFGH-JKLM</code>; ол жіберілгені туралы растауда болған. Былай жіберіңіз: <code>/status КОД</code>.",
+        "{reference} — хабарламаның нөмірі, түбіртек коды емес. Түбіртек коды мынадай болады: <code>ABCD-EFGH-JKLM</code>; ол хабарлама жіберілгеннен кейін келген растауда болды. Былай жіберіңіз: <code>/status КОД</code>.",
         "{reference} is the report's number, not the receipt's code. A receipt code looks like <code>ABCD-EFGH-JKLM</code>; it was in the confirmation you got. Send: <code>/status CODE</code>.",
     ),
     "menu.report": ("📝 Сообщить о нарушении", "📝 Бұзушылық туралы хабарлау", "📝 Report a violation"),
