@@ -495,6 +495,9 @@ def on_input(step: Step):
         if draft.step != step.name:
             return await show(turn, draft.step, notice=context.t("wizard.resumed"))
         remember_typed(draft, update, step.name)
+        value = typed_button(turn, step)
+        if value is not None:  # "не знаю номер" typed at where exactly: the button, not a place
+            return await _run(turn, step, step.on_choice(turn, value))
         return await _run(turn, step, step.on_input(turn))
     handler.__doc__ = step.on_input.__doc__
     handler.__name__ = handler.__qualname__ = step.on_input.__name__
@@ -532,15 +535,25 @@ async def _typed_at_buttons(turn: Turn) -> str | int:
     draft, step, message = turn.draft, STEPS[turn.draft.step], turn.update.effective_message
     if message.text and step.name not in (REVIEW, CANCEL):  # Send and Cancel are never typed by accident
         remember_typed(draft, turn.update, step.name)
-        typed = _label_words(message.text)
-        for value, key in step.buttons(draft):
-            if step.on_choice is not None and typed and typed == _label_words(turn.t.text(key)):
-                return await _run(turn, step, step.on_choice(turn, value))
+        value = typed_button(turn, step)
+        if value is not None:
+            return await _run(turn, step, step.on_choice(turn, value))
         if step.name == "when":  # "3 декабря", "кеше": the day itself, as "another day" would take it
             draft.history.append(step.name)
             draft.step = "when_date"
             return await _run(turn, STEPS["when_date"], typed_date(turn))
     return await show(turn, draft.step, notice=turn.t(step.hint))
+
+
+def typed_button(turn: Turn, step: Step) -> str | None:
+    """The value of the step's button whose label the message's text is, typed back; or None.
+    Never Send or Cancel's Yes: those are not done by a word typed by accident."""
+    text = turn.update.effective_message.text
+    if not text or step.on_choice is None or step.name in (REVIEW, CANCEL):
+        return None
+    typed = _label_words(text)
+    return next((value for value, key in step.buttons(turn.draft) if typed and typed == _label_words(turn.t.text(key))),
+                None)
 
 
 def _label_words(text: str) -> str:
@@ -574,7 +587,9 @@ async def on_edit(update: Update, context: BotContext) -> str | int | None:
     if answered == draft.step:
         step = STEPS[answered]
         if step.on_input is not None and step.accepts is not None and step.accepts.check_update(update):
-            return await _run(turn, step, step.on_input(turn))
+            value = typed_button(turn, step)
+            taken = step.on_choice(turn, value) if value is not None else step.on_input(turn)
+            return await _run(turn, step, taken)
         return await _typed_at_buttons(turn)
     step = STEPS.by_name.get(answered or "")
     if draft.step == REVIEW and step is not None and step.on_input is not None and step.section:

@@ -206,6 +206,9 @@ async def test_kazakh_and_russian_precincts_are_stored_as_numbers_and_never_cont
     (reply,) = await user.tap(L("ru", "wizard.place_clear"))
     assert reply.message["text"].startswith(L("ru", "wizard.place_cleared"))
     assert (draft(data_dir)["precinct"], draft(data_dir)["place"]) == ("245", None)
+    # A button's label typed at where exactly (still asked) is the button, not a place called so.
+    await user.say(L("ru", "wizard.precinct_unknown").lower())
+    assert (draft(data_dir)["precinct_kind"], draft(data_dir)["place"]) == ("unknown", None)
     assert fake.refused == []
 
 
