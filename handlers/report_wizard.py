@@ -385,7 +385,8 @@ STEPS = Steps(
          on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line, then="precinct"),
     # Where exactly, on one screen: a number, a place or a location, or one tap when unknown.
     Step("precinct", question="wizard.ask_where", params=lambda turn: {"max": PLACE_MAX},
-         extras=where_extras, on_choice=chose_precinct, accepts=TEXT | filters.LOCATION, on_input=typed_where, hint="wizard.bad_where",
+         extras=where_extras, on_choice=chose_precinct, accepts=TEXT | filters.LOCATION, on_input=typed_where,
+         hint="wizard.bad_where",
          section="where", answered=lambda d: d.precinct_kind, summary=spot_lines, current=spot_now),
     Step("when", question="wizard.ask_when",
          extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("yesterday", "wizard.when_yesterday"),

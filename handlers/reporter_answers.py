@@ -71,7 +71,8 @@ async def _without_reply(update: Update, context: BotContext) -> None:
     going_on = services.answers.going_on(chat)
     if going_on is not None:
         report = await reports.get(db, going_on)
-        if report is not None and report.reporter_id == context.person.id and await take(context, update.message, report):
+        mine = report is not None and report.reporter_id == context.person.id
+        if mine and await take(context, update.message, report):
             raise ApplicationHandlerStop
         return
     asked = await open_questions(context)  # an indexed read, empty for nearly everyone: first

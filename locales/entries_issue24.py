@@ -6,11 +6,6 @@ ENTRIES = {
         "✏️ Түзетілген хабар өтіп кеткен қадамның жауабын өзгертпейді. Оны жіберер алдында соңғы қадамдағы ✏️ батырмаларымен түзетуге болады.",
         "✏️ Editing a message does not change a step already answered. You can change it before sending, with the ✏️ buttons of the last step.",
     ),
-    "wizard.place_too_long": (
-        "⚠️ В описании места {length} символов, а можно не больше {max}. Сократите его и отправьте снова (ваш текст остался в чате выше); подробности можно написать в описании.",
-        "⚠️ Орын сипаттамасында {length} таңба бар, ал {max} таңбадан аспауы керек. Қысқартып, қайта жіберіңіз (мәтініңіз чатта жоғарыда тұр); толығырақ сипаттамада жазуға болады.",
-        "⚠️ The place is {length} characters long; it can be at most {max}. Shorten it and send it again (your text is still in the chat above); details go in the description.",
-    ),
     "wizard.place_clear": ("🗑 Убрать место", "🗑 Орынды өшіру", "🗑 Remove the place"),
     "wizard.place_cleared": (
         "Место убрано. Номер участка и геолокация, если вы их указали, остались.",
@@ -34,11 +29,6 @@ ENTRIES = {
         "⚠️ Please say in words what happened: who, what, where. A voice message works too.",
     ),
     # ---- urgent additions and answers to moderators: never cut ----
-    "urgent.too_long": (
-        "⚠️ В тексте {length} символов, а в одно добавление входит не больше {max}. Ничего не добавлено: отправьте его частями.",
-        "⚠️ Мәтінде {length} таңба бар, ал бір қосымшаға {max} таңбадан артық сыймайды. Ештеңе қосылмады: оны бөліп жіберіңіз.",
-        "⚠️ The text is {length} characters long; one addition takes at most {max}. Nothing was added: send it in parts.",
-    ),
     "feedback.answer_too_long": (
         "⚠️ Ответ длиннее {max} символов и не сохранён. Отправьте его частями.",
         "⚠️ Жауап {max} таңбадан ұзын, сондықтан сақталмады. Оны бөліп жіберіңіз.",

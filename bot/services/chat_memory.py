@@ -1,6 +1,7 @@
 """What the bot keeps of a private chat in memory only, and loses at a restart by design: the
-message whose buttons are the chat's live ones, and a story typed at the main menu while its
-author decides whether it starts a report."""
+message whose buttons are the chat's live ones, a story typed at the main menu while its
+author decides whether it starts a report, the urgent report a chat may still add to, and what
+lets a reporter answer moderators without Telegram's Reply."""
 
 from __future__ import annotations
 
