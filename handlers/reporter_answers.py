@@ -75,8 +75,12 @@ async def _without_reply(update: Update, context: BotContext) -> None:
         if mine and await take(context, update.message, report):
             raise ApplicationHandlerStop
         return
-    asked = await open_questions(context)  # an indexed read, empty for nearly everyone: first
-    if not asked or await drafts.get(db, context.person.id) is not None:
+    # The draft first: an open one is in memory (a wizard's step reads nothing), and its steps take
+    # what is sent; only then the questions (an indexed read, empty for nearly everyone).
+    if await drafts.get(db, context.person.id) is not None:
+        return
+    asked = await open_questions(context)
+    if not asked:
         return
     if len(asked) == 1:
         if await take(context, update.message, asked[0]):
