@@ -450,3 +450,18 @@ async def test_a_moderators_correction_never_leaves_a_place_naming_another_preci
     (row,) = db_rows(data_dir, "SELECT precinct, place FROM reports WHERE reference = ?", (reference,))
     assert (row["precinct"], row["place"]) == ("245", None)
     assert fake.refused == []
+
+
+async def test_a_place_of_five_thousand_characters_in_two_parts_is_said_too_long_and_nothing_is_cut(
+        app, fake, user_factory, data_dir):
+    user = user_factory("kk")
+    await start_report(user, "kk")
+    await choose_what_and_where(user, "kk")
+    for part in (PART_ONE, PART_TWO):
+        (told,) = await user.say(part)
+        assert told.message["text"].startswith(LP("kk", "wizard.place_too_long", len(part.strip()), max=200))
+    assert draft(data_dir)["place"] is None  # never a cut text; the person's own is still in their chat
+    (when,) = await user.say(PART_TWO[:150].strip())
+    assert when.message["text"] == L("kk", "wizard.ask_when")
+    assert draft(data_dir)["place"] == PART_TWO[:150].strip()
+    assert fake.refused == []
