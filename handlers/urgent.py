@@ -155,15 +155,13 @@ async def region_chosen(update: Update, context: BotContext) -> None:
 
 
 async def _where_typed(update: Update, context: BotContext, report_id: int, text: str) -> str | None:
-    """The precinct number or the place, typed after the region; what it was, or None (told why)."""
+    """The precinct number or the place (at most PLACE_MAX characters), typed after the region;
+    what it was, or None (told why)."""
     message, t = update.message, context.t
     try:
         number = precinct_number(text)
     except Retry as retry:
         await message.reply_text(retry.said(t))
-        return None
-    if number is None and len(text) > PLACE_MAX:
-        await message.reply_text(t.plural("wizard.place_too_long", len(text), max=PLACE_MAX))
         return None
     changes = {"precinct_kind": "number", "precinct": number} if number is not None else {"place": text}
     added = "precinct" if number is not None else "place"
@@ -218,7 +216,9 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
         text = clean(message.text).strip()
         if not text:
             return None
-        if services.follow_ups.asking_where(update.effective_chat.id):
+        # Asked where: a short text is the precinct or the place; a longer one is what happens,
+        # added to the description as ever (never refused for being long).
+        if services.follow_ups.asking_where(update.effective_chat.id) and len(text) <= PLACE_MAX:
             return await _where_typed(update, context, report_id, text)
         if len(text) > FOLLOW_UP_MAX:  # not from Telegram's apps; said, never cut
             await message.reply_text(t.plural("urgent.too_long", len(text), max=t.number(FOLLOW_UP_MAX)))

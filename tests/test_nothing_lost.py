@@ -318,6 +318,9 @@ async def test_the_urgent_path_asks_where_and_says_when_its_link_ends(app, fake,
     assert asked.message["text"] == L("kk", "urgent.ask_region")
     (asked,) = await voter.tap(L("kk", "region.karaganda"))
     assert asked.message["text"] == L("kk", "urgent.ask_place", region=L("kk", "region.karaganda"), max=200)
+    # A long text while the place is asked is what happens, added to the description, not refused.
+    (added,) = await voter.say(PART_TWO)
+    assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.text"), reference=reference)
     (added,) = await voter.say("№ 245 УСК")
     assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.precinct"), reference=reference)
     (row,) = db_rows(data_dir, "SELECT region, precinct, precinct_kind FROM reports WHERE reference = ?", (reference,))
