@@ -24,7 +24,8 @@ def register(application: Application) -> None:
       whose person could not be found (the error handler answered it); -90 drops floods before any work is done;
     -11 takes what someone sends soon after their urgent report, for its alert (before a reply to
       its receipt is read as an answer about it, before any wizard step);
-    -10 takes a moderator's reply to the bot's question; -9 a reporter's reply about their report;
+    -10 takes a moderator's reply to the bot's question; -9 a reporter's answer to a moderator's question
+      (a reply about their report, or anything sent while a question is open and no report is being written);
     0 holds the journeys, the report wizard first so that its steps take typed text, and
       last the fallback that answers any button nobody took (a receipt's button goes before the
       wizard, which would take it for one of its own old ones)."""
@@ -35,8 +36,9 @@ def register(application: Application) -> None:
     application.add_handler(urgent.follow_up_handler(), group=-11)
     application.add_handler(mod_prompts.answer_handler(), group=-10)
     application.add_handler(reporter_answers.answer_handler(), group=-9)
-    journeys = (receipts, report_wizard, report_story, start, urgent, language, info, my_reports, delete_data,
-                moderation, mod_prompts, mod_queries, mod_find, mod_view, dashboard, duty, admin, groups, fallback)
+    journeys = (receipts, reporter_answers, report_wizard, report_story, start, urgent, language, info,
+                my_reports, delete_data, moderation, mod_prompts, mod_queries, mod_find, mod_view, dashboard, duty,
+                admin, groups, fallback)
     for module in journeys:
         for handler in module.handlers():
             application.add_handler(handler)

@@ -26,6 +26,7 @@ KINDS: dict[str, int] = {
     "fq": 3,  # a page of /find: page, filters, words
     "story": 1,  # a story typed at the main menu: start a report with it (yes) or not (no)
     "u": 1,  # the urgent path: what is happening (a category), cancel, or done adding
+    "ans": 1,  # which moderator's question a reporter's answer sent without Reply is about: report id
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.services.i18n import Html
 from handlers import callback_data as cb
 from handlers.context import BotContext
 from handlers.keyboards import button
@@ -14,7 +15,10 @@ async def ask(update: Update, context: BotContext) -> None:
     """Explain what will be deleted and ask to confirm."""
     t = context.t
     markup = InlineKeyboardMarkup([[button(t, "delete.yes", "del", "yes")], [button(t, "delete.no", "del", "no")]])
-    await update.effective_chat.send_message(t("delete.ask"), reply_markup=markup)
+    text = t("delete.ask")
+    if context.person.role == "observer":  # accredited through an invite: that goes too, and they are told
+        text = Html(f"{text}\n\n{t('delete.observer')}")
+    await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 async def confirm(update: Update, context: BotContext) -> None:

@@ -76,7 +76,7 @@ async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery 
         elif item.kind == "card":
             await mod_cards.post_card(context, report)
         elif item.kind == "answer":
-            await mod_cards.post_answer(context, report, item.body["text"])
+            await mod_cards.post_answer(context, report, item.body["text"], item.body.get("evidence"))
         else:
             async def progress(done: int) -> None:
                 await outbox.update_body(db, item.id, done=done)

@@ -21,7 +21,14 @@ async def unknown_message(update: Update, context: BotContext) -> None:
     if await report_story.offered(update, context):
         return
     t = context.t
-    await live_keyboard.send(update, context, t("common.unknown"), keyboards.main_menu(t))
+    message = update.message
+    # A file or a location outside any step: most likely meant for an urgent report whose time
+    # to add ran out, or whose link a restart dropped (held in memory only): say so, and how.
+    sent_file = message is not None and message.text is None and (
+        message.effective_attachment is not None and message.sticker is None and message.poll is None
+        and message.contact is None)
+    await live_keyboard.send(update, context, t("common.file_outside" if sent_file else "common.unknown"),
+                             keyboards.main_menu(t))
 
 
 def handlers() -> list[BaseHandler]:

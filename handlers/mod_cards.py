@@ -179,8 +179,9 @@ async def post_alert(context: BotContext, report: Report, body: dict,
             await send()
 
 
-async def post_answer(context: BotContext, report: Report, text: str) -> None:
-    """A reporter's answer, under the report's card in the moderators' chat."""
+async def post_answer(context: BotContext, report: Report, text: str, evidence_id: int | None = None) -> None:
+    """A reporter's answer, under the report's card in the moderators' chat; a file they
+    answered with (``evidence_id``) follows its caption's line."""
     services = context.services
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
@@ -189,9 +190,15 @@ async def post_answer(context: BotContext, report: Report, text: str) -> None:
         raise CardNotPosted(report.reference)
     # Under its card; a report that went into a summary has none, and the answer names it.
     t = moderator_translator(services)
-    await context.bot.send_message(chat_id, t("mod.reporter_answer", reference=report.reference, text=text),
-                                   reply_to_message_id=report.moderator_message_id,
+    said = (t("mod.reporter_answer", reference=report.reference, text=text) if text
+            else t("mod.reporter_answer_file", reference=report.reference))
+    await context.bot.send_message(chat_id, said, reply_to_message_id=report.moderator_message_id,
                                    allow_sending_without_reply=True)
+    if evidence_id is not None:
+        records = await evidence.of_report(await services.db(), report.id)
+        for send in evidence_messages(context, services, chat_id, report, records,
+                                      reply_to=report.moderator_message_id, only={evidence_id}):
+            await send()
 
 
 SUMMARY_REFERENCES = 30  # urgent references named in a summary; more are on the dashboard

@@ -3,6 +3,7 @@ moderators' public answers to whoever holds the code, without knowing (or record
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from telegram import Update
@@ -14,6 +15,8 @@ from bot.services.i18n import Html, Translator
 from handlers.context import BotContext
 from storage import moderation, reports
 from storage.models import Report
+
+_REFERENCE = re.compile(r"\bKZ-?\d{1,9}\b", re.IGNORECASE)
 
 
 async def status_button(update: Update, context: BotContext) -> None:
@@ -31,9 +34,13 @@ async def status_button(update: Update, context: BotContext) -> None:
 async def status_command(update: Update, context: BotContext) -> None:
     """/status CODE: the same for someone who kept only the code (the chat deleted, say)."""
     t = context.t
-    code = receipts.typed(" ".join(context.args or []))
+    typed = " ".join(context.args or [])
+    code = receipts.typed(typed)
     if code is None:
-        await update.effective_message.reply_text(t("receipt.usage"))
+        reference = _REFERENCE.search(typed)
+        # A report's number where the receipt's code belongs: which is which, and where the code is.
+        await update.effective_message.reply_text(
+            t("receipt.not_reference", reference=reference.group(0).upper()) if reference else t("receipt.usage"))
         return
     report = await reports.by_receipt(await context.services.db(), receipts.code_hash(code))
     if report is None:

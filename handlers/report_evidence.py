@@ -79,7 +79,7 @@ async def received(turn: Turn) -> Outcome:
         notice = turn.t("wizard.evidence_too_big") if record.too_big else None
         return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice))
     notice = _attached(turn.t, count + 1, record.too_big)
-    return Answered(await ask(turn, step, await question(turn, turn.steps[step]), notice))
+    return Answered(await ask(turn, step, await question(turn, turn.steps[step], again=True), notice))
 
 
 def _attached(t: Translator, count: int, too_big: bool = False) -> Html:
@@ -138,7 +138,8 @@ async def burst_settled(context: BotContext) -> None:
     if draft.step == EVIDENCE:
         text, markup = _question(t, draft, count)
     else:
-        text, markup = await question(Turn(None, context, draft, burst.steps), burst.steps[draft.step])  # type: ignore[arg-type]
+        text, markup = await question(Turn(None, context, draft, burst.steps), burst.steps[draft.step],  # type: ignore[arg-type]
+                                      again=True)
         notices.append(_attached(t, count))
     sent = await context.bot.send_message(context.job.chat_id, Html("\n\n".join([*notices, text])), reply_markup=markup)
     # A job, beside the chat's updates: the swap of the live message is atomic, so a step answered

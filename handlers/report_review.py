@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from bot.services.evidence import remove_files
 from bot.services.i18n import Html
 from handlers import filing
 from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Steps, Turn, View, grid, show, wbutton
@@ -15,8 +16,8 @@ REPORTS_PER_HOUR = filing.REPORTS_PER_HOUR
 
 
 def values(steps: Steps) -> tuple[str, ...]:
-    """Send, and a Change button for every section of the table."""
-    return ("send", *(f"edit_{section}" for section in steps.sections))
+    """Send, a Change button for every section of the table, and removing the last file."""
+    return ("send", *(f"edit_{section}" for section in steps.sections), "drop_file")
 
 
 async def render(turn: Turn) -> Question:
@@ -25,8 +26,11 @@ async def render(turn: Turn) -> Question:
     records = await evidence.of_draft(await turn.context.services.db(), turn.context.person.id)
     summary = [t("summary.title"), *turn.steps.summary(t, turn.draft, View(records))]
     edit = [wbutton(t, REVIEW, f"edit_{section}", f"wizard.edit_{section}") for section in turn.steps.sections]
+    # A file sent by mistake: the last one can be taken off (again for the one before).
+    drop = [[wbutton(t, REVIEW, "drop_file", "wizard.drop_file")]] if records else []
     markup = InlineKeyboardMarkup(
-        [[wbutton(t, REVIEW, "send", "wizard.send")]] + grid(edit, 2) + [[wbutton(t, REVIEW, "cancel", "wizard.cancel")]])
+        [[wbutton(t, REVIEW, "send", "wizard.send")]] + grid(edit, 2) + drop
+        + [[wbutton(t, REVIEW, "cancel", "wizard.cancel")]])
     return Html("\n".join(summary) + "\n\n" + t("wizard.review_hint")), markup
 
 
@@ -34,10 +38,22 @@ async def chose(turn: Turn, value: str) -> Outcome:
     """Send, or change one section (the first of its steps is asked again)."""
     if value == "send":
         return await send(turn)
+    if value == "drop_file":
+        return Answered(await drop_file(turn))
     section = value.removeprefix("edit_")
     turn.draft.editing = section
     turn.draft.history = [REVIEW]
     return Answered(await show(turn, turn.steps.sections[section][0]))
+
+
+async def drop_file(turn: Turn) -> str:
+    """Take off the file sent last, its stored copies too, and show the review again."""
+    context = turn.context
+    record = await evidence.remove_last_of_draft(await context.services.db(), context.person.id)
+    if record is not None:
+        remove_files([record], context.services.settings.data_dir)
+    notice = turn.t("wizard.file_dropped", what=turn.t.plural(f"evidence.kind.{record.kind}", 1)) if record else None
+    return await show(turn, REVIEW, notice=notice)
 
 
 async def send(turn: Turn) -> Outcome:

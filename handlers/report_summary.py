@@ -109,7 +109,7 @@ def description_line(t: Translator, draft: Draft, view: View) -> Html:
         return t("summary.description", value=text)
     shown = text[:DESCRIPTION_SHOWN].rstrip() + "…"
     more = "summary.description_more" if view.for_moderators else "summary.description_kept"
-    return Html(f'{t("summary.description", value=shown)}\n{t(more, count=len(text))}')
+    return Html(f'{t("summary.description", value=shown)}\n{t.plural(more, len(text))}')
 
 
 def evidence_line(t: Translator, draft: Draft, view: View) -> Html:

@@ -18,8 +18,9 @@ from telegram.warnings import PTBUserWarning
 
 from bot.services.evidence import remove_files
 from bot.services.text import clean
-from bot.services.when import BadWhen, earlier_today, parse_date
+from bot.services.when import BadWhen, NoYear, earlier_today, parse_date
 from bot.services.evidence import MAX_FILES
+from domain.precincts import named_precinct
 from domain.rules import (
     CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP, REGIONS, REPORTER_ROLES,
 )
@@ -32,18 +33,26 @@ from handlers.report_summary import (
 )
 from handlers.wizard import (
     BACK, CANCEL, CANCEL_VALUE, END, KEEP, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, advance, back,
-    go, load, show,
+    go, load, show, store,
 )
 from storage import drafts, evidence, people
 from storage.models import Draft, Person
 
 CONVERSATION = "report"
 TEXT = filters.TEXT & ~filters.COMMAND
-# A precinct as people write it: "245", "№ 245", "УИК №245", "УСК-12", "участок 1 032".
-_PRECINCT_WORDS = re.compile(
-    r"^(?:уик|уск|иу|ик|участок|участка|учаскесі|учаске|сайлау|избирательный|precinct|polling|station|no|nr|"
-    r"[№#:\-.,\s])*", re.IGNORECASE)
+# A precinct as people write it, in Kazakh and Russian word order alike: "245", "№ 245",
+# "УИК №245", "№ 245 УСК", "245 учаске", "245-учаске", "№245 сайлау учаскесі", "245-й участок",
+# "участок номер 245", "УИК № 1 032". The words that may stand around the number:
+_PRECINCT_WORDS = frozenset("""
+    уик уск иу ик тик участок участка участке участку участковая участковой избирательный избирательного
+    избирательном избирательная избирательной избирательного комиссия комиссии номер номером под й ый ой
+    учаске учаскесі учаскесы учаскелік сайлау комиссиясы нөмір нөмірі нөмірлі ші шы інші ынші
+    precinct polling station no nr number
+""".split())
+_PRECINCT_NUMBER = re.compile(r"\d(?:[\d ]*\d)?")
+_PRECINCT_SIGNS = re.compile(r"[№#:\-–.,()«»“”\"'\s]+")
 PRECINCT_DIGITS = 5  # Kazakhstan's precincts are numbered in the thousands
+DESCRIPTION_WORDS = 10  # letters or digits at least: a row of emoji says nothing a moderator can check
 # Telegram's apps split a text over 4,096 characters into messages of up to that many, sent one
 # after another: a description this long may have a next part, joined to it if it comes soon.
 SPLIT_PART, JOIN_WITHIN = 3_500, timedelta(seconds=10)
@@ -121,29 +130,46 @@ async def chose_region(turn: Turn, value: str) -> Outcome:
 
 async def chose_precinct(turn: Turn, value: str) -> Outcome:
     """"I don't know the number" or "not at a polling station": the place and the location
-    given so far stay."""
+    given so far stay. "Remove the place": the place goes, and the step is asked again."""
+    if value == "clear_place":
+        turn.draft.place = None
+        return Answered(await show(turn, "precinct", notice=turn.t("wizard.place_cleared")))
     turn.draft.precinct_kind, turn.draft.precinct = value, None
     return "when"
+
+
+def where_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
+    """Don't know the number, not at a polling station; and removing a place once one is given."""
+    clear = (("clear_place", "wizard.place_clear"),) if draft.place else ()
+    return (("unknown", "wizard.precinct_unknown"), ("none", "wizard.precinct_none"), *clear)
+
 
 
 async def typed_where(turn: Turn) -> Outcome:
     """Where exactly, on one screen: a precinct number (with or without "№", "УИК", "УСК" or
     spaces), a place in words, or a location. Each adds to what was given before (changing one
     from the review keeps the others)."""
-    draft, message = turn.draft, turn.update.message
+    draft, message = turn.draft, turn.update.effective_message
     if message.location is not None:
         draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
     else:
         text = clean(message.text).strip()
         number = precinct_number(text)
         if number is not None:
+            # A place that names another precinct would contradict the number: it goes.
+            if named_precinct(draft.place) not in (None, number):
+                draft.place = None
             draft.precinct_kind, draft.precinct = "number", number
             return "when"
         if not any(ch.isalnum() for ch in text):
             raise Retry("wizard.bad_where")
         if len(text) > PLACE_MAX:
-            raise Retry("wizard.place_too_long", max=PLACE_MAX)
+            raise Retry("wizard.place_too_long", max=PLACE_MAX, count=len(text))
         draft.place = text
+        named = named_precinct(text)
+        if named is not None and len(named) <= PRECINCT_DIGITS:  # the place's own precinct is the number
+            draft.precinct_kind, draft.precinct = "number", named
+            return "when"
     if draft.precinct_kind is None:
         draft.precinct_kind = "unknown"
     return "when"
@@ -152,8 +178,16 @@ async def typed_where(turn: Turn) -> Outcome:
 def precinct_number(text: str) -> str | None:
     """The number in a precinct as people write it, or None when the text is not one (a place);
     0 or a number longer than any precinct's is explained."""
-    digits = _PRECINCT_WORDS.sub("", text).replace(" ", "").rstrip(".")
-    if not digits.isdigit() or not digits.isascii():
+    lowered = text.lower()
+    numbers = _PRECINCT_NUMBER.findall(lowered)
+    if len(numbers) != 1:
+        return None
+    rest = lowered.replace(numbers[0], " ", 1)
+    words = _PRECINCT_SIGNS.split(rest)
+    if any(word and word not in _PRECINCT_WORDS for word in words):
+        return None
+    digits = numbers[0].replace(" ", "")
+    if not digits.isascii():
         return None
     if int(digits) == 0 or len(digits.lstrip("0")) > PRECINCT_DIGITS:
         raise Retry("wizard.precinct_range", digits=PRECINCT_DIGITS)
@@ -173,7 +207,7 @@ async def chose_when(turn: Turn, value: str) -> Outcome:
 
 async def typed_time(turn: Turn) -> Outcome:
     try:
-        moment = earlier_today(turn.update.message.text, turn.context.services.now())
+        moment = earlier_today(turn.update.effective_message.text, turn.context.services.now())
     except BadWhen as why:
         raise Retry(f"wizard.time_{why}") from None
     turn.draft.occurred_at = moment.isoformat(timespec="minutes")
@@ -181,27 +215,79 @@ async def typed_time(turn: Turn) -> Outcome:
 
 
 async def typed_date(turn: Turn) -> Outcome:
+    """Another day, as people write it; a day without a year still to come this year is asked
+    about (last year's, one tap; or typed again with its year)."""
+    draft, t = turn.draft, turn.t
     try:
-        day = parse_date(turn.update.message.text, turn.t.lang, turn.context.services.today())
+        day = parse_date(turn.update.effective_message.text, t.lang, turn.context.services.today())
+    except NoYear as asked:
+        draft.asked_date = asked.last_year.isoformat()
+        raise Retry("wizard.date_no_year", day=t.date(asked.this_year), last=t.date(asked.last_year)) from None
     except BadWhen as why:
         raise Retry(f"wizard.date_{why}") from None
-    turn.draft.occurred_at = day.isoformat()
+    draft.occurred_at, draft.asked_date = day.isoformat(), None
     return "description"
 
 
+async def chose_date(turn: Turn, value: str) -> Outcome:
+    """"Yes, last year": the day asked about, a year back."""
+    draft = turn.draft
+    if value != "last_year" or not draft.asked_date:
+        raise Retry("wizard.bad_date")
+    draft.occurred_at, draft.asked_date = draft.asked_date, None
+    return "description"
+
+
+def date_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
+    return (("last_year", "wizard.date_last_year"),) if draft.asked_date else ()
+
+
 async def described(turn: Turn) -> Outcome:
-    """The description typed, or a file sent with it (kept as evidence; the step asks again)."""
-    if turn.update.message.text is None:
+    """The description typed; or a file sent with it (kept as evidence; the step asks again),
+    which is the description itself when it is a voice message or carries a caption long enough."""
+    message = turn.update.effective_message
+    if message.text is not None:
+        return await typed_description(turn)
+    caption = clean(message.caption or "")
+    if len(caption) >= DESCRIPTION_MIN and _words(caption) or message.voice is not None and not caption:
+        return await _described_with_file(turn, caption or turn.t.text("wizard.voice_description"))
+    return await report_evidence.received(turn)
+
+
+async def _described_with_file(turn: Turn, text: str) -> Outcome:
+    """The file is kept as evidence and its caption (or the voice message's mark) becomes the
+    description: on to the review, which says the file came."""
+    draft = turn.draft
+    before = (draft.description, draft.step, list(draft.history), draft.editing)
+    draft.description, draft.overflow, draft.continues_until = text, None, None
+    if "description" in draft.prefilled:
+        draft.prefilled.remove("description")
+    if draft.editing:
+        draft.editing, draft.history = None, []
+    else:
+        draft.history.append(draft.step)
+    draft.step = REVIEW
+    await store(turn.context, draft)  # the file's answer asks the draft's step: the review
+    try:
         return await report_evidence.received(turn)
-    return await typed_description(turn)
+    except Retry:  # the file was not taken: nor is its caption, and the description is asked again
+        draft.description, draft.step, draft.history, draft.editing = before
+        raise
+
+
+def _words(text: str) -> bool:
+    """Whether a description says something in words (twenty emoji do not)."""
+    return sum(ch.isalnum() for ch in text) >= DESCRIPTION_WORDS
 
 
 async def typed_description(turn: Turn) -> Outcome:
     """The description; too long, it is kept (so nothing typed is lost) and the step asks for a
     shorter one, offering to keep its first DESCRIPTION_MAX characters."""
-    text = clean(turn.update.message.text)
+    text = clean(turn.update.effective_message.text)
     if len(text) < DESCRIPTION_MIN:
         raise Retry("wizard.description_short", min=DESCRIPTION_MIN)
+    if not _words(text):
+        raise Retry("wizard.description_words")
     return _described(turn, text)
 
 
@@ -209,10 +295,17 @@ def _described(turn: Turn, text: str) -> Outcome:
     draft = turn.draft
     if len(text) > DESCRIPTION_MAX:
         draft.overflow = text
-        raise Retry("wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), length=turn.t.number(len(text)))
+        raise Retry("wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), count=len(text))
+    continues = len(text) >= SPLIT_PART
+    # Changed from the review, the description it replaces is kept while a next part may come: if
+    # together they are over the limit, the earlier one is still there to Keep.
+    if not continues:
+        draft.replaced = None
+    elif draft.editing == "description":
+        draft.replaced = draft.description  # (a part joined later leaves it as the first part found it)
     draft.description, draft.overflow = text, None
     now = turn.context.services.now()
-    draft.continues_until = (now + JOIN_WITHIN).isoformat() if len(text) >= SPLIT_PART else None
+    draft.continues_until = (now + JOIN_WITHIN).isoformat() if continues else None
     # Files may come with the description or at the review, and contact was chosen with the
     # role: straight to the review.
     if "description" in draft.prefilled:
@@ -235,7 +328,7 @@ def description_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
 async def next_part(turn: Turn) -> Answered | None:
     """Text arriving just after a long description is its next part, as Telegram split it:
     joined to it (a space where the split left none). None when it is not."""
-    draft, message = turn.draft, turn.update.message
+    draft, message = turn.draft, turn.update.effective_message
     if not (draft.description and draft.continues_until and message and message.text):
         return None
     if turn.context.services.now() > datetime.fromisoformat(draft.continues_until):
@@ -245,12 +338,15 @@ async def next_part(turn: Turn) -> Answered | None:
     joined = draft.description + glue + part
     try:
         _described(turn, joined)
-    except Retry:  # together over the limit: kept, and the description asked again
-        draft.description, draft.continues_until = None, None
-        return Answered(await show(turn, "description", notice=turn.t(
-            "wizard.description_long", max=turn.t.number(DESCRIPTION_MAX), length=turn.t.number(len(joined)))))
+    except Retry:  # together over the limit: kept, and the description asked again (the one it
+        # replaced, when it was changed from the review, is still there to Keep)
+        draft.description, draft.continues_until, draft.replaced = draft.replaced, None, None
+        if draft.description is not None:  # asked as a change from the review: Keep is offered
+            draft.editing, draft.history = "description", [REVIEW]
+        return Answered(await show(turn, "description", notice=turn.t.plural(
+            "wizard.description_long", len(joined), max=turn.t.number(DESCRIPTION_MAX))))
     # Whichever step the first part led to (the files, or the review when editing) is asked again.
-    return Answered(await show(turn, draft.step, notice=turn.t("wizard.description_joined", length=turn.t.number(len(joined)))))
+    return Answered(await show(turn, draft.step, notice=turn.t.plural("wizard.description_joined", len(joined))))
 
 
 async def chose_contact(turn: Turn, value: str) -> Outcome:
@@ -290,8 +386,8 @@ STEPS = Steps(
          on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line, then="precinct"),
     # Where exactly, on one screen: a number, a place or a location, or one tap when unknown.
     Step("precinct", question="wizard.ask_where", params=lambda turn: {"max": PLACE_MAX},
-         extras=(("unknown", "wizard.precinct_unknown"), ("none", "wizard.precinct_none")),
-         on_choice=chose_precinct, accepts=TEXT | filters.LOCATION, on_input=typed_where, hint="wizard.bad_where",
+         extras=where_extras, on_choice=chose_precinct, accepts=TEXT | filters.LOCATION, on_input=typed_where,
+         hint="wizard.bad_where",
          section="where", answered=lambda d: d.precinct_kind, summary=spot_lines, current=spot_now),
     Step("when", question="wizard.ask_when",
          extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("yesterday", "wizard.when_yesterday"),
@@ -301,6 +397,7 @@ STEPS = Steps(
          hint="wizard.bad_time", section="when"),
     Step("when_date", question="wizard.ask_date",
          params=lambda turn: {"example": turn.t.date(turn.context.services.today())},
+         extras=date_extras, on_choice=chose_date,
          accepts=TEXT, on_input=typed_date, hint="wizard.bad_date", section="when"),
     # The description, and any files sent with it; then the review (files may come there too).
     Step("description", question="wizard.ask_description",
@@ -309,6 +406,7 @@ STEPS = Steps(
                               "note": turn.t("wizard.evidence_metadata_note")},
          extras=description_extras, on_choice=chose_description,
          accepts=TEXT | report_evidence.FILES, on_input=described, hint="wizard.bad_description",
+         again="wizard.description_again",
          section="description", answered=lambda d: d.description, summary=description_line),
     Step("evidence", render=report_evidence.render,
          extras=(("done", "wizard.evidence_done"), ("none", "wizard.evidence_none")),
@@ -343,8 +441,9 @@ async def start_report(update: Update, context: BotContext, description: str | N
     if update.callback_query:
         await update.callback_query.answer()
     # Back in the wizard after an urgent report: what they type now answers its steps, not the
-    # urgent report's additions (handlers.urgent).
-    context.services.follow_ups.close(update.effective_chat.id)
+    # urgent report's additions (handlers.urgent); they are told so.
+    if context.services.follow_ups.drop(update.effective_chat.id):
+        await update.effective_chat.send_message(context.t("urgent.link_closed"))
     draft = await load(context, STEPS)
     if draft is not None:
         return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))
@@ -407,6 +506,10 @@ def on_input(step: Step):
         turn = Turn(update, context, draft, STEPS)
         if draft.step != step.name:
             return await show(turn, draft.step, notice=context.t("wizard.resumed"))
+        remember_typed(draft, update, step.name)
+        value = typed_button(turn, step)
+        if value is not None:  # "не знаю номер" typed at where exactly: the button, not a place
+            return await _run(turn, step, step.on_choice(turn, value))
         return await _run(turn, step, step.on_input(turn))
     handler.__doc__ = step.on_input.__doc__
     handler.__name__ = handler.__qualname__ = step.on_input.__name__
@@ -418,7 +521,7 @@ async def _run(turn: Turn, step: Step, taken) -> str | int:
     try:
         outcome = await taken
     except Retry as retry:
-        return await show(turn, step.name, notice=turn.t(retry.key, **retry.params))
+        return await show(turn, step.name, notice=retry.said(turn.t))
     state = await go(turn, outcome)
     query = turn.update.callback_query
     if state == END and query is not None:
@@ -428,7 +531,8 @@ async def _run(turn: Turn, step: Step, taken) -> str | int:
 
 
 async def wrong_input(update: Update, context: BotContext) -> str | int:
-    """Something this step cannot take: say what it needs and ask again."""
+    """Something this step cannot take: a button's label typed works as the button, a date typed
+    at "when" as the date; anything else is told what the step needs and asked again."""
     draft = await load(context, STEPS)
     if draft is None:
         return await no_draft(update, context)
@@ -436,7 +540,75 @@ async def wrong_input(update: Update, context: BotContext) -> str | int:
     joined = await next_part(turn)
     if joined is not None:
         return joined.state
-    return await show(turn, draft.step, notice=context.t(STEPS[draft.step].hint))
+    return await _typed_at_buttons(turn)
+
+
+async def _typed_at_buttons(turn: Turn) -> str | int:
+    draft, step, message = turn.draft, STEPS[turn.draft.step], turn.update.effective_message
+    if message.text and step.name not in (REVIEW, CANCEL):  # Send and Cancel are never typed by accident
+        remember_typed(draft, turn.update, step.name)
+        value = typed_button(turn, step)
+        if value is not None:
+            return await _run(turn, step, step.on_choice(turn, value))
+        if step.name == "when":  # "3 декабря", "кеше": the day itself, as "another day" would take it
+            draft.history.append(step.name)
+            draft.step = "when_date"
+            return await _run(turn, STEPS["when_date"], typed_date(turn))
+    return await show(turn, draft.step, notice=turn.t(step.hint))
+
+
+def typed_button(turn: Turn, step: Step) -> str | None:
+    """The value of the step's button whose label the message's text is, typed back; or None.
+    Never Send or Cancel's Yes: those are not done by a word typed by accident."""
+    text = turn.update.effective_message.text
+    if not text or step.on_choice is None or step.name in (REVIEW, CANCEL):
+        return None
+    typed = _label_words(text)
+    return next((value for value, key in step.buttons(turn.draft) if typed and typed == _label_words(turn.t.text(key))),
+                None)
+
+
+def _label_words(text: str) -> str:
+    """A label as someone types it back: its letters and digits only, any case, ё as е."""
+    return "".join(ch for ch in text.lower().replace("ё", "е") if ch.isalnum())
+
+
+TYPED_KEPT = 30  # typed answers whose edits are still recognised
+
+
+def remember_typed(draft: Draft, update: Update, step: str) -> None:
+    """Note which step a typed message answered, so that an edit of it can be taken (on_edit)."""
+    message = update.effective_message
+    if message is None or update.edited_message is not None:
+        return
+    draft.typed[str(message.message_id)] = step
+    while len(draft.typed) > TYPED_KEPT:
+        draft.typed.pop(next(iter(draft.typed)))
+
+
+async def on_edit(update: Update, context: BotContext) -> str | int | None:
+    """An earlier message edited: a new answer to the step it answered while that step is open,
+    or a change of that step from the review; otherwise one line on how to change it. (A live
+    location's moves and edited captions come as edits too: nothing to say to those.)"""
+    message = update.edited_message
+    draft = await load(context, STEPS)
+    if draft is None or message is None or not message.text:
+        return None
+    answered = draft.typed.get(str(message.message_id))
+    turn = Turn(update, context, draft, STEPS)
+    if answered == draft.step:
+        step = STEPS[answered]
+        if step.on_input is not None and step.accepts is not None and step.accepts.check_update(update):
+            value = typed_button(turn, step)
+            taken = step.on_choice(turn, value) if value is not None else step.on_input(turn)
+            return await _run(turn, step, taken)
+        return await _typed_at_buttons(turn)
+    step = STEPS.by_name.get(answered or "")
+    if draft.step == REVIEW and step is not None and step.on_input is not None and step.section:
+        draft.editing, draft.history, draft.step = step.section, [REVIEW], step.name
+        return await _run(turn, step, step.on_input(turn))
+    await update.effective_chat.send_message(context.t("wizard.edit_elsewhere"))
+    return None
 
 
 async def send_again(update: Update, context: BotContext) -> int | None:
@@ -499,7 +671,7 @@ def conversation() -> ConversationHandler:
                 CallbackQueryHandler(start_report, pattern=r"^menu:report$"),
                 CallbackQueryHandler(from_story, pattern=report_story.YES),
             ],
-            states=STEPS.states(on_button, on_input, wrong_input),
+            states=STEPS.states(on_button, on_input, wrong_input, on_edit),
             fallbacks=[
                 CommandHandler("cancel", cancel_command, filters=private),
                 CommandHandler("report", start_report, filters=private),

@@ -16,6 +16,9 @@ async def start(update: Update, context: BotContext) -> None:
     """Greet the user in their language and show the main menu; a deep link carries an
     observer's invite code; staff get their command menu registered for this chat."""
     services = context.services
+    # /start after an urgent report: what they send now is no longer added to it, and they are told.
+    if services.follow_ups.drop(update.effective_chat.id):
+        await update.effective_chat.send_message(context.t("urgent.link_closed"))
     if context.args:
         await redeem(update, context, context.args[0])
     if is_moderator(services.settings, context.person, update.effective_user.id):

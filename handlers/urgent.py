@@ -22,16 +22,21 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 from bot.services.chat_memory import FOLLOW_UP_SECONDS
 from bot.services.i18n import Html, Translator
 from bot.services.text import clean
-from domain.rules import CATEGORIES, REGION_UNKNOWN, URGENT_CHOICES
+from domain.rules import CATEGORIES, REGION_UNKNOWN, REGIONS, URGENT_CHOICES
 from handlers import callback_data as cb
 from handlers import deliveries, duty, evidence_intake, filing, keyboards, live_keyboard
+from handlers.report_wizard import PLACE_MAX, precinct_number
+from handlers.wizard import Retry, grid
 from handlers.context import BotContext
 from storage import evidence, outbox, reports
 from storage.models import NewReport
 
-KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done
+KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done, u:where, u:r.<region>
 SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits, within callback data's 40 a value
-FOLLOW_UP_MAX = 2000  # characters of one text added to the description
+# One text added to the description is kept whole: Telegram's own limit of a message. A longer
+# text comes as parts of up to that many, each kept, the next joined to the one before.
+FOLLOW_UP_MAX = 4096
+SPLIT_PART, JOIN_WITHIN = 3_500, 10.0  # as the wizard's description (handlers.report_wizard)
 FOLLOW_UP = (filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (
     (filters.TEXT & ~filters.COMMAND) | filters.LOCATION | filters.PHOTO | filters.VIDEO | filters.VOICE
     | filters.VIDEO_NOTE | filters.AUDIO | filters.Document.ALL))
@@ -107,9 +112,66 @@ async def chose(update: Update, context: BotContext) -> None:
         await deliveries.confirm_now(context, query)
         return
     services.follow_ups.open(update.effective_chat.id, stored.id)
-    done = InlineKeyboardMarkup([[InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]])
-    await update.effective_chat.send_message(
-        Html("\n\n".join([safety(t), t("urgent.follow_up", minutes=FOLLOW_UP_SECONDS // 60)])), reply_markup=done)
+    # One short screen: the receipt above says what to keep; this, what they may still do.
+    await update.effective_chat.send_message(t("urgent.follow_up", minutes=FOLLOW_UP_SECONDS // 60),
+                                             reply_markup=follow_up_keyboard(t, where=True))
+
+
+def follow_up_keyboard(t: Translator, where: bool) -> InlineKeyboardMarkup:
+    """Where it is happening (one optional question), and Nothing more to add."""
+    rows = [[InlineKeyboardButton(t("urgent.where"), callback_data=cb.build(KIND, "where"))]] if where else []
+    return InlineKeyboardMarkup(rows + [[InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]])
+
+
+async def where(update: Update, context: BotContext) -> None:
+    """"Where is it happening?": the regions, two a row (the wizard's own list)."""
+    query = update.callback_query
+    t = context.t
+    if context.services.follow_ups.report_of(update.effective_chat.id) is None:
+        await query.answer(t("urgent.link_ended"), show_alert=True)
+        return
+    await query.answer()
+    buttons = [InlineKeyboardButton(t(f"region.{region}"), callback_data=cb.build(KIND, f"r.{region}"))
+               for region in REGIONS]
+    rows = grid(buttons, 2)  # two a row, a long name on a row of its own
+    done = [InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]
+    await query.edit_message_text(t("urgent.ask_region"), reply_markup=InlineKeyboardMarkup(rows + [done]))
+
+
+async def region_chosen(update: Update, context: BotContext) -> None:
+    """The region: set on the report, noted under its alert; then the precinct or place, typed, if known."""
+    query = update.callback_query
+    t, services, chat = context.t, context.services, update.effective_chat.id
+    parsed = cb.parse(query.data)
+    region = parsed.args[0].removeprefix("r.") if parsed else ""
+    report_id = services.follow_ups.report_of(chat)
+    if report_id is None or region not in REGIONS:
+        await query.answer(t("urgent.link_ended" if report_id is None else "common.stale_button"), show_alert=True)
+        return
+    await query.answer()
+    db = await services.db()
+    report = await reports.set_where(db, report_id, "region", {"region": region}, [("alert", {"added": "region"})])
+    services.follow_ups.ask_where(chat)
+    await query.edit_message_text(t("urgent.ask_place", region=t(f"region.{region}"), max=PLACE_MAX),
+                                  reply_markup=follow_up_keyboard(t, where=False))
+    for item in await outbox.waiting(db, report.id, outbox.FOREGROUND):
+        await deliveries.attempt(context, item)
+
+
+async def _where_typed(update: Update, context: BotContext, report_id: int, text: str) -> str | None:
+    """The precinct number or the place (at most PLACE_MAX characters), typed after the region;
+    what it was, or None (told why)."""
+    message, t = update.message, context.t
+    try:
+        number = precinct_number(text)
+    except Retry as retry:
+        await message.reply_text(retry.said(t))
+        return None
+    changes = {"precinct_kind": "number", "precinct": number} if number is not None else {"place": text}
+    added = "precinct" if number is not None else "place"
+    await reports.set_where(await context.services.db(), report_id, added, changes, [("alert", {"added": added})])
+    context.services.follow_ups.ask_where(update.effective_chat.id, False)
+    return added
 
 
 async def finished(update: Update, context: BotContext) -> None:
@@ -155,10 +217,19 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
                                    [("alert", {"added": "location"})])
         return "location"
     if message.text is not None:
-        text = clean(message.text).strip()[:FOLLOW_UP_MAX]
+        text = clean(message.text).strip()
         if not text:
             return None
-        await reports.append_description(db, report_id, text, [("alert", {"added": "text"})])
+        # Asked where: a short text is the precinct or the place; a longer one is what happens,
+        # added to the description as ever (never refused for being long).
+        if services.follow_ups.asking_where(update.effective_chat.id) and len(text) <= PLACE_MAX:
+            return await _where_typed(update, context, report_id, text)
+        if len(text) > FOLLOW_UP_MAX:  # not from Telegram's apps; said, never cut
+            await message.reply_text(t.plural("urgent.too_long", len(text), max=t.number(FOLLOW_UP_MAX)))
+            return None
+        joined = services.follow_ups.text_added(update.effective_chat.id, len(text), SPLIT_PART, JOIN_WITHIN)
+        await reports.append_description(db, report_id, text, [("alert", {"added": "text"})],
+                                         separator=" " if joined else "\n\n")
         return "text"
     try:
         incoming = evidence_intake.incoming(message)
@@ -177,6 +248,8 @@ def handlers() -> list[BaseHandler]:
     return [
         CallbackQueryHandler(ask, pattern=r"^menu:urgent$"),
         CallbackQueryHandler(finished, pattern=rf"^{KIND}:done$"),
+        CallbackQueryHandler(where, pattern=rf"^{KIND}:where$"),
+        CallbackQueryHandler(region_chosen, pattern=rf"^{KIND}:r\."),
         CallbackQueryHandler(chose, pattern=cb.pattern(KIND)),
     ]
 

@@ -37,6 +37,13 @@ class Retry(Exception):
         super().__init__(key)
         self.key, self.params = key, params
 
+    def said(self, t: Translator) -> Html:
+        """The notice in the person's language; with a ``count``, in the catalog's plural forms."""
+        params = dict(self.params)
+        if "count" in params:
+            return t.plural(self.key, int(params.pop("count")), **params)
+        return t(self.key, **params)
+
 
 @dataclass(frozen=True)
 class Answered:
@@ -101,12 +108,20 @@ class Step:
     # "Keep" leaves it for (a step name, or by default the review).
     current: Callable[[Translator, Draft], Html | None] | None = None
     then: Callable[[Draft], str] | str | None = None
+    # Said in place of the question when it is asked again after a file came to the step (a
+    # long prompt is not sent again after every file): a catalog key, with the question's params.
+    again: str = ""
 
     def values(self, draft: Draft) -> tuple[str, ...]:
         """What a button of this step may carry; anything else is forged or from an old version."""
         keep = (KEEP,) if self.keeps(draft) else ()
         return (*(value for value, _ in _pairs(self.lead, draft)), *_choices(self, draft),
                 *(value for value, _ in _extras(self, draft)), *keep)
+
+    def buttons(self, draft: Draft) -> Pairs:
+        """Every button of the step but Keep and the navigation row: (value, label key)."""
+        chosen = tuple((value, f"{self.labels}.{value}") for value in _choices(self, draft))
+        return (*_pairs(self.lead, draft), *chosen, *_extras(self, draft))
 
     def keeps(self, draft: Draft) -> bool:
         """Whether the step offers "Keep": it is being changed from the review and is answered."""
@@ -173,14 +188,17 @@ class Steps:
         return [line for line in lines if line is not None]
 
     def states(self, on_button: Callable, on_input: Callable[[Step], Callable],
-               wrong_input: Callable) -> dict[str, list[BaseHandler]]:
-        """The ConversationHandler's state table: each step's buttons, what it takes, and a
-        catch-all that says what it needs."""
+               wrong_input: Callable, on_edit: Callable) -> dict[str, list[BaseHandler]]:
+        """The ConversationHandler's state table: each step's buttons, what it takes, a
+        catch-all that says what it needs, and edits of earlier messages (whose update has no
+        ``message``: they never reach a step's own handlers)."""
+        new = filters.UpdateType.MESSAGE
         states = {
             step.name: [
                 CallbackQueryHandler(on_button, pattern=rf"^w:{step.name}:"),
-                *([MessageHandler(step.accepts, on_input(step))] if step.accepts is not None else []),
-                MessageHandler(~filters.COMMAND, wrong_input),
+                *([MessageHandler(new & step.accepts, on_input(step))] if step.accepts is not None else []),
+                MessageHandler(new & ~filters.COMMAND, wrong_input),
+                MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit),
             ]
             for step in self.order
         }
@@ -194,8 +212,24 @@ def wbutton(t: Translator, step: str, value: str, label_key: str, **params: obje
     return InlineKeyboardButton(t(label_key, **params), callback_data=cb.build("w", step, value))
 
 
+HALF_WIDTH = 18  # characters a button half a phone's width shows before its label is cut
+
+
 def grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+    """``width`` buttons a row; one whose label would be cut at that width takes a row of its own."""
+    rows: list[list[InlineKeyboardButton]] = []
+    row: list[InlineKeyboardButton] = []
+    for button in buttons:
+        if width > 1 and len(button.text) > HALF_WIDTH:
+            rows += [row] if row else []
+            rows.append([button])
+            row = []
+            continue
+        row.append(button)
+        if len(row) == width:
+            rows.append(row)
+            row = []
+    return rows + ([row] if row else [])
 
 
 def nav_row(t: Translator, step: str, draft: Draft) -> list[InlineKeyboardButton]:
@@ -230,12 +264,12 @@ def keyboard(t: Translator, step: Step, draft: Draft, extras: Iterable[tuple[str
     return InlineKeyboardMarkup(rows)
 
 
-async def question(turn: Turn, step: Step) -> Question:
-    """The prompt of a step and its keyboard."""
+async def question(turn: Turn, step: Step, again: bool = False) -> Question:
+    """The prompt of a step and its keyboard (``again``: its short form, after a file came)."""
     if step.render is not None:
         return await step.render(turn)
     params = step.params(turn) if step.params else {}
-    text = turn.t(step.question, **params)
+    text = turn.t(step.again if again and step.again else step.question, **params)
     if step.keeps(turn.draft):  # changed from the review: what it says now, above the question
         text = Html(f"{turn.t('wizard.current', value=step.now(turn.t, turn.draft))}\n\n{text}")
     return text, keyboard(turn.t, step, turn.draft)

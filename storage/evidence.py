@@ -25,10 +25,12 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
 
 
 async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
-                        notices: Iterable[tuple[str, dict]] = ()) -> int:
-    """Record a file sent after its report was filed (an urgent report's follow-up) under the
-    report, on the record, with the outbox ``notices`` (kind, body: each body gets the new row's
-    id as "evidence") that tell of it, in one transaction; returns the row id."""
+                        notices: Iterable[tuple[str, dict]] = (), action: str = "urgent_added",
+                        note: str | None = None) -> int:
+    """Record a file sent after its report was filed (an urgent report's follow-up, an answer to
+    a moderator) under the report, on the record (``action``, with ``note`` or the file's kind),
+    with the outbox ``notices`` (kind, body: each body gets the new row's id as "evidence") that
+    tell of it, in one transaction; returns the row id."""
     values = record.model_dump(exclude={"id"})
     columns = ", ".join(_FIELDS)
     marks = ", ".join(f":{name}" for name in _FIELDS)
@@ -36,7 +38,7 @@ async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
         cur = await conn.execute(f"INSERT INTO evidence (report_id, {columns}) VALUES (:report_id, {marks})",
                                  {**values, "report_id": report_id})
         evidence_id = int(cur.lastrowid)
-        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, record.kind)
+        await audit.append(conn, report_id, "reporter", action, None, None, note or record.kind)
         for kind, body in notices:
             await outbox.enqueue(conn, kind, report_id, **{**body, "evidence": evidence_id})
     return evidence_id
@@ -106,3 +108,17 @@ async def stored_paths(db: Database) -> set[str]:
     """Every file an evidence row refers to (originals and previews, drafts' and reports')."""
     rows = await db.fetchall("SELECT stored_path, thumbnail_path, preview_path FROM evidence")
     return {path for row in rows for path in row if path}
+
+
+async def remove_last_of_draft(db: Database, owner_id: int) -> EvidenceRecord | None:
+    """Drop the file sent last to a draft (one sent by mistake, removed at the review); returns
+    its row so its files can be removed too, or None when the draft has none."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+                f"SELECT id, {', '.join(_FIELDS)} FROM evidence WHERE owner_id = ? AND report_id IS NULL"
+                " ORDER BY id DESC LIMIT 1", (owner_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        await conn.execute("DELETE FROM evidence WHERE id = ?", (row["id"],))
+    return EvidenceRecord(**dict(row))

@@ -143,6 +143,11 @@ class Draft(BaseModel):
     contact_allowed: bool | None = None
     overflow: str | None = None  # a description over the limit, kept until cut or replaced
     continues_until: str | None = None  # a long description's next part (Telegram splits them) joins it until then
+    # Which step each recent typed message answered (its id as text): an edit of one is taken
+    # as a new answer to that step while it is open, or changes it from the review.
+    typed: dict[str, str] = {}
+    asked_date: str | None = None  # a day typed without a year that is still to come this year: last year's?
+    replaced: str | None = None  # the description a changed one replaced, while its next part may come
 
     def answers(self) -> dict[str, Any]:
         """The answers under the names a report stores them by."""
@@ -157,7 +162,8 @@ class Draft(BaseModel):
             for name in cls.model_fields if name not in _WIZARD_FIELDS})
 
 
-_WIZARD_FIELDS = {"key", "step", "history", "editing", "prefilled", "overflow", "continues_until"}
+_WIZARD_FIELDS = {"key", "step", "history", "editing", "prefilled", "overflow", "continues_until", "typed",
+                  "asked_date", "replaced"}
 _REPORT_NAMES = {"group": "category", "category": "subcategory"}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from domain.precincts import named_precinct
 from domain.rules import CATEGORIES, DEFAULT_ESCALATION_TARGET, OPEN, REGIONS, allowed
 from storage import audit, outbox
 from domain.clock import utcnow
@@ -222,6 +223,16 @@ async def add_reporter_answer(db: Database, report_id: int, text: str) -> int:
 
 
 REPORTER = "reporter"  # the actor of a reporter's own entries in the history: never who they are
+
+
+async def asked_reports(db: Database, person_id: int, since: str) -> list[int]:
+    """Ids of the person's reports (contact allowed) a moderator wrote to since ``since``, the
+    latest question first: what an answer sent without Reply may be about."""
+    rows = await db.fetchall(
+        "SELECT r.id FROM reports r JOIN replies q ON q.report_id = r.id"
+        " WHERE r.reporter_id = ? AND r.contact_allowed = 1 AND q.created_at >= ?"
+        " GROUP BY r.id ORDER BY MAX(q.id) DESC", (person_id, since))
+    return [row["id"] for row in rows]
 
 
 async def replies_of(db: Database, report_id: int) -> list[str]:
@@ -456,11 +467,15 @@ async def correct(db: Database, report_id: int, actor: str, changes: dict[str, s
             number = precinct not in PRECINCT_WORDS
             updates.update(precinct=precinct if number else None, precinct_kind="number" if number else precinct)
             notes.append(f"precinct: {precinct_code(before)} → {precinct}")
+            if number and named_precinct(before.place) not in (None, precinct):
+                updates["place"] = None  # it named the old precinct: the two would contradict each other
         if updates:
             assignments = ", ".join(f"{name} = :{name}" for name in updates)
             await conn.execute(f"UPDATE reports SET {assignments} WHERE id = :id", {**updates, "id": report_id})
             for note in notes:
                 await audit.append(conn, report_id, actor, "correct", None, None, note)
+            if "place" in updates:  # on the record, with the words that went
+                await audit.append(conn, report_id, actor, "correct", None, None, f"place: {before.place} → —")
         updated = await _read(conn, report_id)
     return updated, notes
 

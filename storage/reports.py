@@ -144,12 +144,13 @@ async def count_since(db: Database, since_iso: str) -> int:
 # ---- what the reporter of an urgent report adds right after it (bot.services.urgent) ----------
 
 async def append_description(db: Database, report_id: int, text: str,
-                             notices: Iterable[tuple[str, dict]] = ()) -> Report:
-    """Add ``text`` to the report's description on a line of its own (the search index follows
-    by its triggers), on the record, with the ``notices`` that tell of it, in one transaction."""
+                             notices: Iterable[tuple[str, dict]] = (), separator: str = "\n\n") -> Report:
+    """Add ``text`` to the report's description, after ``separator`` (a paragraph of its own, or
+    a space for the next part of a text Telegram split); the search index follows by its
+    triggers; on the record, with the ``notices`` that tell of it, in one transaction."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE reports SET description = description || char(10) || char(10) || ? WHERE id = ?",
-                           (text, report_id))
+        await conn.execute("UPDATE reports SET description = description || ? || ? WHERE id = ?",
+                           (separator, text, report_id))
         await audit.append(conn, report_id, "reporter", "urgent_added", None, None, "text")
         return await _added(conn, report_id, notices)
 
@@ -161,6 +162,22 @@ async def set_location(db: Database, report_id: int, latitude: float, longitude:
         await conn.execute("UPDATE reports SET latitude = ?, longitude = ? WHERE id = ?",
                            (latitude, longitude, report_id))
         await audit.append(conn, report_id, "reporter", "urgent_added", None, None, "location")
+        return await _added(conn, report_id, notices)
+
+
+WHERE_COLUMNS = ("region", "precinct_kind", "precinct", "place")
+
+
+async def set_where(db: Database, report_id: int, what: str, changes: dict[str, str | None],
+                    notices: Iterable[tuple[str, dict]] = ()) -> Report:
+    """Where an urgent report happened, as its reporter said after filing it (``what``: region,
+    precinct or place), on the record, with the ``notices`` that tell of it, in one transaction."""
+    if not changes or set(changes) - set(WHERE_COLUMNS):
+        raise ValueError("only where a report happened is set here")
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    async with db.transaction() as conn:
+        await conn.execute(f"UPDATE reports SET {assignments} WHERE id = ?", (*changes.values(), report_id))
+        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, what)
         return await _added(conn, report_id, notices)
 
 

@@ -28,6 +28,11 @@ def L(lang: str, key: str, **params) -> str:
     return parse_html(Translator(lang)(key, **params))
 
 
+def LP(lang: str, key: str, count: int, **params) -> str:
+    """As L, for a message in the catalog's plural forms."""
+    return parse_html(Translator(lang).plural(key, count, **params))
+
+
 def jpeg(width: int = 64, height: int = 48, *, make: str | None = "Google", camera: str | None = "Pixel 7",
          taken: str | None = "2026:11:24 09:15:00", gps: bool = True,
          color: tuple[int, int, int] = (200, 30, 30)) -> bytes:

@@ -170,6 +170,7 @@ async def test_an_urgent_report_reaches_the_moderator_on_duty_in_private_and_not
     (removed,) = await admin.say(f"/delmod {code}")
     assert removed.message["text"] == ru("admin.removed", code=code)
     assert db_rows(data_dir, "SELECT on_duty FROM people WHERE id = ?", (dana_id,))[0]["on_duty"] == 0
+    await reporter.say("/start", n=2)  # the link to the first is dropped (told), then the menu
     second, _seen, _ = await file_urgent(reporter, "kk", "stuffing")
     await fake.wait_for(lambda: any(second in m.get("text", "") for (chat, _), m in fake.messages.items()
                                     if chat == GROUP["id"]))

@@ -9,7 +9,7 @@ import json
 
 from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import (
-    L, choose_what_and_where, db_rows, finish_and_send, jpeg, start_report, up_to_evidence, up_to_when,
+    L, LP, choose_what_and_where, db_rows, finish_and_send, jpeg, start_report, up_to_evidence, up_to_when,
 )
 
 DESCRIPTION = "Директор школы собрал учителей и велел голосовать только за одного кандидата."
@@ -61,7 +61,7 @@ async def test_where_exactly_takes_a_number_a_place_or_a_location(app, user_fact
         (reply,) = await user.say(absurd)
         assert reply.message["text"].startswith(L("kk", "wizard.precinct_range", digits=5))
     (reply,) = await user.say("x" * 201)
-    assert reply.message["text"].startswith(L("kk", "wizard.place_too_long", max=200))
+    assert reply.message["text"].startswith(LP("kk", "wizard.place_too_long", 201, max=200))
     (reply,) = await user.say("№ 0245")
     assert reply.message["text"] == L("kk", "wizard.ask_when")
     saved = draft(data_dir)
@@ -108,7 +108,7 @@ async def test_description_too_short_and_too_long(app, user_factory, data_dir):
     (reply,) = await user.say("bad")
     assert reply.message["text"].startswith(L("en", "wizard.description_short", min=20))
     (reply,) = await user.say("x" * 10_001)
-    assert reply.message["text"].startswith(L("en", "wizard.description_long", max="10,000", length="10,001"))
+    assert reply.message["text"].startswith(LP("en", "wizard.description_long", 10_001, max="10,000"))
     (review,) = await user.say("<b>Boss</b> & co said: vote or <i>lose</i> your job </b>")
     assert L("en", "wizard.review_hint") in review.message["text"]
     saved = draft(data_dir)

@@ -103,8 +103,9 @@ async def test_observer_in_russian_with_document_photo_and_typed_date(app, fake,
     await user.document(original, "IMG_0001.JPG", "image/jpeg")
     (ack,) = await user.replies(1)
     assert ack.message["text"].startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20)))
-    assert L("ru", "wizard.ask_description", min=20, max=Translator("ru").number(10_000), files=20,
-                                         note=L("ru", "wizard.evidence_metadata_note")) in ack.message["text"]
+    # The step's short form, not its long prompt again after every file (issue #24).
+    assert ack.message["text"].endswith(L("ru", "wizard.description_again", min=20, max=Translator("ru").number(10_000),
+                                          files=20, note=L("ru", "wizard.evidence_metadata_note")))
     (review,) = await user.say(DESCRIPTION_RU)
     # Observers start with contact allowed, shown on the review with what it means.
     assert L("ru", "summary.contact_allowed") in review.message["text"]

@@ -80,15 +80,17 @@ async def file_urgent(user: FakeUser, lang: str, choice: str) -> tuple[str, list
 
 
 def check_told_what_to_do(lang: str, seen: list[dict], reference: str) -> None:
-    """Safety first (102, 112) at tap 1; then the usual receipt; then safety again and the follow-up."""
+    """Safety first (102, 112) at tap 1; then a short receipt; then one line of safety and what
+    they may still add: one phone screen after the tap (issue #24)."""
     screen, receipt, follow_up = seen
     safety = L(lang, "urgent.safety")
     assert screen["text"].startswith(safety) and "102" in safety and "112" in safety
     assert [b["text"] for b in FakeUser.buttons(screen)][-1] == L(lang, "wizard.cancel")
     code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", receipt["text"]).group(0)
-    assert receipt["text"] == L(lang, "wizard.sent_anonymous", reference=reference, code=code)
+    assert receipt["text"] == L(lang, "urgent.sent", reference=reference, code=code)
     assert FakeUser.buttons(receipt)[0]["callback_data"] == "rc:" + code.replace("-", "")
-    assert follow_up["text"] == "\n\n".join([safety, L(lang, "urgent.follow_up", minutes=30)])
+    assert follow_up["text"] == L(lang, "urgent.follow_up", minutes=30) and "102" in follow_up["text"]
+    assert len(receipt["text"]) + len(follow_up["text"]) < 600  # one phone screen, not 1,300 characters
 
 
 async def dashboard_page(app, path: str) -> str:
@@ -263,7 +265,8 @@ async def test_a_second_press_files_nothing_more_and_urgent_reports_count_in_the
     await asyncio.sleep(0.5)
     assert [row["reference"] for row in db_rows(data_dir, "SELECT reference FROM reports")] == [reference]
     monkeypatch.setattr(filing, "REPORTS_PER_HOUR", 1)
-    await voter.say("/start")
+    closed, _ = await voter.say("/start", n=2)  # the link to the first is dropped, and they are told
+    assert closed.message["text"] == L("ru", "urgent.link_closed")
     await voter.tap(L("ru", "menu.urgent"))
     (refused,) = await voter.tap(L("ru", "urgent.choice.threats"))
     assert refused.message["text"] == L("ru", "flood.reports", max=1)
@@ -333,7 +336,8 @@ async def test_cancel_files_nothing_and_an_open_draft_stays_as_it_was(app, fake,
     assert len(db_rows(data_dir, "SELECT person_id FROM drafts")) == 1  # the draft and its photo stay
     assert len(db_rows(data_dir, "SELECT id FROM evidence WHERE report_id IS NULL")) == 1
     # Back to the report without "Done": what they type now answers the wizard, not the alert.
-    (resumed,) = await voter.say("/report")
+    closed, resumed = await voter.say("/report", n=2)
+    assert closed.message["text"] == L("kk", "urgent.link_closed")
     assert resumed.message["text"].startswith(L("kk", "wizard.resumed"))
     (review,) = await voter.tap(L("kk", "wizard.edit_description"))
     (review,) = await voter.say("Директор барлық мұғалімдерді жинап, дауыс беруге мәжбүрледі, қырық адам болды.")

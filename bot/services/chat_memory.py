@@ -1,6 +1,7 @@
 """What the bot keeps of a private chat in memory only, and loses at a restart by design: the
-message whose buttons are the chat's live ones, and a story typed at the main menu while its
-author decides whether it starts a report."""
+message whose buttons are the chat's live ones, a story typed at the main menu while its
+author decides whether it starts a report, the urgent report a chat may still add to, and what
+lets a reporter answer moderators without Telegram's Reply."""
 
 from __future__ import annotations
 
@@ -87,6 +88,8 @@ class UrgentFollowUps:
                  each: int = FOLLOW_UPS_EACH) -> None:
         self._reports: OrderedDict[int, tuple[float, int]] = OrderedDict()
         self._added: dict[int, int] = {}
+        self._joins: dict[int, float] = {}  # until when a text may be the next part of a long one
+        self._asking_where: set[int] = set()  # chats whose next text is the precinct or the place
         self._limit, self._seconds, self.each = limit, seconds, each
 
     def open(self, chat_id: int, report_id: int, now: float | None = None) -> None:
@@ -117,3 +120,70 @@ class UrgentFollowUps:
     def close(self, chat_id: int) -> None:
         self._reports.pop(chat_id, None)
         self._added.pop(chat_id, None)
+        self._joins.pop(chat_id, None)
+        self._asking_where.discard(chat_id)
+
+    def drop(self, chat_id: int) -> bool:
+        """Close the chat's link; whether there was one still open (the person is then told)."""
+        open_now = self.report_of(chat_id) is not None
+        self.close(chat_id)
+        return open_now
+
+    def ask_where(self, chat_id: int, asking: bool = True) -> None:
+        """The chat was asked for the precinct or the place: its next text answers that."""
+        (self._asking_where.add if asking else self._asking_where.discard)(chat_id)
+
+    def asking_where(self, chat_id: int) -> bool:
+        return chat_id in self._asking_where
+
+    def text_added(self, chat_id: int, length: int, split_part: int, within: float,
+                   now: float | None = None) -> bool:
+        """A text was added: whether it is the next part of the one before (that one was as long
+        as Telegram's parts and came less than ``within`` seconds ago), to be joined to it."""
+        now = time.monotonic() if now is None else now
+        joins = self._joins.pop(chat_id, 0.0) > now
+        if length >= split_part:
+            self._joins[chat_id] = now + within
+        return joins
+
+
+ANSWER_SECONDS = 10 * 60  # a file or text held while its author chooses which question it answers
+ANSWER_GOES_ON = 10.0  # seconds: the next part of a long text (Telegram splits them), an album's next item
+
+
+class ReporterAnswers:
+    """Per chat, what lets a reporter answer moderators without Telegram's Reply: the report
+    their last answer went to, for a few seconds (the rest of a split text or an album goes
+    there too), and a message held while they choose which of several open questions it
+    answers. In memory only: a restart loses it, and they send it again."""
+
+    def __init__(self, limit: int = STORIES_KEPT) -> None:
+        self._going_on: OrderedDict[int, tuple[float, int]] = OrderedDict()
+        self._held: OrderedDict[int, tuple[float, object]] = OrderedDict()
+        self._limit = limit
+
+    def answered(self, chat_id: int, report_id: int, now: float | None = None) -> None:
+        """An answer went to ``report_id``: what follows within seconds goes there too."""
+        self._going_on.pop(chat_id, None)
+        self._going_on[chat_id] = ((time.monotonic() if now is None else now) + ANSWER_GOES_ON, report_id)
+        while len(self._going_on) > self._limit:
+            self._going_on.popitem(last=False)
+
+    def going_on(self, chat_id: int, now: float | None = None) -> int | None:
+        kept = self._going_on.get(chat_id)
+        return kept[1] if kept is not None and kept[0] > (time.monotonic() if now is None else now) else None
+
+    def hold(self, chat_id: int, message: object, now: float | None = None) -> None:
+        """Keep ``message`` (a Telegram message) until its author chooses the question."""
+        self._held.pop(chat_id, None)
+        self._held[chat_id] = ((time.monotonic() if now is None else now) + ANSWER_SECONDS, message)
+        while len(self._held) > self._limit:
+            self._held.popitem(last=False)
+
+    def take(self, chat_id: int, now: float | None = None) -> object | None:
+        held = self._held.pop(chat_id, None)
+        return held[1] if held is not None and held[0] > (time.monotonic() if now is None else now) else None
+
+    def forget(self, chat_id: int) -> None:
+        self._going_on.pop(chat_id, None)
+        self._held.pop(chat_id, None)

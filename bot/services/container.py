@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import aiohttp
 
-from bot.services.chat_memory import HeldStories, LiveKeyboards, UrgentFollowUps
+from bot.services.chat_memory import HeldStories, LiveKeyboards, ReporterAnswers, UrgentFollowUps
 from bot.services.evidence import download_client, remove_files
 from bot.services.flood import FloodGuard
 from bot.services.i18n import Translator, pick_language
@@ -47,6 +47,7 @@ class Services:
     keyboards: LiveKeyboards = field(default_factory=LiveKeyboards)  # each chat's live buttons
     stories: HeldStories = field(default_factory=HeldStories)  # texts typed at the main menu, deciding
     follow_ups: UrgentFollowUps = field(default_factory=UrgentFollowUps)  # urgent reports still open to additions
+    answers: ReporterAnswers = field(default_factory=ReporterAnswers)  # answers to moderators without Reply
 
     async def db(self) -> Database:
         """The open, migrated database (opened once, by whoever needs it first)."""

@@ -69,8 +69,10 @@ async def tell(bot: Bot, services: Services, report: Report, kind: str, body: di
             raise Unreachable("the confirmation's chat no longer opens")
         t = services.translator(body.get("lang") or DEFAULT_LANGUAGE)
         code = body["receipt"]
-        text = t("wizard.sent" if report.contact_allowed else "wizard.sent_anonymous",
-                 reference=report.reference, code=receipts.shown(code))
+        # An urgent report's reader is in a hurry: its receipt says only what must be kept.
+        key = "urgent.sent" if report.priority == "urgent" and not report.contact_allowed else (
+            "wizard.sent" if report.contact_allowed else "wizard.sent_anonymous")
+        text = t(key, reference=report.reference, code=receipts.shown(code))
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             t("receipt.button", reference=report.reference), callback_data=f"{receipts.CALLBACK}{code}")]])
     else:

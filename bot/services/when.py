@@ -18,6 +18,15 @@ class BadWhen(ValueError):
     """Why a typed time or date cannot be taken: 'format', 'future' or 'too_old'."""
 
 
+class NoYear(BadWhen):
+    """A day typed without a year that is still to come this year ("8 декабря" on 7 December):
+    perhaps last year's, perhaps a slip; asked about, never assumed."""
+
+    def __init__(self, this_year: date, last_year: date) -> None:
+        super().__init__("no_year")
+        self.this_year, self.last_year = this_year, last_year
+
+
 def parse_time(text: str) -> time:
     match = _TIME.match(text)
     if not match:
@@ -44,7 +53,23 @@ _NUMERIC = re.compile(r"^\s*(\d{1,4})\s*[./\-\s]\s*(\d{1,2})(?:\s*[./\-\s]\s*(\d
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 # Days said in words, in every language the bot speaks: how many days back each one is.
 _RELATIVE = {"today": 0, "сегодня": 0, "бүгін": 0, "yesterday": 1, "вчера": 1, "кеше": 1,
-             "позавчера": 2, "алдыңгүні": 2, "алдыңғыкүні": 2, "daybeforeyesterday": 2}
+             "позавчера": 2, "алдыңгүні": 2, "алдыңғыкүні": 2, "daybeforeyesterday": 2,
+             # Kazakh in the Latin script (2021 alphabet and the usual phone spellings)
+             "bugin": 0, "búgin": 0, "bügin": 0, "keshe": 1, "aldyngúni": 2, "aldyngyni": 2}
+# Month names of Kazakh in the Latin script, as people type them on a phone.
+_LATIN_MONTHS = {"qantar": 1, "aqpan": 2, "nauryz": 3, "sáuir": 4, "sauir": 4, "säuir": 4, "mamyr": 5,
+                 "maýsym": 6, "mausym": 6, "shilde": 7, "tamyz": 8, "qyrkúiek": 9, "qyrkuiek": 9,
+                 "qyrküiek": 9, "qazan": 10, "qarasha": 11, "jeltoqsan": 12}
+# Quotes or brackets around a date copied from an example ("«30.11»"); only a pair is taken off
+# (a stray one is a typo nobody could mean).
+_QUOTED = re.compile(r"^\s*(?:«(.*)»|“(.*)”|„(.*)“|\"(.*)\"|'(.*)'|\((.*)\))\s*$")
+# A time after the date says nothing about the day: "в 10 утра", "в 10:30", "at 9 am", "сағат 10-да".
+_HOURS = r"(?:утра|вечера|дня|ночи|часов|часа|час|ч\.?|am|pm|a\.m\.|p\.m\.|-?да|-?де|-?та|-?те)"
+_TIME_AFTER = re.compile(
+    r"[,\s]+(?:(?:в|во|около|at|about|сағат|сағ\.?)\s*\d{1,2}(?:[:.]\d{2})?\s*" + _HOURS + r"?"
+    r"|\d{1,2}:\d{2}\s*" + _HOURS + r"?|\d{1,2}\s*" + _HOURS + r")\s*$", re.IGNORECASE)
+# The year's marker after an all-number date: "03.12.2026 ж.", "3.12.2026г", "3.12.2026 года".
+_YEAR_MARK = re.compile(r"(\d)\s*(?:ж|г|гг|жыл|жылы|года|год)\.?\s*$", re.IGNORECASE)
 # Words around a date that say nothing about it: "г.", "года", "ж.", "жылы", "of", "th"...
 _FILLER = {"г", "год", "года", "году", "гг", "ж", "жыл", "жылы", "жылғы", "of", "the", "st", "nd", "rd", "th",
            "в", "на", "і", "ы", "ші", "шы", "сі", "си", "күні", "числа", "го", "е", "ое", "ого"}
@@ -68,6 +93,8 @@ _MONTHS = _months()
 def _month(word: str) -> int | None:
     """The month a word names: a name or its abbreviation, any case, a prefix of at least three
     letters ("нояб", "dec"), or a name with an ending ("қарашада", "ноябре")."""
+    if word in _LATIN_MONTHS:
+        return _LATIN_MONTHS[word]
     found = {number for name, number in _MONTHS
              if word == name or (len(word) >= _MONTH_PREFIX and name.startswith(word))
              or (len(name) >= 4 and word.startswith(name))}
@@ -118,24 +145,62 @@ def day_first(lang: str) -> bool:
     return order.index("d") < order.index("m")
 
 
+def _tidy(text: str) -> str:
+    """Quotes, a time after the date and the year's marker after an all-number date taken off."""
+    quoted = _QUOTED.match(text)
+    text = next(group for group in quoted.groups() if group is not None) if quoted else text.strip()
+    if re.search(r"\d", text) and re.search(r"[^\W\d_]", text):
+        text = _TIME_AFTER.sub("", text, count=1) if _has_day(text) else text
+        text = _YEAR_MARK.sub(r"\1", text)
+    return text.strip()
+
+
+def _has_day(text: str) -> bool:
+    """Whether something before a trailing time still names a day (a month or a full date)."""
+    head = _TIME_AFTER.sub("", text, count=1)
+    return bool(head) and head != text and (bool(_NUMERIC.match(head)) or any(
+        _month(word) for word in _TOKENS.findall(head.lower()) if not word.isdigit()))
+
+
 def read_date(text: str, lang: str, today: date) -> date:
     """The day a typed date names, as parse_date reads it, whenever it is (a search may name
     any day): raises BadWhen('format') only."""
+    return _read(text, lang, today)[0]
+
+
+def _read(text: str, lang: str, today: date) -> tuple[date, bool]:
+    """The day, and whether a year was written (or the day was said in words: "вчера")."""
+    text = _tidy(text)
     squeezed = re.sub(r"[\s.,!]+", "", text.lower())
     if squeezed in _RELATIVE:
-        return today - timedelta(days=_RELATIVE[squeezed])
+        return today - timedelta(days=_RELATIVE[squeezed]), True
     try:
-        return _in_words(text, today) if re.search(r"[^\W\d_]", text) else _in_numbers(text, lang, today)
+        day = _in_words(text, today) if re.search(r"[^\W\d_]", text) else _in_numbers(text, lang, today)
     except ValueError:  # BadWhen, or a day that does not exist (31.02)
         raise BadWhen("format") from None
+    return day, bool(re.search(r"\d{4}", text)) or _is_two_digit_year(text)
+
+
+def _is_two_digit_year(text: str) -> bool:
+    """24/11/26: three numbers, the last one the year."""
+    match = _NUMERIC.match(text)
+    return bool(match and match.group(3))
 
 
 def parse_date(text: str, lang: str, today: date) -> date:
     """A date as people type it: 24.11.2026, 24/11/26, 2026-11-24, 24.11 (all-number dates in
     the locale's order: month first in English), "30 ноября 2026", "1 дек. 2026 г.", "2026 ж. 28
-    қар.", "Nov 30", "вчера", "кеше", "yesterday"; the year, when left out, is the latest that
-    is not to come. Not in the future, not over a year ago."""
-    day = read_date(text, lang, today)
+    қар.", "Nov 30", "вчера", "кеше", "keshe", "3 jeltoqsan", "«30.11»", "03.12.2026 ж.", "3 декабря
+    в 10 утра", "yesterday". Without a year, a day still to come this year is asked about (NoYear),
+    not moved to last year. Not in the future, not over a year ago."""
+    day, with_year = _read(text, lang, today)
+    if not with_year and day.year < today.year:
+        try:
+            this_year = day.replace(year=today.year)
+        except ValueError:  # 29 February
+            this_year = None
+        if this_year is not None and this_year > today:
+            raise NoYear(this_year, day)
     if day > today:
         raise BadWhen("future")
     if today - day > OLDEST:

@@ -27,6 +27,7 @@ class FakeUser:
         server.add_chat(self.chat)
         self._message_ids = iter(range(1, 10**9))
         self._seen = 0
+        self.last_sent_id = 0
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -72,7 +73,15 @@ class FakeUser:
 
     async def send(self, **fields: Any) -> int:
         self.mark_seen()
-        return await self.server.push_update({"message": self._message(**fields)})
+        message = self._message(**fields)
+        self.last_sent_id = message["message_id"]  # what an edit names
+        return await self.server.push_update({"message": message})
+
+    async def edit(self, message_id: int, text: str) -> int:
+        """Edit a text this person sent earlier: Telegram sends it as an ``edited_message``."""
+        self.mark_seen()
+        message = {**self._message(text=text), "message_id": message_id, "edit_date": int(time.time())}
+        return await self.server.push_update({"edited_message": message})
 
     async def text(self, text: str) -> int:
         fields: dict[str, Any] = {"text": text}
