@@ -13,7 +13,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.services import deadlines
 from bot.services.charts import Bar, Section, stats_chart
-from bot.services.complaint import complaint_text
+from bot.services.complaint import build
+from bot.services.complaint_docx import to_docx
 from bot.services.evidence import read
 from bot.services.exports import evidence_bundle, reports_csv, reports_json
 from bot.services.i18n import Html
@@ -58,7 +59,7 @@ async def show_queue(update: Update, context: BotContext) -> None:
 def queue_line(context: BotContext, report: Report) -> Html:
     t, services = context.t, context.services
     flags = [t("mod.urgent_flag")] if report.priority == "urgent" else []
-    if deadlines.overdue(report, services.settings.tz, services.today()):
+    if deadlines.overdue(report, services.settings.tz, services.today(), election_day=services.settings.election_day):
         flags.append(t("mod.overdue_flag"))
     return Html(" ".join([*flags, _queue_item(t, report)]))
 
@@ -140,7 +141,8 @@ async def bundle(update: Update, context: BotContext) -> None:
 
 
 async def complaint(update: Update, context: BotContext) -> None:
-    """/complaint REF ru|kk: the text of a complaint for an escalated report."""
+    """/complaint REF ru|kk: the draft of a complaint (a Word document) for an escalated report,
+    or one escalated and since resolved; it lists every filing before it."""
     args = context.args or []
     if len(args) != 2 or args[1].lower() not in ("ru", "kk"):
         await say(update, context.t("mod.usage.complaint"))
@@ -148,16 +150,18 @@ async def complaint(update: Update, context: BotContext) -> None:
     report = await load_report(update, context, args[0])
     if report is None:
         return
-    if report.status != "escalated":
+    if report.status not in ("escalated", "resolved") or not report.escalated_to:
         await say(update, context.t("mod.complaint_not_escalated", reference=report.reference))
         return
     services = context.services
-    records = await evidence.of_report(await services.db(), report.id)
-    text = complaint_text(report, records, args[1].lower(), services.settings.tz)
+    db = await services.db()
+    records = await evidence.of_report(db, report.id)
+    draft = build(report, records, args[1].lower(), services.settings.tz, await moderation.escalation_steps(db, report.id))
+    data = await asyncio.to_thread(to_docx, draft)  # building a document is CPU work: off the event loop
     await update.effective_chat.send_document(
-        InputFile(io.BytesIO(text.encode("utf-8")), filename=f"{report.reference}-complaint-{args[1].lower()}.txt"),
+        InputFile(io.BytesIO(data), filename=f"{report.reference}-complaint-{args[1].lower()}.docx"),
         caption=context.t("mod.complaint_caption", reference=report.reference))
-    await moderation.record(await services.db(), report.id, actor(context), "complaint", args[1].lower())
+    await moderation.record(db, report.id, actor(context), "complaint", args[1].lower())
 
 
 def handlers() -> list[BaseHandler]:
