@@ -361,8 +361,10 @@ def build(report: Report, records: list[EvidenceRecord], lang: str, tz: tzinfo,
 
     blocks.append(("section", t.text("complaint.request")))
     precinct = report.precinct or t.text("complaint.precinct_blank")
-    blocks += [("request", t.text(f"complaint.ask.{request}", precinct=precinct))
-               for request in legal.requests(item, target)]
+    asked = [t.text(f"complaint.ask.{request}", precinct=precinct) for request in legal.requests(item, target)]
+    # One sentence: each request but the last ends with ";", the last with ".".
+    blocks += [("request", text + (";" if number < len(asked) else "."))
+               for number, text in enumerate(asked, start=1)]
 
     blocks.append(("section", t.text("complaint.attachments")))
     if records:
