@@ -11,7 +11,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services import deadlines
+from bot.services import deadlines, export_columns
 from bot.services.charts import Bar, Section, stats_chart
 from bot.services.complaint import build
 from bot.services.complaint_docx import to_docx
@@ -95,6 +95,18 @@ async def stats(update: Update, context: BotContext) -> None:
                                            caption="\n".join(caption_lines)[:1000])
 
 
+async def export_extras(services, db, found: list[Report]) -> dict[int, dict]:
+    """The analyst's columns of every exported report (labels in the moderators' language)."""
+    ids = [report.id for report in found]
+    facts = export_columns.Facts(
+        tz=services.settings.tz, today=services.today(), election_day=services.settings.election_day,
+        names=await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by}),
+        first_actions=await moderation.first_actions(db, ids), evidence=await evidence.counts_of_reports(db, ids),
+        gps=await evidence.gps_counts_of_reports(db, ids), chains=await moderation.steps_of_reports(db, ids))
+    t = services.translator(services.settings.moderator_language)
+    return {report.id: export_columns.extra(t, report, facts) for report in found}
+
+
 def _ordered(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     order = {status: i for i, status in enumerate(STATUSES)}
     return sorted(pairs, key=lambda pair: order.get(pair[0], 99))
@@ -112,8 +124,11 @@ async def export(update: Update, context: BotContext) -> None:
     except BadQuery as bad:
         await tell(update, bad.lines(context.t))
         return
-    found = await moderation.find(await context.services.db(), query.filters(context.services.settings.tz), limit=100_000)
-    data = reports_csv(found) if kind == "csv" else reports_json(found)
+    services = context.services
+    db = await services.db()
+    found = await moderation.find(db, query.filters(services.settings.tz), limit=100_000)
+    extras = await export_extras(services, db, found)
+    data = reports_csv(found, extras) if kind == "csv" else reports_json(found, extras)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),

@@ -106,3 +106,17 @@ async def stored_paths(db: Database) -> set[str]:
     """Every file an evidence row refers to (originals and previews, drafts' and reports')."""
     rows = await db.fetchall("SELECT stored_path, thumbnail_path, preview_path FROM evidence")
     return {path for row in rows for path in row if path}
+
+
+async def gps_counts_of_reports(db: Database, report_ids: list[int]) -> dict[int, int]:
+    """How many files of each report carried a GPS position in their own data (exports' flags)."""
+    if not report_ids:
+        return {}
+    found: dict[int, int] = {}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = await db.fetchall(f"SELECT report_id, COUNT(*) AS n FROM evidence WHERE report_id IN ({marks})"
+                                 " AND had_gps = 1 GROUP BY report_id", tuple(chunk))
+        found.update({row["report_id"]: int(row["n"]) for row in rows})
+    return found

@@ -525,3 +525,16 @@ async def staff_names(db: Database) -> dict[str, str]:
     rows = await db.fetchall("SELECT staff_code, legacy_code, staff_name FROM people WHERE staff_name IS NOT NULL")
     names = {row["legacy_code"]: row["staff_name"] for row in rows if row["legacy_code"]}
     return {**names, **{row["staff_code"]: row["staff_name"] for row in rows if row["staff_code"]}}
+
+
+async def first_actions(db: Database, report_ids: list[int]) -> dict[int, str]:
+    """When a moderator first acted on each report (its first audit row by staff): how long a
+    report waited, for the exports."""
+    found: dict[int, str] = {}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = await db.fetchall(f"SELECT report_id, min(created_at) AS at FROM audit_log WHERE report_id IN ({marks})"
+                                 " AND actor LIKE 'moderator %' GROUP BY report_id", tuple(chunk))
+        found.update({row["report_id"]: row["at"] for row in rows})
+    return found

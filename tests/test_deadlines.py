@@ -8,6 +8,7 @@ and the court's draft lists the filings before it."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -262,6 +263,13 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
              answer=L("ru", "complaint.previous.answer_refused", date=long_ru(refused))) in text
     assert L("ru", "complaint.previous.item", number=2, body=L("ru", "complaint.body.prosecutor"), ref="2-145",
              date=long_ru(to_prosecutor), answer=L("ru", "complaint.previous.answer_none")) in text
+    # The export holds every step, not only the latest, and the windows still running.
+    (exported,) = await group.say("/export json", n=1)
+    (row,) = json.loads(fake.files[exported.message["document"]["file_id"]].data)["reports"]
+    assert [(s["body"], s["external_ref"], s["answer"]) for s in row["escalation_steps"]] == [
+        ("commission", "12-3/45", "refused"), ("prosecutor", "2-145", None), ("court", "3-9", None)]
+    assert {(w["kind"], w["body"]) for w in row["running_deadlines"]} == {("answer", "prosecutor"), ("answer", "court")}
+    assert row["assignee"] and row["first_action_at_local"].endswith("+05:00")
     # Resolved, the draft is still there for the lawyer.
     await group.say(f"/resolve {reference} Суд принял жалобу к рассмотрению", n=2)
     (again,) = await group.say(f"/complaint {reference} ru", n=1)
