@@ -155,7 +155,10 @@ async def _digest(context: BotContext) -> None:
     lines = [t("mod.digest_title", count=t.plural("mod.reports", new_today))]
     lines += [t("mod.stats.line", label=t(f"status.{status}"), count=counts.get(status, 0)) for status in OPEN]
     today, tz = services.today(), services.settings.tz
-    late = [named(t, report) for report in await moderation.with_status_in(db, OPEN) if overdue(report, tz, today)]
+    open_reports = await moderation.with_status_in(db, OPEN)
+    chains = await moderation.steps_of_reports(db, [report.id for report in open_reports])
+    late = [named(t, report) for report in open_reports
+            if overdue(report, tz, today, chains[report.id], services.settings.election_day)]
     if late:
         lines.append(t("mod.digest_overdue", count=len(late), references=", ".join(late[:30]) + (" …" if len(late) > 30 else "")))
     await context.bot.send_message(services.settings.moderator_chat_id, "\n".join(lines))

@@ -46,7 +46,8 @@ async def show_queue(update: Update, context: BotContext) -> None:
         await update.effective_chat.send_message(t("mod.queue_empty"))
         return
     lines = [t("mod.queue_title", count=t.plural("mod.reports", total), page=page)]
-    lines += [queue_line(context, report) for report in items]
+    chains = await moderation.steps_of_reports(await context.services.db(), [report.id for report in items])
+    lines += [queue_line(context, report, chains[report.id]) for report in items]
     buttons = []
     if page > 1:
         buttons.append(InlineKeyboardButton(t("mod.page_prev"), callback_data=cb.build("q", page - 1)))
@@ -56,10 +57,12 @@ async def show_queue(update: Update, context: BotContext) -> None:
                                              reply_markup=InlineKeyboardMarkup([buttons]) if buttons else None)
 
 
-def queue_line(context: BotContext, report: Report) -> Html:
+def queue_line(context: BotContext, report: Report, chain=None) -> Html:
+    """A report in a list, flagged when urgent or past a deadline (of its whole chain of filings
+    when ``chain`` is given; else of its latest step)."""
     t, services = context.t, context.services
     flags = [t("mod.urgent_flag")] if report.priority == "urgent" else []
-    if deadlines.overdue(report, services.settings.tz, services.today(), election_day=services.settings.election_day):
+    if deadlines.overdue(report, services.settings.tz, services.today(), chain, services.settings.election_day):
         flags.append(t("mod.overdue_flag"))
     return Html(" ".join([*flags, _queue_item(t, report)]))
 
