@@ -31,8 +31,8 @@ USER_COMMANDS: tuple[str, ...] = (
     "start", "report", "myreports", "status", "rights", "language", "help", "privacy", "cancel", "deletemydata",
 )
 MODERATOR_COMMANDS: tuple[str, ...] = (
-    "queue", "view", "take", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation", "answered", "note",
-    "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard",
+    "queue", "view", "take", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation", "answered",
+    "filingfile", "note", "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard",
 )
 ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 

@@ -8,6 +8,7 @@ and the court's draft lists the filings before it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, timedelta
 
@@ -216,6 +217,19 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
     refused = t0 - timedelta(days=6)
     recorded, _card_edited = await group.say(f"/answered {reference} 1 refused {refused:%d.%m.%Y}", n=2)
     assert ru("mod.target.commission") in recorded.message["text"]
+    # The refusal's scan, kept with its hash as evidence of that step.
+    scan = b"%PDF-1.4\n" + "Отказ в рассмотрении жалобы".encode() + b"\n%%EOF\n"
+    sent = group.file(scan, "pdf", None, "otkaz.pdf")
+    document = {"file_id": sent.file_id, "file_unique_id": sent.file_unique_id, "file_name": "otkaz.pdf",
+                "mime_type": "application/pdf", "file_size": len(scan)}
+    command = f"/filingfile {reference} 1 answer"
+    await group.send(text=command, entities=[{"type": "bot_command", "offset": 0, "length": len("/filingfile")}],
+                     reply_to_message={"message_id": 1, "date": 0, "chat": GROUP, "document": document})
+    (kept,) = await group.replies(1)
+    assert kept.message["text"] == ru("mod.filing_file_saved", reference=reference, step=1,
+                                      which=ru("mod.filing_file.answer"), sha256=hashlib.sha256(scan).hexdigest())
+    (answer_file,) = db_rows(data_dir, "SELECT answer_evidence FROM escalations ORDER BY id LIMIT 1")
+    assert answer_file[0] is not None
     # On to the prosecutor (answer due in 5 days, art. 49), then a court.
     to_prosecutor = t0 - timedelta(days=3)
     await escalate(group, fake, card_id, "prosecutor", f"2-145 {to_prosecutor:%d.%m.%Y}")
@@ -250,9 +264,10 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
     assert ("escalation_corrected", None) in [(a["action"], a["to_status"]) for a in audit]
     assert [a["note"].split(" ")[0] for a in audit if a["action"] == "escalation_step"] == [
         "commission", "prosecutor", "court"]
-    _card, view = await group.say(f"/view {reference}", n=2)
+    _scan, _card, view = await group.say(f"/view {reference}", n=3)  # the answer's scan is evidence now
     assert ru("mod.history.step", body=ru("mod.target.prosecutor"), ref="2-145", date=day(to_prosecutor)) \
         in view.message["text"]
+    assert "📎" in view.message["text"] and hashlib.sha256(scan).hexdigest() in view.message["text"]
 
     # The court's draft, a Word document, lists the two earlier filings with their answers.
     (sent,) = await group.say(f"/complaint {reference} ru", n=1)
@@ -263,6 +278,7 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
              answer=L("ru", "complaint.previous.answer_refused", date=long_ru(refused))) in text
     assert L("ru", "complaint.previous.item", number=2, body=L("ru", "complaint.body.prosecutor"), ref="2-145",
              date=long_ru(to_prosecutor), answer=L("ru", "complaint.previous.answer_none")) in text
+    assert hashlib.sha256(scan).hexdigest() in text  # the refusal's scan among the evidence, with its hash
     # The export holds every step, not only the latest, and the windows still running.
     (exported,) = await group.say("/export json", n=1)
     (row,) = json.loads(fake.files[exported.message["document"]["file_id"]].data)["reports"]

@@ -23,6 +23,7 @@ from bot.services.deadlines import STAGES, STATES
 from bot.services.complaint import DOCUMENT_KIND, FILED_WITH
 from domain import legal
 from handlers.mod_prompts import QUESTIONS
+from handlers.mod_filings import FILING_FILES
 from bot.services.history import HISTORY_WITH_TEXT
 
 SCANNED = ("bot", "handlers", "web")
@@ -99,6 +100,7 @@ FAMILIES: dict[str, list[str]] = {
     "mod.window": [f"mod.window.{kind}" for kind in ("appeal", "appeal_decision", "answer", "answer_at_once",
                                                       "answer_estimated")],
     "mod.card.step": [f"mod.card.step_{kind}" for kind in (*legal.ANSWER_KINDS, "none")],
+    "mod.filing_file": [f"mod.filing_file.{which}" for which in FILING_FILES],
     "mod.external_date": [f"mod.external_date.{why}" for why in ("format", "future", "too_old")],
     "status.escalated_to": [f"status.escalated_to.{t}" for t in ESCALATION_TARGETS],
     "mod.prompt.make": [f"mod.prompt.make_{choice}" for choice in ("internal", "public")],

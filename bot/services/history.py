@@ -38,6 +38,11 @@ def line(t: Translator, entry: AuditEntry, names: dict[str, str]) -> Html:
         before, _, after = change.partition(" → ")
         return t("mod.history.escalation_answer", who=who, at=at, step=number, body=_body(t, target),
                  before=_answer_text(t, before), after=_answer_text(t, after))
+    if entry.action == "filing_file":  # "2 prosecutor answer <sha256>"
+        number, target, which, sha256 = ((entry.note or "").split() + ["-"] * 4)[:4]
+        return t("mod.history.filing_file", who=who, at=at, step=number, body=_body(t, target),
+                 which=t.text(f"mod.filing_file.{which}") if which in ("complaint", "answer") else which,
+                 sha256=sha256)
     change = correction(t, entry.note or "") if entry.action == "correct" else None
     if change is not None:
         return t("mod.history.correct", who=who, at=at, change=change)
