@@ -108,7 +108,8 @@ FAMILIES: dict[str, list[str]] = {
     "mod.question": [QUESTIONS[kind] for kind in QUESTIONS],
     "web.report.words": [f"web.report.{action}_words" for action in ("reject", "resolve")],
     "complaint.kind": [f"complaint.kind.{k}" for k in EVIDENCE_KINDS],
-    "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title", "request") for t in ESCALATION_TARGETS],
+    "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title") for t in ESCALATION_TARGETS],
+    "complaint.respondent": [f"complaint.respondent.{t}" for t in ("commission", "court", "media", "legal", "persons")],
     # the legal table: who is responsible, the codes cited, the requests to each addressee
     "complaint.responsible": [f"complaint.{part}.{entry.responsible}" for entry in legal.TABLE.values()
                               for part in ("responsible", "respondent_actor")],
