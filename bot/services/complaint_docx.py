@@ -10,7 +10,7 @@ from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 from bot.services.complaint import Document
 
@@ -31,6 +31,7 @@ def _lang(paragraph, tag: str) -> None:
 def to_docx(draft: Document) -> bytes:
     """The .docx file's bytes."""
     word = WordDocument()
+    word.core_properties.language = LANGUAGE_TAG.get(draft.lang, "ru-RU")
     style = word.styles["Normal"]
     style.font.name = FONT
     style.font.size = SIZE
@@ -48,8 +49,8 @@ def to_docx(draft: Document) -> bytes:
         elif kind == "section":
             numbers["request"] = numbers["attachment"] = 0
             paragraph = word.add_heading(text, level=2)
-            for run in paragraph.runs:
-                run.font.name, run.font.size = FONT, SIZE
+            for run in paragraph.runs:  # the template's blue heading would print grey: black, the body's font
+                run.font.name, run.font.size, run.font.color.rgb = FONT, SIZE, RGBColor(0, 0, 0)
         elif kind == "title":
             paragraph = word.add_paragraph()
             run = paragraph.add_run(text)
