@@ -234,8 +234,12 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
     to_prosecutor = t0 - timedelta(days=3)
     await escalate(group, fake, card_id, "prosecutor", f"2-145 {to_prosecutor:%d.%m.%Y}")
     await jobs.deadlines(BotContext(app))
-    (reminder,) = await group.replies(1)
-    assert reminder.message["text"].split("\n") == [
+    # Two windows close soon: the court's way of the first ten days (only the commission has it
+    # yet, "and (or) a court"), then the prosecutor's answer; the nearer day first.
+    court_way, answer = await group.replies(2)
+    assert court_way.message["text"].split("\n") == [
+        ru("mod.deadline.appeal_court.soon", date=day(occurred + timedelta(days=10)), count=1), reference]
+    assert answer.message["text"].split("\n") == [
         ru("mod.deadline.answer.soon", date=day(to_prosecutor + timedelta(days=5)), count=1), reference]
     await escalate(group, fake, card_id, "court", "-")
     told = [e.message["text"] for e in await reporter.replies(2)]

@@ -217,6 +217,17 @@ def test_a_missed_appeal_stays_flagged_after_going_to_the_prosecutor():
     assert deadlines.of_report(report("stuffing", "court"), ALMATY, late)[0].state(date(2026, 12, 12)) == "missed"
 
 
+def test_filed_with_a_commission_the_court_stays_open_within_the_ten_days():
+    """Art. 20 cl. 9: "to a higher commission and (or) a court": a filing with the commission
+    meets the appeal, and the court's way is still watched until it is taken or lapses."""
+    commission_only = [step("commission", "2026-12-02")]
+    found = deadlines.of_report(report("issuance", "commission"), ALMATY, commission_only)
+    assert [(d.kind, d.state(date(2026, 12, 10))) for d in found] == [("appeal", "filed"), ("appeal_court", "soon")]
+    assert [(d.kind, d.state(date(2026, 12, 12))) for d in found] == [("appeal", "filed"), ("appeal_court", "missed")]
+    with_court = commission_only + [step("court", "2026-12-09")]
+    assert [d.kind for d in deadlines.of_report(report("issuance", "court"), ALMATY, with_court)] == ["appeal", "answer"]
+
+
 def test_a_commission_refusal_opens_a_new_window_that_can_be_missed():
     chain = [step("commission", "2026-12-02", ("refused", "2026-12-04"))]
     found = deadlines.of_report(report("stuffing", "commission"), ALMATY, chain)

@@ -95,10 +95,11 @@ FAMILIES: dict[str, list[str]] = {
     "wizard.date": [f"wizard.date_{why}" for why in ("format", "future", "too_old")],
     "mod.history": [f"mod.history.{action}" for action in HISTORY_WITH_TEXT],
     "mod.deadline": [f"mod.deadline.{kind}.{stage}"
-                     for kind in ("appeal", "appeal_decision", "answer", "answer_estimated") for stage in STAGES],
+                     for kind in ("appeal", "appeal_court", "appeal_decision", "answer", "answer_estimated")
+                     for stage in STAGES],
     "mod.deadline_state": [f"mod.deadline_state.{state}" for state in STATES],
-    "mod.window": [f"mod.window.{kind}" for kind in ("appeal", "appeal_decision", "answer", "answer_at_once",
-                                                      "answer_estimated")],
+    "mod.window": [f"mod.window.{kind}" for kind in ("appeal", "appeal_court", "appeal_decision", "answer",
+                                                      "answer_at_once", "answer_estimated")],
     "mod.card.step": [f"mod.card.step_{kind}" for kind in (*legal.ANSWER_KINDS, "none")],
     "mod.filing_file": [f"mod.filing_file.{which}" for which in FILING_FILES],
     "mod.external_date": [f"mod.external_date.{why}" for why in ("format", "future", "too_old")],

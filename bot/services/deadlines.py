@@ -3,7 +3,8 @@ incident on and for every filing in its chain (domain.legal holds the law).
 
 - the appeal window (10 days from the incident, Election Law art. 20 cl. 9) only for a
   commission's decision or action; it is met by a filing with a commission or a court, and
-  missed otherwise (a filing with the prosecutor does not stop it);
+  missed otherwise (a filing with the prosecutor does not stop it); filed with a commission
+  only, the court stays open within the same days and is watched as its own window;
 - each filing with a court or a prosecutor has its answer window (5 days, art. 49; "at once"
   when filed on voting day or in the five days before it), counted from the filing date, or
   from the day of escalation while the date is not known yet ("estimated");
@@ -28,7 +29,7 @@ from storage.moderation import EscalationStep
 
 Stage = Literal["soon", "today", "overdue"]
 STAGES: tuple[str, ...] = ("soon", "today", "overdue")  # in the order they come
-Kind = Literal["appeal", "appeal_decision", "answer"]
+Kind = Literal["appeal", "appeal_court", "appeal_decision", "answer"]
 # A window's state as shown: met ("answered", "filed"), still running, or past ("overdue" for a
 # body's answer, "missed" for an appeal that can no longer be filed).
 STATES: tuple[str, ...] = ("answered", "filed", "running", "soon", "today", "overdue", "missed")
@@ -104,9 +105,13 @@ def of_report(report: Report, tz, steps: Sequence[EscalationStep] | None = None,
     found: list[Deadline] = []
     if item.commission_act:
         day = legal.appeal_deadline(incident_date(report.occurred_at))
-        met = any(step.target in legal.APPEAL_BODIES and (_day(step.external_date) or date.max) <= day
-                  for step in filings)
-        found.append(Deadline("appeal", day, met=met))
+        in_time = {step.target for step in filings
+                   if step.target in legal.APPEAL_BODIES and (_day(step.external_date) or date.max) <= day}
+        found.append(Deadline("appeal", day, met=bool(in_time)))
+        if in_time == {"commission"}:
+            # "to a higher commission and (or) a court": filed with a commission, the court is
+            # still open within the same ten days, and is watched on its own.
+            found.append(Deadline("appeal_court", day))
     for number, step in enumerate(filings, start=1):
         filed = _day(step.external_date)
         estimated = filed is None
