@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from datetime import time
+from datetime import date, time
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     public_url: str | None = None  # where people reach the dashboard (https for the Mini App)
     timezone: str = "Asia/Almaty"
+    # Voting day (YYYY-MM-DD): complaints filed with a court or a prosecutor on it or in the five
+    # days before it are due at once (Election Law art. 49); unset, every answer window is 5 days.
+    election_day: date | None = None
     log_level: str = "INFO"
 
     @field_validator("bot_token")
@@ -124,6 +127,12 @@ class Settings(BaseSettings):
     @classmethod
     def _unset(cls, value: object) -> object:
         """``NAME=`` in .env means not set (an empty path would be the current directory)."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("election_day", mode="before")
+    @classmethod
+    def _no_day(cls, value: object) -> object:
+        """``ELECTION_DAY=`` in .env means not set."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("timezone")

@@ -31,8 +31,8 @@ USER_COMMANDS: tuple[str, ...] = (
     "start", "report", "myreports", "status", "rights", "language", "help", "privacy", "cancel", "deletemydata",
 )
 MODERATOR_COMMANDS: tuple[str, ...] = (
-    "queue", "view", "take", "takeover", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation", "note",
-    "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
+    "queue", "view", "take", "takeover", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation",
+    "answered", "filingfile", "note", "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
 )
 ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 
@@ -116,41 +116,9 @@ DEFAULT_ESCALATION_TARGET = "legal"  # a report with no (or an unknown) target g
 
 # ---- legal deadlines --------------------------------------------------------------------------
 
-# Election Law art. 20 cl. 9: a decision or action of a commission may be appealed within 10 days;
-# art. 49: courts and prosecutors examine election claims within 5 days.
-APPEAL_DAYS = 10
-ANSWER_DAYS = 5
+# The articles, the deadlines and who answers for what are in domain.legal (the legal table).
+# A deadline is flagged this long before its day, and reminded of then.
 REMIND_BEFORE = timedelta(days=2)
-
-# Administrative Code articles, by exact category; other categories cite none. The Code: Кодекс
-# Республики Казахстан об административных правонарушениях от 5 июля 2014 года № 235-V (kk:
-# Әкімшілік құқық бұзушылық туралы Қазақстан Республикасының 2014 жылғы 5 шілдедегі № 235-V Кодексі).
-# Every number comes from the domain brief (../shared/domain/README.md, "Deadlines that escalation
-# must track": "Administrative Code examples: art. 108 (one voter, one vote, one ballot), art. 110
-# (issuing ballots so that people vote for others), art. 122 (improper campaigning)"), which rests
-# on election-assessment-2019.txt (section "Lawsuits and claims": voters fined under art. 108,
-# precinct commission members under art. 110; section "Complaints of violations during the
-# campaign": the CEC naming art. 122 for services offered to voters).
-# The titles the complaints cite (complaint.law.art* in locales/*/LC_MESSAGES/documents.po) and the
-# parts named here are to be checked by a lawyer against the Code's current text on adilet.zan.kz.
-LAW_ARTICLES: dict[str, str] = {
-    # Art. 108 «Нарушение требования о равном избирательном праве»: a voter who votes more than once
-    # or for someone else. Ballots stuffed by commission members may call for another article.
-    "stuffing": "art108",
-    # Art. 110 «Выдача гражданам избирательных бюллетеней (бюллетеней для голосования) в целях
-    # предоставления им возможности голосования за других лиц»: the commission member who issues them.
-    "issuance": "art110",
-    # Art. 122 «Нарушение условий проведения предвыборной агитации», part 2: campaigning with goods,
-    # services, securities, lotteries or payments offered to voters free or on favourable terms.
-    "vote_buying": "art122",
-    # Art. 122, the part on places for campaign material (part to be confirmed).
-    "campaign_place": "art122",
-    # Art. 122, part 1: campaigning by state bodies and their officials on duty, members of commissions.
-    "campaign_officials": "art122",
-    # Art. 122, the part on campaigning when it is prohibited, the eve and the day of voting
-    # (part to be confirmed).
-    "campaign_silence": "art122",
-}
 
 
 def allowed(current: str, target: str) -> bool:
@@ -160,16 +128,6 @@ def allowed(current: str, target: str) -> bool:
 
 def incident_date(occurred_at: str) -> date:
     return date.fromisoformat(occurred_at[:10])
-
-
-def appeal_deadline(occurred_at: str) -> date:
-    """The last day to appeal an incident to a higher commission or a court."""
-    return incident_date(occurred_at) + timedelta(days=APPEAL_DAYS)
-
-
-def answer_deadline(filed_on: date) -> date:
-    """The day by which the body a complaint was filed with on ``filed_on`` must answer."""
-    return filed_on + timedelta(days=ANSWER_DAYS)
 
 
 # A moderator's answer to the bot's question (the reason for Reject…) is taken only within this.

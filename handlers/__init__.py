@@ -7,8 +7,8 @@ from telegram.ext import Application, TypeHandler
 
 from handlers.context import BotContext, identified, identify
 from handlers import (
-    admin, dashboard, delete_data, duty, errors, fallback, flood, groups, info, language, mod_find, mod_prompts, mod_queries,
-    mod_view, moderation, my_reports, receipts, reporter_answers, report_story, report_wizard, start, urgent,
+    admin, dashboard, delete_data, duty, errors, fallback, flood, groups, info, language, mod_filings, mod_find, mod_prompts,
+    mod_queries, mod_view, moderation, my_reports, receipts, reporter_answers, report_story, report_wizard, start, urgent,
 )
 
 
@@ -37,8 +37,8 @@ def register(application: Application) -> None:
     application.add_handler(mod_prompts.answer_handler(), group=-10)
     application.add_handler(reporter_answers.answer_handler(), group=-9)
     journeys = (receipts, reporter_answers, report_wizard, report_story, start, urgent, language, info,
-                my_reports, delete_data, moderation, mod_prompts, mod_queries, mod_find, mod_view, dashboard, duty,
-                admin, groups, fallback)
+                my_reports, delete_data, moderation, mod_prompts, mod_queries, mod_filings, mod_find, mod_view, dashboard,
+                duty, admin, groups, fallback)
     for module in journeys:
         for handler in module.handlers():
             application.add_handler(handler)

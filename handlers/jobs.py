@@ -18,7 +18,7 @@ from bot.services import pacing
 from bot.services.evidence import remove_files
 from domain import clock
 from domain.rules import OPEN, PROMPT_TTL
-from bot.services.deadlines import STAGES, of_report, overdue
+from bot.services.deadlines import STAGES, overdue, running
 from bot.services.i18n import pack
 from handlers.context import BotContext
 from handlers import deliveries
@@ -162,7 +162,10 @@ async def _digest(context: BotContext) -> None:
     lines = [t("mod.digest_title", count=t.plural("mod.reports", new_today))]
     lines += [t("mod.stats.line", label=t(f"status.{status}"), count=counts.get(status, 0)) for status in OPEN]
     today, tz = services.today(), services.settings.tz
-    late = [named(t, report) for report in await moderation.with_status_in(db, OPEN) if overdue(report, tz, today)]
+    open_reports = await moderation.with_status_in(db, OPEN)
+    chains = await moderation.steps_of_reports(db, [report.id for report in open_reports])
+    late = [named(t, report) for report in open_reports
+            if overdue(report, tz, today, chains[report.id], services.settings.election_day)]
     if late:
         lines.append(t("mod.digest_overdue", count=len(late), references=", ".join(late[:30]) + (" …" if len(late) > 30 else "")))
     await context.bot.send_message(services.settings.moderator_chat_id, "\n".join(lines))
@@ -185,11 +188,14 @@ async def _deadlines(context: BotContext) -> None:
     db, t, today, tz = await services.db(), moderator_translator(services), services.today(), services.settings.tz
     due: dict[tuple[str, str, date], list[str]] = defaultdict(list)
     marks: dict[int, set[str]] = {}
-    for report in await moderation.with_status_in(db, OPEN):
+    found = await moderation.with_status_in(db, OPEN)
+    chains = await moderation.steps_of_reports(db, [report.id for report in found])
+    for report in found:
         sent = set(json.loads(report.deadline_reminded or "[]"))
-        for deadline in of_report(report, tz):
+        # Every window of the chain, each reminded of on its own (a commission's, then a court's).
+        for deadline in running(report, tz, chains[report.id], services.settings.election_day):
             stage = deadline.stage(today)
-            tag = f"{deadline.kind}:{deadline.day.isoformat()}"
+            tag = deadline.tag
             if stage is None or f"{tag}:{stage}" in sent:
                 continue
             kind = f"{deadline.kind}_estimated" if deadline.estimated else deadline.kind

@@ -86,13 +86,15 @@ async def _status_lines(services: Services, db, t: Translator, report: Report) -
         lines.append(t("mod.card.reason", value=report.status_note))
     if report.status == "duplicate" and report.duplicate_of:
         lines.append(t("mod.card.duplicate_of", value=report.duplicate_of))
-    if report.escalated_to:
-        for step in await moderation.escalation_steps(db, report.id):
-            # "filed" only with a filing date: without one the card says it is not known yet.
-            key = "mod.card.escalated" if step.external_date else "mod.card.escalated_unfiled"
-            lines.append(t(key, target=t(f"mod.target.{step.target}"), ref=step.external_ref or "—",
-                           date=_day(t, step.external_date)))
-    lines += deadline_lines(services, t, report)
+    steps = await moderation.escalation_steps(db, report.id)
+    for step in steps:
+        # "filed" only with a filing date: without one the card says it is not known yet.
+        key = "mod.card.escalated" if step.external_date else "mod.card.escalated_unfiled"
+        lines.append(t(key, target=t(f"mod.target.{step.target}"), ref=step.external_ref or "—",
+                       date=_day(t, step.external_date)))
+        if step.answer_kind:
+            lines.append(t(f"mod.card.step_{step.answer_kind}", date=_day(t, step.answer_date)))
+    lines += deadline_lines(services, t, report, steps)
     if report.status == "resolved" and report.status_note:
         lines.append(t("mod.card.outcome", value=report.status_note))
     return lines
@@ -106,15 +108,12 @@ def _day(t: Translator, text: str | None) -> str:
         return text
 
 
-def deadline_lines(services: Services, t: Translator, report: Report) -> list[Html]:
-    """Each deadline the report runs against, flagged when close, due today or missed."""
+def deadline_lines(services: Services, t: Translator, report: Report, steps=None) -> list[Html]:
+    """Every window of the report and of each filing in its chain: met, running, close, due
+    today, overdue or missed."""
     today = services.today()
-    lines = []
-    for deadline in deadlines.of_report(report, services.settings.tz):
-        stage = deadline.stage(today) or "running"
-        key = f"mod.card.deadline.{deadline.kind}" + ("_estimated" if deadline.estimated else "")
-        lines.append(t(key, date=t.date(deadline.day), state=t(f"mod.deadline_state.{stage}")))
-    return lines
+    return [Html(deadlines.describe(t, deadline, today))
+            for deadline in deadlines.of_report(report, services.settings.tz, steps, services.settings.election_day)]
 
 
 def moderator_translator(services: Services) -> Translator:
@@ -210,7 +209,8 @@ def named(t: Translator, report: Report) -> str:
 
 
 def urgent(services: Services, report: Report) -> bool:
-    return deadlines.urgent(report, services.settings.tz, services.today())
+    return deadlines.urgent(report, services.settings.tz, services.today(),
+                            election_day=services.settings.election_day)
 
 
 async def post_summary(context: BotContext, report_ids: list[int]) -> None:

@@ -11,9 +11,10 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services import deadlines
+from bot.services import deadlines, export_columns
 from bot.services.charts import Bar, Section, stats_chart
-from bot.services.complaint import complaint_text
+from bot.services.complaint import build
+from bot.services.complaint_docx import to_docx
 from bot.services.evidence import read
 from bot.services.exports import evidence_bundle, reports_csv, reports_json
 from bot.services.i18n import Html
@@ -45,7 +46,8 @@ async def show_queue(update: Update, context: BotContext) -> None:
         await update.effective_chat.send_message(t("mod.queue_empty"))
         return
     lines = [t("mod.queue_title", count=t.plural("mod.reports", total), page=page)]
-    lines += [queue_line(context, report) for report in items]
+    chains = await moderation.steps_of_reports(await context.services.db(), [report.id for report in items])
+    lines += [queue_line(context, report, chains[report.id]) for report in items]
     buttons = []
     if page > 1:
         buttons.append(InlineKeyboardButton(t("mod.page_prev"), callback_data=cb.build("q", page - 1)))
@@ -55,10 +57,12 @@ async def show_queue(update: Update, context: BotContext) -> None:
                                              reply_markup=InlineKeyboardMarkup([buttons]) if buttons else None)
 
 
-def queue_line(context: BotContext, report: Report) -> Html:
+def queue_line(context: BotContext, report: Report, chain=None) -> Html:
+    """A report in a list, flagged when urgent or past a deadline (of its whole chain of filings
+    when ``chain`` is given; else of its latest step)."""
     t, services = context.t, context.services
     flags = [t("mod.urgent_flag")] if report.priority == "urgent" else []
-    if deadlines.overdue(report, services.settings.tz, services.today()):
+    if deadlines.overdue(report, services.settings.tz, services.today(), chain, services.settings.election_day):
         flags.append(t("mod.overdue_flag"))
     return Html(" ".join([*flags, _queue_item(t, report)]))
 
@@ -94,6 +98,18 @@ async def stats(update: Update, context: BotContext) -> None:
                                            caption="\n".join(caption_lines)[:1000])
 
 
+async def export_extras(services, db, found: list[Report]) -> dict[int, dict]:
+    """The analyst's columns of every exported report (labels in the moderators' language)."""
+    ids = [report.id for report in found]
+    facts = export_columns.Facts(
+        tz=services.settings.tz, today=services.today(), election_day=services.settings.election_day,
+        names=await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by}),
+        first_actions=await moderation.first_actions(db, ids), evidence=await evidence.counts_of_reports(db, ids),
+        gps=await evidence.gps_counts_of_reports(db, ids), chains=await moderation.steps_of_reports(db, ids))
+    t = services.translator(services.settings.moderator_language)
+    return {report.id: export_columns.extra(t, report, facts) for report in found}
+
+
 def _ordered(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     order = {status: i for i, status in enumerate(STATUSES)}
     return sorted(pairs, key=lambda pair: order.get(pair[0], 99))
@@ -111,8 +127,11 @@ async def export(update: Update, context: BotContext) -> None:
     except BadQuery as bad:
         await tell(update, bad.lines(context.t))
         return
-    found = await moderation.find(await context.services.db(), query.filters(context.services.settings.tz), limit=100_000)
-    data = reports_csv(found) if kind == "csv" else reports_json(found)
+    services = context.services
+    db = await services.db()
+    found = await moderation.find(db, query.filters(services.settings.tz), limit=100_000)
+    extras = await export_extras(services, db, found)
+    data = reports_csv(found, extras) if kind == "csv" else reports_json(found, extras)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),
@@ -140,7 +159,8 @@ async def bundle(update: Update, context: BotContext) -> None:
 
 
 async def complaint(update: Update, context: BotContext) -> None:
-    """/complaint REF ru|kk: the text of a complaint for an escalated report."""
+    """/complaint REF ru|kk: the draft of a complaint (a Word document) for an escalated report,
+    or one escalated and since resolved; it lists every filing before it."""
     args = context.args or []
     if len(args) != 2 or args[1].lower() not in ("ru", "kk"):
         await say(update, context.t("mod.usage.complaint"))
@@ -148,16 +168,18 @@ async def complaint(update: Update, context: BotContext) -> None:
     report = await load_report(update, context, args[0])
     if report is None:
         return
-    if report.status != "escalated":
+    if report.status not in ("escalated", "resolved") or not report.escalated_to:
         await say(update, context.t("mod.complaint_not_escalated", reference=report.reference))
         return
     services = context.services
-    records = await evidence.of_report(await services.db(), report.id)
-    text = complaint_text(report, records, args[1].lower(), services.settings.tz)
+    db = await services.db()
+    records = await evidence.of_report(db, report.id)
+    draft = build(report, records, args[1].lower(), services.settings.tz, await moderation.escalation_steps(db, report.id))
+    data = await asyncio.to_thread(to_docx, draft)  # building a document is CPU work: off the event loop
     await update.effective_chat.send_document(
-        InputFile(io.BytesIO(text.encode("utf-8")), filename=f"{report.reference}-complaint-{args[1].lower()}.txt"),
+        InputFile(io.BytesIO(data), filename=f"{report.reference}-complaint-{args[1].lower()}.docx"),
         caption=context.t("mod.complaint_caption", reference=report.reference))
-    await moderation.record(await services.db(), report.id, actor(context), "complaint", args[1].lower())
+    await moderation.record(db, report.id, actor(context), "complaint", args[1].lower())
 
 
 def handlers() -> list[BaseHandler]:

@@ -122,3 +122,39 @@ async def remove_last_of_draft(db: Database, owner_id: int) -> EvidenceRecord | 
             return None
         await conn.execute("DELETE FROM evidence WHERE id = ?", (row["id"],))
     return EvidenceRecord(**dict(row))
+async def gps_counts_of_reports(db: Database, report_ids: list[int]) -> dict[int, int]:
+    """How many files of each report carried a GPS position in their own data (exports' flags)."""
+    if not report_ids:
+        return {}
+    found: dict[int, int] = {}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = await db.fetchall(f"SELECT report_id, COUNT(*) AS n FROM evidence WHERE report_id IN ({marks})"
+                                 " AND had_gps = 1 GROUP BY report_id", tuple(chunk))
+        found.update({row["report_id"]: int(row["n"]) for row in rows})
+    return found
+
+
+async def add_to_filing(db: Database, report_id: int, step: int, which: str, record: EvidenceRecord,
+                        actor: str) -> int:
+    """A moderator's file of a filing in the chain (``which``: the "complaint" as filed, or the
+    body's "answer"), kept as the report's evidence with its hash and linked to step ``step``
+    (1 = the first filing), on the record; returns the row id. LookupError: no such step."""
+    column = {"complaint": "complaint_evidence", "answer": "answer_evidence"}[which]
+    values = record.model_dump(exclude={"id"})
+    columns = ", ".join(_FIELDS)
+    marks = ", ".join(f":{name}" for name in _FIELDS)
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT id, target FROM escalations WHERE report_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+                                (report_id, step - 1)) as cur:
+            row = await cur.fetchone() if step >= 1 else None
+        if row is None:
+            raise LookupError(step)
+        cur = await conn.execute(f"INSERT INTO evidence (report_id, {columns}) VALUES (:report_id, {marks})",
+                                 {**values, "report_id": report_id})
+        evidence_id = int(cur.lastrowid)
+        await conn.execute(f"UPDATE escalations SET {column} = ? WHERE id = ?", (evidence_id, row["id"]))
+        await audit.append(conn, report_id, actor, "filing_file", None, None,
+                           f"{step} {row['target']} {which} {record.sha256 or '-'}")
+    return evidence_id

@@ -132,11 +132,14 @@ INTERNAL_MARK = "🔒 "
 
 
 async def _add_step(conn, report: Report, actor: str) -> None:
+    target = report.escalated_to or DEFAULT_ESCALATION_TARGET
     await conn.execute(
         "INSERT INTO escalations (report_id, target, external_ref, external_date, created_at, actor)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (report.id, report.escalated_to or DEFAULT_ESCALATION_TARGET, report.external_ref, report.external_date,
-         utcnow(), actor))
+        (report.id, target, report.external_ref, report.external_date, utcnow(), actor))
+    # The history names the body, its number and the date (the status row says only "escalated").
+    await audit.append(conn, report.id, actor, "escalation_step", None, None,
+                       f"{target} {report.external_ref or '-'} {report.external_date or '-'}")
 
 
 async def correct_escalation(db: Database, report_id: int, actor: str, target: str,
@@ -180,13 +183,59 @@ class EscalationStep(BaseModel):
     external_date: str | None
     created_at: str
     actor: str
+    answer_kind: str | None = None   # "received" or "refused" (domain.legal.ANSWER_KINDS)
+    answer_date: str | None = None   # ISO date of the answer or the refusal
+    complaint_evidence: int | None = None  # evidence id of the complaint as filed
+    answer_evidence: int | None = None     # evidence id of the answer
+
+
+_STEP_COLUMNS = ("target, external_ref, external_date, created_at, actor, answer_kind, answer_date,"
+                 " complaint_evidence, answer_evidence")
 
 
 async def escalation_steps(db: Database, report_id: int) -> list[EscalationStep]:
-    """Every body the report was taken to, in order."""
-    rows = await db.fetchall("SELECT target, external_ref, external_date, created_at, actor FROM escalations"
-                             " WHERE report_id = ? ORDER BY id", (report_id,))
+    """Every body the report was taken to, in order, with what each answered."""
+    rows = await db.fetchall(f"SELECT {_STEP_COLUMNS} FROM escalations WHERE report_id = ? ORDER BY id",
+                             (report_id,))
     return [EscalationStep(**dict(row)) for row in rows]
+
+
+async def steps_of_reports(db: Database, report_ids: list[int]) -> dict[int, list[EscalationStep]]:
+    """The chain of filings of many reports at once (exports, reminders), each in order."""
+    found: dict[int, list[EscalationStep]] = {report_id: [] for report_id in report_ids}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = await db.fetchall(f"SELECT report_id, {_STEP_COLUMNS} FROM escalations"
+                                 f" WHERE report_id IN ({marks}) ORDER BY id", tuple(chunk))
+        for row in rows:
+            values = dict(row)
+            found[values.pop("report_id")].append(EscalationStep(**values))
+    return found
+
+
+async def record_answer(db: Database, report_id: int, actor: str, step: int, answer_kind: str | None,
+                        answer_date: str | None, *, complaint_evidence: int | None = None,
+                        answer_evidence: int | None = None) -> EscalationStep:
+    """Record what the body of step ``step`` (1 = the first filing) answered and when, audited
+    with the body's name and what was there before. Raises LookupError for no such step."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT id, target, answer_kind, answer_date FROM escalations"
+                                " WHERE report_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+                                (report_id, step - 1)) as cur:
+            row = await cur.fetchone() if step >= 1 else None
+        if row is None:
+            raise LookupError(step)
+        await conn.execute(
+            "UPDATE escalations SET answer_kind = ?, answer_date = ?,"
+            " complaint_evidence = coalesce(?, complaint_evidence), answer_evidence = coalesce(?, answer_evidence)"
+            " WHERE id = ?", (answer_kind, answer_date, complaint_evidence, answer_evidence, row["id"]))
+        was = f"{row['answer_kind'] or '-'} {row['answer_date'] or '-'}"
+        now = f"{answer_kind or '-'} {answer_date or '-'}"
+        await audit.append(conn, report_id, actor, "escalation_answer", None, None,
+                           f"{step} {row['target']}: {was} → {now}")
+    steps = await escalation_steps(db, report_id)
+    return steps[step - 1]
 
 
 async def record(db: Database, report_id: int | None, actor: str, action: str, note: str | None = None) -> None:
@@ -552,3 +601,14 @@ async def remove_moderator(db: Database, person_id: int, actor: str, code: str) 
             await audit.append(conn, row["id"], actor, "handed_back", row["status"], row["status"], code)
             released.append(await _read(conn, row["id"]))
     return HandedBack(questions=[(row["chat_id"], row["message_id"]) for row in questions], reports=released)
+async def first_actions(db: Database, report_ids: list[int]) -> dict[int, str]:
+    """When a moderator first acted on each report (its first audit row by staff): how long a
+    report waited, for the exports."""
+    found: dict[int, str] = {}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = await db.fetchall(f"SELECT report_id, min(created_at) AS at FROM audit_log WHERE report_id IN ({marks})"
+                                 " AND actor LIKE 'moderator %' GROUP BY report_id", tuple(chunk))
+        found.update({row["report_id"]: row["at"] for row in rows})
+    return found

@@ -174,3 +174,11 @@ async def finish_and_send_receipt(user: FakeUser, lang: str, *, evidence: bool =
     (button,) = [b for row in sent.message["reply_markup"]["inline_keyboard"] for b in row]
     assert button["callback_data"] == "rc:" + code.replace("-", "")
     return reference, code
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs of a Word document (a complaint's draft), one a line: what a lawyer reads."""
+    import io
+
+    from docx import Document
+    return "\n".join(paragraph.text for paragraph in Document(io.BytesIO(data)).paragraphs)

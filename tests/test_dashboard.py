@@ -338,3 +338,45 @@ async def test_the_queue_sorts_by_priority_and_by_incident(app, fake, user_facto
         assert await order("oldest") == ["KZ-000001", "KZ-000002", "KZ-000003"]
         assert await order("newest") == await order("<script>") == ["KZ-000003", "KZ-000002", "KZ-000001"]
     assert fake.refused == []
+
+
+async def test_the_report_page_shows_the_chain_of_filings_and_every_window(app, fake, user_factory, admin, data_dir):
+    """Each filing with its body, number, date and answer, and every window with its state."""
+    import html as html_module
+    from datetime import timedelta
+
+    from bot.services.i18n import Translator
+    from domain import clock
+
+    reporter = user_factory("ru")
+    await up_to_evidence(reporter, "ru", "Член комиссии выдавал бюллетени без документов.")
+    reference = await finish_and_send(reporter, "ru", evidence=False)
+    today = clock.local_now(app.bot_data["services"].settings.tz).date()
+    occurred = today - timedelta(days=3)
+    db_write_sql = (f"UPDATE reports SET occurred_at = '{occurred.isoformat()}T10:00', category = 'station',"
+                    f" subcategory = 'issuance' WHERE reference = '{reference}'")
+    await db_write(data_dir, db_write_sql)
+    filed = today - timedelta(days=2)
+    for command in (f"/take {reference}", f"/verify {reference}",
+                    f"/escalate {reference} commission 12-3/45 {filed:%d.%m.%Y}",
+                    f"/answered {reference} 1 refused {today:%d.%m.%Y}",
+                    f"/escalate {reference} prosecutor 2-145 {today:%d.%m.%Y}"):
+        await admin.say(command)
+    await admin.say("/start")
+    ru = Translator("ru")
+    async with client() as browser:
+        assert (await sign_in(browser, await link_for(admin))).status == 303
+        async with browser.get(f"{base(app)}/report/{reference}") as page:
+            text = html_module.unescape(await page.text())
+    day = ru.date
+    assert L("ru", "mod.history.step", body=L("ru", "mod.target.commission"), ref="12-3/45", date=day(filed)) + \
+        " · " + L("ru", "mod.card.step_refused", date=day(today)) in text
+    assert L("ru", "mod.history.step", body=L("ru", "mod.target.prosecutor"), ref="2-145", date=day(today)) + \
+        " · " + L("ru", "mod.card.step_none") in text
+    assert L("ru", "mod.window.appeal", date=day(occurred + timedelta(days=10)),
+             state=L("ru", "mod.deadline_state.filed")) in text
+    assert L("ru", "mod.window.appeal_decision", step=1, date=day(today + timedelta(days=10)),
+             state=L("ru", "mod.deadline_state.running")) in text
+    assert L("ru", "mod.window.answer", target=L("ru", "mod.target.prosecutor"), step=2,
+             date=day(today + timedelta(days=5)), state=L("ru", "mod.deadline_state.running")) in text
+    assert fake.refused == []

@@ -282,3 +282,52 @@ def test_bundle_is_deterministic(evidence):
     assert first == again
     info = zipfile.ZipFile(io.BytesIO(first)).getinfo("report.json")
     assert info.date_time == (2024, 3, 17, 18, 30, 0)
+
+
+# ---- the analyst's columns ---------------------------------------------------------------------
+
+
+def test_the_analysts_columns_beside_the_fields():
+    """Local time beside UTC, labels beside codes, the assignee, the first action, evidence and GPS
+    counts, the running deadlines and every escalation step, in CSV (one cell each) and JSON."""
+    from datetime import date, timezone
+
+    from bot.services import export_columns
+    from bot.services.i18n import Translator
+    from storage.moderation import EscalationStep
+
+    almaty = timezone(timedelta(hours=5))
+    report = make_report(1, status="escalated", category="station", subcategory="stuffing", region="karaganda",
+                         occurred_at="2026-12-01T07:00:00+00:00", escalated_to="court",
+                         escalated_at="2026-12-06T04:00:00+00:00")
+    chain = [EscalationStep(target="commission", external_ref="12-3/45", external_date="2026-12-01",
+                            created_at="2026-12-01T05:00:00+00:00", actor="m", answer_kind="refused",
+                            answer_date="2026-12-03"),
+             EscalationStep(target="prosecutor", external_ref="2-145", external_date="2026-12-05",
+                            created_at="2026-12-05T05:00:00+00:00", actor="m"),
+             EscalationStep(target="court", external_ref=None, external_date="2026-12-06",
+                            created_at="2026-12-06T04:00:00+00:00", actor="m")]
+    facts = export_columns.Facts(tz=almaty, today=date(2026, 12, 9), names={7: "Айгерім"},
+                                 first_actions={1: "2026-12-01T04:30:00+00:00"}, evidence={1: 3}, gps={1: 1},
+                                 chains={1: chain})
+    extra = export_columns.extra(Translator("ru"), report, facts)
+    assert extra["submitted_at_local"] == "2024-03-17T14:15:00+05:00"
+    assert extra["occurred_at_local"] == "2026-12-01T12:00:00+05:00"
+    assert extra["first_action_at_local"] == "2026-12-01T09:30:00+05:00"
+    assert (extra["status_label"], extra["region_label"], extra["escalated_to_label"]) == (
+        "Направлено в соответствующий орган", "Карагандинская область", "Суд")
+    assert (extra["assignee"], extra["evidence_count"], extra["evidence_with_gps"], extra["location_shared"]) == (
+        "Айгерім", 3, 1, True)
+    assert [step["body"] for step in extra["escalation_steps"]] == ["commission", "prosecutor", "court"]
+    assert extra["escalation_steps"][0]["answer"] == "refused"
+    # Still running: the prosecutor's answer and the court's (both appeal windows were met).
+    assert [(w["kind"], w["body"], w["day"], w["state"]) for w in extra["running_deadlines"]] == [
+        ("answer", "prosecutor", "2026-12-10", "soon"), ("answer", "court", "2026-12-11", "soon")]
+
+    csv_rows = list(csv.DictReader(io.StringIO(reports_csv([report], {1: extra})[3:].decode("utf-8"), newline="")))
+    assert csv_rows[0]["escalation_steps"].startswith("1. commission (Вышестоящая избирательная комиссия) № 12-3/45"
+                                                      " filed 2026-12-01, refused 2026-12-03; 2. prosecutor")
+    assert csv_rows[0]["running_deadlines"] == "answer prosecutor#2 2026-12-10 soon; answer court#3 2026-12-11 soon"
+    assert csv_rows[0]["reference"] == "KZ-000001"  # the report's own fields first, as before
+    document = json.loads(reports_json([report], {1: extra}))
+    assert len(document["reports"][0]["escalation_steps"]) == 3

@@ -36,7 +36,7 @@ from storage.models import EvidenceRecord
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import make_settings
-from tests.report_helpers import L, db_rows, finish_and_send, jpeg, up_to_evidence
+from tests.report_helpers import L, db_rows, docx_text, finish_and_send, jpeg, up_to_evidence
 from tests.test_dashboard import base, client, link_for, sign_in
 
 ADMIN = 1001
@@ -150,7 +150,7 @@ async def test_no_sender_file_name_anywhere_and_the_metadata_is_flagged(app, fak
                                                + ["report.json", "manifest.json", "README.txt"])
     manifest = json.loads(bundle.read("manifest.json"))
     assert [e["identifying_metadata"] for e in manifest["evidence"]] == [["author"], ["gps", "device"], [], []]
-    complaints = [f.data.decode("utf-8") for name, f in by_name.items() if "-complaint-" in name]
+    complaints = [docx_text(f.data) for name, f in by_name.items() if "-complaint-" in name]
     assert len(complaints) == 2 and all(f"{reference}-2.jpg" in text for text in complaints)
 
     # The dashboard: the same names and warnings, the download named neutrally.

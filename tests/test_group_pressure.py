@@ -87,10 +87,11 @@ def urgent_named(text: str) -> list[str]:
 
 async def to_review(user: FakeUser, number: int, urgent: bool = False) -> dict:
     """A report up to its review screen (Send not pressed); odd ones with a photo. An urgent one
-    happened nine days ago: its appeal window (ten days) ends tomorrow."""
+    is a commission member's act (ballots issued to vote for others) nine days ago: its appeal
+    window (ten days, for a commission's act only) ends tomorrow."""
     if urgent:
         await start_report(user, "ru")
-        await choose_what_and_where(user, "ru")
+        await choose_what_and_where(user, "ru", group="station", category="issuance")
         await user.say(str(100 + number))
         await user.tap(ru("wizard.when_date"))
         await user.say((datetime.now(ZoneInfo("Asia/Almaty")) - timedelta(days=9)).strftime("%d.%m.%Y"))

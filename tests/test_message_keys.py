@@ -12,15 +12,18 @@ import pytest
 
 from bot.services.i18n import known_keys
 from domain.rules import (
-    ADMIN_COMMANDS, CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS, LANGUAGES, LAW_ARTICLES,
+    ADMIN_COMMANDS, CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS, LANGUAGES,
     MODERATOR_COMMANDS, PRECINCT_KINDS, REGIONS, REPORTER_ROLES, STATUSES, USER_COMMANDS,
 )
 from bot.services.moderation import STATUS_ACTIONS
 from handlers.report_wizard import STEPS
 from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
-from bot.services.deadlines import STAGES
+from bot.services.deadlines import STAGES, STATES
+from bot.services.complaint import DOCUMENT_KIND, FILED_WITH
+from domain import legal
 from handlers.mod_prompts import QUESTIONS
+from handlers.mod_filings import FILING_FILES
 from bot.services.history import HISTORY_WITH_TEXT
 
 SCANNED = ("bot", "handlers", "web")
@@ -91,10 +94,14 @@ FAMILIES: dict[str, list[str]] = {
     "wizard.time": [f"wizard.time_{why}" for why in ("format", "future")],
     "wizard.date": [f"wizard.date_{why}" for why in ("format", "future", "too_old")],
     "mod.history": [f"mod.history.{action}" for action in HISTORY_WITH_TEXT],
-    "mod.deadline": [f"mod.deadline.{kind}.{stage}" for kind in ("appeal", "answer", "answer_estimated")
+    "mod.deadline": [f"mod.deadline.{kind}.{stage}"
+                     for kind in ("appeal", "appeal_court", "appeal_decision", "answer", "answer_estimated")
                      for stage in STAGES],
-    "mod.deadline_state": [f"mod.deadline_state.{stage}" for stage in (*STAGES, "running")],
-    "mod.card.deadline": [f"mod.card.deadline.{kind}" for kind in ("appeal", "answer", "answer_estimated")],
+    "mod.deadline_state": [f"mod.deadline_state.{state}" for state in STATES],
+    "mod.window": [f"mod.window.{kind}" for kind in ("appeal", "appeal_court", "appeal_decision", "answer",
+                                                      "answer_at_once", "answer_estimated")],
+    "mod.card.step": [f"mod.card.step_{kind}" for kind in (*legal.ANSWER_KINDS, "none")],
+    "mod.filing_file": [f"mod.filing_file.{which}" for which in FILING_FILES],
     "mod.external_date": [f"mod.external_date.{why}" for why in ("format", "future", "too_old")],
     "status.escalated_to": [f"status.escalated_to.{t}" for t in ESCALATION_TARGETS],
     "mod.prompt.make": [f"mod.prompt.make_{choice}" for choice in ("internal", "public")],
@@ -102,8 +109,18 @@ FAMILIES: dict[str, list[str]] = {
     "mod.question": [QUESTIONS[kind] for kind in QUESTIONS],
     "web.report.words": [f"web.report.{action}_words" for action in ("reject", "resolve")],
     "complaint.kind": [f"complaint.kind.{k}" for k in EVIDENCE_KINDS],
-    "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title", "request") for t in ESCALATION_TARGETS],
-    "complaint.law": [f"complaint.law.{article}" for article in set(LAW_ARTICLES.values())],
+    "complaint.target": [f"complaint.{part}.{t}" for part in ("header", "title") for t in ESCALATION_TARGETS],
+    "complaint.respondent": [f"complaint.respondent.{t}" for t in ("commission", "court", "media", "legal", "persons")],
+    # the legal table: who is responsible, the codes cited, the requests to each addressee
+    "complaint.responsible": [f"complaint.{part}.{entry.responsible}" for entry in legal.TABLE.values()
+                              for part in ("responsible", "respondent_actor")],
+    "complaint.cite": [f"complaint.cite.{cite.code}" for entry in legal.TABLE.values() for cite in entry.cites],
+    "complaint.ask": [f"complaint.ask.{request}" for entry in legal.TABLE.values() for target in ESCALATION_TARGETS
+                      for request in legal.requests(entry, target)],
+    "complaint.applicant": [f"complaint.applicant.{kind}" for kind in set(DOCUMENT_KIND.values())],
+    "complaint.body": [f"complaint.body.{target}" for target in FILED_WITH],
+    "complaint.previous": [f"complaint.previous.answer_{kind}" for kind in (*legal.ANSWER_KINDS, "none")],
+    "complaint.standing": [f"complaint.standing.{kind}" for kind in ("observer_accredited", "other")],
     "complaint.source": [f"complaint.source.{r}" for r in (*REPORTER_ROLES, "observer_accredited")],
 }
 

@@ -22,7 +22,7 @@ from handlers.context import BotContext
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings, running_bot
 from tests.report_helpers import (
-    L, choose_what_and_where, db_rows, db_write, finish_and_send, jpeg, sha256, start_report, up_to_evidence,
+    L, choose_what_and_where, db_rows, db_write, docx_text, finish_and_send, jpeg, sha256, start_report, up_to_evidence,
 )
 
 ADMIN = 1001
@@ -115,8 +115,9 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     assert "reply_markup" not in fake.messages[(GROUP["id"], card.message["message_id"])]
 
     rows = db_rows(data_dir, "SELECT action, from_status, to_status, actor FROM audit_log ORDER BY id")
-    assert [(r["from_status"], r["to_status"]) for r in rows] == [
+    assert [(r["from_status"], r["to_status"]) for r in rows if r["action"] != "escalation_step"] == [
         (None, "new"), ("new", "in_review"), ("in_review", "verified"), ("verified", "escalated"), ("escalated", "resolved")]
+    assert [r["action"] for r in rows].count("escalation_step") == 1  # the body named in the history
     assert all(r["actor"].startswith("moderator ") for r in rows[1:])
     report = db_rows(data_dir, "SELECT * FROM reports")[0]
     assert (report["escalated_to"], report["external_ref"], report["external_date"]) == ("court", "2-1234/26", "2026-11-24")
@@ -265,7 +266,8 @@ async def test_complaint_draft_for_an_escalated_report(app, fake, user_factory, 
         await admin.say(step)
     await admin.say(f"/complaint {reference} kk")
     document = next(e.message for e in reversed(admin.events) if "document" in e.message)
-    text = fake.files[document["document"]["file_id"]].data.decode("utf-8")
+    assert document["document"]["file_name"] == f"{reference}-complaint-kk.docx"
+    text = docx_text(fake.files[document["document"]["file_id"]].data)
     assert reference in text and DESCRIPTION in text
     for original in originals:
         assert sha256(original) in text
@@ -292,8 +294,10 @@ async def test_stale_alert_deadlines_backup_and_jobs_after_restart(fake, data_di
         names = {job.name for job in application.job_queue.jobs()}
         assert {"drafts", "sweep", "deadlines", "digest", "backup"} <= names
         context = BotContext(application)
+        # A commission's refusal to give a copy of the protocol: its action, appealed within 10 days.
         await db_write(data_dir, "UPDATE reports SET status = 'escalated', escalated_at = datetime('now'),"
-                                 " occurred_at = date('now', '-8 days')")
+                                 " occurred_at = date('now', '-8 days'), category = 'observers',"
+                                 " subcategory = 'protocol_copy'")
         await jobs.deadlines(context)
         (reminder,) = await group.replies(1)
         assert reminder.message["text"].split("\n")[-1] == reference  # escalated, no filing date: the appeal window runs

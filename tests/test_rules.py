@@ -78,6 +78,10 @@ async def test_change_status_follows_the_transition_matrix(db, current, target):
         updated, came_from, _ = await moderation.change_status(db, report_id, "moderator X", target)
         assert (updated.status, came_from) == (target, current)
         rows = await db.fetchall("SELECT actor, action, from_status, to_status FROM audit_log ORDER BY id")
+        # One status row; an escalation also a row naming the body it went to (the history says where).
+        steps = [row for row in rows[audit_before:] if row["action"] == "escalation_step"]
+        assert len(steps) == (target == "escalated")
+        rows = [row for row in rows if row["action"] != "escalation_step"]
         assert len(rows) == audit_before + 1
         assert tuple(rows[-1]) == ("moderator X", "status", current, target)
         assert (await reports.get(db, report_id)).status == target

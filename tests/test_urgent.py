@@ -425,7 +425,10 @@ async def test_the_reminders_and_the_digest_mark_an_urgent_report(fake, data_dir
         (stale,) = await group.replies(1)
         assert stale.message["text"] == L("ru", "mod.alert_stale", reference=marked, minutes=1)
         # Its appeal window closing, and the morning digest's overdue list: marked too.
-        await db_write(data_dir, "UPDATE reports SET occurred_at = date('now', '-8 days')")
+        # The 10-day appeal window runs for a commission's act only: the report is recategorised
+        # as ballots issued by a commission member, so that it runs.
+        await db_write(data_dir, "UPDATE reports SET occurred_at = date('now', '-8 days'), category = 'station',"
+                                 " subcategory = 'issuance'")
         await jobs.deadlines(context)
         (reminder,) = await group.replies(1)
         assert reminder.message["text"].split("\n")[-1] == marked

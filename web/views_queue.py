@@ -55,8 +55,11 @@ async def _rows(request: web.Request) -> dict:
     files = await evidence.counts_of_reports(db, [report.id for report in found])
     today, tz = services.today(), services.settings.tz
     names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
+    chains = await moderation.steps_of_reports(db, [report.id for report in found])
+    day = services.settings.election_day
     rows = [Row(report, files.get(report.id, 0), names.get(report.taken_by),
-                deadlines.overdue(report, tz, today), deadlines.urgent(report, tz, today)) for report in found]
+                deadlines.overdue(report, tz, today, chains[report.id], day),
+                deadlines.urgent(report, tz, today, chains[report.id], day)) for report in found]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
             "order": order}
 

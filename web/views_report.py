@@ -40,14 +40,17 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
     records = [record for _, record in files]
     names = await moderation.staff_names(db)
     lines = [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
+    steps = await moderation.escalation_steps(db, report.id)
     return render(request, "report.html", status=status, report=report, records=records,
                   file_names={record.id: name for name, record in files},
                   warnings={record.id: warning(t, name, record) for name, record in files},
                   far={record.id: capture_time.off_day(record.captured_at, report.occurred_at) for record in records},
                   taken={record.id: capture_time.taken_at(record.captured_at) for record in records},
-                  deadlines=deadlines.of_report(report, services.settings.tz), today=services.today(),
+                  deadlines=[(deadlines.describe(t, deadline, services.today(), html=False),
+                              deadline.state(services.today())) for deadline in
+                             deadlines.of_report(report, services.settings.tz, steps, services.settings.election_day)],
                   history=lines, taken_by=await moderation.staff_name(db, report.taken_by),
-                  steps=await moderation.escalation_steps(db, report.id),
+                  steps=steps, step_lines=[history.step_line(t, step) for step in steps],
                   offered=rulebook.offered(report, request[VISITOR].person),
                   holds=rulebook.holds(report, request[VISITOR].person),
                   targets=ESCALATION_TARGETS, regions=REGIONS, groups=CATEGORY_GROUPS,

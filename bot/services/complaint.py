@@ -1,67 +1,71 @@
-"""The text of a complaint about an escalated report, in Russian or Kazakh, for a lawyer to file.
+"""A complaint about an escalated report, in Russian or Kazakh, for a lawyer to file: built once
+as a list of blocks (heading, title, sections, numbered requests, attachments, signature) and
+written as a Word document (bot.services.complaint_docx) or as plain text (tests, search).
 
-Plain text for a .txt file: nothing is HTML-escaped, the reporter's description is quoted
-verbatim, and every word of the document itself comes from the catalogs (``complaint.*`` in
-``locales/<lang>/LC_MESSAGES/documents.po``).
+Nothing is HTML-escaped, the reporter's description is quoted verbatim, and every word of the
+document itself comes from the catalogs (``complaint.*`` in documents.po). The law comes from
+the legal table (domain.legal): the Election Law article breached, the Code's article and part,
+who is responsible (the respondent), the procedure and the requests for the addressee; where
+the table knows no number, the draft holds a marked blank («[статья: уточнить]»), never a guess.
 
 One document per escalation target. Five are filed with an outside body (commission,
 prosecutor, court, police, media); the sixth, ``legal``, is the internal memo for the
-organization's lawyers. Only the memo carries the deadlines (10 days to appeal, the last day,
-5 days to examine): told to the addressee, a lapsed deadline is a ground to refuse, handed to
-them by the applicant. What the bot does not know (the applicant, who in the commission acted,
-which court) is a blank to fill in by hand, never a guess.
+organization's lawyers. Only the memo carries the deadlines: told to the addressee, a lapsed
+deadline is a ground to refuse, handed to them by the applicant. Every later draft lists the
+filings before it ("previously filed with …, answered … / no answer").
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from babel.dates import format_date
 
 from bot.services.evidence_labels import numbered
 from bot.services.i18n import Translator, known_keys
-from domain.rules import APPEAL_DAYS, CATEGORIES, DEFAULT_ESCALATION_TARGET, LAW_ARTICLES
+from domain import legal
+from domain.rules import DEFAULT_ESCALATION_TARGET
 from storage.models import EvidenceRecord, Report
-
-WIDTH = 100
-INDENT = "   "
+from storage.moderation import EscalationStep
 
 MEMO_TARGET = "legal"  # the internal memo: the one text that is never filed
 # The hash list that /bundle writes into its ZIP (bot/services/exports.py, evidence_bundle):
 # the attachment line names it so the addressee knows which file to check the hashes against.
 MANIFEST_NAME = "manifest.json"
-# The Election Law's own procedure a complaint is filed under, by target and by who acted: art. 20
-# cl. 9 is the appeal of a commission's decision or action (to a higher commission or a court);
-# art. 49 obliges courts and prosecutors to take complaints of any breach of the Election Law.
-# A commission is not asked to judge a campaign or an employer under art. 20 cl. 9, and the
-# police and the media have no such article: no line for them.
-_BASIS: dict[tuple[str, bool], str] = {
-    ("commission", True): "complaint.basis.art20",
-    ("court", True): "complaint.basis.art20_49",
-    ("court", False): "complaint.basis.art49",
-    ("prosecutor", True): "complaint.basis.art49",
-    ("prosecutor", False): "complaint.basis.art49",
-}
+# What each addressee is sent: a complaint (an appeal of a commission's decision or action), an
+# application (the prosecutor is asked for a check, the police to register and check), a letter,
+# or the memo: it names the applicant (kk «Шағым беруші» in a ШАҒЫМ, «Өтініш беруші» in an ӨТІНІШ).
+DOCUMENT_KIND = {"commission": "complaint", "court": "complaint", "prosecutor": "application",
+                 "police": "application", "media": "letter", "legal": "memo"}
+# Bodies a complaint is filed with: the memo is no filing and is never "previously filed".
+FILED_WITH = ("commission", "prosecutor", "court", "police", "media")
 
-# Who acts in a category's violation, by the category's group: members of the commission (at the
-# station, at the count, against observers), or someone else (an employer, a university, a
-# candidate's campaign, an official). Anything else: a blank line for the lawyer.
-_ACTOR_BY_GROUP = {
-    "station": "commission", "count": "commission", "observers": "commission",
-    "pressure": "third_party", "campaign": "third_party",
-}
+Block = tuple[str, str]  # (kind, text); kinds: heading, title, subtitle, section, para, quote, hash, request,
+#                           attachment, signature
 
 
-def _wrap(text: str, indent: str = "") -> str:
-    """Catalog text wrapped to WIDTH, line by line (a message's own line breaks are kept)."""
-    return "\n".join(
-        textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent,
-                      break_long_words=False, break_on_hyphens=False) if line.strip() else ""
-        for line in text.split("\n")
-    )
+@dataclass(frozen=True)
+class Document:
+    """The blocks of a draft, in order; the renderers lay them out."""
+    lang: str
+    blocks: list[Block]
+
+    def text(self) -> str:
+        """Plain text: a paragraph per line, requests and attachments numbered (never hard-wrapped)."""
+        out: list[str] = []
+        numbers = {"request": 0, "attachment": 0}
+        for kind, text in self.blocks:
+            if kind in numbers:
+                numbers[kind] += 1
+                text = f"{numbers[kind]}) {text}"
+            elif kind == "section":
+                numbers["request"] = numbers["attachment"] = 0
+                out.append("")
+            out.append(text)
+        return "\n".join(out) + "\n"
 
 
 def _label(text: str) -> str:
@@ -146,22 +150,22 @@ def description_language(text: str) -> str | None:
 
 
 def _evidence(t: Translator, number: int, name: str, record: EvidenceRecord, tz: tzinfo, *,
-              memo: bool) -> list[str]:
+              memo: bool) -> list[Block]:
     size = str(t.plural("complaint.bytes", record.size)) if record.size is not None \
         else t.text("complaint.size_unknown")
-    lines = [_wrap(t.text("complaint.evidence_item", number=number, kind=t.text(f"complaint.kind.{record.kind}"),
-                          size=size, received=long_datetime(t, _moment(record.received_at), tz)))]
+    blocks = [("para", t.text("complaint.evidence_item", number=number, kind=t.text(f"complaint.kind.{record.kind}"),
+                              size=size, received=long_datetime(t, _moment(record.received_at), tz)))]
     # The neutral name /bundle gives the file (never the sender's): the addressee finds it on the carrier.
-    lines.append(INDENT + t.text("complaint.evidence_name", name=name))
+    blocks.append(("hash", t.text("complaint.evidence_name", name=name)))
     if record.sha256:
-        lines.append(INDENT + t.text("complaint.evidence_sha256", sha256=record.sha256))
+        blocks.append(("hash", t.text("complaint.evidence_sha256", sha256=record.sha256)))
     elif record.too_big:
-        lines.append(_wrap(t.text("complaint.evidence_too_big"), INDENT))
+        blocks.append(("para", t.text("complaint.evidence_too_big")))
         if memo:
-            lines.append(_wrap(t.text("complaint.evidence_too_big_memo"), INDENT))
+            blocks.append(("para", t.text("complaint.evidence_too_big_memo")))
     else:
-        lines.append(INDENT + t.text("complaint.evidence_no_hash"))
-    return lines
+        blocks.append(("para", t.text("complaint.evidence_no_hash")))
+    return blocks
 
 
 def _kind(t: Translator, report: Report) -> str:
@@ -179,24 +183,33 @@ def region_name(t: Translator, region: str) -> str:
     return _label(t.text(key)) if key in known_keys(t.lang) else region
 
 
-def _actor(report: Report) -> str:
-    group = CATEGORIES.get(report.subcategory or "", report.category)
-    return _ACTOR_BY_GROUP.get(group, "unknown")
+def _lines(kind: str, text: str) -> list[Block]:
+    """A catalog text of several lines as blocks of one kind (a heading, a blank with its hint)."""
+    return [(kind, line) for line in text.split("\n")]
 
 
-def _respondent(t: Translator, report: Report, target: str, when: str) -> list[str]:
-    """Which body, whose decision or action, and when: what the bot knows, blanks for the rest."""
-    region = region_name(t, report.region)
-    if report.precinct:
-        body = t.text("complaint.respondent_commission", number=report.precinct, region=region)
-    else:
-        body = t.text("complaint.respondent_commission_blank", region=region)
-    return [
-        t.text(f"complaint.respondent.{target}"),
-        _wrap(body),
-        _wrap(t.text(f"complaint.respondent_actor.{_actor(report)}")),
-        _wrap(t.text("complaint.respondent_date", value=when)),
-    ]
+def _respondent(t: Translator, report: Report, target: str, item: legal.Entry, when: str) -> list[Block]:
+    """Who is responsible, as the legal table says: the commission (whose decision or action is
+    appealed), its members, a campaign, an employer or an official; their address and the date.
+    What the bot does not know is a marked blank."""
+    if target in ("commission", "court") and item.commission_act:
+        heading = t.text(f"complaint.respondent.{target}")
+    elif target in ("media", "legal"):
+        heading = t.text(f"complaint.respondent.{target}")
+    else:  # the prosecutor, the police, or a commission or court told of someone who is no commission
+        heading = t.text("complaint.respondent.persons")
+    blocks: list[Block] = [("section", heading)]
+    if item.commission_act:
+        region = region_name(t, report.region)
+        if report.precinct:
+            body = t.text("complaint.respondent_commission", number=report.precinct, region=region)
+        else:
+            body = t.text("complaint.respondent_commission_blank", region=region)
+        blocks += _lines("para", body)
+    blocks += _lines("para", t.text(f"complaint.respondent_actor.{item.responsible}"))
+    blocks.append(("para", t.text("complaint.respondent_address")))
+    blocks.append(("para", t.text("complaint.respondent_date", value=when)))
+    return blocks
 
 
 def _precinct_line(t: Translator, report: Report) -> str:
@@ -206,113 +219,193 @@ def _precinct_line(t: Translator, report: Report) -> str:
     return t.text(kind.get(report.precinct_kind or "", "complaint.precinct_none"))
 
 
-def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz: tzinfo) -> str:
-    """Plain text (not HTML) of a complaint in ``lang`` ("ru" or "kk"), addressed according to
-    report.escalated_to:
+def _article(t: Translator, cite: legal.Cite) -> str:
+    """An article with its part or clause, in the document's grammar; a marked blank for what
+    the legal table does not know."""
+    if cite.article is None:
+        return t.text("complaint.art.blank")
+    if cite.code == "election_law":
+        key = "complaint.art.clause" if cite.part else "complaint.art.article"
+    else:
+        key = "complaint.art.part" if cite.part else "complaint.art.part_blank"
+    return t.text(key, number=cite.article, part=cite.part or "", clause=cite.part or "")
 
-    1. the respondent: the election commission (precinct commission No. N of the region, or
-       blanks), whose decision or action (a blank line to complete), and its date;
-    2. the facts: the exact kind of violation (its formal name), the source, the description verbatim, and a line
-       for a translation when it is written in another language than the complaint;
-    3. place and time (official region name, precinct, place, coordinates, long dates in ``tz``);
-    4. legal grounds: the Election Law cited in full (short after), the Administrative Code
-       article of the category where domain.rules.LAW_ARTICLES has one, the Election Law's
-       procedure for commission, court and prosecutor (_BASIS); deadlines only in the memo;
-    5. the evidence with kind, size, SHA-256 and receipt time of each file;
-    6. the request; the attachment (an electronic carrier with the files and MANIFEST_NAME);
-       blanks for the applicant's name, signature and date.
 
-    The media letter leaves out the exact place, the coordinates and who the source is: the
-    reporter is protected first. Files are named as /bundle names them, never by their senders.
-    A report with no known ``escalated_to`` gets the internal memo. ``lang`` "en" works too (the
-    catalogs are complete), anything else falls back to the bot's default language.
+def _grounds(t: Translator, target: str, item: legal.Entry) -> list[Block]:
+    """The law: the Election Law (in full), the article breached, the offence, and the procedure
+    the addressee takes it under."""
+    blocks: list[Block] = [("para", t.text("complaint.election_law"))]
+    for cite in item.cites:
+        if target == "media" and cite.code != "election_law":
+            continue  # an editor is told what rule was broken, not accused of anyone's offence
+        blocks.append(("para", t.text(f"complaint.cite.{cite.code}", article=_article(t, cite))))
+    if target == "commission":
+        blocks.append(("para", t.text("complaint.basis.art20" if item.commission_act else "complaint.basis.commission_other")))
+    elif target == "court":
+        blocks.append(("para", t.text("complaint.basis.art20_49" if item.commission_act else "complaint.basis.art49")))
+        blocks.append(("para", t.text("complaint.basis.court_procedure")))
+    elif target == "prosecutor":
+        blocks.append(("para", t.text("complaint.basis.prosecutor")))
+    return blocks
+
+
+def _step_day(t: Translator, text: str | None) -> str:
+    try:
+        return long_date(t, date.fromisoformat(text)) if text else t.text("complaint.previous.date_blank")
+    except ValueError:
+        return text or t.text("complaint.previous.date_blank")
+
+
+def _previous(t: Translator, steps: list[EscalationStep]) -> list[Block]:
+    """The filings before this one, each with its body, number, date and answer."""
+    earlier = [step for step in steps if step.target in FILED_WITH]
+    if not earlier:
+        return [("para", t.text("complaint.previous.none"))]
+    blocks: list[Block] = []
+    for number, step in enumerate(earlier, start=1):
+        if step.answer_kind:
+            answer = t.text(f"complaint.previous.answer_{step.answer_kind}", date=_step_day(t, step.answer_date))
+        else:
+            answer = t.text("complaint.previous.answer_none")
+        blocks.append(("para", t.text("complaint.previous.item", number=number,
+                                      body=t.text(f"complaint.body.{step.target}"),
+                                      ref=step.external_ref or t.text("complaint.previous.ref_blank"),
+                                      date=_step_day(t, step.external_date), answer=answer)))
+    return blocks
+
+
+def _before_this(steps: list[EscalationStep], target: str) -> list[EscalationStep]:
+    """The chain before the filing this draft is for: all steps but the last one to ``target``
+    (the current step), or all when the draft is for a body not yet in the chain."""
+    for index in range(len(steps) - 1, -1, -1):
+        if steps[index].target == target:
+            return steps[:index]
+    return list(steps)
+
+
+def build(report: Report, records: list[EvidenceRecord], lang: str, tz: tzinfo,
+          steps: list[EscalationStep] | None = None) -> Document:
+    """The draft for report.escalated_to in ``lang`` ("ru" or "kk"; "en" works too, anything
+    else falls back to the bot's default language):
+
+    heading (addressee; applicant with ИИН and standing), title, subject; 1. respondent (the
+    legal table's), 2. facts, 3. place and time, 4. legal grounds (Election Law article, Code
+    article and part or a marked blank, the procedure), 5. evidence with SHA-256, 6. earlier
+    filings and their answers, 7. numbered requests for this addressee; attachments (the
+    carrier, each file's hash, accreditation, earlier complaints and answers, copies for the
+    other party); signature. The media letter leaves out the exact place, the coordinates and
+    who the source is: the reporter is protected first.
     """
     t = Translator(lang, tz)
     target = report.escalated_to or DEFAULT_ESCALATION_TARGET
     memo = target == MEMO_TARGET
-    # The media letter: region and precinct stay (the commission is a public body, and an editor
-    # must be able to check the story with it; a precinct has hundreds or thousands of voters),
-    # but the free-text place (it may name the reporter's workplace, school or home), the
-    # coordinates (where the reporter stood) and the kind of source (an accredited observer at
-    # one precinct is one of a handful of people) do not.
     media = target == "media"
+    item = legal.entry(report.category, report.subcategory)
+    applicant = t.text(f"complaint.applicant.{DOCUMENT_KIND.get(target, 'memo')}")
     submitted = _moment(report.submitted_at)
     when, day = _incident(t, report.occurred_at, tz)
+    earlier = _before_this(list(steps or []), target)
 
-    out: list[str] = [
-        _wrap(t.text(f"complaint.header.{target}")),
-        "",
-        _wrap(t.text("complaint.from")),
-        "",
-        t.text(f"complaint.title.{target}"),
-        t.text("complaint.subject", reference=report.reference),
-        "",
-        *_respondent(t, report, target, when),
-        "",
-        t.text("complaint.facts"),
-        _wrap(t.text("complaint.category", category=_kind(t, report))),
-    ]
+    blocks: list[Block] = [*_lines("heading", t.text(f"complaint.header.{target}")), ("heading", "")]
+    blocks += _lines("heading", t.text("complaint.from", applicant=applicant))
+    if not memo:
+        standing = "observer_accredited" if report.reporter_role == "observer" and report.accredited else "other"
+        blocks += _lines("heading", t.text(f"complaint.standing.{standing}"))
+    blocks += [*_lines("title", t.text(f"complaint.title.{target}")),
+               *_lines("subtitle", t.text("complaint.subject", reference=report.reference))]
+    blocks += _respondent(t, report, target, item, when)
+
+    blocks += [("section", t.text("complaint.facts")),
+               ("para", t.text("complaint.category", category=_kind(t, report)))]
     if media:
-        out.append(t.text("complaint.source_withheld"))
+        blocks.append(("para", t.text("complaint.source_withheld")))
     else:
         role = report.reporter_role
         if role == "observer" and report.accredited:
             role = "observer_accredited"
-        out.append(t.text(f"complaint.source.{role}"))
+        blocks.append(("para", t.text(f"complaint.source.{role}")))
     # The description is quoted exactly as the reporter wrote it: no wrapping, no escaping.
-    out += [t.text("complaint.description"), report.description]
+    blocks += [("para", t.text("complaint.description")), ("quote", report.description)]
     written_in = description_language(report.description)
     if written_in and written_in != t.lang:
-        out.append(_wrap(t.text("complaint.translation", source=t.text(f"complaint.from_language.{written_in}"))))
-    out.append("")
+        blocks.append(("para", t.text("complaint.translation", source=t.text(f"complaint.from_language.{written_in}"))))
 
-    out += [
-        t.text("complaint.place_time"),
-        _wrap(t.text("complaint.region", region=region_name(t, report.region))),
-        _precinct_line(t, report),
-    ]
+    blocks += [("section", t.text("complaint.place_time")),
+               ("para", t.text("complaint.region", region=region_name(t, report.region))),
+               ("para", _precinct_line(t, report))]
     if report.place and not media:
-        out.append(t.text("complaint.place", place=report.place))
+        blocks.append(("para", t.text("complaint.place", place=report.place)))
     if report.latitude is not None and report.longitude is not None and not media:
-        out.append(t.text("complaint.coordinates", latitude=f"{report.latitude:.6f}",
-                          longitude=f"{report.longitude:.6f}"))
-    out += [
-        t.text("complaint.when", value=when),
-        t.text("complaint.submitted", value=long_datetime(t, submitted, tz)),
-        t.text("complaint.timezone", offset=_offset(tz, submitted)),
-        "",
-        t.text("complaint.law_memo" if memo else "complaint.law"),
-        _wrap(t.text("complaint.election_law")),
-    ]
-    article = LAW_ARTICLES.get(report.subcategory or "")
-    if article:
-        out.append(_wrap(t.text(f"complaint.law.{article}")))
-    basis = _BASIS.get((target, _actor(report) == "commission"))
-    if basis:
-        out.append(_wrap(t.text(basis)))
-    if memo:
-        out.append(_wrap(t.text("complaint.deadline")))
-        if day:
-            out.append(t.text("complaint.deadline_date", deadline=long_date(t, day + timedelta(days=APPEAL_DAYS))))
-        out += [_wrap(t.text("complaint.examination")), _wrap(t.text("complaint.memo_note"))]
-    out += ["", t.text("complaint.evidence")]
-    if records:
-        for number, (name, record) in enumerate(numbered(report.reference, records), start=1):
-            out += _evidence(t, number, name, record, tz, memo=memo)
-        out += ["", _wrap(t.text("complaint.evidence_note"))]
-    else:
-        out.append(t.text("complaint.evidence_none"))
+        blocks.append(("para", t.text("complaint.coordinates", latitude=f"{report.latitude:.6f}",
+                                      longitude=f"{report.longitude:.6f}")))
+    blocks += [("para", t.text("complaint.when", value=when)),
+               ("para", t.text("complaint.submitted", value=long_datetime(t, submitted, tz))),
+               ("para", t.text("complaint.timezone", offset=_offset(tz, submitted)))]
 
-    out += [
-        "",
-        t.text("complaint.request"),
-        _wrap(t.text(f"complaint.request.{target}")),
-        "",
-    ]
+    blocks.append(("section", t.text("complaint.law_memo" if memo else "complaint.law")))
+    blocks += _grounds(t, target, item)
+    if memo:
+        blocks += _memo_lines(t, item, day)
+
+    blocks.append(("section", t.text("complaint.evidence")))
+    files = numbered(report.reference, records)
+    if records:
+        for number, (name, record) in enumerate(files, start=1):
+            blocks += _evidence(t, number, name, record, tz, memo=memo)
+        blocks.append(("para", t.text("complaint.evidence_note")))
+    else:
+        blocks.append(("para", t.text("complaint.evidence_none")))
+
+    blocks.append(("section", t.text("complaint.previous")))
+    blocks += _previous(t, earlier)
+
+    blocks.append(("section", t.text("complaint.request")))
+    precinct = report.precinct or t.text("complaint.precinct_blank")
+    asked = [t.text(f"complaint.ask.{request}", precinct=precinct) for request in legal.requests(item, target)]
+    # One sentence: each request but the last ends with ";", the last with ".".
+    blocks += [("request", text + (";" if number < len(asked) else "."))
+               for number, text in enumerate(asked, start=1)]
+
+    blocks.append(("section", t.text("complaint.attachments")))
     if records:
         # A file too big for the bot to download is listed above but cannot be on the carrier.
         on_carrier = sum(1 for record in records if not record.too_big)
-        files = str(t.plural("complaint.files", on_carrier))
-        out += [_wrap(t.text("complaint.attachment", files=files, manifest=MANIFEST_NAME)), ""]
-    out.append(_wrap(t.text("complaint.signature")))
-    return "\n".join(out) + "\n"
+        blocks.append(("attachment", t.text("complaint.attachment", files=str(t.plural("complaint.files", on_carrier)),
+                                            manifest=MANIFEST_NAME)))
+        blocks += [("attachment", t.text("complaint.attach.file", name=name, sha256=record.sha256))
+                   for name, record in files if record.sha256]
+    if not memo and report.reporter_role == "observer" and report.accredited:
+        blocks.append(("attachment", t.text("complaint.attach.accreditation")))
+    if any(step.target in FILED_WITH for step in earlier):
+        blocks.append(("attachment", t.text("complaint.attach.previous")))
+    if target in ("court", "commission"):
+        blocks.append(("attachment", t.text("complaint.attach.copies")))
+    if not any(kind == "attachment" for kind, _ in blocks):
+        blocks.append(("para", t.text("complaint.attach.none")))
+    blocks += [("signature", ""), *_lines("signature", t.text("complaint.signature", applicant=applicant))]
+    return Document(t.lang, blocks)
+
+
+def _memo_lines(t: Translator, item: legal.Entry, day: date | None) -> list[Block]:
+    """For the organization's lawyers: who is responsible, where it makes sense to file, and the
+    deadlines (the 10-day appeal only for a commission's decision or action)."""
+    bodies = ", ".join(t.text(f"complaint.body.{target}") for target in item.addressees if target in FILED_WITH)
+    blocks: list[Block] = [
+        ("para", t.text("complaint.memo.responsible", who=t.text(f"complaint.responsible.{item.responsible}"))),
+        ("para", t.text("complaint.memo.addressees", bodies=bodies)),
+    ]
+    if item.commission_act:
+        blocks.append(("para", t.text("complaint.deadline")))
+        if day:
+            blocks.append(("para", t.text("complaint.deadline_date",
+                                          deadline=long_date(t, legal.appeal_deadline(day)))))
+    else:
+        blocks.append(("para", t.text("complaint.memo.no_appeal_window")))
+    blocks += [("para", t.text("complaint.examination")), ("para", t.text("complaint.memo_note"))]
+    return blocks
+
+
+def complaint_text(report: Report, records: list[EvidenceRecord], lang: str, tz: tzinfo,
+                   steps: list[EscalationStep] | None = None) -> str:
+    """The draft as plain text (a paragraph per line): what the DOCX holds, for tests and search."""
+    return build(report, records, lang, tz, steps).text()

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from bot.services.evidence_labels import identifying, numbered
+from bot.services.export_columns import EXTRA_FIELDS, flat_cell
 from storage.crypto import FileUnreadable
 from domain.clock import utcnow
 from storage.models import EvidenceRecord, Report
@@ -73,8 +74,10 @@ evidence/      исходные файлы, байт в байт как их п�
 """
 
 
-def reports_csv(reports: list[Report]) -> bytes:
-    """UTF-8 CSV with a BOM (Excel opens Cyrillic correctly), header row = EXPORT_FIELDS.
+def reports_csv(reports: list[Report], extras: dict[int, dict[str, Any]] | None = None) -> bytes:
+    """UTF-8 CSV with a BOM (Excel opens Cyrillic correctly), header row = EXPORT_FIELDS, then
+    EXTRA_FIELDS when ``extras`` (by report id, bot.services.export_columns) are given: the
+    deadlines and every escalation step in one cell each.
 
     Booleans are written 1/0, missing values as empty cells. A text cell starting with =, +, -,
     @, tab or carriage return gets a leading apostrophe, so a spreadsheet shows it as text
@@ -82,17 +85,23 @@ def reports_csv(reports: list[Report]) -> bytes:
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(EXPORT_FIELDS + (EXTRA_FIELDS if extras is not None else ()))
     for report in reports:
-        writer.writerow(_csv_cell(value) for value in _row(report).values())
+        row = list(_row(report).values())
+        if extras is not None:
+            more = extras.get(report.id, {})
+            row += [flat_cell(name, more.get(name)) for name in EXTRA_FIELDS]
+        writer.writerow(_csv_cell(value) for value in row)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def reports_json(reports: list[Report]) -> bytes:
+def reports_json(reports: list[Report], extras: dict[int, dict[str, Any]] | None = None) -> bytes:
     """UTF-8 JSON: {"exported_at": ISO-8601 UTC, "count": n, "reports": [ {field: value} ]},
-    ensure_ascii=False, indent=2."""
-    document = {"exported_at": utcnow(), "count": len(reports),
-                "reports": [_row(report) for report in reports]}
+    ensure_ascii=False, indent=2; with ``extras``, each report also holds EXTRA_FIELDS (the
+    running deadlines and the escalation steps as lists)."""
+    rows = [_row(report) | ({name: extras.get(report.id, {}).get(name) for name in EXTRA_FIELDS}
+                            if extras is not None else {}) for report in reports]
+    document = {"exported_at": utcnow(), "count": len(reports), "reports": rows}
     return _json(document)
 
 
