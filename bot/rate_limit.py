@@ -56,6 +56,7 @@ class SlidingWindow:
         self._done: deque[float] = deque()
         self._in_flight = 0
         self._answers_waiting = 0
+        self._line: deque[object] = deque()  # background calls waiting, in the order they came
         self._changed = asyncio.Condition()
         self.last_used = time.monotonic()
 
@@ -69,10 +70,16 @@ class SlidingWindow:
         weight = max(1, min(weight, self.limit))
         background = background and self.reserve is not None
         async with self._changed:
+            ticket = object()
             if not background:
                 self._answers_waiting += 1
+            else:
+                self._line.append(ticket)
             try:
-                while (wait := self._wait(weight, background)) is not None:
+                # The background goes first come, first served: a card never waits behind later
+                # ones (the outbox reckons each card's wait by its place in the line).
+                while (wait := 0 if background and self._line[0] is not ticket
+                       else self._wait(weight, background)) is not None:
                     if background and stopping is not None:
                         if stopping():
                             raise Stopping("the bot is stopping: sent at the next start")
@@ -84,7 +91,9 @@ class SlidingWindow:
             finally:
                 if not background:
                     self._answers_waiting -= 1
-                    self._changed.notify_all()  # the background may go again
+                else:
+                    self._line.remove(ticket)
+                self._changed.notify_all()  # the background (or its next in line) may go again
             self._in_flight += weight
         try:
             yield
@@ -94,6 +103,19 @@ class SlidingWindow:
                 self._done.extend([time.monotonic()] * weight)
                 self.last_used = time.monotonic()
                 self._changed.notify_all()
+
+    def wait_for(self, position: int) -> float:
+        """Seconds until the ``position``-th background message from now may go, if each went as
+        soon as the window lets it (what the window holds now counted, answers to come not)."""
+        now = time.monotonic()
+        limit = self.limit - (self.reserve or 0)
+        times = sorted([at for at in self._done if now - at < self.period] + [now] * self._in_flight)
+        at = now
+        for _ in range(position):
+            # The limit-th latest message must have left the window before one more may go.
+            at = max(at, times[-limit] + self.period) if len(times) >= limit else at
+            times.append(at)
+        return at - now
 
     def _wait(self, weight: int, background: bool = False) -> float | None:
         """None when a call may go now; otherwise how long to wait (0: until something changes)."""
@@ -131,18 +153,26 @@ class TelegramRateLimiter(AIORateLimiter):
                               rate_limit_args: int | None) -> Any:
         chat = data.get("chat_id")
         if not self._pacing or endpoint not in SENDING or chat is None:
+            if endpoint in SENDING:
+                await pacing.depart()
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         weight = len(data.get("media") or ()) if endpoint == "sendMediaGroup" else 1
         async with AsyncExitStack() as stack:
             # The chat's own window first, so a busy chat does not sit on an overall place.
             await stack.enter_async_context(self._window(chat).slot(weight, pacing.in_background(), self.stopping))
             await stack.enter_async_context(self._overall.slot(weight))
+            await pacing.depart()  # its place is granted: now the sender records that it goes
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
     def group_budget(self) -> tuple[int, float] | None:
         """How many messages the background may send to a group in how many seconds (None when
         the bot does not pace itself: it then knows no rate to plan by)."""
         return (PER_GROUP - _reserve(), PER_GROUP_PERIOD) if self._pacing else None
+
+    def group_wait(self, chat: object, position: int) -> float:
+        """Seconds from now until the ``position``-th message sent in the background from now on
+        (1: the next) may reach this group, by what its window holds now."""
+        return self._window(chat).wait_for(position)
 
     def _window(self, chat: object) -> SlidingWindow:
         key = _chat_key(chat)
