@@ -395,6 +395,61 @@ async def test_stale_alerts_for_thirty_reports_come_as_one_message(fake, data_di
     assert fake.refused == []
 
 
+async def test_the_stale_alert_goes_ahead_of_cards_and_names_every_stuck_report(fake, data_dir, monkeypatch):
+    """Issue #22: with cards filling the outbox's share of the group's window, the stale alert
+    still comes at once, and names every report stuck now: each new one nobody took (those named
+    by an earlier alert too) and the one in review whose moderator was removed (/delmod); the one
+    a moderator still on the staff has is not named."""
+    async def no_summaries(context):
+        return []
+    monkeypatch.setattr(deliveries, "give_way", no_summaries)  # forty cards, to fill the window
+    settings = limited(fake, data_dir, monkeypatch)
+    admin = FakeUser(fake, ADMIN, language_code="ru")
+    async with running_bot(settings) as application:
+        for job in application.job_queue.get_jobs_by_name("sweep"):
+            job.enabled = False  # the test runs it
+        context = BotContext(application)
+        db = await context.services.db()
+        references = await stage_reports(context, 40, notices=[("card", {}), ("evidence", {})])
+        await db.write("UPDATE reports SET submitted_at = ?", ((datetime.now(ZoneInfo("UTC")) - timedelta(minutes=40))
+                                                               .isoformat(timespec="seconds"),))
+        # Two moderators take a report each; one of them is then removed.
+        for user_id, reference in ((2002, references[3]), (2003, references[4])):
+            await admin.text(f"/addmod {user_id} ru")
+            await admin.replies(1)
+            person = await context.services.person_for(user_id, "ru", None)
+            await db.write("UPDATE reports SET status = 'in_review', taken_by = ?, status_changed_at = ?"
+                           " WHERE reference = ?", (person.id, clock.utcnow(), reference))
+        await admin.text("/delmod 2002")
+        await admin.replies(1)
+        deliveries.soon(context)
+        await fake.wait_for(lambda: len(cards(fake)) >= 10, 30)  # the outbox is busy with the cards
+        asked = time.monotonic()
+        await jobs.sweep(context)
+        took = time.monotonic() - asked
+        await jobs.sweep(context)  # nothing joined them: no second alert
+        alerts = [parse_html(m["text"]) for m in group_messages(fake) if m.get("text", "").startswith("⏰")]
+        (alert,) = alerts
+        # A report newly stale: the next alert names every stuck report again, it included.
+        (late,) = await stage_reports(context, 1, notices=[], first=40)
+        await db.write("UPDATE reports SET submitted_at = ? WHERE reference = ?",
+                       ((datetime.now(ZoneInfo("UTC")) - timedelta(minutes=40)).isoformat(timespec="seconds"), late))
+        await jobs.sweep(context)
+        alerts = [parse_html(m["text"]) for m in group_messages(fake) if m.get("text", "").startswith("⏰")]
+        waiting = len(references) - len(cards(fake))
+    named_in = [{word for word in text.replace(",", " ").split() if word.startswith("KZ-")} for text in alerts]
+    stuck = set(references) - {references[4]}
+    assert named_in[0] == stuck  # every new one, and the one whose moderator left
+    assert named_in[1] == stuck | {late}
+    # Named as taken by someone who left, unless /delmod handed the report back to the queue (new again).
+    (status,) = db_rows(data_dir, "SELECT status FROM reports WHERE reference = ?", (references[3],))
+    orphaned = ru("mod.alert_orphaned", count=Translator("ru").plural("mod.reports", 1))
+    assert (orphaned in alert.split("\n")) == (status["status"] == "in_review")
+    print(f"\nstale alert sent in {took:.3f} s with {waiting} cards still waiting")
+    assert waiting > 10 and took < ANSWER_WITHIN
+    assert fake.refused == []
+
+
 async def test_answers_go_before_the_background_and_within_the_reserve():
     """The group window itself: the background fills no more than its share, and an answer that
     comes while it waits goes first and at once."""
