@@ -4,12 +4,20 @@ one that will not (the bot blocked, the reporter gone) is given up and logged in
 
 All of it is sent in the background (bot.services.pacing): in the moderators' chat, answers to
 moderators go first and the outbox gets the rest of the group's window. A card that would reach
-that chat only after more than a window (a minute: 15 messages at the outbox's share of 20 a
-minute), behind what waits there already, gives way, with every card after it, to one summary
-message a window ("12 new, 2 urgent") that points to the dashboard and /queue, where those
-reports are. A summarised report never gets its card later, not even once the chat is quiet
-again (posting them then would flood it again); cards resume for the reports that come in once
-what waits is short again.
+that chat more than a window from now (a minute; the outbox's share is 15 of 20 messages a
+minute), reckoned from what the window holds already and what waits before it, gives way, with
+every card after it, to one summary message a window ("12 new, 2 urgent") that points to the
+dashboard and /queue, where those reports are: whether the cards came in a burst or one by one
+in a steady stream. A summarised report never gets its card later, not even once the chat is
+quiet again (posting them then would flood it again); cards resume for the reports that come in
+once what waits is short again.
+
+Nothing goes to that chat twice. Each message is marked on its way (outbox.depart) only once the
+group's window lets it go, just before the call, and the mark is lifted when its result is
+recorded (a card's message id, an album's place in its evidence); a runner whose lease ran out
+while it waited finds the item in other hands and leaves it, and a card summarised while it
+waited is withdrawn. A mark found with nobody on it (a kill or a time-out between the call and
+its record: Telegram may have the message) is never sent blindly again (``_unknown``).
 
 An urgent report's alert (outbox.FOREGROUND) is the exception: it is never summarised and never
 sent in the background, so it takes the group's reserve as an answer to a moderator does and

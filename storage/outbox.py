@@ -1,6 +1,7 @@
 """The outbox: messages that must reach people, stored before they are sent and retried until
 delivered or clearly undeliverable. An item is claimed before each attempt (its due time moved a
-lease ahead), so two runners never send the same item at once.
+lease ahead), so runners do not pick the same item; what goes to the moderators' chat is also
+marked on its way (below), so even a runner whose lease ran out never sends it twice.
 
 A card not on its way to Telegram can give way to a summary (``summarise``): its card and evidence
 are given up as SUMMARISED, and the report is counted in the one summary message waiting to go.
