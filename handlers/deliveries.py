@@ -126,8 +126,9 @@ def _window(context: BotContext) -> timedelta:
 async def _deliver(context: BotContext, item: outbox.Item, query: CallbackQuery | None) -> bool:
     db = await context.services.db()
     report = await reports.get(db, item.report_id)
-    done = item.body.get("sending", item.body.get("done", 0))  # evidence: a step of unknown fate is skipped
-    if item.body.get("sending") is not None:
+    done = item.body.get("done", 0)
+    if item.kind == "evidence" and item.body.get("sending") is not None:
+        done = item.body["sending"]  # a message whose fate is unknown is skipped, never sent twice
         log.warning("outbox evidence of report %s: message %s ended without its result; not sent again",
                     item.report_id, done)
         await outbox.landed(db, item.id, done=done)
