@@ -1,6 +1,8 @@
-"""The moderators' group under Telegram's limits (issue #14, point 6): a burst of reports gives way
-to one summary a window instead of a flood of cards, no card comes twice, nothing is lost (a
-report is in a card or in a summary, and /queue lists it), stale alerts come as one message, a
+"""The moderators' group under Telegram's limits (issue #14, point 6; issue #22, points 1 and 2): a
+burst of reports, or a steady stream of them one by one, gives way to one summary a window
+instead of a flood of cards, no card comes twice (even when a claim's lease runs out while its
+card waits), nothing is lost (a report is in a card or in a summary, and /queue lists it), stale
+alerts come as one message naming every stuck report, ahead of the cards as the digest is, a
 moderator's /queue or button press is answered at once however many cards wait, and every report
 is on an open dashboard within 2 s of its reporter's confirmation.
 
