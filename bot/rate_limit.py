@@ -10,7 +10,11 @@ after the one it follows. AIORateLimiter is kept for what it does well: retrying
 In a group, answers to people go first: what is sent in the background (bot.services.pacing:
 the outbox's cards, evidence and summaries, the jobs' alerts) waits while an answer waits, and
 may fill only the window less a reserve (a quarter: 15 of a group's 20 a minute), so a
-moderator's /queue or button press is answered at once however many cards are queued.
+moderator's /queue or button press is answered at once however many cards are queued. The
+background goes first come, first served, so the outbox can reckon how long a card would wait
+(``group_wait``) and a card is never overtaken again and again by later ones. Just before a call
+reaches Telegram, its sender's hook is called (bot.services.pacing.depart): the outbox records
+then, not while the call waited, that the message is on its way.
 """
 
 from __future__ import annotations
@@ -158,6 +162,19 @@ class SlidingWindow:
         self._timer = None
         self._let_go()
 
+    def wait_for(self, position: int) -> float:
+        """Seconds until the ``position``-th background message from now may go, if each went as
+        soon as the window lets it (what the window holds now counted, answers to come not)."""
+        now = time.monotonic()
+        limit = self.limit - (self.reserve or 0)
+        times = sorted([at for at in self._done if now - at < self.period] + [now] * self._in_flight)
+        at = now
+        for _ in range(position):
+            # The limit-th latest message must have left the window before one more may go.
+            at = max(at, times[-limit] + self.period) if len(times) >= limit else at
+            times.append(at)
+        return at - now
+
     def _prune(self, now: float) -> None:
         while self._done and now - self._done[0] >= self.period:
             self._done.popleft()
@@ -185,18 +202,26 @@ class TelegramRateLimiter(AIORateLimiter):
                               rate_limit_args: int | None) -> Any:
         chat = data.get("chat_id")
         if not self._pacing or endpoint not in SENDING or chat is None:
+            if endpoint in SENDING:
+                await pacing.depart()
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         weight = len(data.get("media") or ()) if endpoint == "sendMediaGroup" else 1
         async with AsyncExitStack() as stack:
             # The chat's own window first, so a busy chat does not sit on an overall place.
             await stack.enter_async_context(self._window(chat).slot(weight, pacing.in_background(), self.stopping))
             await stack.enter_async_context(self._overall.slot(weight))
+            await pacing.depart()  # its place is granted: now the sender records that it goes
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
     def group_budget(self) -> tuple[int, float] | None:
         """How many messages the background may send to a group in how many seconds (None when
         the bot does not pace itself: it then knows no rate to plan by)."""
         return (PER_GROUP - _reserve(), PER_GROUP_PERIOD) if self._pacing else None
+
+    def group_wait(self, chat: object, position: int) -> float:
+        """Seconds from now until the ``position``-th message sent in the background from now on
+        (1: the next) may reach this group, by what its window holds now."""
+        return self._window(chat).wait_for(position)
 
     def _window(self, chat: object) -> SlidingWindow:
         key = _chat_key(chat)

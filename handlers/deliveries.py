@@ -4,12 +4,20 @@ one that will not (the bot blocked, the reporter gone) is given up and logged in
 
 All of it is sent in the background (bot.services.pacing): in the moderators' chat, answers to
 moderators go first and the outbox gets the rest of the group's window. A card that would reach
-that chat only after more than a window (a minute: 15 messages at the outbox's share of 20 a
-minute), behind what waits there already, gives way, with every card after it, to one summary
-message a window ("12 new, 2 urgent") that points to the dashboard and /queue, where those
-reports are. A summarised report never gets its card later, not even once the chat is quiet
-again (posting them then would flood it again); cards resume for the reports that come in once
-what waits is short again.
+that chat more than a window from now (a minute; the outbox's share is 15 of 20 messages a
+minute), reckoned from what the window holds already and what waits before it, gives way, with
+every card after it, to one summary message a window ("12 new, 2 urgent") that points to the
+dashboard and /queue, where those reports are: whether the cards came in a burst or one by one
+in a steady stream. A summarised report never gets its card later, not even once the chat is
+quiet again (posting them then would flood it again); cards resume for the reports that come in
+once what waits is short again.
+
+Nothing goes to that chat twice. Each message is marked on its way (outbox.depart) only once the
+group's window lets it go, just before the call, and the mark is lifted when its result is
+recorded (a card's message id, an album's place in its evidence); a runner whose lease ran out
+while it waited finds the item in other hands and leaves it, and a card summarised while it
+waited is withdrawn. A mark found with nobody on it (a kill or a time-out between the call and
+its record: Telegram may have the message) is never sent blindly again (``_unknown``).
 
 An urgent report's alert (outbox.FOREGROUND) is the exception: it is never summarised and never
 sent in the background, so it takes the group's reserve as an answer to a moderator does and
@@ -19,10 +27,12 @@ moderators on duty (kind ``duty``, handlers.duty) go at once beside it."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Callable, Iterator
 
 from telegram import CallbackQuery
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.services import feedback, pacing, receipts
 from handlers import duty, mod_cards
@@ -33,6 +43,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 MAX_PAUSE = timedelta(minutes=5)
+WINDOW = timedelta(minutes=1)  # a summary's pace when the bot does not pace itself (no window known)
+# Items a runner of this process is attempting now: a second runner that claims one (its lease
+# ran out while it waited for the group's window) leaves it to the first.
+_ON_ITS_WAY: set[int] = set()
 
 
 def pause(attempts: int) -> timedelta:
@@ -57,30 +71,107 @@ async def attempt(context: BotContext, item_id: int, query: CallbackQuery | None
         return await _attempt(context, item, query)
 
 
+def _marked(item: outbox.Item) -> bool:
+    """Whether the item's messages are marked on their way to Telegram (outbox.depart): all
+    that goes to the moderators' chat, but for an urgent report's notes, which keep their own."""
+    return item.kind in ("card", "summary", "answer", "evidence") or (
+        item.kind == "alert" and item.body.get("added") is None)
+
+
 async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery | None) -> bool:
+    if not _marked(item):
+        return await _deliver(context, item, query)
+    if item.id in _ON_ITS_WAY:
+        return False  # another runner here has it (its lease ran out while it waited): it goes once
+    _ON_ITS_WAY.add(item.id)
+    try:
+        if item.body.get("sending") is not None and item.kind != "evidence":
+            return await _unknown(context, item)
+        return await _deliver(context, item, query)
+    finally:
+        _ON_ITS_WAY.discard(item.id)
+
+
+async def _unknown(context: BotContext, item: outbox.Item) -> bool:
+    """An earlier attempt marked the message on its way and did not record what became of it (a
+    kill, or a time-out, between the call and its record): Telegram may have it in the chat.
+    It is not sent blindly again. A card whose message id was recorded is in the chat; one
+    whose id was not is named in a summary instead (a second card for the same report is what
+    moderators must never see); a summary or an answer counts as delivered or is given up. An
+    urgent report's alert is the exception: it goes again, a doubled alert costs less than a
+    missed one."""
     db = await context.services.db()
     report = await reports.get(db, item.report_id)
+    if item.kind in ("card", "alert") and report is not None and report.moderator_message_id is not None:
+        await outbox.sent(db, item.id)  # the card's id was recorded: it is there
+        return True
+    log.warning("outbox %s of report %s: an earlier attempt ended without its result; not sent again",
+                item.kind, item.report_id)
+    if item.kind == "alert":
+        await outbox.landed(db, item.id)
+        return await _deliver(context, item, None)
+    if item.kind == "card":
+        await outbox.summarise(db, [item.id], _window(context), unsure=True)
+    elif item.kind == "summary":
+        await outbox.sent(db, item.id)
+    else:
+        await outbox.give_up(db, item.id, "unknown: an attempt ended without its result")
+    return False
+
+
+def _window(context: BotContext) -> timedelta:
+    budget = getattr(context.bot.rate_limiter, "group_budget", lambda: None)()
+    return timedelta(seconds=budget[1]) if budget else WINDOW
+
+
+async def _deliver(context: BotContext, item: outbox.Item, query: CallbackQuery | None) -> bool:
+    db = await context.services.db()
+    report = await reports.get(db, item.report_id)
+    done = item.body.get("done", 0)
+    if item.kind == "evidence" and item.body.get("sending") is not None:
+        done = item.body["sending"]  # a message whose fate is unknown is skipped, never sent twice
+        log.warning("outbox evidence of report %s: message %s ended without its result; not sent again",
+                    item.report_id, done)
+        await outbox.landed(db, item.id, done=done)
+
+    def departing(step: int):
+        """Marks ``step`` on its way as its first call goes (pacing.departing); the calls after
+        it in the same step (an album refused and sent one by one) go on that mark."""
+        marked = False
+
+        async def hook() -> bool:
+            nonlocal marked
+            marked = marked or await outbox.depart(db, item.id, step)
+            return marked
+        return pacing.departing(hook) if _marked(item) else _nothing()
+
     try:
         if report is None:
             raise feedback.Unreachable("the report is gone")
         if item.kind == "alert":
             async def noted() -> None:
                 await outbox.update_body(db, item.id, noted=True)
-            await mod_cards.post_alert(context, report, item.body, noted)
+            with departing(1):
+                await mod_cards.post_alert(context, report, item.body, noted)
         elif item.kind == "duty":
             await duty.alert_privately(context, report, item.body["to"])
         elif item.kind == "summary":
-            await mod_cards.post_summary(context, item.body.get("reports", []))
+            with departing(1):
+                await mod_cards.post_summary(context, item.body.get("reports", []))
         elif item.kind in feedback.REPORTER_KINDS:
             await feedback.tell(context.bot, context.services, report, item.kind, item.body, query)
         elif item.kind == "card":
-            await mod_cards.post_card(context, report)
+            with departing(1):
+                await mod_cards.post_card(context, report)
         elif item.kind == "answer":
-            await mod_cards.post_answer(context, report, item.body["text"], item.body.get("evidence"))
+            with departing(1):
+                await mod_cards.post_answer(context, report, item.body["text"], item.body.get("evidence"))
         else:
-            async def progress(done: int) -> None:
-                await outbox.update_body(db, item.id, done=done)
-            await mod_cards.post_evidence_under_card(context, report, item.body.get("done", 0), progress)
+            async def progress(number: int) -> None:
+                await outbox.landed(db, item.id, done=number)  # the record after each message
+            await mod_cards.post_evidence_under_card(context, report, done, progress, departing)
+    except pacing.Withdrawn:
+        return False  # summarised, or sent by another runner, while it waited for the window
     except (Forbidden, feedback.Unreachable) as exc:
         log.info("outbox %s of report %s given up: %s", item.kind, item.report_id, type(exc).__name__)
         await outbox.give_up(db, item.id, f"{type(exc).__name__}: {exc}")
@@ -91,17 +182,25 @@ async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery 
         return False
     except RetryAfter as exc:
         wait = exc.retry_after  # seconds, or a timedelta in later versions of python-telegram-bot
+        await outbox.landed(db, item.id)  # refused: surely not in the chat
         await outbox.retry_after(db, item.id, wait if isinstance(wait, timedelta) else timedelta(seconds=wait))
         return False
     except (NetworkError, mod_cards.CardNotPosted) as exc:
         log.warning("outbox %s of report %s not delivered yet (%s)", item.kind, item.report_id,
                     type(exc).__name__)
+        if not isinstance(exc, TimedOut):
+            await outbox.landed(db, item.id)  # no answer came because no call got through
         await outbox.retry_after(db, item.id, pause(item.attempts))
         return False
     await outbox.sent(db, item.id)
     if item.kind == "confirmation":
         context.services.soon_scrub()  # its chat and code were in the row until now
     return True
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def _retry_alert(context: BotContext, item: outbox.Item) -> None:
@@ -130,32 +229,45 @@ async def deliver_due(context: BotContext) -> None:
 
 
 async def give_way(context: BotContext) -> list[int]:
-    """Cards that would not reach the moderators' chat within a window at the outbox's share of
-    it give way to the summary (see the module's docstring): oldest first, a card is posted when
-    what goes before it (what is already due there, and the cards kept before it with their
-    evidence) leaves it room in the window; from the first that has none, it and every later one
-    are summarised (a lone card only joins a summary already waiting: alone, a summary would
-    take its card's place and save nothing). Returns the reports summarised. Without pacing
-    (benchmarks, most tests) there is no rate to plan by, and with GROUP_SUMMARIES=false no wish
-    to: every card goes."""
+    """Cards that would wait longer than a window (Telegram's minute) for the moderators' chat
+    give way to the summary (see the module's docstring), whatever way they came (a burst, or a
+    steady stream one by one): oldest first, each card's turn is reckoned from what the group's
+    window holds now and what goes before it (what is already due there, and the cards kept
+    before it with their evidence); from the first that would wait longer, it and every later
+    one are summarised. Returns the reports summarised. Without pacing (benchmarks, most tests)
+    there is no window to reckon with, and with GROUP_SUMMARIES=false no wish to: every card goes."""
     settings = context.services.settings
-    budget = getattr(context.bot.rate_limiter, "group_budget", lambda: None)()
+    limiter = context.bot.rate_limiter
+    budget = getattr(limiter, "group_budget", lambda: None)()
     if budget is None or settings.moderator_chat_id is None or not settings.group_summaries:
         return []
-    room, period = budget
+    _, period = budget
     db = await context.services.db()
     ahead, cards, joinable = await outbox.group_backlog(db)
-    room -= 0 if joinable else 1  # a new summary takes a place too
-    for kept, (_, messages) in enumerate(cards):
-        if ahead + 1 > room and (joinable or len(cards) - kept > 1):
-            items = [item for item, _ in cards[kept:]]
-            summarised = await outbox.summarise(db, items, timedelta(seconds=period), join_only=len(items) == 1)
-            if summarised:
-                log.info("%d cards gave way to a summary (%d messages waited for the moderators' chat)",
-                         len(summarised), ahead + sum(messages for _, messages in cards[kept:]))
-            return summarised
+
+    def wait(position: int) -> float:
+        return limiter.group_wait(settings.moderator_chat_id, position)
+    cut = first_late(wait, ahead, [messages for _, messages in cards], period)
+    if cut is not None and not joinable:  # a new summary goes before every card: one more ahead
+        cut = first_late(wait, ahead + 1, [messages for _, messages in cards], period)
+    if cut is None:
+        return []
+    summarised = await outbox.summarise(db, [item for item, _ in cards[cut:]], timedelta(seconds=period))
+    if summarised:
+        log.info("%d cards gave way to a summary (%d messages waited for the moderators' chat)",
+                 len(summarised), ahead + sum(messages for _, messages in cards))
+    return summarised
+
+
+def first_late(wait: Callable[[int], float], ahead: int, cards: list[int], period: float) -> int | None:
+    """The first card (by its index in ``cards``, each the number of messages it goes with) that
+    would reach the chat more than ``period`` seconds from now, ``wait(n)`` being when the n-th
+    message from now may go and ``ahead`` how many go before the first card; None if none would."""
+    for index, messages in enumerate(cards):
+        if wait(ahead + 1) > period:
+            return index
         ahead += messages
-    return []
+    return None
 
 
 async def confirm_now(context: BotContext, query: CallbackQuery | None = None) -> bool:

@@ -120,27 +120,37 @@ async def sweep(context: BotContext) -> None:
         await outbox.add(db, "alert" if report is not None and report.priority == "urgent" else "card", report_id)
         await outbox.add(db, "evidence", report_id)
     minutes = services.settings.stale_alert_minutes
-    stale = await moderation.stale_new(db, clock.ago(timedelta(minutes=minutes)))
-    if stale:
-        with pacing.background():
-            await _alert_stale(context, chat_id, stale, minutes)
+    new, orphaned = await moderation.stale(db, clock.ago(timedelta(minutes=minutes)), await services.admin_pseudonyms())
+    if any(report.alerted_at is None for report in new) or any(
+            report.alerted_at is None or report.alerted_at < (report.status_changed_at or "") for report in orphaned):
+        # Not in the background: like an answer, ahead of the cards that wait for the group's window.
+        await _alert_stale(context, chat_id, new, orphaned, minutes)
 
 
-async def _alert_stale(context: BotContext, chat_id: int, stale: list[Report], minutes: int) -> None:
+async def _alert_stale(context: BotContext, chat_id: int, new: list[Report], orphaned: list[Report],
+                       minutes: int) -> None:
+    """Every report stuck now, in as few messages as Telegram's length allows: the new ones
+    nobody took, then those in review whose moderator is no longer staff. Sent once something
+    joined them (a report newly stale, a moderator removed); each is marked alerted as the
+    message naming it goes."""
     db, t = await context.services.db(), moderator_translator(context.services)
-    if len(stale) == 1:  # under its card, when it has one
-        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=named(t, stale[0]), minutes=minutes),
-                                       reply_to_message_id=stale[0].moderator_message_id,
+    if len(new) == 1 and not orphaned:  # under its card, when it has one
+        await context.bot.send_message(chat_id, t("mod.alert_stale", reference=named(t, new[0]), minutes=minutes),
+                                       reply_to_message_id=new[0].moderator_message_id,
                                        allow_sending_without_reply=True)
-        await moderation.mark(db, stale[0].id, "alerted_at", clock.utcnow())
+        await moderation.mark(db, new[0].id, "alerted_at", clock.utcnow())
         return
-    lines = [t("mod.alert_stale_many", count=t.plural("mod.reports", len(stale)), minutes=minutes)]
-    lines += [", ".join(named(t, report) for report in stale[i:i + 20]) for i in range(0, len(stale), 20)]
+    lines: list[str] = []
+    for stuck, title in ((new, t("mod.alert_stale_many", count=t.plural("mod.reports", len(new)), minutes=minutes)),
+                         (orphaned, t("mod.alert_orphaned", count=t.plural("mod.reports", len(orphaned))))):
+        if stuck:
+            lines.append(title)
+            lines += [", ".join(named(t, report) for report in stuck[i:i + 20]) for i in range(0, len(stuck), 20)]
     for text in pack(lines):
         await context.bot.send_message(chat_id, text)
         # The reports this message named are alerted; a failure leaves the rest for the next sweep.
         sent_names = set(text.replace(",", " ").split())
-        for report in stale:
+        for report in (*new, *orphaned):
             if report.reference in sent_names:
                 await moderation.mark(db, report.id, "alerted_at", clock.utcnow())
 
@@ -150,8 +160,7 @@ async def digest(context: BotContext) -> None:
     services = context.services
     if services.settings.moderator_chat_id is None:
         return
-    with pacing.background():
-        await _digest(context)
+    await _digest(context)  # not in the background: ahead of the cards, like an answer
 
 
 async def _digest(context: BotContext) -> None:

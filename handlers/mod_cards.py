@@ -9,10 +9,10 @@ import functools
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, ContextManager
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, InputMediaVideo
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
@@ -241,9 +241,12 @@ class CardNotPosted(Exception):
 
 
 async def post_evidence_under_card(context: BotContext, report: Report, done: int,
-                                   progress: Callable[[int], Awaitable[None]]) -> None:
-    """The evidence as replies to the report's card, from the ``done``-th message on; after
-    each message ``progress`` is told how many are done, so a retry goes on from there."""
+                                   progress: Callable[[int], Awaitable[None]],
+                                   departing: Callable[[int], ContextManager[None]]) -> None:
+    """The evidence as replies to the report's card, after the first ``done`` messages; each
+    message is sent inside ``departing(its number)`` (its intent recorded as it goes:
+    handlers.deliveries) and ``progress`` is told how many are done after it, so a retry goes on
+    from there and never sends one again."""
     services = context.services
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
@@ -253,7 +256,8 @@ async def post_evidence_under_card(context: BotContext, report: Report, done: in
     records = await evidence.of_report(await services.db(), report.id)
     sends = evidence_messages(context, services, chat_id, report, records, reply_to=report.moderator_message_id)
     for number, send in enumerate(sends[done:], start=done + 1):
-        await send()
+        with departing(number):
+            await send()
         await progress(number)
 
 
@@ -423,18 +427,44 @@ async def _send_group(context, services: Services, t: Translator, chat_id: int, 
     named = [{"filename": item.name} if isinstance(media, bytes) else {} for item, media in ready]
     if len(ready) == 1:
         (item, media), caption = ready[0], captions[0]
-        send = {"photo": context.bot.send_photo, "video": context.bot.send_video, "document": context.bot.send_document,
-                "audio": context.bot.send_audio, "voice": context.bot.send_voice,
-                "video_note": context.bot.send_video_note}[item.kind]
-        extra = {} if item.kind == "video_note" else {"caption": caption}
-        if item.kind == "audio" and item.upload:
-            # Ours, not the tags inside the file (artist, title), which Telegram would show.
-            extra.update(title=item.name, performer=reference)
-        await send(chat_id, media, **named[0], **extra, **reply)
+        await _send_one(context, t, chat_id, item, media, caption, named[0], reference, reply)
         return
     group = [_MEDIA[item.kind](media, caption=caption, **name)
              for (item, media), caption, name in zip(ready, captions, named)]
-    await context.bot.send_media_group(chat_id, group, **reply)
+    try:
+        await context.bot.send_media_group(chat_id, group, **reply)
+    except BadRequest as exc:
+        # One file Telegram will not take (a photo too long for its limits) refuses the whole
+        # album: each goes alone, so the rest still reach the chat.
+        log.warning("an album of %s refused (%s): its files go one by one", reference, exc.message)
+        for (item, media), name in zip(ready, named):
+            await _send_one(context, t, chat_id, item, media, _captions(reference, [item])[0], name, reference, reply)
+
+
+async def _send_one(context, t: Translator, chat_id: int, item: _Item, media: object, caption: str | None,
+                    named: dict, reference: str, reply: dict) -> None:
+    """One file as its own message; one Telegram refuses goes as a document (a file is taken
+    whatever its dimensions), and one refused that way too is named in the chat instead."""
+    send = {"photo": context.bot.send_photo, "video": context.bot.send_video, "document": context.bot.send_document,
+            "audio": context.bot.send_audio, "voice": context.bot.send_voice,
+            "video_note": context.bot.send_video_note}[item.kind]
+    extra = {} if item.kind == "video_note" else {"caption": caption}
+    if item.kind == "audio" and item.upload:
+        # Ours, not the tags inside the file (artist, title), which Telegram would show.
+        extra.update(title=item.name, performer=reference)
+    try:
+        await send(chat_id, media, **named, **extra, **reply)
+        return
+    except BadRequest as exc:
+        log.warning("a file of %s refused (%s)", reference, exc.message)
+    if item.kind != "document" and isinstance(media, bytes):
+        try:
+            await context.bot.send_document(chat_id, media, filename=item.name,
+                                            caption=caption or reference, **reply)
+            return
+        except BadRequest as exc:
+            log.warning("a file of %s refused as a document too (%s)", reference, exc.message)
+    await context.bot.send_message(chat_id, t("mod.evidence.refused", name=item.name), **reply)
 
 
 async def _media(services: Services, item: _Item) -> object | None:

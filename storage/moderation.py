@@ -368,13 +368,18 @@ async def counts(db: Database, column: str) -> list[tuple[str, int]]:
     return [(row["value"], row["n"]) for row in rows]
 
 
-async def stale_new(db: Database, older_than_iso: str) -> list[Report]:
-    """New reports nobody took since ``older_than_iso`` and not yet alerted about."""
-    rows = await db.fetchall(
-        f"SELECT {COLUMNS} FROM reports WHERE status = 'new' AND submitted_at <= ? AND alerted_at IS NULL ORDER BY id",
-        (older_than_iso,),
-    )
-    return [from_row(row) for row in rows]
+async def stale(db: Database, older_than_iso: str, admins: frozenset[str]) -> tuple[list[Report], list[Report]]:
+    """Every report stuck now: new ones nobody took since ``older_than_iso``, and reports in
+    review whose moderator is no longer staff (nor one of ``admins``' pseudonyms) or gone."""
+    new = await db.fetchall(
+        f"SELECT {COLUMNS} FROM reports WHERE status = 'new' AND submitted_at <= ? ORDER BY id", (older_than_iso,))
+    marks = ", ".join("?" for _ in admins)
+    admin = f" OR p.pseudonym IN ({marks})" if admins else ""
+    orphaned = await db.fetchall(
+        f"SELECT {COLUMNS} FROM reports WHERE status = 'in_review' AND NOT EXISTS"
+        f" (SELECT 1 FROM people p WHERE p.id = reports.taken_by AND (p.role IN ('moderator', 'admin'){admin}))"
+        " ORDER BY id", tuple(admins))
+    return [from_row(row) for row in new], [from_row(row) for row in orphaned]
 
 
 async def mark(db: Database, report_id: int, column: str, value: str) -> None:

@@ -1,9 +1,15 @@
 """The outbox: messages that must reach people, stored before they are sent and retried until
 delivered or clearly undeliverable. An item is claimed before each attempt (its due time moved a
-lease ahead), so two runners never send the same item at once.
+lease ahead), so runners do not pick the same item; what goes to the moderators' chat is also
+marked on its way (below), so even a runner whose lease ran out never sends it twice.
 
-A card never tried can give way to a summary (``summarise``): its card and evidence are given up
-as SUMMARISED, and the report is counted in the one summary message waiting to go. An urgent
+A card not on its way to Telegram can give way to a summary (``summarise``): its card and evidence
+are given up as SUMMARISED, and the report is counted in the one summary message waiting to go.
+
+A message to the moderators' chat is marked on its way (``depart``: ``sending`` in its body) just
+before it reaches Telegram, and unmarked once its result is recorded; a mark found by a later
+attempt, with no runner of this process still on it, means the attempt died or timed out between
+the two, and whether Telegram took the message is not known (handlers.deliveries decides then). An urgent
 report's card is an ``alert``: first of all, never summarised, and (handlers.deliveries) never
 sent in the background; so are the notes under it of what its reporter added after it."""
 
@@ -111,6 +117,26 @@ async def retry_after(db: Database, item_id: int, delay: timedelta) -> None:
     await db.write("UPDATE outbox SET due_at = ? WHERE id = ?", (clock.iso(clock.now() + delay), item_id))
 
 
+_SENDING = "json_extract(body, '$.sending')"
+
+
+async def depart(db: Database, item_id: int, step: int) -> bool:
+    """Mark the item's ``step`` on its way to Telegram; False (nothing marked) when it must not
+    go: it was sent, given up (summarised) meanwhile, or another step or runner is on its way."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            f"UPDATE outbox SET body = json_set(body, '$.sending', ?) WHERE id = ? AND sent_at IS NULL"
+            f" AND given_up IS NULL AND {_SENDING} IS NULL", (step, item_id))
+        return cur.rowcount == 1
+
+
+async def landed(db: Database, item_id: int, **body: Any) -> None:
+    """The step on its way has its result recorded (``body``: how far the item got), or was
+    surely not taken by Telegram: the mark is lifted."""
+    await db.write("UPDATE outbox SET body = json_remove(json_patch(body, ?), '$.sending') WHERE id = ?",
+                   (json.dumps(body, ensure_ascii=False), item_id))
+
+
 async def update_body(db: Database, item_id: int, **body: Any) -> None:
     """Remember how far an attempt got (the evidence posted so far), so a retry goes on from there."""
     await db.write("UPDATE outbox SET body = json_patch(body, ?) WHERE id = ?",
@@ -170,16 +196,19 @@ async def card_coming(db: Database, report_id: int) -> bool:
 
 async def group_backlog(db: Database) -> tuple[int, list[tuple[int, int]], bool]:
     """What waits for the moderators' chat, in messages: those already due to go (answers,
-    summaries, cards being tried, evidence under cards in the chat: one message a file); each
-    card never tried, oldest first, as (item id, messages with its evidence); and whether a
-    summary waits that more reports can join (never tried)."""
+    summaries, cards on their way to Telegram, evidence under cards in the chat: one message a
+    file); each card not on its way yet, oldest first, as (item id, messages with its evidence);
+    and whether a summary waits that more reports can join (never tried: a runner that claimed
+    one has read its list already)."""
     marks = ", ".join("?" for _ in GROUP_KINDS)
     rows = await db.fetchall(
         "SELECT o.id, o.kind, o.report_id, o.attempts, r.moderator_message_id IS NOT NULL AS carded,"
+        " json_extract(o.body, '$.sending') AS departed,"
         " (SELECT COUNT(*) FROM evidence e WHERE e.report_id = o.report_id) AS files"
         " FROM outbox o JOIN reports r ON r.id = o.report_id"
         f" WHERE o.sent_at IS NULL AND o.given_up IS NULL AND o.kind IN ({marks}) ORDER BY o.id", GROUP_KINDS)
-    fresh = {row["report_id"]: row for row in rows if row["kind"] == "card" and row["attempts"] == 0}
+    fresh = {row["report_id"]: row for row in rows
+             if row["kind"] == "card" and row["departed"] is None and not row["carded"]}
     committed = 0
     for row in rows:
         if row["report_id"] in fresh and row["kind"] in ("card", "evidence"):
@@ -189,30 +218,34 @@ async def group_backlog(db: Database) -> tuple[int, list[tuple[int, int]], bool]
     return committed, [(row["id"], 1 + row["files"]) for row in fresh.values()], joinable
 
 
-async def summarise(db: Database, card_ids: list[int], every: timedelta, join_only: bool = False) -> list[int]:
-    """These cards, if still never tried, give way to a summary: their card and evidence are
-    given up as SUMMARISED and their reports join the summary waiting to go (never tried
-    either), or a new one due ``every`` after the last one went (none when ``join_only``: the
-    cards then go). Returns the reports summarised. A card being sent or retried (tried at
-    least once) is left to go: it may be in the chat already."""
+async def summarise(db: Database, card_ids: list[int], every: timedelta, unsure: bool = False) -> list[int]:
+    """These cards, if not on their way to Telegram, give way to a summary: their card and
+    evidence are given up as SUMMARISED and their reports join the summary waiting to go (never
+    tried), or a new one due ``every`` after the last one went. Returns the reports
+    summarised. A card on its way may be in the chat already and is left to go, unless
+    ``unsure``: its attempt ended without knowing whether Telegram took it (handlers.deliveries),
+    and its report is named in a summary rather than posted a second time."""
     if not card_ids:
         return []
     now = clock.now()
     marks = ", ".join("?" for _ in card_ids)
+    on_its_way = "" if unsure else f" AND {_SENDING} IS NULL"
     async with db.transaction() as conn:
         rows = await conn.execute_fetchall(
-            f"SELECT report_id FROM outbox WHERE id IN ({marks}) AND kind = 'card' AND attempts = 0"
+            f"SELECT report_id FROM outbox WHERE id IN ({marks}) AND kind IN ('card', 'alert'){on_its_way}"
             " AND sent_at IS NULL AND given_up IS NULL ORDER BY id", card_ids)
         report_ids = [row["report_id"] for row in rows]
         waiting = await conn.execute_fetchall(
+            # Never tried: one claimed has had its list read by the runner that will send it.
             "SELECT id, body FROM outbox WHERE kind = 'summary' AND attempts = 0"
             " AND sent_at IS NULL AND given_up IS NULL ORDER BY id LIMIT 1")
-        if not report_ids or (join_only and not waiting):
+        if not report_ids:
             return []
         marks = ", ".join("?" for _ in report_ids)
         await conn.execute(
-            f"UPDATE outbox SET given_up = ? WHERE kind IN ('card', 'evidence') AND report_id IN ({marks})"
-            " AND sent_at IS NULL AND given_up IS NULL", (SUMMARISED, *report_ids))
+            f"UPDATE outbox SET given_up = ? WHERE (kind IN ('card', 'evidence') OR id IN ({', '.join('?' for _ in card_ids)}))"
+            f" AND report_id IN ({marks}) AND sent_at IS NULL AND given_up IS NULL",
+            (SUMMARISED, *card_ids, *report_ids))
         if waiting:
             body = json.loads(waiting[0]["body"])
             body["reports"] = body.get("reports", []) + report_ids

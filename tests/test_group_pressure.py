@@ -1,6 +1,8 @@
-"""The moderators' group under Telegram's limits (issue #14, point 6): a burst of reports gives way
-to one summary a window instead of a flood of cards, no card comes twice, nothing is lost (a
-report is in a card or in a summary, and /queue lists it), stale alerts come as one message, a
+"""The moderators' group under Telegram's limits (issue #14, point 6; issue #22, points 1 and 2): a
+burst of reports, or a steady stream of them one by one, gives way to one summary a window
+instead of a flood of cards, no card comes twice (even when a claim's lease runs out while its
+card waits), nothing is lost (a report is in a card or in a summary, and /queue lists it), stale
+alerts come as one message naming every stuck report, ahead of the cards as the digest is, a
 moderator's /queue or button press is answered at once however many cards wait, and every report
 is on an open dashboard within 2 s of its reporter's confirmation.
 
@@ -28,9 +30,11 @@ from bot import rate_limit, telegram_http
 from bot.services.i18n import Translator
 from handlers import deliveries, jobs
 from handlers.context import BotContext
-from storage import people, reports
-from storage.models import NewReport
+from domain import clock
+from storage import evidence, people, reports
+from storage.models import EvidenceRecord, NewReport
 from tests.fake_telegram import FakeUser
+from tests.fake_telegram.server import FakeFile
 from tests.fake_telegram.html_check import parse_html
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
@@ -181,13 +185,18 @@ def summarised_in_db(data_dir) -> set[str]:
                   " WHERE o.kind = 'card' AND o.given_up = 'summarised'")}
 
 
-async def stage_reports(context: BotContext, count: int, notices: list) -> list[str]:
+async def stage_reports(context: BotContext, count: int, notices: list, first: int = 0,
+                        photo: FakeFile | None = None) -> list[str]:
     """Reports stored as the wizard stores them, without walking it (the reporters' side is not
-    what these tests look at)."""
+    what these tests look at); each with ``photo`` (a file Telegram holds) as evidence if given."""
     db = await context.services.db()
     person = await people.get_or_create(db, "p" * 64, "ru", None)
     references = []
-    for n in range(count):
+    for n in range(first, first + count):
+        if photo is not None:
+            await evidence.add_to_draft(db, person.id, EvidenceRecord(
+                kind="photo", file_id=photo.file_id, file_unique_id=photo.file_unique_id, mime_type="image/jpeg",
+                received_at=clock.utcnow()))
         report, _ = await reports.submit(db, person.id, NewReport(
             reporter_role="voter", category="station", subcategory="stuffing", region="astana",
             occurred_at=datetime.now(ZoneInfo("Asia/Almaty")).date().isoformat(), description=DESCRIPTION,
@@ -294,6 +303,82 @@ async def test_moderators_are_answered_at_once_behind_a_backlog_of_cards(fake, d
     assert fake.refused == []
 
 
+STREAM = 40
+EVERY = 0.2  # seconds between two reports: one every 2 s, scaled as the window is
+
+
+def in_the_chat_at(fake, data_dir) -> dict[str, float]:
+    """When each report reached the moderators' chat: its card, or the summary that counts it
+    (summaries go in the order the outbox sent them, so the n-th in the chat is its n-th sent)."""
+    seen = {}
+    for call in fake.calls_of("sendMessage"):
+        text = parse_html(call.params.get("text", ""))
+        if call.ok and int(call.params.get("chat_id") or 0) == GROUP["id"] and text.startswith("📋"):
+            seen.setdefault(text.split()[1], call.at)
+    sent = [call.at for call in fake.calls_of("sendMessage") if call.ok
+            and int(call.params.get("chat_id") or 0) == GROUP["id"] and call.params["text"].startswith("📥")]
+    rows = db_rows(data_dir, "SELECT body FROM outbox WHERE kind = 'summary' AND sent_at IS NOT NULL ORDER BY sent_at, id")
+    for at, row in zip(sent, rows):
+        for report_id in json.loads(row["body"])["reports"]:
+            seen.setdefault(f"KZ-{report_id:06d}", at)
+    return seen
+
+
+async def test_a_steady_stream_gives_way_to_summaries_and_doubles_no_card(fake, data_dir, monkeypatch):
+    """Issue #22: reports one by one, faster than the group takes cards (30 a minute against the
+    outbox's 15), each alone when it comes: the cards that would wait longer than a minute give
+    way to summaries, no card comes twice, and each report is in the chat (a card or a summary)
+    within two minutes of being filed (all scaled: WINDOW stands for the minute). Every other
+    report has a photo, which goes under its card (a message of its own in the group's count).
+    A claim's lease runs out (here after a second) while its card still waits for the window, so
+    other runners claim it again: it still goes once."""
+    from storage import outbox
+    monkeypatch.setattr(outbox, "LEASE", timedelta(seconds=1))
+    settings = limited(fake, data_dir, monkeypatch)
+    photo = fake.add_file(jpeg(), "jpg")
+    async with running_bot(settings) as application:
+        context = BotContext(application)
+        filed: dict[str, float] = {}
+        began = time.monotonic()
+        for n in range(STREAM):
+            # The n-th report comes n steps after the first, however long storing the last took.
+            await asyncio.sleep(max(0.0, began + n * EVERY - time.monotonic()))
+            (reference,) = await stage_reports(context, 1, [("card", {}), ("evidence", {})], first=n,
+                                               photo=photo if n % 2 else None)
+            filed[reference] = time.monotonic()
+            deliveries.soon(context)  # as Send does
+        await fake.wait_for(lambda: len(in_the_chat_at(fake, data_dir)) >= STREAM, 4 * WINDOW)
+        await fake.wait_for(lambda: not db_rows(
+            data_dir, "SELECT 1 FROM outbox WHERE sent_at IS NULL AND given_up IS NULL"), 4 * WINDOW)
+    seen = in_the_chat_at(fake, data_dir)
+    late = {reference: round(seen[reference] - at, 1) for reference, at in filed.items()
+            if seen[reference] - at > 2 * WINDOW}
+    carded, texts = cards(fake), summaries(fake)
+    print(f"\nsteady stream of {STREAM}: {len(carded)} cards, {len(texts)} summaries"
+          f" {[summarised_count(text) for text in texts]}; slowest in the chat after"
+          f" {max(seen[r] - at for r, at in filed.items()):.1f} s (window {WINDOW} s)")
+    assert max(carded.values()) == 1  # no card twice
+    assert texts  # the stream gave way to summaries
+    assert set(carded) | summarised_in_db(data_dir) == set(filed) and not set(carded) & summarised_in_db(data_dir)
+    assert sum(summarised_count(text) for text in texts) == len(summarised_in_db(data_dir))
+    photos = Counter(m["caption"].split("\n")[0] for m in group_messages(fake) if "photo" in m)
+    assert photos == Counter({reference: 1 for n, reference in enumerate(filed) if n % 2 and reference in carded})
+    assert not late, late  # each in the chat within two (scaled) minutes
+    assert fake.refused == []
+
+
+def test_a_card_gives_way_when_it_would_wait_longer_than_the_window_not_a_message_sooner_or_later():
+    """The threshold itself (issue #25: a rule off by one went unnoticed): with an empty window
+    of 20 a minute and 5 kept for answers, 15 cards go now and 15 exactly a minute later, which
+    is not longer than a minute; the 31st would wait two, and gives way, with all after it."""
+    window = rate_limit.SlidingWindow(20, 60.0, reserve=5)
+    assert [window.wait_for(n) for n in (1, 15, 16, 30, 31)] == [0, 0, 60.0, 60.0, 120.0]
+    assert deliveries.first_late(window.wait_for, 0, [1] * 40, 60.0) == 30
+    assert deliveries.first_late(window.wait_for, 1, [1] * 40, 60.0) == 29  # one message already ahead
+    assert deliveries.first_late(window.wait_for, 0, [2] * 40, 60.0) == 15  # each card with a photo
+    assert deliveries.first_late(window.wait_for, 0, [1] * 30, 60.0) is None
+
+
 async def test_stale_alerts_for_thirty_reports_come_as_one_message(fake, data_dir, monkeypatch):
     settings = limited(fake, data_dir, monkeypatch)
     group = moderator(fake)
@@ -315,6 +400,66 @@ async def test_stale_alerts_for_thirty_reports_come_as_one_message(fake, data_di
     assert lines[0] == ru("mod.alert_stale_many", count=Translator("ru").plural("mod.reports", 30), minutes=30)
     assert [ref for line in lines[1:] for ref in line.split(", ")] == references
     assert len(alerts) == 1
+    assert fake.refused == []
+
+
+async def test_the_stale_alert_goes_ahead_of_cards_and_names_every_stuck_report(fake, data_dir, monkeypatch):
+    """Issue #22: with cards filling the outbox's share of the group's window, the stale alert
+    and the digest still come at once, and names every report stuck now: each new one nobody took (those named
+    by an earlier alert too) and the one in review whose moderator was removed (/delmod); the one
+    a moderator still on the staff has is not named."""
+    async def no_summaries(context):
+        return []
+    monkeypatch.setattr(deliveries, "give_way", no_summaries)  # forty cards, to fill the window
+    settings = limited(fake, data_dir, monkeypatch)
+    admin = FakeUser(fake, ADMIN, language_code="ru")
+    async with running_bot(settings) as application:
+        for job in application.job_queue.get_jobs_by_name("sweep"):
+            job.enabled = False  # the test runs it
+        context = BotContext(application)
+        db = await context.services.db()
+        references = await stage_reports(context, 40, notices=[("card", {}), ("evidence", {})])
+        await db.write("UPDATE reports SET submitted_at = ?", ((datetime.now(ZoneInfo("UTC")) - timedelta(minutes=40))
+                                                               .isoformat(timespec="seconds"),))
+        # Two moderators take a report each; one of them is then removed.
+        for user_id, reference in ((2002, references[3]), (2003, references[4])):
+            await admin.text(f"/addmod {user_id} ru")
+            await admin.replies(1)
+            person = await context.services.person_for(user_id, "ru", None)
+            await db.write("UPDATE reports SET status = 'in_review', taken_by = ?, status_changed_at = ?"
+                           " WHERE reference = ?", (person.id, clock.utcnow(), reference))
+        await admin.text("/delmod 2002")
+        await admin.replies(1)
+        deliveries.soon(context)
+        await fake.wait_for(lambda: len(cards(fake)) >= 10, 30)  # the outbox is busy with the cards
+        asked = time.monotonic()
+        await jobs.sweep(context)
+        took = time.monotonic() - asked
+        asked = time.monotonic()
+        await jobs.digest(context)  # the morning digest, likewise ahead of the cards
+        digest_took = time.monotonic() - asked
+        await jobs.sweep(context)  # nothing joined them: no second alert
+        alerts = [parse_html(m["text"]) for m in group_messages(fake) if m.get("text", "").startswith("⏰")]
+        (alert,) = alerts
+        # A report newly stale: the next alert names every stuck report again, it included.
+        (late,) = await stage_reports(context, 1, notices=[], first=40)
+        await db.write("UPDATE reports SET submitted_at = ? WHERE reference = ?",
+                       ((datetime.now(ZoneInfo("UTC")) - timedelta(minutes=40)).isoformat(timespec="seconds"), late))
+        await retag_records(data_dir)  # moved back in time and taken by hand: tagged as the bot would
+        await jobs.sweep(context)
+        alerts = [parse_html(m["text"]) for m in group_messages(fake) if m.get("text", "").startswith("⏰")]
+        waiting = len(references) - len(cards(fake))
+    named_in = [{word for word in text.replace(",", " ").split() if word.startswith("KZ-")} for text in alerts]
+    stuck = set(references) - {references[4]}
+    assert named_in[0] == stuck  # every new one, and the one whose moderator left
+    assert named_in[1] == stuck | {late}
+    # Named as taken by someone who left, unless /delmod handed the report back to the queue (new again).
+    (status,) = db_rows(data_dir, "SELECT status FROM reports WHERE reference = ?", (references[3],))
+    orphaned = ru("mod.alert_orphaned", count=Translator("ru").plural("mod.reports", 1))
+    assert (orphaned in alert.split("\n")) == (status["status"] == "in_review")
+    print(f"\nstale alert sent in {took:.3f} s, the digest in {digest_took:.3f} s, with {waiting} cards still waiting")
+    assert took < ANSWER_WITHIN and digest_took < ANSWER_WITHIN
+    assert waiting > 10  # the cards were there all along
     assert fake.refused == []
 
 
@@ -341,10 +486,11 @@ async def test_answers_go_before_the_background_and_within_the_reserve():
 
 
 
-async def test_summaries_join_wait_a_window_and_leave_cards_already_tried(tmp_path):
-    """The outbox's side: a card tried once (it may be in the chat) never goes into a summary;
-    reports join the summary still waiting; a new one is due a window after the last went; a
-    summarised report is not given a card again by the sweep; a lone card makes no summary."""
+async def test_summaries_join_wait_a_window_and_leave_cards_on_their_way(tmp_path):
+    """The outbox's side: a card on its way to Telegram (it may be in the chat) never goes into a
+    summary, one only claimed (waiting for the window) does; reports join the summary still
+    waiting; a new one is due a window after the last went; a summarised report is not given a
+    card again by the sweep; a card whose attempt ended unknown is summarised all the same."""
     from domain import clock
     from storage import outbox
     from storage.db import Database
@@ -363,13 +509,14 @@ async def test_summaries_join_wait_a_window_and_leave_cards_already_tried(tmp_pa
 
         window = timedelta(minutes=1)
         (tried, tried_card), (a, a_card), (b, b_card) = [await report(n) for n in range(3)]
-        assert await outbox.claim(db, tried_card) is not None  # being sent now
-        assert await outbox.summarise(db, [a_card], window, join_only=True) == []  # alone: no summary
+        assert await outbox.claim(db, tried_card) is not None and await outbox.depart(db, tried_card, 1)
+        assert await outbox.claim(db, a_card) is not None  # claimed, still waiting for the window
         assert await outbox.summarise(db, [tried_card, a_card, b_card], window) == [a, b]
+        assert not await outbox.depart(db, a_card, 1)  # its runner, once the window lets it, withdraws
         (first,) = await db.fetchall("SELECT * FROM outbox WHERE kind = 'summary'")
         assert first["due_at"] <= clock.utcnow()  # none went before: due now
         (c, c_card), (d, d_card) = [await report(n) for n in range(3, 5)]
-        assert await outbox.summarise(db, [c_card], window, join_only=True) == [c]  # joins the waiting one
+        assert await outbox.summarise(db, [c_card], window) == [c]  # joins the waiting one
         assert json.loads((await db.fetchall("SELECT body FROM outbox WHERE id = ?", (first["id"],)))[0]["body"]) \
             == {"reports": [a, b, c]}
         assert await outbox.claim(db, first["id"]) is not None
@@ -381,5 +528,7 @@ async def test_summaries_join_wait_a_window_and_leave_cards_already_tried(tmp_pa
         given_up = await db.fetchall("SELECT kind, report_id FROM outbox WHERE given_up = 'summarised' ORDER BY id")
         assert sorted((row["report_id"], row["kind"]) for row in given_up) == sorted(
             (r, kind) for r in (a, b, c, d) for kind in ("card", "evidence"))
+        assert await outbox.summarise(db, [tried_card], window) == []  # on its way: left to go
+        assert await outbox.summarise(db, [tried_card], window, unsure=True) == [tried]
     finally:
         await db.close()

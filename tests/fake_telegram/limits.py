@@ -15,6 +15,8 @@ MEDIA_GROUP_MIN = 2
 MEDIA_GROUP_MAX = 10
 GET_FILE_BYTES = 20 * 1024 * 1024
 PHOTO_UPLOAD = 10 * 1024 * 1024
+PHOTO_DIMENSIONS_SUM = 10_000  # a photo's width and height together
+PHOTO_RATIO = 20  # neither side more than this times the other
 DOCUMENT_UPLOAD = 50 * 1024 * 1024
 
 SENDING = {

@@ -445,6 +445,8 @@ class FakeTelegram:
         sent = []
         for item in media:
             fake = self._media_file(item.get("media"), uploads, limits.DOCUMENT_UPLOAD)
+            if item.get("type") == "photo":
+                _photo_dimensions(fake)  # one photo Telegram will not take refuses the whole album
             caption = item.get("caption")
             plain = (self._formatted(caption, item.get("parse_mode"), limits.CAPTION, "caption")
                      if caption else None)
@@ -559,6 +561,8 @@ class FakeTelegram:
     async def _send_media(self, params, uploads, kind: str, limit: int):
         chat = self._chat(params)
         fake = self._media_file(uploads.get(kind, params.get(kind)), uploads, limit)
+        if kind == "photo":
+            _photo_dimensions(fake)
         caption = params.get("caption")
         plain = (self._formatted(caption, params.get("parse_mode"), limits.CAPTION, "caption")
                  if caption else None)
@@ -571,6 +575,22 @@ class FakeTelegram:
     def note_callback_query(self, query_id: str, chat_id: int) -> None:
         self.callback_queries[query_id] = False
         self._query_chats[query_id] = chat_id
+
+
+def _photo_dimensions(fake: FakeFile) -> None:
+    """Telegram's rule for a photo: width and height at most 10,000 together, neither more than
+    20 times the other (a long screenshot is refused as a photo; as a document it is taken)."""
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(fake.data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        return  # the tests' stand-in bytes for a photo: nothing to measure
+    if width + height > limits.PHOTO_DIMENSIONS_SUM or max(width, height) > limits.PHOTO_RATIO * min(width, height):
+        raise Refusal(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
 
 
 def _set_markup(message: dict[str, Any], markup: dict[str, Any] | None) -> None:
