@@ -32,7 +32,7 @@ from handlers.report_summary import (
     when_line, where_line,
 )
 from handlers.wizard import (
-    BACK, CANCEL, CANCEL_VALUE, END, KEEP, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, advance, back,
+    BACK, CANCEL, CANCEL_VALUE, END, KEEP, NEXT, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, advance, back,
     go, load, show, store,
 )
 from storage import drafts, evidence, people
@@ -73,7 +73,7 @@ async def chose_role(turn: Turn, value: str) -> Outcome:
         await people.set_reporter_role(await context.services.db(), context.person.id, remembered)
         context.services.forget(context.person)
         context.person = context.person.model_copy(update={"reporter_role": remembered})
-    return "group"
+    return NEXT
 
 
 def first_role(person: Person) -> str:
@@ -102,15 +102,15 @@ async def chose_group(turn: Turn, value: str) -> Outcome:
         return "role"
     if value in CATEGORIES and value not in CATEGORY_GROUPS:
         draft.group, draft.category = CATEGORIES[value], value
-        return "region"
+        return NEXT
     draft.group = value
     categories = CATEGORY_GROUPS[value]
     if draft.category not in categories:
         draft.category = None
     if len(categories) == 1:  # nothing to choose from: skip the second menu
         draft.category = categories[0]
-        return "region"
-    return "category"
+        return NEXT
+    return "category"  # its follow-up question
 
 
 def after_group(draft: Draft) -> str:
@@ -120,12 +120,12 @@ def after_group(draft: Draft) -> str:
 
 async def chose_category(turn: Turn, value: str) -> Outcome:
     turn.draft.category = value
-    return "region"
+    return NEXT
 
 
 async def chose_region(turn: Turn, value: str) -> Outcome:
     turn.draft.region = value
-    return "precinct"
+    return NEXT
 
 
 async def chose_precinct(turn: Turn, value: str) -> Outcome:
@@ -135,7 +135,7 @@ async def chose_precinct(turn: Turn, value: str) -> Outcome:
         turn.draft.place = None
         return Answered(await show(turn, "precinct", notice=turn.t("wizard.place_cleared")))
     turn.draft.precinct_kind, turn.draft.precinct = value, None
-    return "when"
+    return NEXT
 
 
 def where_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
@@ -160,7 +160,7 @@ async def typed_where(turn: Turn) -> Outcome:
             if named_precinct(draft.place) not in (None, number):
                 draft.place = None
             draft.precinct_kind, draft.precinct = "number", number
-            return "when"
+            return NEXT
         if not any(ch.isalnum() for ch in text):
             raise Retry("wizard.bad_where")
         if len(text) > PLACE_MAX:
@@ -169,10 +169,10 @@ async def typed_where(turn: Turn) -> Outcome:
         named = named_precinct(text)
         if named is not None and len(named) <= PRECINCT_DIGITS:  # the place's own precinct is the number
             draft.precinct_kind, draft.precinct = "number", named
-            return "when"
+            return NEXT
     if draft.precinct_kind is None:
         draft.precinct_kind = "unknown"
-    return "when"
+    return NEXT
 
 
 def precinct_number(text: str) -> str | None:
@@ -198,10 +198,10 @@ async def chose_when(turn: Turn, value: str) -> Outcome:
     """Just now and yesterday in one tap; earlier today asks the time, another day the date."""
     if value == "now":
         turn.draft.occurred_at = turn.context.services.now().isoformat(timespec="minutes")
-        return "description"
+        return NEXT
     if value == "yesterday":
         turn.draft.occurred_at = (turn.context.services.today() - timedelta(days=1)).isoformat()
-        return "description"
+        return NEXT
     return "when_time" if value == "today" else "when_date"
 
 
@@ -211,7 +211,7 @@ async def typed_time(turn: Turn) -> Outcome:
     except BadWhen as why:
         raise Retry(f"wizard.time_{why}") from None
     turn.draft.occurred_at = moment.isoformat(timespec="minutes")
-    return "description"
+    return NEXT
 
 
 async def typed_date(turn: Turn) -> Outcome:
@@ -226,7 +226,7 @@ async def typed_date(turn: Turn) -> Outcome:
     except BadWhen as why:
         raise Retry(f"wizard.date_{why}") from None
     draft.occurred_at, draft.asked_date = day.isoformat(), None
-    return "description"
+    return NEXT
 
 
 async def chose_date(turn: Turn, value: str) -> Outcome:
@@ -235,7 +235,7 @@ async def chose_date(turn: Turn, value: str) -> Outcome:
     if value != "last_year" or not draft.asked_date:
         raise Retry("wizard.bad_date")
     draft.occurred_at, draft.asked_date = draft.asked_date, None
-    return "description"
+    return NEXT
 
 
 def date_extras(draft: Draft) -> tuple[tuple[str, str], ...]:
@@ -310,7 +310,7 @@ def _described(turn: Turn, text: str) -> Outcome:
     # role: straight to the review.
     if "description" in draft.prefilled:
         draft.prefilled.remove("description")
-    return REVIEW
+    return NEXT
 
 
 async def chose_description(turn: Turn, value: str) -> Outcome:
@@ -353,7 +353,7 @@ async def chose_contact(turn: Turn, value: str) -> Outcome:
     turn.draft.contact_allowed = value == "allowed"
     if "contact" in turn.draft.prefilled:  # chosen now: no longer follows the role
         turn.draft.prefilled.remove("contact")
-    return REVIEW
+    return NEXT
 
 
 async def chose_cancel(turn: Turn, value: str) -> Outcome:
@@ -379,7 +379,7 @@ STEPS = Steps(
          lead=first_categories, choices=other_groups, labels="group", width=2, extras=(("role", "wizard.change_role"),),
          on_choice=chose_group, section="what", answered=lambda d: d.group, current=what_now, then=after_group),
     Step("category", question="wizard.ask_category", params=lambda turn: {"group": turn.t(f"group.{turn.draft.group}")},
-         choices=lambda d: CATEGORY_GROUPS.get(d.group or "", ()), labels="category",
+         choices=lambda d: CATEGORY_GROUPS.get(d.group or "", ()), labels="category", follow_up=True,
          on_choice=chose_category, section="what",
          answered=lambda d: d.category and CATEGORIES.get(d.category) == d.group, summary=what_line),
     Step("region", question="wizard.ask_region", choices=REGIONS, labels="region", width=2,  # long names, phones
@@ -393,9 +393,9 @@ STEPS = Steps(
          extras=(("now", "wizard.when_now"), ("today", "wizard.when_today"), ("yesterday", "wizard.when_yesterday"),
                  ("date", "wizard.when_date")),
          on_choice=chose_when, section="when", answered=lambda d: d.occurred_at, summary=when_line),
-    Step("when_time", question="wizard.ask_time", accepts=TEXT, on_input=typed_time,
+    Step("when_time", question="wizard.ask_time", accepts=TEXT, on_input=typed_time, follow_up=True,
          hint="wizard.bad_time", section="when"),
-    Step("when_date", question="wizard.ask_date",
+    Step("when_date", question="wizard.ask_date", follow_up=True,
          params=lambda turn: {"example": turn.t.date(turn.context.services.today())},
          extras=date_extras, on_choice=chose_date,
          accepts=TEXT, on_input=typed_date, hint="wizard.bad_date", section="when"),
@@ -407,7 +407,9 @@ STEPS = Steps(
          extras=description_extras, on_choice=chose_description,
          accepts=TEXT | report_evidence.FILES, on_input=described, hint="wizard.bad_description",
          again="wizard.description_again",
-         section="description", answered=lambda d: d.description, summary=description_line),
+         # Files come with the description or at the review, and contact was chosen with the
+         # role: the review is next (the two steps below are reached from its Change buttons).
+         section="description", answered=lambda d: d.description, summary=description_line, next=REVIEW),
     Step("evidence", render=report_evidence.render,
          extras=(("done", "wizard.evidence_done"), ("none", "wizard.evidence_none")),
          on_choice=report_evidence.chose, accepts=report_evidence.FILES, on_input=report_evidence.received,

@@ -28,6 +28,7 @@ BACK, CANCEL_VALUE = "back", "cancel"  # values every step's navigation row carr
 KEEP = "keep"  # a step changed from the review: leave its answer as it is
 # The review and the confirmation of Cancel are the two steps the machinery itself goes to.
 REVIEW, CANCEL = "review", "cancel"
+NEXT = "next"  # what a step's function returns to go where the table says it leads (Step.next)
 
 
 class Retry(Exception):
@@ -108,6 +109,13 @@ class Step:
     # "Keep" leaves it for (a step name, or by default the review).
     current: Callable[[Translator, Draft], Html | None] | None = None
     then: Callable[[Draft], str] | str | None = None
+    # Where the wizard goes once the step is answered (its function returns NEXT): a step's name,
+    # or a rule choosing it from the draft; by default the next step of the table that is not a
+    # follow-up question. A follow-up (``follow_up``: a time or a date after "when") is asked only
+    # when a step's function names it, and is never reached by order.
+    next: Callable[[Draft], str] | str | None = None
+    follow_up: bool = False
+    skip: Callable[[Draft], bool] | None = None  # passed over by order while this says so
     # Said in place of the question when it is asked again after a file came to the step (a
     # long prompt is not sent again after every file): a catalog key, with the question's params.
     again: str = ""
@@ -143,6 +151,18 @@ class Step:
 
 class Steps:
     """The table of steps, in the order the wizard asks them, and what is derived from it."""
+
+    def following(self, name: str, draft: Draft) -> str:
+        """The step after ``name`` once it is answered: its own ``next``, or the next step of the
+        table that is no follow-up and is not passed over for this draft."""
+        step = self.by_name[name]
+        if step.next is not None:
+            return step.next(draft) if callable(step.next) else step.next
+        names = [candidate.name for candidate in self.order]
+        for candidate in self.order[names.index(name) + 1:]:
+            if not candidate.follow_up and not (candidate.skip and candidate.skip(draft)):
+                return candidate.name
+        return REVIEW
 
     def __init__(self, *steps: Step, renamed: dict[str, str] | None = None) -> None:
         self.order = steps
@@ -337,7 +357,9 @@ async def back(turn: Turn) -> str:
 
 
 async def go(turn: Turn, outcome: Outcome) -> str | int:
-    """Where a step's function said to go."""
+    """Where a step's function said to go (NEXT: where the table says the step leads)."""
     if isinstance(outcome, Answered):
         return outcome.state
+    if outcome == NEXT:
+        outcome = turn.steps.following(turn.draft.step, turn.draft)
     return await advance(turn, outcome)
