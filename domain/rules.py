@@ -16,6 +16,9 @@ from typing import Literal
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "ru"  # for anyone whose Telegram language is none of these
+# The languages a filing to a Kazakh body is drafted in: Kazakh, the state language, and Russian,
+# used officially on a par with it in state bodies (Constitution, art. 7): what /complaint offers.
+DOCUMENT_LANGUAGES: tuple[str, ...] = ("ru", "kk")
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]  # Literal of the tuple's values
 
 # ---- people and what they may do --------------------------------------------------------------

@@ -20,7 +20,7 @@ from bot.services.exports import evidence_bundle, reports_csv, reports_json
 from bot.services.i18n import Html
 from bot.services.search_query import BadQuery, parse_filters
 from domain import clock
-from domain.rules import STATUSES
+from domain.rules import DOCUMENT_LANGUAGES, STATUSES
 from handlers import callback_data as cb
 from handlers.context import BotContext
 from handlers.moderation import actor, load_report, say, tell
@@ -162,7 +162,7 @@ async def complaint(update: Update, context: BotContext) -> None:
     """/complaint REF ru|kk: the draft of a complaint (a Word document) for an escalated report,
     or one escalated and since resolved; it lists every filing before it."""
     args = context.args or []
-    if len(args) != 2 or args[1].lower() not in ("ru", "kk"):
+    if len(args) != 2 or args[1].lower() not in DOCUMENT_LANGUAGES:
         await say(update, context.t("mod.usage.complaint"))
         return
     report = await load_report(update, context, args[0])

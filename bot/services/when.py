@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import get_date_format, get_month_names
 
+from bot.services.i18n import read_catalog
 from domain.rules import LANGUAGES
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.\-\s]\s*([0-5]\d)\s*$")
@@ -51,15 +52,17 @@ def _order(lang: str) -> str:
 
 _NUMERIC = re.compile(r"^\s*(\d{1,4})\s*[./\-\s]\s*(\d{1,2})(?:\s*[./\-\s]\s*(\d{2,4}))?\s*[.\s]*$")
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
-# Days said in words, in every language the bot speaks: how many days back each one is.
-_RELATIVE = {"today": 0, "сегодня": 0, "бүгін": 0, "yesterday": 1, "вчера": 1, "кеше": 1,
-             "позавчера": 2, "алдыңгүні": 2, "алдыңғыкүні": 2, "daybeforeyesterday": 2,
-             # Kazakh in the Latin script (2021 alphabet and the usual phone spellings)
-             "bugin": 0, "búgin": 0, "bügin": 0, "keshe": 1, "aldyngúni": 2, "aldyngyni": 2}
-# Month names of Kazakh in the Latin script, as people type them on a phone.
-_LATIN_MONTHS = {"qantar": 1, "aqpan": 2, "nauryz": 3, "sáuir": 4, "sauir": 4, "säuir": 4, "mamyr": 5,
-                 "maýsym": 6, "mausym": 6, "shilde": 7, "tamyz": 8, "qyrkúiek": 9, "qyrkuiek": 9,
-                 "qyrküiek": 9, "qazan": 10, "qarasha": 11, "jeltoqsan": 12}
+# Days said in words, extra month spellings and words around a date that say nothing about it,
+# in every language the bot speaks: from the catalogs (``dates.*``), so that a language is added
+# with its catalog, its words for dates included.
+def _words(key: str) -> list[str]:
+    return [word for lang in LANGUAGES for word in read_catalog(lang)[key].string.lower().split() if word != "—"]
+
+
+_RELATIVE = {word: back for back, key in enumerate(("dates.today", "dates.yesterday", "dates.before_yesterday"))
+             for word in _words(key)}
+# Month names beyond CLDR's (Kazakh in the Latin script, as people type them on a phone): name=number.
+_LATIN_MONTHS = {name: int(number) for name, _, number in (pair.partition("=") for pair in _words("dates.months"))}
 # Quotes or brackets around a date copied from an example ("«30.11»"); only a pair is taken off
 # (a stray one is a typo nobody could mean).
 _QUOTED = re.compile(r"^\s*(?:«(.*)»|“(.*)”|„(.*)“|\"(.*)\"|'(.*)'|\((.*)\))\s*$")
@@ -70,9 +73,7 @@ _TIME_AFTER = re.compile(
     r"|\d{1,2}:\d{2}\s*" + _HOURS + r"?|\d{1,2}\s*" + _HOURS + r")\s*$", re.IGNORECASE)
 # The year's marker after an all-number date: "03.12.2026 ж.", "3.12.2026г", "3.12.2026 года".
 _YEAR_MARK = re.compile(r"(\d)\s*(?:ж|г|гг|жыл|жылы|года|год)\.?\s*$", re.IGNORECASE)
-# Words around a date that say nothing about it: "г.", "года", "ж.", "жылы", "of", "th"...
-_FILLER = {"г", "год", "года", "году", "гг", "ж", "жыл", "жылы", "жылғы", "of", "the", "st", "nd", "rd", "th",
-           "в", "на", "і", "ы", "ші", "шы", "сі", "си", "күні", "числа", "го", "е", "ое", "ого"}
+_FILLER = set(_words("dates.filler"))  # "г.", "года", "ж.", "жылы", "of", "th"...
 _MONTH_PREFIX = 3  # "ноя", "қар", "dec": shorter would be ambiguous ("ма")
 
 
