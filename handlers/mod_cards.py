@@ -16,10 +16,9 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
-from bot.services import deadlines
+from bot.services import deadlines, evidence_posting
 from bot.services import evidence_labels as labels
 from bot.services.evidence import read, read_original
-from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
@@ -293,13 +292,17 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
     for name, record in labels.numbered(report.reference, records):
         if only is not None and record.id not in only:
             continue
-        if is_active(record.mime_type):
+        posting = evidence_posting.how_posted(record)
+        if posting == "nothing":
             continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle
         warning = labels.notes(t, name, record)  # and what the reporter wrote under it
-        if record.preview_path:
+        if posting == "preview":
             preview = _preview(services, record)
             if preview is not None:
                 visual.append(_Item("photo", preview, name, warning))
+            continue
+        if posting == "line":  # its own data may identify the reporter, or could not be read
+            withheld.append(evidence_posting.line(t, name, record))
             continue
         item = _original(record, name, warning)
         if item is None:

@@ -64,11 +64,17 @@ def place_line(t: Translator, draft: Draft, view: View) -> Html | None:
     return t("summary.place", value=draft.place) if draft.place else None
 
 
+# Decimals of a location shown in Telegram (the group, /view): three are about 100 m, what a
+# moderator needs to find the polling station; the exact point is on the dashboard's page.
+CHAT_DECIMALS = 3
+
+
 def location_line(t: Translator, draft: Draft, view: View) -> Html | None:
     if draft.latitude is None or draft.longitude is None:
         return None
     if view.for_moderators:
-        return t("mod.card.location", lat=f"{draft.latitude:.5f}", lon=f"{draft.longitude:.5f}")
+        return t("mod.card.location", lat=f"{draft.latitude:.{CHAT_DECIMALS}f}",
+                 lon=f"{draft.longitude:.{CHAT_DECIMALS}f}")
     return t("summary.location")
 
 

@@ -155,3 +155,177 @@ async def test_the_bot_stays_small_when_sent_huge_pngs(fake, tmp_path, huge_png)
     assert code == 0, log
     assert peak_mb < 200, f"peak RSS {peak_mb} MB"
     assert fake.refused == []
+
+
+# ---- issue #23: image work bounded by construction; nothing identifying posted unwarned -----------
+
+
+def long_jpeg(progressive: bool = False) -> bytes:
+    """60000 x 1490 pixels in about 1.4 MB: draft() asked for a 1280-pixel box goes by the short
+    side and decodes it whole (a progressive one keeps whole-size coefficients whatever the scale)."""
+    out = io.BytesIO()
+    Image.new("RGB", (60000, 1490)).save(out, format="JPEG", quality=10, progressive=progressive)
+    return out.getvalue()
+
+
+def _status(pid: int, field: str) -> int:
+    """A /proc/PID/status field in megabytes."""
+    line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith(field))
+    return int(line.split()[1]) // 1024
+
+
+def _image_workers(pid: int) -> list[int]:
+    """The worker processes a bot started (not multiprocessing's resource tracker)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return [child for child in found if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+async def test_long_thin_jpegs_keep_the_bot_small(fake, tmp_path):
+    """The JPEG of issue #23 (60000 x 1490) once, then four at once (two progressive, whose
+    decoding would take hundreds of megabytes whatever the scale): the bot's peak memory stays
+    under 300 MB. The image work runs in worker processes whose address space is capped."""
+    from tests.fake_telegram import FakeUser
+    from tests.harness import BotProcess, bot_env
+    from bot.services.image_worker import MEMORY_LIMIT
+
+    bot = BotProcess(bot_env(fake, tmp_path / "data"))
+    await bot.start(fake)
+    users = [FakeUser(fake, 8200 + n, language_code="ru") for n in range(5)]
+    for user in users:
+        await up_to_evidence(user, "ru", DESCRIPTION)
+    files = [long_jpeg(), long_jpeg(), long_jpeg(progressive=True), long_jpeg(), long_jpeg(progressive=True)]
+    await users[0].document(files[0], "w.jpg", "image/jpeg")
+    await users[0].replies(1, timeout=60)
+    for user, data in zip(users[1:], files[1:]):
+        await user.document(data, "w.jpg", "image/jpeg")
+    for user in users[1:]:
+        (received,) = await user.replies(1, timeout=60)
+        assert received.message["text"].startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20)))
+    peak_mb = _status(bot.process.pid, "VmHWM")
+    workers = _image_workers(bot.process.pid)
+    limits = [Path(f"/proc/{pid}/limits").read_text() for pid in workers]
+    code, log = await bot.stop()
+    assert code == 0, log
+    assert peak_mb < 300, f"peak RSS {peak_mb} MB"
+    assert workers and all(f"{MEMORY_LIMIT}" in next(l for l in text.splitlines() if l.startswith("Max address space"))
+                           for text in limits), limits
+    rows = db_rows(tmp_path / "data", "SELECT metadata, preview_path IS NOT NULL AS drawn FROM evidence ORDER BY id")
+    # The baseline ones drawn; the progressive ones past the worker's budget: kept, not drawn, flagged.
+    assert sorted((row["metadata"], row["drawn"]) for row in rows) == \
+        [("read", 1)] * 3 + [("unreadable", 0)] * 2
+    assert fake.refused == []
+
+
+def test_a_long_jpeg_is_scaled_from_its_long_side():
+    facts = media.inspect_image(long_jpeg())
+    assert facts.metadata == "read" and Image.open(io.BytesIO(facts.preview)).size == (1280, 32)
+
+
+def gps_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[271], exif[272] = "Apple", "iPhone 12"
+    exif.get_ifd(0x8825).update({1: "N", 2: (43.0, 14.0, 20.2), 3: "E", 4: (76.0, 53.0, 22.9)})
+    return exif
+
+
+def cut_jpeg_with_gps() -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((800, 600), 60).convert("RGB").save(out, format="JPEG", exif=gps_exif())
+    data = out.getvalue()
+    return data[:len(data) * 2 // 3]
+
+
+def png_with_gps(size=(5000, 4000)) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", size, 0).save(out, format="PNG", exif=gps_exif(), optimize=True)
+    return out.getvalue()
+
+
+def mp4_with_location() -> bytes:
+    from tests.report_helpers import mp4, quicktime_text
+    return mp4(bytes(4000), udta=quicktime_text(b"\xa9xyz", "+43.2389+076.8897/"))
+
+
+def heic_with_gps() -> bytes:
+    """A HEIC's boxes as phones write them: ftyp, meta (hdlr, iinf naming an Exif item, iloc
+    saying where it is), then mdat holding the EXIF."""
+    from tests.report_helpers import box
+    import struct
+    exif = b"\x00\x00\x00\x06Exif\x00\x00" + gps_exif().tobytes()
+    ftyp = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic")
+    infe = box(b"infe", b"\x02\x00\x00\x00" + struct.pack(">HH", 1, 0) + b"Exif" + b"\x00")
+    iinf = box(b"iinf", bytes(4) + struct.pack(">H", 1) + infe)
+
+    def meta(offset: int) -> bytes:
+        iloc = box(b"iloc", bytes(4) + bytes([0x44, 0x00]) + struct.pack(">H", 1)
+                   + struct.pack(">HHH", 1, 0, 1) + struct.pack(">II", offset, len(exif)))
+        return box(b"meta", bytes(4) + box(b"hdlr", bytes(8) + b"pict" + bytes(13)) + iinf + iloc)
+    offset = len(ftyp) + len(meta(0)) + 8
+    return ftyp + meta(offset) + box(b"mdat", exif)
+
+
+@pytest.mark.parametrize(("maker", "mime"), [
+    (cut_jpeg_with_gps, "image/jpeg"), (png_with_gps, "image/png"), (heic_with_gps, "image/heic")])
+def test_a_location_is_found_in_what_cannot_be_drawn(maker, mime):
+    facts = media.inspect_image(maker())
+    assert facts.had_gps and facts.preview is None, facts
+    assert facts.camera_model == "Apple iPhone 12"
+
+
+def test_a_location_atom_in_a_video_is_found():
+    from bot.services import embedded_metadata
+    from tests.report_helpers import mp4
+    data = mp4_with_location()
+    assert embedded_metadata.iso_media([data[i:i + 100] for i in range(0, len(data), 100)]).had_gps
+    clean_video = embedded_metadata.iso_media([mp4(bytes(4000))])
+    assert not (clean_video.had_gps or clean_video.had_author or clean_video.camera_model)
+    with pytest.raises(embedded_metadata.Unreadable):
+        embedded_metadata.iso_media([b"\x00\x00\x00\x18ftypmp42" + bytes(2000)])  # no movie box
+
+
+async def test_nothing_identifying_reaches_the_group_as_an_original(app, fake, user_factory, settings, data_dir):
+    """A JPEG cut to two thirds and a 5000 x 4000 PNG, each with GPS, a HEIC with GPS and an MP4
+    with a location atom: none is posted as received; the group gets a line for each saying why
+    and where to get it. A clean MP4 is posted as it came. The report's location is shown to
+    the group to three decimals (about 100 m)."""
+    from tests.fake_telegram import FakeUser
+    from tests.report_helpers import mp4, start_report, choose_what_and_where
+    group = FakeUser(fake, 1001, chat=GROUP)
+    user = user_factory("ru")
+    await start_report(user, "ru")
+    await choose_what_and_where(user, "ru")
+    await user.location(43.238949, 76.889709)
+    await user.replies(1)
+    await user.tap(L("ru", "wizard.when_now"))
+    await user.say(DESCRIPTION)
+    sent = [(cut_jpeg_with_gps(), "cut.jpg", "image/jpeg"), (png_with_gps(), "big.png", "image/png"),
+            (heic_with_gps(), "IMG_0001.heic", "image/heic")]
+    for data, name, mime in sent:
+        await user.document(data, name, mime)
+        await user.replies(1)
+    await user.media("video", mp4_with_location(), "video/mp4")
+    await user.replies(1)
+    clean_video = mp4(bytes(3000))
+    await user.media("video", clean_video, "video/mp4")
+    await user.replies(1)
+    reference = await finish_and_send(user, "ru")
+
+    card, video, *lines = await group.replies(6)
+    assert "📍 43.239, 76.890" in card.message["text"] and "43.23894" not in card.message["text"]
+    assert fake.files[video.message["video"]["file_id"]].data == clean_video
+    t = Translator("ru")
+    gps = t("mod.evidence.identifying_gps")
+    device = t("mod.evidence.identifying_device", model="Apple iPhone 12")
+    expected = [t("mod.evidence.withheld", name=f"{reference}-{n}.{ext}",
+                  why=t("mod.evidence.why_holds", found=found))
+                for n, ext, found in ((1, "jpg", f"{gps}, {device}"), (2, "png", f"{gps}, {device}"),
+                                      (3, "heic", f"{gps}, {device}"), (4, "mp4", gps))]
+    assert [line.message["text"] for line in lines] == [parse_html(text) for text in expected]
+    posted = [e.message for e in fake.chat_events(GROUP["id"])]
+    assert sum(1 for m in posted if {"document", "photo", "video"} & m.keys()) == 1  # the clean video alone
+    rows = db_rows(data_dir, "SELECT had_gps, metadata, preview_path FROM evidence ORDER BY id")
+    assert [(r["had_gps"], r["metadata"], r["preview_path"]) for r in rows] == [
+        (1, "unreadable", None), (1, "read", None), (1, "read", None), (1, "read", None), (0, "read", None)]
+    assert fake.refused == []
