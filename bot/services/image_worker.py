@@ -15,6 +15,8 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import resource
 import threading
 from concurrent.futures.process import BrokenProcessPool
@@ -35,9 +37,17 @@ _lock = threading.Lock()
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 
 
-def _limit_memory(limit: int) -> None:
-    """In the worker, before any image: its address space may not grow past ``limit``."""
+def _start_worker(limit: int) -> None:
+    """In the worker, before any image: its address space may not grow past ``limit``; and it
+    ends with the bot, even one killed outright (it would otherwise wait for work forever,
+    holding the bot's stdout and stderr open)."""
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        def end_with_parent() -> None:
+            multiprocessing.connection.wait([parent.sentinel])
+            os._exit(0)
+        threading.Thread(target=end_with_parent, daemon=True, name="end-with-bot").start()
 
 
 def _executor() -> concurrent.futures.ProcessPoolExecutor:
@@ -46,7 +56,7 @@ def _executor() -> concurrent.futures.ProcessPoolExecutor:
         if _pool is None:
             _pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory, initargs=(MEMORY_LIMIT,))
+                initializer=_start_worker, initargs=(MEMORY_LIMIT,))
         return _pool
 
 
