@@ -89,6 +89,11 @@ def inspect(data: bytes | bytearray) -> media.ImageFacts:
     return media.ImageFacts(None, None, False, None, None, metadata="too_large")
 
 
+def worker_memory_limit() -> int:
+    """The address-space limit as a worker sees it (soft and hard are set alike)."""
+    return _executor().submit(resource.getrlimit, resource.RLIMIT_AS).result(timeout=TIMEOUT)[1]
+
+
 def shutdown() -> None:
     """Stop the workers (at the bot's shutdown)."""
     global _pool
