@@ -80,14 +80,14 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
 
 
 async def _remember_role(context: BotContext, stored: Report) -> None:
-    """The role the person's next report starts in is kept only for someone who allowed contact
-    (their reports are linked to them anyway); for an anonymous report nothing is kept, and any
-    role remembered before is forgotten: a rare role ("other") in their row would point to the
-    one anonymous report with it. Until Send the role lives in the draft alone."""
+    """The role the person's next report starts in is taken only from a report sent with contact
+    allowed (linked to them anyway). An anonymous report leaves their row as it was, neither set
+    nor cleared nor touched: a rare role ("other") there would point to the one anonymous report
+    with it, and a change on its day to the day. Until Send the role lives in the draft alone."""
+    if not stored.contact_allowed:
+        return
     person = context.person
-    remembered = None
-    if stored.contact_allowed and stored.reporter_role != DEFAULT_REPORTER_ROLE:
-        remembered = stored.reporter_role
+    remembered = None if stored.reporter_role == DEFAULT_REPORTER_ROLE else stored.reporter_role
     if person.reporter_role != remembered:
         await people.set_reporter_role(await context.services.db(), person.id, remembered)
         context.services.forget(person)

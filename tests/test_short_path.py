@@ -91,14 +91,15 @@ async def test_a_role_chosen_lives_in_the_draft_alone(app, fake, user_factory, d
 
 async def test_the_role_is_remembered_only_after_a_report_with_contact(app, fake, user_factory, data_dir):
     """A report sent with contact allowed remembers its role for the next one; an anonymous one
-    leaves nothing of it in the person's row (issue #23: "other" there pointed to the one
-    anonymous report with that role)."""
+    leaves the person's row as it was (issue #23: "other" there pointed to the one anonymous
+    report with that role)."""
     user = user_factory("en")
     await up_to_evidence(user, "en", STORY["en"], place=None, role="other", group="other", category="other")
     await finish_and_send(user, "en", evidence=False, contact=True)
     assert [row["reporter_role"] for row in db_rows(data_dir, "SELECT reporter_role FROM people")] == ["other"]
 
-    # The next report starts as "other"; sent anonymously, the role is forgotten.
+    # The next report starts as "other"; sent anonymously as a voter, it changes nothing in the row.
+    (before,) = db_rows(data_dir, "SELECT * FROM people")
     (again,) = await user.say("/report")
     assert L("en", "wizard.ask_group", role=L("en", "role.other")) in again.message["text"]
     await choose_what_and_where(user, "en", role="other", group="other", category="other")
@@ -106,11 +107,13 @@ async def test_the_role_is_remembered_only_after_a_report_with_contact(app, fake
     await user.tap(L("en", "wizard.when_now"))
     await user.say(STORY["en"])
     assert draft(data_dir)["reporter_role"] == "other"
+    await user.tap(L("en", "wizard.edit_role"))
+    await user.tap(L("en", "role.voter"))
     await finish_and_send(user, "en", evidence=False)
-    (row,) = db_rows(data_dir, "SELECT * FROM people")
-    assert row["reporter_role"] is None
+    (after,) = db_rows(data_dir, "SELECT * FROM people")
+    assert dict(after) == dict(before) and after["reporter_role"] == "other"
     assert [r["reporter_role"] for r in db_rows(data_dir, "SELECT reporter_role FROM reports ORDER BY id")] == \
-        ["other", "other"]
+        ["other", "voter"]
     assert fake.refused == []
 
 

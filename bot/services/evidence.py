@@ -277,6 +277,9 @@ class _StoredFile:
         except (embedded_metadata.Unreadable, FileUnreadable, OSError, struct.error, IndexError, ValueError) as exc:
             log.info("media metadata not read (%s)", type(exc).__name__)
             return {"metadata": "unreadable"}
+        except Exception as exc:  # noqa: BLE001 - a file our reader trips on is still evidence
+            log.warning("media metadata reader failed (%s)", type(exc).__name__)
+            return {"metadata": "unreadable"}
         return {"captured_at": found.captured_at, "camera_model": found.camera_model, "had_gps": found.had_gps,
                 "had_serial": found.had_serial, "had_author": found.had_author, "metadata": "read"}
 

@@ -7,6 +7,7 @@ limit: whatever a decoder does with a hostile file, the bot's own process never 
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import Literal
@@ -47,14 +48,11 @@ class ImageFacts:
     metadata: Metadata = "read"
 
 
-class NotAnImage(ValueError):
-    """The bytes are not a decodable image within the limits."""
-
-
 def inspect_image(data: bytes) -> ImageFacts:
     """Read capture time, camera, and whether there is a GPS position, a serial or an author's
     name; and draw a preview without metadata. The name, serial or position is never kept."""
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's notes on corrupt EXIF: the flags say enough
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
@@ -82,8 +80,8 @@ def _not_drawable(data: bytes) -> ImageFacts:
     if embedded.is_heif(data):
         try:
             return _facts(embedded.heic(data), None, "read")
-        except (embedded.Unreadable, IndexError, ValueError) as exc:
-            del exc
+        except (embedded.Unreadable, IndexError, ValueError, struct.error):
+            pass  # boxes that cannot be followed: unread, like any other file we cannot open
     return _facts(embedded.Found(), None, "unreadable")
 
 
