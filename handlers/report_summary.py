@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from bot.services.i18n import Html, Translator
-from bot.services import capture_time
+from bot.services import capture_time, evidence_posting
 from handlers.wizard import View
 from storage.models import Draft, EvidenceRecord
 
@@ -124,8 +124,12 @@ def evidence_line(t: Translator, draft: Draft, view: View) -> Html:
     # What a moderator checks before trusting a file: where it says it was taken, and when.
     with_gps = sum(1 for record in view.records if record.had_gps)
     off_day = sum(1 for record in view.records if capture_time.off_day(record.captured_at, draft.occurred_at))
+    # And a file whose own data could not be read (damaged, past the image worker's budget, too
+    # large to download): what it may give away is not known, so it is not posted as received.
+    unread = sum(1 for record in view.records if evidence_posting.unread_and_withheld(record))
     flags = [t.plural("mod.card.flag_gps", with_gps)] if with_gps else []
     flags += [t.plural("mod.card.flag_time", off_day)] if off_day else []
+    flags += [t.plural("mod.card.flag_unread", unread)] if unread else []
     return Html("\n".join([line, *flags]))
 
 

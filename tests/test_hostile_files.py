@@ -18,7 +18,7 @@ from bot.services.i18n import Translator
 from bot.services.text import clean
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import PROJECT_ROOT
-from tests.report_helpers import L, db_rows, finish_and_send, up_to_evidence
+from tests.report_helpers import L, db_rows, finish_and_send, jpeg, up_to_evidence
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "Moderators"}
 DESCRIPTION = "Бюллетени выдавали по ксерокопиям паспортов, председатель это разрешил."
@@ -314,10 +314,14 @@ async def test_nothing_identifying_reaches_the_group_as_an_original(app, fake, u
     clean_video = mp4(bytes(3000))
     await user.media("video", clean_video, "video/mp4")
     await user.replies(1)
+    damaged = jpeg(width=640, height=480, make=None, camera=None, gps=False)
+    await user.document(damaged[:len(damaged) // 2], "cut.jpg", "image/jpeg")  # nothing in it, but cut
+    await user.replies(1)
     reference = await finish_and_send(user, "ru")
 
-    card, video, *lines = await group.replies(6)
+    card, video, *lines = await group.replies(7)
     assert "📍 43.239, 76.890" in card.message["text"] and "43.23894" not in card.message["text"]
+    assert parse_html(Translator("ru").plural("mod.card.flag_unread", 1)) in card.message["text"]
     assert fake.files[video.message["video"]["file_id"]].data == clean_video
     t = Translator("ru")
     gps = t("mod.evidence.identifying_gps")
@@ -326,10 +330,12 @@ async def test_nothing_identifying_reaches_the_group_as_an_original(app, fake, u
                   why=t("mod.evidence.why_holds", found=found))
                 for n, ext, found in ((1, "jpg", f"{gps}, {device}"), (2, "png", f"{gps}, {device}"),
                                       (3, "heic", f"{gps}, {device}"), (4, "mp4", gps))]
+    expected.append(t("mod.evidence.withheld", name=f"{reference}-6.jpg", why=t("mod.evidence.why_unread")))
     assert [line.message["text"] for line in lines] == [parse_html(text) for text in expected]
     posted = [e.message for e in fake.chat_events(GROUP["id"])]
     assert sum(1 for m in posted if {"document", "photo", "video"} & m.keys()) == 1  # the clean video alone
     rows = db_rows(data_dir, "SELECT had_gps, metadata, preview_path FROM evidence ORDER BY id")
     assert [(r["had_gps"], r["metadata"], r["preview_path"]) for r in rows] == [
-        (1, "unreadable", None), (1, "read", None), (1, "read", None), (1, "read", None), (0, "read", None)]
+        (1, "unreadable", None), (1, "read", None), (1, "read", None), (1, "read", None), (0, "read", None),
+        (0, "unreadable", None)]
     assert fake.refused == []

@@ -35,3 +35,8 @@ def line(t: Translator, name: str, record: EvidenceRecord) -> Html:
     found = labels.found_text(t, record)
     why = t("mod.evidence.why_holds", found=found) if found else labels.unread_text(t, record)
     return t("mod.evidence.withheld", name=name, why=why)
+
+
+def unread_and_withheld(record: EvidenceRecord) -> bool:
+    """A file kept from the chat because what its own data holds is not known (the card flags it)."""
+    return how_posted(record) == "line" and not labels.identifying(record) and labels.metadata_unread(record)
