@@ -339,3 +339,20 @@ async def test_nothing_identifying_reaches_the_group_as_an_original(app, fake, u
         (1, "unreadable", None), (1, "read", None), (1, "read", None), (1, "read", None), (0, "read", None),
         (0, "unreadable", None)]
     assert fake.refused == []
+
+
+def test_a_device_serial_is_flagged_and_never_kept():
+    from bot.services.evidence_labels import warning
+    from storage.models import EvidenceRecord
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[42033] = "SN-4417-0099"  # BodySerialNumber
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(out, format="JPEG", exif=exif)
+    facts = media.inspect_image(out.getvalue())
+    assert facts.had_serial and not facts.had_gps and facts.metadata == "read"
+    record = EvidenceRecord(kind="document", file_id="f", file_unique_id="u", received_at="2026-12-07",
+                            stored_path="evidence/x.enc", had_serial=facts.had_serial, metadata=facts.metadata)
+    t = Translator("en")
+    assert parse_html(warning(t, "KZ-000001-1.jpg", record)) == parse_html(
+        t("mod.evidence.identifying", name="KZ-000001-1.jpg", found=t("mod.evidence.identifying_serial")))
+    assert "4417" not in repr(facts)

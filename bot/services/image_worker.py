@@ -73,11 +73,11 @@ def inspect(data: bytes | bytearray) -> media.ImageFacts:
     """media.inspect_image(data) in a worker; blocks (call it from a thread). A worker that dies
     on it is replaced and the image tried once more (a pool that breaks fails every image it
     held, not only the one to blame); one that dies twice is over the budget."""
-    payload = bytes(data)
     for _ in range(2):
         pool = _executor()
         try:
-            return pool.submit(media.inspect_image, payload).result(timeout=TIMEOUT)
+            # Pickled as it is (a bytearray too): one copy on its way, none kept.
+            return pool.submit(media.inspect_image, data).result(timeout=TIMEOUT)
         except BrokenProcessPool:
             _replace(pool)
         except concurrent.futures.TimeoutError:

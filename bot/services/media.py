@@ -48,7 +48,7 @@ class ImageFacts:
     metadata: Metadata = "read"
 
 
-def inspect_image(data: bytes) -> ImageFacts:
+def inspect_image(data: bytes | bytearray) -> ImageFacts:
     """Read capture time, camera, and whether there is a GPS position, a serial or an author's
     name; and draw a preview without metadata. The name, serial or position is never kept."""
     with warnings.catch_warnings():
@@ -75,7 +75,7 @@ def inspect_image(data: bytes) -> ImageFacts:
     return _facts(found, preview, metadata)
 
 
-def _not_drawable(data: bytes) -> ImageFacts:
+def _not_drawable(data: bytes | bytearray) -> ImageFacts:
     """A file Pillow cannot open: a HEIC's metadata is read from its boxes; anything else unread."""
     if embedded.is_heif(data):
         try:
@@ -85,7 +85,7 @@ def _not_drawable(data: bytes) -> ImageFacts:
     return _facts(embedded.Found(), None, "unreadable")
 
 
-def _metadata(image: Image.Image, data: bytes) -> tuple[embedded.Found, Metadata]:
+def _metadata(image: Image.Image, data: bytes | bytearray) -> tuple[embedded.Found, Metadata]:
     """The metadata, read without decoding the picture: PNG and WebP from their chunks (Pillow
     would decode a PNG whole to reach an eXIf chunk after its pixels), others through Pillow."""
     try:
