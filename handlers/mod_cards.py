@@ -277,7 +277,8 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
                       reply_to: int | None = None, only: set[int] | None = None,
                       ) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
-    GPS); a file Telegram holds under a name its sender chose as our stored original, uploaded
+    GPS); a file whose own data may identify the reporter or could not be read, as a line saying
+    why (bot.services.evidence_posting decides); a file Telegram holds under a name its sender chose as our stored original, uploaded
     under its neutral name (by file_id Telegram would show the sender's name); the rest by
     file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
     the report's reference (a round video, which takes no caption, in a reply of its own) and
