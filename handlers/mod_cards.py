@@ -278,9 +278,9 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
                       ) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
     GPS); a file whose own data may identify the reporter or could not be read, as a line saying
-    why (bot.services.evidence_posting decides); a file Telegram holds under a name its sender chose as our stored original, uploaded
-    under its neutral name (by file_id Telegram would show the sender's name); the rest by
-    file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
+    why (bot.services.evidence_posting decides); a file Telegram holds under a name its sender
+    chose as our stored original, uploaded under its neutral name (by file_id Telegram would
+    show the sender's name); the rest by file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
     the report's reference (a round video, which takes no caption, in a reply of its own) and
     the warning of a file whose own data may identify the reporter; under a card, replies to it.
     ``only``: just these files (by id), named as among all of ``records``."""

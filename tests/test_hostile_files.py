@@ -356,3 +356,33 @@ def test_a_device_serial_is_flagged_and_never_kept():
     assert parse_html(warning(t, "KZ-000001-1.jpg", record)) == parse_html(
         t("mod.evidence.identifying", name="KZ-000001-1.jpg", found=t("mod.evidence.identifying_serial")))
     assert "4417" not in repr(facts)
+
+
+def test_locations_and_authors_in_quicktime_keys_itunes_atoms_and_id3_are_found():
+    import struct
+    from bot.services import embedded_metadata
+    from tests.report_helpers import box, mp4
+
+    def data_box(text: str) -> bytes:
+        return box(b"data", struct.pack(">II", 1, 0) + text.encode())
+    keys = [b"com.apple.quicktime.location.ISO6709", b"com.apple.quicktime.model"]
+    keys_box = box(b"keys", bytes(4) + struct.pack(">I", len(keys))
+                   + b"".join(struct.pack(">I", 8 + len(k)) + b"mdta" + k for k in keys))
+    ilst = box(b"ilst", box(struct.pack(">I", 1), data_box("+43.2389+076.8897+000.000/"))
+               + box(struct.pack(">I", 2), data_box("iPhone 12")))
+    quicktime = box(b"meta", box(b"hdlr", bytes(24)) + keys_box + ilst)  # QuickTime's: no version
+    moov_meta = box(b"ftyp", b"qt  " + bytes(4) + b"qt  ") + box(b"moov", box(b"mvhd", bytes(100)) + quicktime)
+    found = embedded_metadata.iso_media([moov_meta + box(b"mdat", bytes(10))])
+    assert found.had_gps and found.camera_model == "iPhone 12"
+    itunes = box(b"meta", bytes(4) + box(b"hdlr", bytes(24)) + box(b"ilst", box(b"\xa9ART", data_box("Aigerim"))))
+    assert embedded_metadata.iso_media([mp4(bytes(10), udta=itunes)]).had_author
+
+    def frame(kind: bytes, text: bytes) -> bytes:
+        body = b"\x03" + text
+        return kind + struct.pack(">I", len(body)) + b"\x00\x00" + body
+    tags = frame(b"TPE1", b"Aigerim") + frame(b"TXXX", b"location\x00+43+076/")
+    mp3 = b"ID3\x03\x00\x00" + bytes([0, 0, len(tags) >> 7, len(tags) & 0x7F]) + tags + b"\xff\xfb" + bytes(100)
+    found = embedded_metadata.audio_mpeg([mp3[i:i + 7] for i in range(0, len(mp3), 7)])
+    assert found.had_author and found.had_gps
+    clean = embedded_metadata.audio_mpeg([b"ID3\x04\x00\x00\x00\x00\x00\x00\xff\xfb" + bytes(100)])
+    assert not (clean.had_author or clean.had_gps)

@@ -321,8 +321,8 @@ def _metadata_box(kind: bytes, body: bytes, found: Found) -> None:
     """``udta`` (QuickTime's ©xyz, ©mak, ©mod, authors) or ``meta`` (keys and ilst, or a
     full box whose children follow four bytes of version and flags)."""
     if kind == b"meta":
-        # ISO's meta is a full box (version and flags first); QuickTime's is not.
-        offset = 4 if body[4:8] in (b"hdlr", b"iinf", b"iloc", b"pitm", b"xml ", b"keys", b"ilst") else 0
+        # ISO's meta is a full box (version and flags first); QuickTime's starts with a child.
+        offset = 0 if body[4:8] in (b"hdlr", b"iinf", b"iloc", b"pitm", b"xml ", b"keys", b"ilst") else 4
         _meta(body[offset:], found)
         return
     make = model = None
@@ -552,10 +552,11 @@ def _id3v2(version: int, flags: int, body: bytes, found: Found) -> None:
         content = body[position + header:position + header + size]
         if len(content) < size:
             raise Unreadable("an ID3 frame runs past its tag")
-        text = content[1:]  # after the text encoding byte
-        if frame in _ID3_PEOPLE and readable(text.replace(b"\x00", b"").replace(b"\xff\xfe", b"").replace(b"\xfe\xff", b"")):
+        # After the text encoding byte; UTF-16's byte order marks and zero bytes are no text.
+        text = content[1:].replace(b"\xff\xfe", b"").replace(b"\xfe\xff", b"").replace(b"\x00", b"")
+        if frame in _ID3_PEOPLE and readable(text):
             found.had_author = True
-        elif frame in (b"TXXX", b"TXX") and _ID3_PLACE.search(text.replace(b"\x00", b"")):
+        elif frame in (b"TXXX", b"TXX") and _ID3_PLACE.search(text):
             found.had_gps = True
         position += header + size
 
