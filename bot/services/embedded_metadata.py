@@ -261,10 +261,14 @@ def iso_media(pieces: Iterable[bytes]) -> Found:
             if size < 0:
                 raise Unreadable("moov to the end")
             _walk_moov(stream, size, found)
-        elif kind == b"uuid" and 16 <= size <= BOX_LIMIT:
-            body = _exactly(stream, size)
-            if body[:16] == _XMP_UUID:
-                read_xmp(body[16:], found)
+        elif kind == b"uuid" and size >= 16:
+            if _exactly(stream, 16) != _XMP_UUID:
+                if not stream.skip(size - 16):
+                    raise Unreadable("a box runs past the end")
+            elif size - 16 > BOX_LIMIT:
+                raise Unreadable("an XMP box past the limit")
+            else:
+                read_xmp(_exactly(stream, size - 16), found)
         elif size < 0:
             break  # media data to the end of the file
         elif not stream.skip(size):
@@ -291,6 +295,8 @@ def _walk_moov(stream: _Stream, size: int, found: Found) -> None:
         kind, body_size, _ = header
         if kind == b"trak":
             _walk_moov(stream, body_size, found)  # a track's udta or meta can hold the same
+        elif kind == b"cmov":
+            raise Unreadable("a compressed movie box")  # old QuickTime: its metadata is inside
         elif kind in (b"udta", b"meta"):
             if body_size > BOX_LIMIT:
                 raise Unreadable("a metadata box past the limit")
