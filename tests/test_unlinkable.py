@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -417,10 +418,23 @@ def seizure_settings(fake):
     fake.add_chat(GROUP)
 
 
-async def test_nothing_stored_follows_the_author_of_an_anonymous_report(fake, tmp_path, seizure_settings):
+def _run_clock(monkeypatch, offset: timedelta) -> None:
+    """Each run's clock starts at 06:00 UTC today (no run crosses a day) plus ``offset``: every
+    time stored to the second differs between runs, so it counts as noise and never as
+    following an author (the scenario's timing is the same in every run)."""
+    from domain import clock
+    start, real = clock.now().replace(hour=6, minute=0, second=0, microsecond=0), datetime.now(timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: start + offset + (datetime.now(timezone.utc) - real))
+
+
+async def test_nothing_stored_follows_the_author_of_an_anonymous_report(fake, tmp_path, seizure_settings,
+                                                                        monkeypatch):
     author, other_author = 7002, 7005
+    _run_clock(monkeypatch, timedelta(0))
     first = await _seize_run(fake, tmp_path / "one", author, other_author)
+    _run_clock(monkeypatch, timedelta(minutes=20))
     again = await _seize_run(fake, tmp_path / "again", author, other_author)
+    _run_clock(monkeypatch, timedelta(minutes=40))
     swapped = await _seize_run(fake, tmp_path / "swapped", other_author, author)
     noise = _differences(first, again)
     follows = _differences(first, swapped) - noise
