@@ -380,14 +380,18 @@ async def _seize_run(fake, data_dir, first: int, second: int) -> dict:
                 references["R2"] = await short_report(user, lang, R2_TEXT)
             else:
                 await short_report(user, lang, OTHER_TEXT, contact=slot == 7)
+        # Everything delivered before the seizure (a card each and R's photo, then the card's two
+        # edits), so that no run is seized half-way through its outbox.
+        await moderators.replies(CAST + 1, timeout=30)
         admin = FakeUser(fake, ADMIN, language_code="ru")
         for command in ("take", "verify"):
             await admin.say(f"/{command} {references['R']}")
-        await moderators.say("/help")
+        await moderators.replies(2, timeout=30)
     conn = sqlite3.connect(data_dir / "bot.sqlite3")
     conn.row_factory = sqlite3.Row
     try:
         (report_id,) = conn.execute("SELECT id FROM reports WHERE reference = ?", (references["R"],)).fetchone()
+        assert conn.execute("SELECT kind FROM outbox WHERE sent_at IS NULL AND given_up IS NULL").fetchall() == []
         reachable = {}
         for where, value in _reachable(conn, report_id):
             reachable.setdefault(where, []).append(value)
