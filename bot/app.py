@@ -19,6 +19,7 @@ from bot.services.container import Services
 from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
+from bot.services import image_worker
 from bot.services.evidence import remove_orphans
 from storage import drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
@@ -93,3 +94,4 @@ async def _on_shutdown(application: Application) -> None:
     await web_server.stop(application.bot_data.pop(DASHBOARD, None))
     await health.stop(application)
     await application.bot_data["services"].close()
+    await asyncio.to_thread(image_worker.shutdown)  # its processes end with the bot

@@ -16,7 +16,8 @@ from telegram import CallbackQuery
 from bot.services import receipts
 from handlers import deliveries
 from handlers.context import BotContext
-from storage import outbox, reports
+from domain.rules import DEFAULT_REPORTER_ROLE
+from storage import outbox, people, reports
 from storage.models import NewReport, Report
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,9 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     if not created:
         return stored, False
     log.info("report %s stored", stored.reference)
+    await _remember_role(context, stored)
     if not stored.contact_allowed:
         services.flood.anonymous_report_sent(person.pseudonym, time.monotonic())
-        services.soon_scrub()  # the draft's pages, which named its author, leave the disk's log
     first = []
     confirmation = await outbox.pending_confirmation(db, receipts.chat_tag(services.keys, chat))
     if confirmation is not None:
@@ -71,6 +72,25 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     if any(kind in outbox.FOREGROUND for kind, _ in notices):
         first += [deliveries.attempt(context, item) for item in await outbox.waiting(db, stored.id, outbox.FOREGROUND)]
     await asyncio.gather(*first)
+    if not stored.contact_allowed:
+        # The reference is shown: the log's older frames, which hold the draft under its author
+        # (and the confirmation's chat, once delivered), leave the disk now, not within a window.
+        await services.scrub_now()
     # Posting the card and evidence may take a while: the reporter does not wait for it.
     deliveries.soon(context)
     return stored, True
+
+
+async def _remember_role(context: BotContext, stored: Report) -> None:
+    """The role the person's next report starts in is taken only from a report sent with contact
+    allowed (linked to them anyway). An anonymous report leaves their row as it was, neither set
+    nor cleared nor touched: a rare role ("other") there would point to the one anonymous report
+    with it, and a change on its day to the day. Until Send the role lives in the draft alone."""
+    if not stored.contact_allowed:
+        return
+    person = context.person
+    remembered = None if stored.reporter_role == DEFAULT_REPORTER_ROLE else stored.reporter_role
+    if person.reporter_role != remembered:
+        await people.set_reporter_role(await context.services.db(), person.id, remembered)
+        context.services.forget(person)
+        context.person = person.model_copy(update={"reporter_role": remembered})

@@ -34,7 +34,10 @@ DRAFTS_EVERY = timedelta(minutes=30)
 SWEEP_EVERY = timedelta(minutes=1)
 OUTBOX_EVERY = timedelta(seconds=5)
 DEADLINES_EVERY = timedelta(hours=1)
-SCRUB_EVERY = timedelta(seconds=20)  # how long the disk's log may hold an anonymous report's traces
+# How long the disk's log may hold what a scrub was asked for: a confirmation delivered after
+# its Send (the Send itself empties the log at once: handlers.filing), or a checkpoint a reader
+# kept from finishing.
+SCRUB_EVERY = timedelta(seconds=20)
 BACKUP_MINUTE = timedelta(minutes=1)  # the unit of BACKUP_INTERVAL_MINUTES (tests shorten it)
 _BACKUP_LOCK = "backup.lock"  # bot_data: one archive at a time (the nightly one and the frequent ones)
 _UPLOADED = "backup.uploaded"  # bot_data: names of archives known to be in the bucket

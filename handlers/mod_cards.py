@@ -16,11 +16,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
-from bot.services import deadlines
+from bot.services import deadlines, evidence_posting
 from bot.services import moderation as rulebook
 from bot.services import evidence_labels as labels
 from bot.services.evidence import read, read_original
-from bot.services.filetypes import is_active
 from bot.services.i18n import Html, Translator
 from bot.services.container import Services
 from handlers.context import BotContext
@@ -282,9 +281,10 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
                       reply_to: int | None = None, only: set[int] | None = None,
                       ) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
-    GPS); a file Telegram holds under a name its sender chose as our stored original, uploaded
-    under its neutral name (by file_id Telegram would show the sender's name); the rest by
-    file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
+    GPS); a file whose own data may identify the reporter or could not be read, as a line saying
+    why (bot.services.evidence_posting decides); a file Telegram holds under a name its sender
+    chose as our stored original, uploaded under its neutral name (by file_id Telegram would
+    show the sender's name); the rest by file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
     the report's reference (a round video, which takes no caption, in a reply of its own) and
     the warning of a file whose own data may identify the reporter; under a card, replies to it.
     ``only``: just these files (by id), named as among all of ``records``."""
@@ -297,13 +297,17 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
     for name, record in labels.numbered(report.reference, records):
         if only is not None and record.id not in only:
             continue
-        if is_active(record.mime_type):
+        posting = evidence_posting.how_posted(record)
+        if posting == "nothing":
             continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle
         warning = labels.notes(t, name, record)  # and what the reporter wrote under it
-        if record.preview_path:
+        if posting == "preview":
             preview = _preview(services, record)
             if preview is not None:
                 visual.append(_Item("photo", preview, name, warning))
+            continue
+        if posting == "line":  # its own data may identify the reporter, or could not be read
+            withheld.append(evidence_posting.line(t, name, record))
             continue
         item = _original(record, name, warning)
         if item is None:

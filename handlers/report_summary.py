@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from bot.services.i18n import Html, Translator
-from bot.services import capture_time
+from bot.services import capture_time, evidence_posting
 from handlers.wizard import View
 from storage.models import Draft, EvidenceRecord
 
@@ -65,11 +65,17 @@ def place_line(t: Translator, draft: Draft, view: View) -> Html | None:
     return t("summary.place", value=draft.place) if draft.place else None
 
 
+# Decimals of a location shown in Telegram (the group, /view): three are about 100 m, what a
+# moderator needs to find the polling station; the exact point is on the dashboard's page.
+CHAT_DECIMALS = 3
+
+
 def location_line(t: Translator, draft: Draft, view: View) -> Html | None:
     if draft.latitude is None or draft.longitude is None:
         return None
     if view.for_moderators:
-        return t("mod.card.location", lat=f"{draft.latitude:.5f}", lon=f"{draft.longitude:.5f}")
+        return t("mod.card.location", lat=f"{draft.latitude:.{CHAT_DECIMALS}f}",
+                 lon=f"{draft.longitude:.{CHAT_DECIMALS}f}")
     return t("summary.location")
 
 
@@ -119,8 +125,12 @@ def evidence_line(t: Translator, draft: Draft, view: View) -> Html:
     # What a moderator checks before trusting a file: where it says it was taken, and when.
     with_gps = sum(1 for record in view.records if record.had_gps)
     off_day = sum(1 for record in view.records if capture_time.off_day(record.captured_at, draft.occurred_at))
+    # And a file whose own data could not be read (damaged, past the image worker's budget, too
+    # large to download): what it may give away is not known, so it is not posted as received.
+    unread = sum(1 for record in view.records if evidence_posting.unread_and_withheld(record))
     flags = [t.plural("mod.card.flag_gps", with_gps)] if with_gps else []
     flags += [t.plural("mod.card.flag_time", off_day)] if off_day else []
+    flags += [t.plural("mod.card.flag_unread", unread)] if unread else []
     return Html("\n".join([line, *flags]))
 
 

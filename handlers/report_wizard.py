@@ -35,7 +35,7 @@ from handlers.wizard import (
     BACK, CANCEL, CANCEL_VALUE, END, KEEP, NEXT, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, advance, back,
     go, load, show, store,
 )
-from storage import drafts, evidence, people
+from storage import drafts, evidence
 from storage.models import Draft, Person
 
 CONVERSATION = "report"
@@ -62,17 +62,13 @@ PLACE_MAX = 200
 # ---- what each step does with its answer --------------------------------------------------------
 
 async def chose_role(turn: Turn, value: str) -> Outcome:
-    """The role, remembered for the person's next report (a voter's is the default: nothing is
-    kept of it); a contact choice not yet made follows the role."""
-    draft, context = turn.draft, turn.context
+    """The role, kept in the draft alone: it is remembered for the next report only once this
+    one is sent with contact allowed (handlers.filing), never for an anonymous one; a contact
+    choice not yet made follows the role."""
+    draft = turn.draft
     draft.reporter_role = value
     if "contact" in draft.prefilled:
         draft.contact_allowed = value == "observer"  # observers are usually glad to be asked
-    remembered = None if value == DEFAULT_REPORTER_ROLE else value
-    if context.person.reporter_role != remembered:
-        await people.set_reporter_role(await context.services.db(), context.person.id, remembered)
-        context.services.forget(context.person)
-        context.person = context.person.model_copy(update={"reporter_role": remembered})
     return NEXT
 
 

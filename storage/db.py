@@ -151,11 +151,13 @@ class Database:
             await conn.execute("INSERT INTO meta (name, value) VALUES ('health_probe', datetime('now'))"
                                " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
 
-    async def wipe_log(self) -> None:
+    async def wipe_log(self) -> bool:
         """Copy the write-ahead log into the database and empty it, so text just deleted (and
-        overwritten, with secure_delete) no longer lies in the log's older frames either."""
+        overwritten, with secure_delete) no longer lies in the log's older frames either. False
+        when a reader kept the checkpoint from finishing (the log is emptied by a later one)."""
         await self._outside_transactions()
-        await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        return not (rows and rows[0][0])
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
         """The first row of a query, in one trip (a cursor would take three)."""

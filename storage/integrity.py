@@ -53,6 +53,7 @@ REPORT_NOT_COVERED = {
 EVIDENCE_FIELDS = (
     "id", "report_id", "kind", "file_unique_id", "mime_type", "size", "sha256", "received_at", "stored_path",
     "too_big", "media_group_id", "captured_at", "camera_model", "had_gps", "had_author", "caption",
+    "had_serial", "metadata",
 )
 EVIDENCE_NOT_COVERED = {
     "file_id": "Telegram's handle for sending the file again",

@@ -51,6 +51,11 @@ class EvidenceRecord(BaseModel):
     camera_model: str | None = None
     had_gps: bool | None = None
     had_author: bool | None = None  # its own data names an author (the name is never kept)
+    had_serial: bool | None = None  # its own data holds a device's serial number (never kept)
+    # "read": every place its type keeps metadata was read, so the flags above can be trusted;
+    # "unreadable" or "too_large" (past the image worker's budget); None: not read (never
+    # downloaded, a type we do not read, or stored before metadata was judged)
+    metadata: Literal["read", "unreadable", "too_large"] | None = None
     caption: str | None = None  # what the reporter wrote under the file, as they wrote it
     thumbnail_path: str | None = None  # made by earlier versions, no longer: kept, and removed with the rest
     preview_path: str | None = None

@@ -396,8 +396,10 @@ async def with_status_in(db: Database, statuses: tuple[str, ...]) -> list[Report
 
 
 async def moderators(db: Database) -> list[Person]:
-    """Everyone with the moderator role, in the order they were added."""
-    rows = await db.fetchall(f"SELECT {PERSON_COLUMNS} FROM people WHERE role = 'moderator' ORDER BY id")
+    """Everyone with the moderator role, by name and code (people's ids are random: they keep no
+    order of when anyone came)."""
+    rows = await db.fetchall(f"SELECT {PERSON_COLUMNS} FROM people WHERE role = 'moderator'"
+                             " ORDER BY staff_name COLLATE NOCASE, staff_code")
     return [Person(**dict(row)) for row in rows]
 
 

@@ -1,7 +1,8 @@
 """People and their roles and settings, looked up by keyed pseudonym.
 
-Their timestamps are kept to the day: a person's row changed at the second an anonymous report
-came in would tie the two together.
+Nothing in a person's row follows the order or the time of what they did: ids are random (a
+counter would follow first contact, and so the order of reports), and timestamps are kept to
+the day (a row changed at the second an anonymous report came in would tie the two together).
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ UNKNOWN_LANGUAGE = ""
 COLUMNS = (f"id, pseudonym, COALESCE(NULLIF(language, '{UNKNOWN_LANGUAGE}'), '{DEFAULT_LANGUAGE}')"
             " AS language, role, staff_name, staff_code, reporter_role")
 STAFF_CODE_LENGTH = 4  # hex digits, random: nothing else about the person is in it
+# Ids are drawn at random above every id a counter ever gave (migration 0022 moved those), and
+# below 2**53, so they stay exact wherever a number goes (JSON, JavaScript).
+ID_FLOOR, ID_CEILING = 2 ** 32, 2 ** 53
+
+
+def new_id() -> int:
+    """A random person id: its value and its order say nothing of when the person came."""
+    return ID_FLOOR + secrets.randbelow(ID_CEILING - ID_FLOOR)
 
 
 def _day() -> str:
@@ -47,14 +56,15 @@ async def get_or_create(
     if found:
         return await language_at_first_contact(db, found, language)
     now = _day()
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO people (pseudonym, chat_ref, language, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pseudonym) DO NOTHING",
-            (pseudonym, chat_ref, language, now, now),
-        )
-    person = await get(db, pseudonym)
-    assert person is not None
+    person = None
+    while person is None:  # a random id already taken (about never) is drawn again
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (id, pseudonym, chat_ref, language, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (new_id(), pseudonym, chat_ref, language, now, now),
+            )
+        person = await get(db, pseudonym)
     return person
 
 
@@ -167,15 +177,17 @@ async def add_staff(db: Database, pseudonym: str, role: Role, language: Language
     them. ``language`` sets theirs; None keeps the one they have, or for someone new leaves it
     unknown until their first update brings their Telegram language. They get a staff code."""
     now = _day()
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO people (pseudonym, language, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (pseudonym) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at,"
-            " language = CASE WHEN ? IS NULL THEN people.language ELSE excluded.language END",
-            (pseudonym, language or UNKNOWN_LANGUAGE, role, now, now, language),
-        )
-    person = await get(db, pseudonym)
-    assert person is not None
+    person = None
+    while person is None:  # a random id already taken (about never) is drawn again
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (id, pseudonym, language, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (pseudonym) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at,"
+                " language = CASE WHEN ? IS NULL THEN people.language ELSE excluded.language END"
+                " ON CONFLICT DO NOTHING",
+                (new_id(), pseudonym, language or UNKNOWN_LANGUAGE, role, now, now, language),
+            )
+        person = await get(db, pseudonym)
     return person if person.staff_code else await give_staff_code(db, person.id)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 import sqlite3
+import struct
 from pathlib import Path
 
 from PIL import Image
@@ -49,6 +50,25 @@ def jpeg(width: int = 64, height: int = 48, *, make: str | None = "Google", came
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def box(kind: bytes, body: bytes) -> bytes:
+    """One ISO BMFF box (MP4, MOV, HEIC)."""
+    return struct.pack(">I4s", 8 + len(body), kind) + body
+
+
+def mp4(media: bytes = b"", *, udta: bytes = b"", brand: bytes = b"mp42") -> bytes:
+    """A small MP4 as cameras write it: ftyp, moov (a header, a track, any user data), mdat."""
+    moov = box(b"mvhd", bytes(100)) + box(b"trak", box(b"tkhd", bytes(84)) + box(b"mdia", bytes(64)))
+    if udta:
+        moov += box(b"udta", udta)
+    return box(b"ftyp", brand + bytes(4) + brand + b"isom") + box(b"moov", moov) + box(b"mdat", media)
+
+
+def quicktime_text(kind: bytes, text: str) -> bytes:
+    """A QuickTime user-data text atom (©xyz, ©mod...): length, language, the text."""
+    data = text.encode("utf-8")
+    return box(kind, struct.pack(">HH", len(data), 0x15C7) + data)
 
 
 def sha256(data: bytes) -> str:

@@ -36,7 +36,7 @@ from storage.models import EvidenceRecord
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import make_settings
-from tests.report_helpers import L, db_rows, docx_text, finish_and_send, jpeg, up_to_evidence
+from tests.report_helpers import L, db_rows, docx_text, finish_and_send, jpeg, mp4, up_to_evidence
 from tests.test_dashboard import base, client, link_for, sign_in
 
 ADMIN = 1001
@@ -46,7 +46,7 @@ NAME = "Ivanova_Olga_IIN_850101400123"
 SECRETS = (NAME, "850101400123", "ivanova")  # matched without regard to case
 AUTHOR = "Sarsenova Dana"  # the PDF's author: flagged, never stored or shown
 PDF_STAMP = time.gmtime(1_796_040_000)  # 2026-11-30, fixed: Pillow writes a struct_time as a PDF date
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(2000)
+MP4 = mp4(bytes(2000))
 
 
 @pytest.fixture
@@ -110,31 +110,34 @@ async def test_no_sender_file_name_anywhere_and_the_metadata_is_flagged(app, fak
     assert len(told) == 1 and min(told) < first_file, (told, first_file)
     assert ru("wizard.ask_description", min=20, max=Translator("ru").number(10_000), files=20, note=note) in dict(texts)[min(told)]
 
-    # The moderators' chat: the card, the photo's clean preview and the video (uploaded under its
-    # neutral name) in one album, the PDF uploaded under its neutral name, and a line for the
-    # file too big to download, which by file_id would show the sender's name.
+    # The moderators' chat: the card, the photo's clean preview and the video (its metadata read
+    # and clean; uploaded under its neutral name) in one album; a line for the PDF, whose author
+    # keeps it from being posted as received; and one for the file too big to download, which
+    # was never looked into (and by file_id would show the sender's name).
     card, preview, video, document, withheld = await group.replies(5)
     assert reference in card.message["text"]
     gps, device = ru("mod.evidence.identifying_gps"), ru("mod.evidence.identifying_device", model="Google Pixel 7")
     assert preview.message["caption"] == f"{reference}\n{warning(f'{reference}-2.jpg', gps, device)}"
     assert video.message["video"]["file_name"] == f"{reference}-4.mp4" and "caption" not in video.message
     assert fake.files[video.message["video"]["file_id"]].data == MP4
-    assert document.message["document"]["file_name"] == f"{reference}-1.pdf"
-    assert document.message["caption"] == \
-        f"{reference}\n{warning(f'{reference}-1.pdf', ru('mod.evidence.identifying_author'))}"
-    assert fake.files[document.message["document"]["file_id"]].data == sent_pdf  # byte-exact
+    t = Translator("ru")
+    assert document.message["text"] == parse_html(t(
+        "mod.evidence.withheld", name=f"{reference}-1.pdf",
+        why=t("mod.evidence.why_holds", found=t("mod.evidence.identifying_author"))))
+    assert "document" not in document.message
     assert withheld.message["text"] == ru("mod.evidence.withheld_too_big", name=f"{reference}-3.pdf")
 
     # What is stored: no name, the flags.
-    rows = db_rows(data_dir, "SELECT file_name, sender_named, had_gps, camera_model, had_author FROM evidence ORDER BY id")
+    rows = db_rows(data_dir, "SELECT file_name, sender_named, had_gps, camera_model, had_author, metadata"
+                             " FROM evidence ORDER BY id")
     assert [tuple(row) for row in rows] == [
-        (None, 1, None, None, 1), (None, 1, 1, "Google Pixel 7", 0), (None, 1, None, None, None),
-        (None, 1, None, None, None)]
+        (None, 1, None, None, 1, "read"), (None, 1, 1, "Google Pixel 7", 0, "read"), (None, 1, None, None, None, None),
+        (None, 1, 0, None, 0, "read")]
 
     # /view shows the same evidence with the same warnings; /bundle, the exports, the complaints.
     shown = await admin.say(f"/view {reference}", n=6)
-    assert [e.message.get("caption") for e in shown[:3]] == [
-        preview.message["caption"], None, document.message["caption"]]
+    assert [e.message.get("caption") or e.message.get("text") for e in shown[:4]] == [
+        preview.message["caption"], None, document.message["text"], withheld.message["text"]]
     await admin.say(f"/bundle {reference}")
     await admin.say("/export csv")
     await admin.say("/export json")

@@ -192,11 +192,17 @@ async def stage_reports(context: BotContext, count: int, notices: list, first: i
     db = await context.services.db()
     person = await people.get_or_create(db, "p" * 64, "ru", None)
     references = []
+    preview = None
+    if photo is not None:  # its clean preview, stored as the bot stores one (what the group gets)
+        preview = f"previews/staged-{first}.enc"
+        folder = context.services.settings.data_dir / "previews"
+        folder.mkdir(exist_ok=True)
+        (folder / f"staged-{first}.enc").write_bytes(context.services.keys.encrypt_file(photo.data))
     for n in range(first, first + count):
         if photo is not None:
             await evidence.add_to_draft(db, person.id, EvidenceRecord(
                 kind="photo", file_id=photo.file_id, file_unique_id=photo.file_unique_id, mime_type="image/jpeg",
-                received_at=clock.utcnow()))
+                received_at=clock.utcnow(), preview_path=preview))
         report, _ = await reports.submit(db, person.id, NewReport(
             reporter_role="voter", category="station", subcategory="stuffing", region="astana",
             occurred_at=datetime.now(ZoneInfo("Asia/Almaty")).date().isoformat(), description=DESCRIPTION,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 
 from tests.fake_telegram import FakeUser
-from tests.report_helpers import L, confirmed, db_rows, db_write
+from tests.report_helpers import L, confirmed, db_rows, choose_what_and_where, db_write, finish_and_send, up_to_evidence
 
 STORY = {
+    "en": "The head of the department told everyone to vote for his candidate or be fired.",
     "ru": "Начальник собрал весь отдел и сказал голосовать за его кандидата, иначе уволит.",
     "kk": "Бастық бүкіл бөлімді жинап, оның кандидатына дауыс беруді айтты, әйтпесе жұмыстан шығарамын деді.",
 }
@@ -66,7 +67,9 @@ async def test_an_anonymous_voter_sends_in_at_most_seven_actions(app, fake, user
     assert fake.refused == []
 
 
-async def test_the_role_is_remembered_and_changed_in_one_tap(app, fake, user_factory, data_dir):
+async def test_a_role_chosen_lives_in_the_draft_alone(app, fake, user_factory, data_dir):
+    """Until Send the role is in the draft, not in the person's row; a cancelled report leaves
+    nothing of it."""
     user = user_factory("en")
     await user.say("/start")
     await user.say("/report")
@@ -77,18 +80,40 @@ async def test_the_role_is_remembered_and_changed_in_one_tap(app, fake, user_fac
     # Not a voter: the groups first, without the voters' shortcuts.
     labels = [b["text"] for b in user.buttons(what.message)]
     assert L("en", "group.pressure") in labels and L("en", "category.coercion_work") not in labels
-    assert [row["reporter_role"] for row in db_rows(data_dir, "SELECT reporter_role FROM people")] == ["other"]
+    assert draft(data_dir)["reporter_role"] == "other"
+    assert [row["reporter_role"] for row in db_rows(data_dir, "SELECT reporter_role FROM people")] == [None]
     await user.say("/cancel")
     await user.tap(L("en", "wizard.cancel_yes"))
+    (again,) = await user.say("/report")
+    assert L("en", "wizard.ask_group", role=L("en", "role.voter")) in again.message["text"]
+    assert fake.refused == []
 
-    # The next report starts as "other"; changing back to a voter forgets it.
+
+async def test_the_role_is_remembered_only_after_a_report_with_contact(app, fake, user_factory, data_dir):
+    """A report sent with contact allowed remembers its role for the next one; an anonymous one
+    leaves the person's row as it was (issue #23: "other" there pointed to the one anonymous
+    report with that role)."""
+    user = user_factory("en")
+    await up_to_evidence(user, "en", STORY["en"], place=None, role="other", group="other", category="other")
+    await finish_and_send(user, "en", evidence=False, contact=True)
+    assert [row["reporter_role"] for row in db_rows(data_dir, "SELECT reporter_role FROM people")] == ["other"]
+
+    # The next report starts as "other"; sent anonymously as a voter, it changes nothing in the row.
+    (before,) = db_rows(data_dir, "SELECT * FROM people")
     (again,) = await user.say("/report")
     assert L("en", "wizard.ask_group", role=L("en", "role.other")) in again.message["text"]
-    await user.tap(L("en", "wizard.change_role"))
-    (what,) = await user.tap(L("en", "role.voter"))
-    assert L("en", "category.coercion_work") in [b["text"] for b in user.buttons(what.message)]
-    assert [row["reporter_role"] for row in db_rows(data_dir, "SELECT reporter_role FROM people")] == [None]
-    assert draft(data_dir)["reporter_role"] == "voter" and draft(data_dir)["contact_allowed"] is False
+    await choose_what_and_where(user, "en", role="other", group="other", category="other")
+    await user.say("245")
+    await user.tap(L("en", "wizard.when_now"))
+    await user.say(STORY["en"])
+    assert draft(data_dir)["reporter_role"] == "other"
+    await user.tap(L("en", "wizard.edit_role"))
+    await user.tap(L("en", "role.voter"))
+    await finish_and_send(user, "en", evidence=False)
+    (after,) = db_rows(data_dir, "SELECT * FROM people")
+    assert dict(after) == dict(before) and after["reporter_role"] == "other"
+    assert [r["reporter_role"] for r in db_rows(data_dir, "SELECT reporter_role FROM reports ORDER BY id")] == \
+        ["other", "voter"]
     assert fake.refused == []
 
 

@@ -4,11 +4,13 @@ to. End to end against the fake Bot API; the seizure reads only DATA_DIR and the
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
 import shutil
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -275,3 +277,220 @@ async def test_someone_first_seen_in_a_group_gets_the_notification_they_allowed(
     assert status.message["text"] == L("kk", "feedback.status", reference=reference, status=L("kk", "status.in_review"),
                                                meaning=L("kk", "receipt.meaning.in_review"))
     assert fake.refused == []
+
+
+# ---- issue #23: nothing on the disk follows the order, the roles or the timing of anonymous reports
+
+
+async def short_report(user: FakeUser, lang: str, text: str, *, role: str = "voter", photo: bytes | None = None,
+                       contact: bool = False) -> str:
+    """A report on the short path (a voter's usual case, region, no number, now), as ``role``:
+    /start is the person's first contact. Returns the reference."""
+    await user.say("/start")
+    (first,) = await user.say("/report")
+    if role != "voter":
+        await user.tap(L(lang, "wizard.change_role"))
+        await user.tap(L(lang, f"role.{role}"))
+        await user.tap(L(lang, "group.other"))
+    else:
+        await user.tap(L(lang, "category.coercion_work"))
+    await user.tap(L(lang, "region.almaty_city"))
+    await user.tap(L(lang, "wizard.precinct_unknown"))
+    await user.tap(L(lang, "wizard.when_now"))
+    await user.say(text)
+    if photo is not None:
+        await user.photo(photo)
+        await user.replies(1)
+    return await finish_and_send(user, lang, contact=contact)
+
+
+async def test_the_log_holds_no_draft_once_the_reference_is_shown(app, fake, user_factory, data_dir):
+    """The write-ahead log is emptied as soon as an anonymous report's reference is shown (it held
+    the draft, under its author, for up to 20 seconds before issue #23)."""
+    voter = user_factory("ru")
+    secret = "Завуч Тлеубердина велела всем учителям голосовать досрочно и принести фото."
+    loop = asyncio.get_running_loop()
+    await short_report(voter, "ru", secret)
+    shown = loop.time()
+    # The chat's updates are handled in order: the answer to this one comes after Send's
+    # handler, scrub included, has finished.
+    await voter.say("/help")
+    wal = data_dir / "bot.sqlite3-wal"
+    held = wal.read_bytes() if wal.exists() else b""
+    assert secret.encode() not in held and b'"prefilled"' not in held
+    assert loop.time() - shown < 1.0
+    assert fake.refused == []
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    def ranks(values: list[float]) -> list[int]:
+        order = sorted(range(len(values)), key=values.__getitem__)
+        out = [0] * len(values)
+        for rank, index in enumerate(order):
+            out[index] = rank
+        return out
+    rx, ry, n = ranks(xs), ranks(ys), len(xs)
+    return 1 - 6 * sum((a - b) ** 2 for a, b in zip(rx, ry)) / (n * (n * n - 1))
+
+
+async def test_people_ids_do_not_follow_the_order_of_reports(app, fake, user_factory, data_dir):
+    """Thirty people, each first seen when they file an anonymous report, one after another, three
+    times over: their row ids are in no relation to the order of the reports (a counter gave a
+    rank correlation of 1)."""
+    correlations = []
+    for run in range(3):
+        reporters = [user_factory("ru") for _ in range(30)]
+        for reporter in reporters:
+            await short_report(reporter, "ru", VOTER_TEXT)
+        ids = {row["pseudonym"]: row["id"] for row in db_rows(data_dir, "SELECT id, pseudonym FROM people")}
+        filed = [ids[KEYS.pseudonym(reporter.id)] for reporter in reporters]
+        correlations.append(spearman(list(range(30)), filed))
+    assert all(abs(rho) < 0.6 for rho in correlations), correlations
+    assert abs(sum(correlations) / len(correlations)) < 0.4, correlations
+    assert fake.refused == []
+
+
+# The differential seizure: the same scenario, run with the same authors twice and then with the
+# authors of two anonymous reports swapped. What differs between the same-author runs is noise
+# (random codes, times); anything else that differs once the authors are swapped follows them.
+
+CAST = 8  # people, each first seen when they file; R is filed second, R2 fifth
+R_TEXT = "На участке посторонние раздавали деньги у входа, председатель видел и молчал."
+R2_TEXT = "Начальник цеха велел всем сфотографировать бюллетень и прислать ему фото."
+OTHER_TEXT = "Директор собрал коллектив и велел голосовать за кандидата от руководства."
+
+
+async def _seize_run(fake, data_dir, first: int, second: int) -> dict:
+    """One run of the scenario with people ``first`` and ``second`` (Telegram ids) as the
+    authors of R and R2; the seizure's view of it: what is reachable from R, and every person's
+    row with its rank among ids and its place in the table."""
+    from tests.harness import running_bot
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
+    langs = {7002: "kk", 7005: "ru"}  # each person's own: the author of R writes in Kazakh, then Russian
+    order = [7001, first, 7003, 7004, second, 7006, 7007, 7008]
+    references = {}
+    async with running_bot(settings):
+        moderators = FakeUser(fake, ADMIN, language_code="ru", chat=GROUP)
+        for slot, user_id in enumerate(order):
+            lang = langs.get(user_id, "ru")
+            user = FakeUser(fake, user_id, language_code=lang, first_name=f"Person {user_id}")
+            if slot == 1:
+                references["R"] = await short_report(user, lang, R_TEXT, role="other", photo=jpeg(color=(9, 9, 9)))
+            elif slot == 4:
+                references["R2"] = await short_report(user, lang, R2_TEXT)
+            else:
+                await short_report(user, lang, OTHER_TEXT, contact=slot == 7)
+        # Everything delivered before the seizure (a card each and R's photo, then the card's two
+        # edits), so that no run is seized half-way through its outbox.
+        await moderators.replies(CAST + 1, timeout=30)
+        admin = FakeUser(fake, ADMIN, language_code="ru")
+        for command in ("take", "verify"):
+            await admin.say(f"/{command} {references['R']}")
+        await moderators.replies(2, timeout=30)
+    conn = sqlite3.connect(data_dir / "bot.sqlite3")
+    conn.row_factory = sqlite3.Row
+    try:
+        (report_id,) = conn.execute("SELECT id FROM reports WHERE reference = ?", (references["R"],)).fetchone()
+        assert conn.execute("SELECT kind FROM outbox WHERE sent_at IS NULL AND given_up IS NULL").fetchall() == []
+        reachable = {}
+        for where, value in _reachable(conn, report_id):
+            reachable.setdefault(where, []).append(value)
+        rows = conn.execute("SELECT * FROM people").fetchall()  # in the table's own order
+        by_rank = sorted(row["id"] for row in rows)
+        people = {}
+        for position, row in enumerate(rows):
+            features = {key: row[key] for key in row.keys() if key not in ("id", "pseudonym")}
+            features["id_rank"] = by_rank.index(row["id"])
+            features["table_position"] = position
+            people[row["pseudonym"]] = features
+    finally:
+        conn.close()
+    return {"reachable": reachable, "people": people}
+
+
+def _differences(one: dict, other: dict) -> set[str]:
+    found = {where for where in one["reachable"].keys() | other["reachable"].keys()
+             if one["reachable"].get(where) != other["reachable"].get(where)}
+    for pseudonym in one["people"].keys() | other["people"].keys():
+        mine, theirs = one["people"].get(pseudonym, {}), other["people"].get(pseudonym, {})
+        found |= {f"people.{key}" for key in mine.keys() | theirs.keys() if mine.get(key) != theirs.get(key)}
+    return found
+
+
+@pytest.fixture
+def seizure_settings(fake):
+    fake.add_chat(GROUP)
+
+
+def _run_clock(monkeypatch, offset: timedelta) -> None:
+    """Each run's clock starts at 06:00 UTC today (no run crosses a day) plus ``offset``: every
+    time stored to the second differs between runs, so it counts as noise and never as
+    following an author (the scenario's timing is the same in every run)."""
+    from domain import clock
+    start, real = clock.now().replace(hour=6, minute=0, second=0, microsecond=0), datetime.now(timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: start + offset + (datetime.now(timezone.utc) - real))
+
+
+async def test_nothing_stored_follows_the_author_of_an_anonymous_report(fake, tmp_path, seizure_settings,
+                                                                        monkeypatch):
+    author, other_author = 7002, 7005
+    _run_clock(monkeypatch, timedelta(0))
+    first = await _seize_run(fake, tmp_path / "one", author, other_author)
+    _run_clock(monkeypatch, timedelta(minutes=20))
+    again = await _seize_run(fake, tmp_path / "again", author, other_author)
+    _run_clock(monkeypatch, timedelta(minutes=40))
+    swapped = await _seize_run(fake, tmp_path / "swapped", other_author, author)
+    noise = _differences(first, again)
+    follows = _differences(first, swapped) - noise
+    assert follows == set(), f"stored values that follow the author: {sorted(follows)}"
+    # What does vary from run to run opens to nothing of either author.
+    secrets = _derived(author) + _derived(other_author)
+    for run in (first, swapped):
+        for where, values in run["reachable"].items():
+            for value in values:
+                for said in _opens_to(value):
+                    assert not any(secret in said for secret in secrets), where
+    # The rare role was not kept in the author's row, nor a voter's in anyone's.
+    assert {features["reporter_role"] for run in (first, swapped) for features in run["people"].values()} == {None}
+    assert fake.refused == []
+
+
+async def test_people_ids_become_random_at_the_migration_and_every_link_follows(tmp_path):
+    """Migration 0025: ids a counter gave (first contact order) are replaced by random ones, and
+    the reports, drafts, files, prompts, sessions and invites that referred to them follow."""
+    from storage.db import Database
+    from storage.people import ID_CEILING, ID_FLOOR
+    path = tmp_path / "old.sqlite3"
+    old = await Database.open(path, upto=24)
+    async with old.transaction() as conn:
+        for number in (1, 2, 3):
+            await conn.execute("INSERT INTO people (id, pseudonym, language, created_at, updated_at)"
+                               " VALUES (?, ?, 'ru', '2026-12-01', '2026-12-01')", (number, f"p{number}"))
+        await conn.execute("INSERT INTO reports (id, reference, reporter_id, taken_by, reporter_role, category, region,"
+                           " occurred_at, description, submitted_at, submission_key) VALUES (1, 'KZ-000001', 2, 3,"
+                           " 'observer', 'pressure', 'astana', '2026-12-01', 'Начальник велел голосовать.',"
+                           " '2026-12-01', 'k')")
+        await conn.execute("INSERT INTO drafts (person_id, data, created_at, updated_at) VALUES (1, '{}', 'd', 'd')")
+        await conn.execute("INSERT INTO evidence (owner_id, kind, file_id, file_unique_id, received_at)"
+                           " VALUES (1, 'photo', 'f', 'u', 'd')")
+        await conn.execute("INSERT INTO prompts (chat_id, message_id, moderator_id, action, report_id, asked_status,"
+                           " created_at) VALUES (-1, 5, 3, 'reject', 1, 'new', 'd')")
+        await conn.execute("INSERT INTO web_sessions (id_hash, person_id, csrf, created_at, expires_at)"
+                           " VALUES ('h', 3, 'c', 'd', 'd')")
+        await conn.execute("INSERT INTO web_logins (token_hash, person_id, created_at) VALUES ('t', 3, 'd')")
+        await conn.execute("INSERT INTO invites (code_hash, created_by, created_at, redeemed_by) VALUES ('i', 'a', 'd', 2)")
+    await old.close()
+    db = await Database.open(path)
+    try:
+        ids = {row["pseudonym"]: row["id"] for row in await db.fetchall("SELECT id, pseudonym FROM people")}
+        assert sorted(ids) == ["p1", "p2", "p3"] and all(ID_FLOOR <= i < ID_CEILING for i in ids.values())
+        assert tuple(await db.fetchone("SELECT reporter_id, taken_by FROM reports")) == (ids["p2"], ids["p3"])
+        assert (await db.fetchone("SELECT person_id FROM drafts"))[0] == ids["p1"]
+        assert (await db.fetchone("SELECT owner_id FROM evidence"))[0] == ids["p1"]
+        assert (await db.fetchone("SELECT moderator_id FROM prompts"))[0] == ids["p3"]
+        assert (await db.fetchone("SELECT person_id FROM web_sessions"))[0] == ids["p3"]
+        assert (await db.fetchone("SELECT person_id FROM web_logins"))[0] == ids["p3"]
+        assert (await db.fetchone("SELECT redeemed_by FROM invites"))[0] == ids["p2"]
+        assert await db.fetchall("PRAGMA foreign_key_check") == []
+    finally:
+        await db.close()

@@ -43,6 +43,9 @@ class Services:
     _kdf: asyncio.Semaphore | None = None
     _admins: frozenset[str] | None = None
     _scrub: bool = False
+    _scrub_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _scrubs_asked: int = 0
+    _scrubs_done: int = 0  # the last request a finished checkpoint covered
     _chats_kept: set[int] = field(default_factory=set)  # staff whose private chat is stored
     keyboards: LiveKeyboards = field(default_factory=LiveKeyboards)  # each chat's live buttons
     stories: HeldStories = field(default_factory=HeldStories)  # texts typed at the main menu, deciding
@@ -168,6 +171,20 @@ class Services:
     def soon_scrub(self) -> None:
         """Ask for the database's log to be emptied soon (handlers.jobs.scrub_log)."""
         self._scrub = True
+
+    async def scrub_now(self) -> None:
+        """Empty the database's log now (after an anonymous report is committed and its reference
+        shown: its older frames still hold the draft under its author). Requests that come while
+        a checkpoint runs share the next one, so a wave of reports costs a few checkpoints, not
+        one each; a checkpoint kept from finishing leaves it to the scrub job."""
+        self._scrubs_asked += 1
+        wanted = self._scrubs_asked
+        async with self._scrub_lock:
+            if self._scrubs_done >= wanted:
+                return  # a checkpoint that began after this request covered it
+            self._scrubs_done = self._scrubs_asked
+            if not await (await self.db()).wipe_log():
+                self.soon_scrub()
 
     def take_scrub(self) -> bool:
         """Whether a scrub was asked for since the last one (and it is taken now)."""

@@ -1,7 +1,9 @@
 """Receiving evidence: download, SHA-256 at receipt, byte-exact encrypted storage, and for
-photos the metadata summary and a clean re-encoded preview for the moderators' cards; for
-documents, whether their own data names an author. The sender's file name is never kept: only
-whether Telegram holds one, so that such a file is never re-sent by file_id (which shows it).
+photos the metadata summary and a clean re-encoded preview for the moderators' cards (drawn in
+the image worker, a process under a hard memory limit); for videos, what their boxes hold (a
+location, the device, an author); for documents, whether their own data names an author; and
+for each, whether that metadata could be read whole (``metadata``). The sender's file name is
+never kept: only whether Telegram holds one, so that such a file is never re-sent by file_id.
 
 A file is streamed, never held whole: each piece is hashed and encrypted into a ``.part`` file
 as it arrives, which becomes ``.enc`` only when complete. Only images up to the Bot API's 20 MB
@@ -15,17 +17,18 @@ import contextlib
 import hashlib
 import logging
 import os
+import struct
 import urllib.parse
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, AsyncIterator, Callable
+from typing import IO, Any, AsyncIterator, Callable, Iterable
 
 import aiohttp
 from telegram import Bot, Message
 from telegram.error import NetworkError, TimedOut
 
-from bot.services import file_metadata, media
+from bot.services import embedded_metadata, file_metadata, image_worker
 from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, looks_like_markup
 from bot.services.text import clean
 from storage.crypto import FileUnreadable, FileWriter, Keys
@@ -122,7 +125,7 @@ async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_lim
     try:
         update = await _stream_to_disk(
             _file_chunks(bot, telegram_file.file_path, client), stored, record.mime_type, download_limit,
-            keep_image=is_image and known_size <= IMAGE_IN_MEMORY_LIMIT)
+            keep_image=is_image and known_size <= IMAGE_IN_MEMORY_LIMIT, kind=record.kind)
     except _TooBig:
         stored.discard()
         return too_big
@@ -138,7 +141,7 @@ class _TooBig(Exception):
 
 
 async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mime_type: str | None,
-                          limit: int, keep_image: bool) -> dict[str, Any]:
+                          limit: int, keep_image: bool, kind: str | None = None) -> dict[str, Any]:
     """Hash, check and encrypt the pieces as they arrive; the fields of the stored record."""
     size = 0
     head = b""
@@ -169,11 +172,19 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
     # One trip to a worker thread for the end of the file, its preview and its metadata (none
     # for markup, which is never drawn or read as a document).
     previews = await stored.in_thread(stored.finish, pending, None if markup else image,
-                                      None if markup else mime_type)
+                                      None if markup else mime_type, None if markup else kind)
     fields = {"sha256": stored.sha256.hexdigest(), "size": size, "stored_path": str(stored.relative), **previews}
     if markup and not is_active(mime_type):
         fields["mime_type"] = "text/html"  # what it is: shown as such, never rendered
     return fields
+
+
+_ISO_MEDIA_TYPES = ("video/mp4", "video/quicktime", "audio/mp4", "audio/x-m4a", "audio/m4a")
+
+
+def is_iso_media(kind: str | None, mime_type: str | None) -> bool:
+    """A video (MP4, MOV, a round video) or an M4A recording, whose metadata is in ISO BMFF boxes."""
+    return kind in ("video", "video_note") or (mime_type or "").lower() in _ISO_MEDIA_TYPES
 
 
 def _check_type(mime_type: str | None, head: bytes) -> None:
@@ -222,7 +233,8 @@ class _StoredFile:
             os.fdatasync(self._fh.fileno())
             self._unsynced = 0
 
-    def finish(self, data: bytearray, image: bytearray | None, mime_type: str | None) -> dict[str, Any]:
+    def finish(self, data: bytearray, image: bytearray | None, mime_type: str | None,
+               kind: str | None = None) -> dict[str, Any]:
         """The last piece (maybe empty): seal, flush to disk, and only then call it ``.enc``;
         then the preview of a photo, or the author flag of a document. Returns those fields."""
         self.write(data)
@@ -233,28 +245,51 @@ class _StoredFile:
         os.replace(self._part, self.data_dir / self.relative)
         if image is not None:
             return self.add_previews(image)
-        return self.document_facts(mime_type) if file_metadata.looks_into(mime_type) else {}
+        if file_metadata.looks_into(mime_type):
+            return self.document_facts(mime_type)
+        if is_iso_media(kind, mime_type):
+            return self.media_facts(embedded_metadata.iso_media)
+        if (mime_type or "").lower() == "audio/mpeg":
+            return self.media_facts(embedded_metadata.audio_mpeg)
+        # A voice message is Telegram's own recording, and plain text has no metadata: read.
+        return {"metadata": "read"} if kind == "voice" or mime_type == "text/plain" else {}
 
     def document_facts(self, mime_type: str | None) -> dict[str, Any]:
         """Whether a PDF, Office or OpenDocument file names an author, read back from the stored
         file through the decrypting reader, a chunk at a time. Never the name; never logged."""
         try:
             with open(self.data_dir / self.relative, "rb") as fh:
-                return {"had_author": file_metadata.names_an_author(mime_type, self.keys.iter_decrypt(fh))}
+                named = file_metadata.names_an_author(mime_type, self.keys.iter_decrypt(fh))
+            return {"had_author": named, "metadata": "unreadable" if named is None else "read"}
         except (FileUnreadable, OSError) as exc:
             log.warning("stored document not read back for its metadata (%s)", type(exc).__name__)
         except Exception as exc:  # noqa: BLE001 - a file our reader trips on is still evidence
             log.warning("document metadata not read (%s)", type(exc).__name__)
-        return {}
+        return {"metadata": "unreadable"}
+
+    def media_facts(self, reader: Callable[[Iterable[bytes]], embedded_metadata.Found]) -> dict[str, Any]:
+        """A location, the device, a serial or an author in a video's boxes (MP4, MOV, M4A) or an
+        MP3's tags, read back from the stored file a chunk at a time (only small metadata boxes
+        and tags are held)."""
+        try:
+            with open(self.data_dir / self.relative, "rb") as fh:
+                found = reader(self.keys.iter_decrypt(fh))
+        except (embedded_metadata.Unreadable, FileUnreadable, OSError, struct.error, IndexError, ValueError) as exc:
+            log.info("media metadata not read (%s)", type(exc).__name__)
+            return {"metadata": "unreadable"}
+        except Exception as exc:  # noqa: BLE001 - a file our reader trips on is still evidence
+            log.warning("media metadata reader failed (%s)", type(exc).__name__)
+            return {"metadata": "unreadable"}
+        return {"captured_at": found.captured_at, "camera_model": found.camera_model, "had_gps": found.had_gps,
+                "had_serial": found.had_serial, "had_author": found.had_author, "metadata": "read"}
 
     def add_previews(self, image: bytearray) -> dict[str, Any]:
-        """Metadata and clean copies of a photo; nothing when Pillow cannot decode it."""
-        try:
-            facts = media.inspect_image(image)
-        except media.NotAnImage:
-            return {}  # kept byte-exact all the same; it is just not previewable
+        """Metadata and clean copies of a photo, from the image worker; a file it could not read
+        or draw within its budget is kept byte-exact all the same, without a preview, flagged."""
+        facts = image_worker.inspect(image)
         update: dict[str, Any] = {"captured_at": facts.captured_at, "camera_model": facts.camera_model,
-                                  "had_gps": facts.had_gps, "had_author": facts.had_author}
+                                  "had_gps": facts.had_gps, "had_author": facts.had_author,
+                                  "had_serial": facts.had_serial, "metadata": facts.metadata}
         if facts.preview is None:
             return update  # too large to draw safely: the original alone, byte-exact
         relative = _new_name("previews")

@@ -15,7 +15,8 @@ from bot.services.i18n import Html, Translator
 from storage.models import EvidenceRecord
 
 _EXTENSIONS = {
-    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp", "image/heic": "heic",
+    "image/heif": "heif",
     "video/mp4": "mp4", "video/quicktime": "mov", "audio/ogg": "ogg", "audio/mpeg": "mp3",
     "application/pdf": "pdf", "text/plain": "txt", "text/html": "html", "image/svg+xml": "svg",
     "application/msword": "doc",
@@ -29,7 +30,7 @@ _EXTENSIONS = {
 _BY_KIND = {"photo": "jpg", "video": "mp4", "voice": "ogg", "audio": "mp3", "video_note": "mp4"}
 
 # What a file's own data may give away, in the order the warning names them.
-GPS, DEVICE, AUTHOR = "gps", "device", "author"
+GPS, DEVICE, SERIAL, AUTHOR = "gps", "device", "serial", "author"
 
 
 def extension(record: EvidenceRecord) -> str:
@@ -51,23 +52,43 @@ def numbered(reference: str, records: Iterable[EvidenceRecord]) -> list[tuple[st
 
 
 def identifying(record: EvidenceRecord) -> list[str]:
-    """What the file's own data holds that may identify the reporter (GPS, DEVICE, AUTHOR)."""
+    """What the file's own data holds that may identify the reporter (GPS, DEVICE, SERIAL, AUTHOR)."""
     found = [GPS] if record.had_gps else []
     found += [DEVICE] if record.camera_model else []
+    found += [SERIAL] if record.had_serial else []
     found += [AUTHOR] if record.had_author else []
     return found
 
 
-def warning(t: Translator, name: str, record: EvidenceRecord) -> Html | None:
-    """"⚠️ KZ-000123-2.jpg: the file's own data holds a GPS position, the device (iPhone 12), an
-    author's name; it may identify the reporter", or None when it holds none of them."""
+def metadata_unread(record: EvidenceRecord) -> bool:
+    """Whether what the file's own data holds is not known (not read whole, or not at all)."""
+    return record.metadata != "read"
+
+
+def found_text(t: Translator, record: EvidenceRecord) -> Html | None:
+    """"a GPS position, the device (iPhone 12), an author's name", or None."""
     parts = {GPS: lambda: t("mod.evidence.identifying_gps"),
              DEVICE: lambda: t("mod.evidence.identifying_device", model=record.camera_model),
+             SERIAL: lambda: t("mod.evidence.identifying_serial"),
              AUTHOR: lambda: t("mod.evidence.identifying_author")}
     found = [parts[item]() for item in identifying(record)]
-    if not found:
-        return None
-    return t("mod.evidence.identifying", name=name, found=Html(", ".join(found)))
+    return Html(", ".join(found)) if found else None
+
+
+def unread_text(t: Translator, record: EvidenceRecord) -> Html:
+    """Why a file's own data is not known: past the image worker's budget, or not read."""
+    return t("mod.evidence.why_too_large" if record.metadata == "too_large" else "mod.evidence.why_unread")
+
+
+def warning(t: Translator, name: str, record: EvidenceRecord) -> Html | None:
+    """"⚠️ KZ-000123-2.jpg: the file's own data holds a GPS position, the device (iPhone 12), an
+    author's name; it may identify the reporter", and a line when that data could not be read
+    (a file too large to look inside safely, a damaged one); None when neither."""
+    found = found_text(t, record)
+    lines = [t("mod.evidence.identifying", name=name, found=found)] if found else []
+    if metadata_unread(record) and record.stored_path and not record.too_big:
+        lines.append(t("mod.evidence.unread", name=name, why=unread_text(t, record)))
+    return Html("\n".join(lines)) if lines else None
 
 
 CAPTION_SHOWN = 600  # of a reporter's caption under a file in the chat; /view and the dashboard show it all

@@ -1,37 +1,38 @@
-"""Looking inside photo evidence with Pillow, guarded against bombs and broken files: what its
-metadata gives away (time, camera, GPS, an author) and a clean copy without any of it."""
+"""Looking inside photo evidence, guarded against bombs and broken files: what its metadata gives
+away (time, camera, a serial, GPS, an author) and a clean copy without any of it.
+
+Runs in the image worker (bot.services.image_worker), a process of its own under a hard memory
+limit: whatever a decoder does with a hostile file, the bot's own process never pays for it."""
 
 from __future__ import annotations
 
 import io
-import threading
+import struct
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from bot.services.file_metadata import xmp_names_a_creator
+from bot.services import embedded_metadata as embedded
 
-# A JPEG is decoded at reduced scale (down to an eighth a side), so even a 120-megapixel photo
-# costs a few megapixels of memory. Other formats are decoded whole: above 16 megapixels (a
-# phone screenshot is 3) they get no preview and are kept byte-exact all the same, so a small
-# PNG of 9000 x 9000 pixels cannot take a gigabyte.
+# A JPEG is decoded at reduced scale (down to an eighth a side, chosen from its long side), so
+# even a 120-megapixel photo, or one 60000 pixels long and 1490 high, costs a few megapixels.
+# Other formats are decoded whole: above 16 megapixels (a phone screenshot is 3) they get no
+# preview and are kept byte-exact all the same; their metadata is read from their chunks.
 MAX_PIXELS = 120_000_000
 MAX_DECODED_PIXELS = 16_000_000
 PREVIEW_SIZE = (1280, 1280)
-# Previews drawn at once, whatever the number of uploads: what bounds the memory of image work.
-_DRAWING = threading.BoundedSemaphore(2)
 
-_EXIF_IFD = 0x8769
-_GPS_IFD = 0x8825
-_DATETIME_ORIGINAL = 36867
-_DATETIME = 306
-_MODEL = 272
-_MAKE = 271
-_ARTIST = 315
-_XP_AUTHOR = 40093
-_CAMERA_OWNER = 42032  # in the Exif IFD: the name a camera's owner typed into it
-_TEXT_AUTHORS = ("Author", "Artist")  # PNG text chunks
+# Formats whose every place for metadata we read: for any other, "unread".
+_READ_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF"})
+_BROKEN = (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+           OSError, SyntaxError, ValueError, EOFError, KeyError, IndexError, TypeError)
+
+# "read": every place this format keeps metadata was read, and the flags can be trusted;
+# "unreadable": the file or its metadata could not be followed (cut short, a type we do not
+# read); "too_large": its work went past the image worker's memory budget.
+Metadata = Literal["read", "unreadable", "too_large"]
 
 
 @dataclass(frozen=True)
@@ -41,82 +42,92 @@ class ImageFacts:
     captured_at: str | None
     camera_model: str | None
     had_gps: bool
-    had_author: bool | None  # None: not looked at (too large to read safely)
-    preview: bytes | None  # None: too large to decode safely; the original is kept as it is
+    had_author: bool | None
+    preview: bytes | None  # None: not drawn (too large, broken); the original is kept as it is
+    had_serial: bool = False
+    metadata: Metadata = "read"
 
 
-class NotAnImage(ValueError):
-    """The bytes are not a decodable image within the limits."""
-
-
-def inspect_image(data: bytes) -> ImageFacts:
-    """Read capture time, camera, and whether there is a GPS position or an author's name; and
-    draw a preview without metadata. The author's name itself is never kept."""
+def inspect_image(data: bytes | bytearray) -> ImageFacts:
+    """Read capture time, camera, and whether there is a GPS position, a serial or an author's
+    name; and draw a preview without metadata. The name, serial or position is never kept."""
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's notes on corrupt EXIF: the flags say enough
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                pixels = image.width * image.height
-                if pixels > MAX_PIXELS:
-                    raise NotAnImage("too many pixels")
-                if image.format != "JPEG" and pixels > MAX_DECODED_PIXELS:
-                    # Not even its metadata: a PNG's is read by decoding the whole picture.
-                    return ImageFacts(None, None, False, None, preview=None)
-                facts = _exif_facts(image.getexif())
-                had_author = facts[3] or _text_names_author(image.info)
-                with _DRAWING:
-                    # A JPEG is decoded at the smallest scale still at least the preview's size:
-                    # a 12-megapixel photo decodes several times faster, and nothing shown is lost.
-                    image.draft("RGB", PREVIEW_SIZE)
-                    image.load()
-                    preview = _reencoded(image, PREVIEW_SIZE)
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-                OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise NotAnImage(type(exc).__name__) from None
-    return ImageFacts(*facts[:3], had_author=had_author, preview=preview)
+            image = Image.open(io.BytesIO(data))
+        except _BROKEN:
+            return _not_drawable(data)
+        with image:
+            found, metadata = _metadata(image, data)
+            pixels = image.width * image.height
+            drawable = pixels <= MAX_PIXELS and (image.format == "JPEG" or pixels <= MAX_DECODED_PIXELS)
+            preview = None
+            if drawable:
+                try:
+                    preview = _reencoded(image)
+                except MemoryError:
+                    return _facts(found, None, "too_large")
+                except _BROKEN:
+                    # Cut short, malformed, or past the worker's memory (Pillow's decoders report
+                    # an allocation that failed as a broken stream): not read whole, not drawn.
+                    return _facts(found, None, "unreadable")
+    return _facts(found, preview, metadata)
 
 
-def _exif_facts(exif: Image.Exif) -> tuple[str | None, str | None, bool, bool]:
-    details = exif.get_ifd(_EXIF_IFD)
-    taken = details.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
-    make, model = _clean(exif.get(_MAKE)), _clean(exif.get(_MODEL))
-    # Many cameras repeat the maker in the model ("Canon" + "Canon EOS R6").
-    camera = model if make and model and model.lower().startswith(make.lower()) else \
-        " ".join(part for part in (make, model) if part) or None
-    had_gps = bool(exif.get_ifd(_GPS_IFD))
-    had_author = any(_readable(value) for value in (exif.get(_ARTIST), exif.get(_XP_AUTHOR),
-                                                     details.get(_CAMERA_OWNER)))
-    return (_clean(taken), _clean(camera), had_gps, had_author)
+def _not_drawable(data: bytes | bytearray) -> ImageFacts:
+    """A file Pillow cannot open: a HEIC's metadata is read from its boxes; anything else unread."""
+    if embedded.is_heif(data):
+        try:
+            return _facts(embedded.heic(data), None, "read")
+        except (embedded.Unreadable, IndexError, ValueError, struct.error):
+            pass  # boxes that cannot be followed: unread, like any other file we cannot open
+    return _facts(embedded.Found(), None, "unreadable")
 
 
-def _text_names_author(info: dict) -> bool:
-    """An author in a PNG's text chunks or in the XMP packet Pillow found (JPEG, PNG, WebP)."""
-    if any(_readable(info.get(key)) for key in _TEXT_AUTHORS):
-        return True
-    xmp = info.get("xmp") or info.get("XML:com.adobe.xmp")
-    if isinstance(xmp, str):
-        xmp = xmp.encode("utf-8", "replace")
-    return isinstance(xmp, bytes) and xmp_names_a_creator(xmp)
+def _metadata(image: Image.Image, data: bytes | bytearray) -> tuple[embedded.Found, Metadata]:
+    """The metadata, read without decoding the picture: PNG and WebP from their chunks (Pillow
+    would decode a PNG whole to reach an eXIf chunk after its pixels), others through Pillow."""
+    try:
+        if image.format == "PNG":
+            found = embedded.png(data)
+        elif image.format == "WEBP":
+            found = embedded.webp(data)
+        else:
+            found = embedded.Found()
+            embedded.read_exif(image.getexif(), found)
+            xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp")
+            if isinstance(xmp, str):
+                xmp = xmp.encode("utf-8", "replace")
+            if isinstance(xmp, bytes):
+                embedded.read_xmp(xmp, found)
+            if any(embedded.readable(image.info.get(key)) for key in ("Author", "Artist")):
+                found.had_author = True
+    except MemoryError:
+        return embedded.Found(), "too_large"
+    except (embedded.Unreadable, *_BROKEN):
+        return embedded.Found(), "unreadable"
+    return found, ("read" if image.format in _READ_FORMATS else "unreadable")
 
 
-def _readable(value: object) -> bool:
-    """Whether a tag holds any text at all (XPAuthor is UTF-16 bytes; padding counts as none)."""
-    if isinstance(value, (bytes, tuple)):
-        value = bytes(value).decode("utf-16-le", "replace") if isinstance(value, tuple) else \
-            value.decode("utf-8", "replace")
-    return bool(str(value or "").strip("\x00 \ufffd"))
+def _facts(found: embedded.Found, preview: bytes | None, metadata: Metadata) -> ImageFacts:
+    return ImageFacts(found.captured_at, found.camera_model, found.had_gps, found.had_author, preview,
+                      had_serial=found.had_serial, metadata=metadata)
 
 
-def _clean(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip("\x00 ")[:100]
-    return text or None
-
-
-def _reencoded(image: Image.Image, size: tuple[int, int]) -> bytes:
-    upright = ImageOps.exif_transpose(image)
-    upright.thumbnail(size)
+def _reencoded(image: Image.Image) -> bytes:
+    """A clean JPEG no larger than PREVIEW_SIZE, never holding the picture at full size when its
+    format can decode smaller (JPEG): scaled from the long side, turned upright once small."""
+    if image.format == "JPEG":
+        # draft() picks the smallest scale at which the picture still covers the size asked; asked
+        # for the preview's box it would go by the short side (a 60000 x 1490 picture stays
+        # whole). Asked for the picture's own shape at the preview's long side, it shrinks.
+        ratio = max(image.size) / max(PREVIEW_SIZE)
+        if ratio > 1:
+            image.draft("RGB", (max(1, int(image.width / ratio)), max(1, int(image.height / ratio))))
+    image.load()
+    image.thumbnail(PREVIEW_SIZE)  # in place: the full-size picture is not copied
+    upright = ImageOps.exif_transpose(image)  # on the small picture only
     out = io.BytesIO()
     # A new image from pixels alone: no EXIF, no GPS, nothing but what is seen.
     upright.convert("RGB").save(out, format="JPEG", quality=80)
