@@ -10,10 +10,10 @@ from bot.services.i18n import pack
 from bot.services import history
 from bot.services.search_query import BadQuery, parse_corrections
 from handlers.context import BotContext
-from handlers.mod_cards import card_keyboard, card_text, post_evidence, refresh_card
+from handlers.mod_cards import card_keyboard, card_text, post_evidence
 from handlers.report_summary import DESCRIPTION_SHOWN
 from handlers.mod_queries import report_of_command
-from handlers.moderation import actor, load_report, say, tell
+from handlers.moderation import actor, load_report, redrawn, say, tell
 from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
 
@@ -62,8 +62,8 @@ async def fix(update: Update, context: BotContext) -> None:
     if not notes:
         await say(update, t("mod.fix.unchanged", reference=report.reference))
         return
-    await refresh_card(context, context.services, updated)
     await tell(update, [t("mod.fix.done", reference=updated.reference), *(history.correction(t, note) for note in notes)])
+    await redrawn(context, updated.id)
 
 
 def handlers() -> list[BaseHandler]:

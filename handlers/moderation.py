@@ -2,8 +2,9 @@
 answer to a card button's question, see handlers.mod_prompts) ends here.
 
 Every handler is fenced to staff (handlers.staff_guard); every change goes through
-``storage.moderation.change_status`` (refused when it makes no sense, audited), then the card
-in the moderators' chat is edited and the reporter is told in their language.
+``storage.moderation.change_status`` (refused when it makes no sense, audited); the moderator is
+answered first, then the card in the moderators' chat is edited and the reporter is told in their language: the group's window, which an edit may wait
+for, never holds up an answer.
 """
 
 from __future__ import annotations
@@ -77,11 +78,20 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
         await say(update, t("mod.transition_refused", reference=report.reference,
                             status=t(f"status.{refused.current}"), target=t(f"status.{target}")))
         return None
-    await refresh_card(context, context.services, updated)
+    await say(update, t("mod.done", reference=updated.reference, status=t(f"status.{target}")))
+    await redrawn(context, updated.id, notice)
+    return updated
+
+
+async def redrawn(context: BotContext, report_id: int, notice: int | None = None) -> None:
+    """What a change causes beyond its answer, once the moderator is answered (an edit in a full
+    group may wait for its window): the card drawn as the report is now, then the outbox's
+    ``notice`` to the reporter attempted."""
+    report = await reports.get(await context.services.db(), report_id)
+    if report is not None:
+        await refresh_card(context, context.services, report)
     if notice is not None:
         await deliveries.attempt(context, notice)
-    await say(update, t("mod.done", reference=updated.reference, status=t(f"status.{target}")))
-    return updated
 
 
 class Retry(Exception):
@@ -141,10 +151,8 @@ async def correct(update: Update, context: BotContext, report: Report, target: s
         await say(update, t("mod.transition_refused", reference=report.reference,
                             status=t(f"status.{refused.current}"), target=t("status.escalated")))
         return None
-    await refresh_card(context, context.services, updated)
-    if notice is not None:
-        await deliveries.attempt(context, notice)
     await say(update, t("mod.escalation_corrected", reference=updated.reference))
+    await redrawn(context, updated.id, notice)
     return updated
 
 

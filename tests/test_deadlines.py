@@ -127,7 +127,7 @@ async def test_overdue_reports_are_flagged_in_the_queue_the_digest_and_the_card(
 async def escalate(group: FakeUser, fake, card_id: int, target: str, words: str) -> None:
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card_id)])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru(f"mod.target.{target}"), n=2, message=targets.message)
+    ask, chosen = await group.tap(ru(f"mod.target.{target}"), n=2, message=targets.message)
     await group.reply(ask.message, words, n=3)
 
 
@@ -157,8 +157,8 @@ async def test_the_answer_window_runs_from_the_typed_filing_date_and_escalation_
     # The number was mistyped: corrected from the card, the step's body kept.
     await group.press(ru("mod.action.correct"), message=fake.messages[(GROUP["id"], card_id)])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru("mod.target.commission"), n=2, message=targets.message)
-    _, done, _ = await group.reply(ask.message, f"15/2-7 {filed:%d.%m.%Y}", n=3)
+    ask, chosen = await group.tap(ru("mod.target.commission"), n=2, message=targets.message)
+    done, _, _ = await group.reply(ask.message, f"15/2-7 {filed:%d.%m.%Y}", n=3)
     assert done.message["text"] == ru("mod.escalation_corrected", reference=reference)
     # The commission did not answer: on to the prosecutor, then a court.
     await escalate(group, fake, card_id, "prosecutor", f"2-44 {today(settings):%d.%m.%Y}")

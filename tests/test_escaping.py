@@ -139,8 +139,8 @@ async def test_a_reject_reason_typed_after_the_button_is_shown_as_typed(app, fak
     await group.press(ru("mod.action.reject"), message=card.message)
     (ask,) = await group.replies(1)
     assert ask.message["text"].startswith(ru("mod.ask_reason", reference=reference))
-    # the card is edited, the moderator told, the question closed
-    edited, done, closed = await group.reply(ask.message, HOSTILE, n=3)
+    # the moderator told, the card edited, the question closed
+    done, edited, closed = await group.reply(ask.message, HOSTILE, n=3)
     assert (closed.kind, closed.message["message_id"]) == ("edit", ask.message["message_id"])
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.rejected"))
     assert (edited.kind, edited.message["message_id"]) == ("edit", card.message["message_id"])

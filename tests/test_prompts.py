@@ -70,7 +70,7 @@ async def test_an_unrelated_line_after_reject_changes_nothing(app, fake, user_fa
     assert status(data_dir) == ("new", None)
     assert db_rows(data_dir, "SELECT count(*) AS n FROM audit_log WHERE action = 'status'")[0]["n"] == 0
     # The question is still open for its answer.
-    edited, done, closed = await group.reply(ask, "Нет фактов: описано событие на другом участке.", n=3)
+    done, edited, closed = await group.reply(ask, "Нет фактов: описано событие на другом участке.", n=3)
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.rejected"))
     assert status(data_dir) == ("rejected", "Нет фактов: описано событие на другом участке.")
     (told,) = await reporter.replies(1)
@@ -99,7 +99,7 @@ async def test_a_restart_between_reject_and_the_reason_keeps_the_question(fake, 
         ask = await press(group, "reject", card)
     assert len(db_rows(data_dir, "SELECT * FROM prompts")) == 1
     async with running_bot(settings):
-        _, done, _ = await group.reply(ask, "Повтор сообщения KZ-000001", n=3)
+        done, _, _ = await group.reply(ask, "Повтор сообщения KZ-000001", n=3)
         assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.rejected"))
     assert status(data_dir) == ("rejected", "Повтор сообщения KZ-000001")
     assert db_rows(data_dir, "SELECT * FROM prompts") == []
@@ -144,7 +144,7 @@ async def test_a_wrong_answer_asks_again_and_keeps_the_question(app, fake, user_
     assert again.message["text"] == ru("mod.not_found") + "\n" + ru("mod.prompt.again")
     (again,) = await group.reply(ask, second, n=1)
     assert again.message["text"] == ru("mod.not_itself") + "\n" + ru("mod.prompt.again")
-    _, done, _ = await group.reply(ask, first, n=3)
+    done, _, _ = await group.reply(ask, first, n=3)
     assert done.message["text"] == ru("mod.done", reference=second, status=ru("status.duplicate"))
     row = db_rows(data_dir, "SELECT status, duplicate_of FROM reports WHERE id = 2")[0]
     assert (row["status"], row["duplicate_of"]) == ("duplicate", first)
@@ -162,7 +162,7 @@ async def test_a_date_that_does_not_exist_or_is_ahead_is_asked_again(app, fake, 
         await group.replies(1)  # the card edited (the moderator is told in the button's answer)
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card["message_id"])])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru("mod.target.prosecutor"), n=2, message=targets.message)
+    ask, chosen = await group.tap(ru("mod.target.prosecutor"), n=2, message=targets.message)
     (again,) = await group.reply(ask.message, "№ 12-3/45 от 32.13.2026", n=1)
     assert again.message["text"] == ru("mod.external_date.format") + "\n" + ru("mod.prompt.again")
     (again,) = await group.reply(ask.message, "№ 12-3/45 от 24.11.2099", n=1)
