@@ -20,7 +20,7 @@ from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
 from bot.services.evidence import remove_orphans
-from storage import drafts, evidence, outbox, startup
+from storage import downloads, drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
 from web import server as web_server
 
@@ -65,6 +65,7 @@ async def _on_startup(application: Application) -> None:
     await startup.mark(db, services.settings.data_dir, services.keys)
     await asyncio.to_thread(startup.make_private, services.settings.data_dir, services.settings.backup_folder)
     await outbox.release_all(db)
+    await downloads.release_all(db)  # downloads a kill cut are owed: the job takes them up at once
     orphans = await asyncio.to_thread(remove_orphans, services.settings.data_dir, await evidence.stored_paths(db))
     if orphans:
         log.info("removed %d evidence files no report or draft refers to", orphans)

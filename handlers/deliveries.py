@@ -77,7 +77,8 @@ async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery 
         else:
             async def progress(done: int) -> None:
                 await outbox.update_body(db, item.id, done=done)
-            await mod_cards.post_evidence_under_card(context, report, item.body.get("done", 0), progress)
+            only = set(item.body["only"]) if "only" in item.body else None
+            await mod_cards.post_evidence_under_card(context, report, item.body.get("done", 0), progress, only)
     except (Forbidden, feedback.Unreachable) as exc:
         log.info("outbox %s of report %s given up: %s", item.kind, item.report_id, type(exc).__name__)
         await outbox.give_up(db, item.id, f"{type(exc).__name__}: {exc}")

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.services.i18n import Html
 # The table names this module's functions: a module import, read when a button is checked.
-from handlers import filing, report_wizard
+from handlers import evidence_intake, filing, report_wizard
 from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Turn, View, grid, show, wbutton
 from storage import evidence
 from storage.models import Draft, new_report
@@ -54,6 +54,9 @@ async def send(turn: Turn) -> Outcome:
         return Answered(REVIEW)
     person = context.person
     group = [("card", {}), ("evidence", {})]
+    # Files whose download a kill or an outage cut are tried now and waited for a few seconds; any
+    # still coming go with the report, owed, and the confirmation says so (handlers.evidence_intake).
+    coming = await evidence_intake.settle(context)
     await filing.file(context, new_report(draft, accredited=person.role == "observer"), group,
-                      query=update.callback_query)
+                      query=update.callback_query, coming=coming)
     return Answered(END)

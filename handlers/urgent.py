@@ -26,7 +26,7 @@ from domain.rules import CATEGORIES, REGION_UNKNOWN, URGENT_CHOICES
 from handlers import callback_data as cb
 from handlers import deliveries, evidence_intake, filing, keyboards, live_keyboard
 from handlers.context import BotContext
-from storage import evidence, outbox, reports
+from storage import outbox, reports
 from storage.models import NewReport
 
 KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done
@@ -160,12 +160,13 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
         incoming = evidence_intake.incoming(message)
         if incoming is None:
             return None
-        record = await evidence_intake.download(context, incoming)
+        # Kept under the report at once; its note under the alert goes once it is downloaded
+        # (storage.downloads.completed), now or after a time-out, an outage or a restart.
+        taken = await evidence_intake.take(context, incoming, report_id=report_id)
     except evidence_intake.NotTaken as why:
         await message.reply_text(t(why.key))
         return None
-    await evidence.add_to_report(db, report_id, record, [("alert", {"added": record.kind})])
-    return record.kind
+    return taken.record.kind
 
 
 def handlers() -> list[BaseHandler]:

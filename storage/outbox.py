@@ -20,7 +20,8 @@ from domain import clock
 from storage.db import Database
 
 KINDS: tuple[str, ...] = (
-    "alert", "confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
+    "alert", "confirmation", "status", "reply", "lost", "answer", "summary", "card",
+    "evidence")  # also the order of sending
 GROUP_KINDS = ("alert", "answer", "summary", "card", "evidence")  # what goes to the moderators' chat
 FOREGROUND = ("alert",)  # sent as an answer is, in the group's reserve, never behind the background
 # A report's card: a card, or (an urgent report) an alert that is no note of something added.
@@ -92,9 +93,10 @@ async def due(db: Database, limit: int = 50) -> list[int]:
     return [row["id"] for row in rows]
 
 
-# A confirmation's body holds its reporter's sealed chat and receipt code: kept only until it
-# is delivered or given up, so that nothing ties an anonymous report to a chat afterwards.
-_FORGET = "body = CASE kind WHEN 'confirmation' THEN '{}' ELSE body END"
+# A confirmation's body holds its reporter's sealed chat and receipt code (and a notice of a file
+# that could not be downloaded, "lost", the chat): kept only until it is delivered or given up,
+# so that nothing ties an anonymous report to a chat afterwards.
+_FORGET = "body = CASE kind WHEN 'confirmation' THEN '{}' WHEN 'lost' THEN '{}' ELSE body END"
 
 
 async def sent(db: Database, item_id: int) -> None:
