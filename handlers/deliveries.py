@@ -97,8 +97,8 @@ async def _attempt(context: BotContext, item: outbox.Item, query: CallbackQuery 
         await outbox.retry_after(db, item.id, pause(item.attempts))
         return False
     await outbox.sent(db, item.id)
-    if item.kind == "confirmation":
-        context.services.soon_scrub()  # its chat and code were in the row until now
+    if item.kind in ("confirmation", "lost"):
+        context.services.soon_scrub()  # its chat (and a confirmation's code) were in the row until now
     return True
 
 

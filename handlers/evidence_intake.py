@@ -123,6 +123,7 @@ async def _download(context: BotContext, debt: Owed, tell: bool) -> EvidenceReco
         return None
     if debt.report_id is not None or debt.attempts:  # it may be in a report by now: what tells of it
         deliveries.soon(context)
+        context.services.soon_scrub()  # its debt, gone now, held its sender's chat (sealed)
     return stored
 
 
