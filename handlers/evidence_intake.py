@@ -92,9 +92,17 @@ def start(context: BotContext, debt: Owed, *, tell: bool = True) -> asyncio.Futu
     if task is None:
         task = asyncio.ensure_future(_download(context, debt, tell))
         running[evidence_id] = task
-        task.add_done_callback(lambda _: running.pop(evidence_id, None))
+        task.add_done_callback(lambda done: _finished(running, evidence_id, done))
     # A waiter that gives up (Send after SEND_WAIT, a cancelled handler) leaves the download going.
     return asyncio.shield(task)
+
+
+def _finished(running: dict[int, asyncio.Future], evidence_id: int, task: asyncio.Future) -> None:
+    """A download ended: no longer under way. One nobody waited for to the end (Send's wait ran
+    out, the bot stopped under it) may have failed unseen: one line, and the file stays owed."""
+    running.pop(evidence_id, None)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("an evidence download ended in %s; it is tried again later", type(task.exception()).__name__)
 
 
 async def _download(context: BotContext, debt: Owed, tell: bool) -> EvidenceRecord | str | None:

@@ -22,15 +22,15 @@ PART = 3_500  # of a long description a message: with the escaping, within Teleg
 
 
 async def view(update: Update, context: BotContext) -> None:
-    """/view REF: the evidence, the card with its buttons, and the whole history: every status
-    change, note, reply, correction and file taken out, each with who and when (local time)."""
+    """/view REF: the card with its buttons, the whole history (every status change, note, reply,
+    correction and file taken out, each with who and when, local time), then the evidence: the
+    words first, since files to a busy group wait longest for its window."""
     report = await report_of_command(update, context, "view")
     if report is None:
         return
     services, t = context.services, context.t
     db = await services.db()
     chat_id = update.effective_chat.id
-    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
     await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
     if len(report.description) > DESCRIPTION_SHOWN:  # the card has its beginning: the whole, in parts
         for start in range(0, len(report.description), PART):
@@ -41,6 +41,7 @@ async def view(update: Update, context: BotContext) -> None:
     lines += [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
     for message in pack(lines):  # a long history (notes of a thousand characters) takes several
         await update.effective_chat.send_message(message)
+    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
 
 
 async def fix(update: Update, context: BotContext) -> None:

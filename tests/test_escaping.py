@@ -89,8 +89,8 @@ async def submit_with_evidence(reporter: FakeUser) -> tuple[str, dict]:
 
 async def test_view_sends_the_evidence_the_card_and_the_history_as_typed(app, fake, user_factory, admin,
                                                                           group, data_dir, settings):
-    """/view REF: the evidence (the same clean previews the moderators' chat got, the voice note
-    by its file), the card with its buttons, then the notes and replies; typed text as typed."""
+    """/view REF: the card with its buttons, the notes and replies, then the evidence (the same
+    clean previews the moderators' chat got, the voice note by its file); typed text as typed."""
     reporter = user_factory("ru")
     reference, files = await submit_with_evidence(reporter)
     card, photo_1, photo_2, voice = await group.replies(4)
@@ -100,7 +100,7 @@ async def test_view_sends_the_evidence_the_card_and_the_history_as_typed(app, fa
     assert replied.message["text"] == ru("mod.replied", reference=reference)
 
     shown = [event.message for event in await admin.say(f"/view {reference}", n=5)]
-    view_1, view_2, view_voice, view_card, history = shown
+    view_card, history, view_1, view_2, view_voice = shown
     # The evidence: both previews as one album captioned with the reference, then the voice note.
     assert "photo" in view_1 and "photo" in view_2
     # (then the warnings: these photos' own data holds GPS and the camera)
