@@ -49,11 +49,7 @@ class Taken:
     """A file taken: as stored, or (``record.pending``) its reference kept and its download owed."""
 
     record: EvidenceRecord
-    new: bool  # False: the same file was already owed there (its message handled again after a kill)
-
-    @property
-    def coming(self) -> bool:
-        return self.record.pending
+    new: bool  # False: the same file was there already (its message handled again after a kill)
 
 
 def incoming(message: Message) -> IncomingFile | None:
@@ -67,13 +63,13 @@ def incoming(message: Message) -> IncomingFile | None:
 async def take(context: BotContext, file: IncomingFile, *, report_id: int | None = None) -> Taken:
     """Keep the file's reference under the person's draft (or under ``report_id``: an urgent
     report's addition), then download it at once. A download that may yet succeed leaves it owed
-    (``Taken.coming``); one that never will drops it and raises NotTaken."""
+    (its record pending); one that never will drops it and raises NotTaken."""
     services = context.services
     db = await services.db()
     sealed = receipts.sealed_chat(services.keys, context.private_chat)
     record = reference(file)
-    evidence_id, new = await downloads.record(db, record, sealed, context.person.language,
-                                              owner_id=context.person.id, report_id=report_id)
+    evidence_id, new = await downloads.keep(db, record, sealed, context.person.language,
+                                            owner_id=context.person.id, report_id=report_id)
     debt = await downloads.owed(db, evidence_id)
     if debt is None:  # finished meanwhile by another run
         return Taken(record.model_copy(update={"id": evidence_id, "pending": False}), new)

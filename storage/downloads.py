@@ -30,8 +30,8 @@ class Owed(BaseModel):
     attempts: int
 
 
-async def record(db: Database, record: EvidenceRecord, chat: str, language: str, *,
-                 owner_id: int | None = None, report_id: int | None = None) -> tuple[int, bool]:
+async def keep(db: Database, record: EvidenceRecord, chat: str, language: str, *,
+               owner_id: int | None = None, report_id: int | None = None) -> tuple[int, bool]:
     """Keep a file's reference, pending, under its owner's draft or (an urgent report's addition,
     audited) under a report, with its debt; returns the row id and whether it is new. The same
     file there already (its message handled again after a kill, or sent twice) is kept once."""

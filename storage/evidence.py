@@ -1,10 +1,8 @@
-"""Evidence records: written at receipt under the reporter's draft, read per report."""
+"""Evidence records: kept at receipt under the reporter's draft (storage.downloads.keep, before the
+download), read per report."""
 
 from __future__ import annotations
 
-from typing import Iterable
-
-from storage import audit, outbox
 from storage.db import Database
 from storage.models import EvidenceRecord
 
@@ -22,24 +20,6 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
         f"INSERT INTO evidence (owner_id, {columns}) VALUES (:owner_id, {marks})",
         {**values, "owner_id": owner_id},
     )
-
-
-async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
-                        notices: Iterable[tuple[str, dict]] = ()) -> int:
-    """Record a file sent after its report was filed (an urgent report's follow-up) under the
-    report, on the record, with the outbox ``notices`` (kind, body: each body gets the new row's
-    id as "evidence") that tell of it, in one transaction; returns the row id."""
-    values = record.model_dump(exclude={"id"})
-    columns = ", ".join(_FIELDS)
-    marks = ", ".join(f":{name}" for name in _FIELDS)
-    async with db.transaction() as conn:
-        cur = await conn.execute(f"INSERT INTO evidence (report_id, {columns}) VALUES (:report_id, {marks})",
-                                 {**values, "report_id": report_id})
-        evidence_id = int(cur.lastrowid)
-        await audit.append(conn, report_id, "reporter", "urgent_added", None, None, record.kind)
-        for kind, body in notices:
-            await outbox.enqueue(conn, kind, report_id, **{**body, "evidence": evidence_id})
-    return evidence_id
 
 
 async def count_of_draft(db: Database, owner_id: int) -> int:
