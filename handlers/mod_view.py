@@ -13,7 +13,7 @@ from handlers.context import BotContext
 from handlers.mod_cards import card_keyboard, card_text, post_evidence
 from handlers.report_summary import DESCRIPTION_SHOWN
 from handlers.mod_queries import report_of_command
-from handlers.moderation import actor, load_report, redrawn, say, tell
+from handlers.moderation import actor, afterwards, load_report, redrawn, say, tell
 from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
 
@@ -64,7 +64,7 @@ async def fix(update: Update, context: BotContext) -> None:
         await say(update, t("mod.fix.unchanged", reference=report.reference))
         return
     await tell(update, [t("mod.fix.done", reference=updated.reference), *(history.correction(t, note) for note in notes)])
-    await redrawn(context, updated.id)
+    afterwards(update, context, redrawn(context, updated.id))
 
 
 def handlers() -> list[BaseHandler]:

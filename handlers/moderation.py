@@ -3,13 +3,17 @@ answer to a card button's question, see handlers.mod_prompts) ends here.
 
 Every handler is fenced to staff (handlers.staff_guard); every change goes through
 ``storage.moderation.change_status`` (refused when it makes no sense, audited); the moderator is
-answered first, then the card in the moderators' chat is edited and the reporter is told in their language: the group's window, which an edit may wait
-for, never holds up an answer.
+answered first, then (``afterwards``, beside the chat's next update) the card in the moderators'
+chat is edited and the reporter is told in their language: the group's window, which an edit may
+wait for, holds up neither this answer nor the next one in the group, whose updates are handled
+one at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+from typing import Any, Coroutine
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
@@ -79,19 +83,38 @@ async def apply(update: Update, context: BotContext, report: Report, target: str
                             status=t(f"status.{refused.current}"), target=t(f"status.{target}")))
         return None
     await say(update, t("mod.done", reference=updated.reference, status=t(f"status.{target}")))
-    await redrawn(context, updated.id, notice)
+    afterwards(update, context, redrawn(context, updated.id, notice))
     return updated
 
 
+def afterwards(update: Update, context: BotContext, work: Coroutine[Any, Any, None]) -> None:
+    """What a change causes beyond its answer, run once the moderator is answered and beside the
+    chat's next update rather than before it. Its failures reach the error handler as the
+    update's would, and a stop waits for it."""
+    context.application.create_task(work, update=update, name="moderation:afterwards")
+
+
 async def redrawn(context: BotContext, report_id: int, notice: int | None = None) -> None:
-    """What a change causes beyond its answer, once the moderator is answered (an edit in a full
-    group may wait for its window): the card drawn as the report is now, then the outbox's
-    ``notice`` to the reporter attempted."""
-    report = await reports.get(await context.services.db(), report_id)
-    if report is not None:
-        await refresh_card(context, context.services, report)
+    """The card drawn as the report is now, then the outbox's ``notice`` to the reporter
+    attempted. Quick changes of one report are drawn once each at most, in order: a redraw that
+    waits to start draws every change made before it starts (it reads the report then)."""
+    redraws: dict[int, list] = context.application.bot_data.setdefault(_REDRAWS, {})
+    entry = redraws.setdefault(report_id, [asyncio.Lock(), False])  # the lock, and whether one waits
+    lock = entry[0]
+    if not entry[1]:
+        entry[1] = True
+        async with lock:
+            entry[1] = False
+            report = await reports.get(await context.services.db(), report_id)
+            if report is not None:
+                await refresh_card(context, context.services, report)
+        if not entry[1] and not lock.locked():
+            redraws.pop(report_id, None)
     if notice is not None:
         await deliveries.attempt(context, notice)
+
+
+_REDRAWS = "moderation.redraws"  # bot_data: report id -> its card's redraw lock, and whether one waits
 
 
 class Retry(Exception):
@@ -152,7 +175,7 @@ async def correct(update: Update, context: BotContext, report: Report, target: s
                             status=t(f"status.{refused.current}"), target=t("status.escalated")))
         return None
     await say(update, t("mod.escalation_corrected", reference=updated.reference))
-    await redrawn(context, updated.id, notice)
+    afterwards(update, context, redrawn(context, updated.id, notice))
     return updated
 
 

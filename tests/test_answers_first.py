@@ -95,3 +95,21 @@ async def test_a_command_is_answered_before_the_card_is_edited(fake, settings, d
         await fake.wait_for(lambda: to_group(fake, "editMessageText", asked), 30)
     assert answered < ANSWER_WITHIN, answered
     assert fake.refused == []
+
+
+async def test_the_next_command_in_the_group_does_not_wait_for_the_last_press_edit(fake, settings, user_factory):
+    """The group's updates are handled one at a time: a card edit held by the group's window must
+    not hold the /queue typed right after the press that caused it."""
+    async with running_bot(settings):
+        group, reference, card = await a_card(fake, user_factory)
+        fake.delay = lambda method, params: HELD if method == "editMessageText" else 0.0
+        query = await group.press(ru("mod.action.take"), message=card)
+        await group.answered(query)
+        asked = time.monotonic()
+        await group.text("/queue")
+        await fake.wait_for(lambda: [c for c in to_group(fake, "sendMessage", asked)
+                                     if reference in c.params.get("text", "")], 30)
+        answered = time.monotonic() - asked
+        await fake.wait_for(lambda: to_group(fake, "editMessageText", asked - 1), 30)
+    assert answered < ANSWER_WITHIN, answered
+    assert fake.refused == []

@@ -97,7 +97,8 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     assert chosen.message["text"].endswith(ru("mod.prompt.chosen", target=ru("mod.target.court")))
     assert "reply_markup" not in chosen.message
     assert ask.message["text"].startswith(ru("mod.ask_external", reference=reference, target=ru("mod.target.court")))
-    done, card_edit, closed = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)
+    done, *edits = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)
+    closed = next(event for event in edits if event.message["message_id"] == ask.message["message_id"])
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.escalated"))
     assert closed.message["text"].endswith(ru("mod.prompt.answered_mark")) and "reply_markup" not in closed.message
     (feedback,) = await reporter.replies(1)
