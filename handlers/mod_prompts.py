@@ -19,7 +19,7 @@ from domain import clock
 from domain.rules import ESCALATION_TARGETS, PROMPT_TTL
 from handlers import callback_data as cb
 from handlers.context import BotContext
-from handlers.moderation import DIRECT, Retry, apply, finish, load_report
+from handlers.moderation import DIRECT, Retry, afterwards, apply, finish, load_report
 from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, prompts
 from storage.models import Report
@@ -97,8 +97,9 @@ async def on_target_button(update: Update, context: BotContext) -> None:
         kind = "escalate" if parsed.kind == "esc" else "correct"
         await ask(update, context, f"{kind}:{parsed.args[1]}", report)
         # The choice is made: its buttons go, so that a press days later starts nothing.
-        await _close_message(context, update.callback_query.message,
-                             context.t("mod.prompt.chosen", target=context.t(f"mod.target.{parsed.args[1]}")))
+        afterwards(update, context, _close_message(
+            context, update.callback_query.message,
+            context.t("mod.prompt.chosen", target=context.t(f"mod.target.{parsed.args[1]}"))))
 
 
 async def ask(update: Update, context: BotContext, action: str, report: Report) -> None:
@@ -113,11 +114,17 @@ async def ask(update: Update, context: BotContext, action: str, report: Report) 
         await query.answer(None if posted else context.t("mod.prompt.not_sent"), show_alert=not posted)
         return
     await query.answer()
-    if not await posting:  # refused after the press was answered: said to the moderator alone
-        try:
-            await context.bot.send_message(update.effective_user.id, context.t("mod.prompt.not_sent"))
-        except TelegramError:
-            log.warning("a moderator's question was not posted, and they could not be told")
+    afterwards(update, context, _refused_later(context, update.effective_user.id, posting))
+
+
+async def _refused_later(context: BotContext, moderator: int, posting: asyncio.Future) -> None:
+    """A question Telegram refused after its press was answered: said to the moderator alone."""
+    if await posting:
+        return
+    try:
+        await context.bot.send_message(moderator, context.t("mod.prompt.not_sent"))
+    except TelegramError:
+        log.warning("a moderator's question was not posted, and they could not be told")
 
 
 async def _post_question(context: BotContext, chat_id: int, action: str, report: Report) -> bool:
@@ -169,7 +176,8 @@ async def answer(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     # Done, or refused because the report moved on meanwhile: either way the question is over.
     await prompts.close(db, prompt.id)
-    await _close_message(context, replied, t("mod.prompt.answered_mark" if done else "mod.prompt.unchanged_mark"))
+    afterwards(update, context, _close_message(
+        context, replied, t("mod.prompt.answered_mark" if done else "mod.prompt.unchanged_mark")))
     raise ApplicationHandlerStop
 
 
