@@ -156,7 +156,8 @@ async def _tell_in_chat(context: BotContext, debt: Owed) -> None:
         return
     t = context.services.translator(debt.language)
     try:
-        await context.bot.send_message(chat_id, t("wizard.evidence_lost", file=t.plural(f"evidence.kind.{debt.record.kind}", 1)))
+        what = t.plural(f"evidence.kind.{debt.record.kind}", 1)
+        await context.bot.send_message(chat_id, t("wizard.evidence_lost", file=what))
     except TelegramError as exc:
         log.warning("a lost file could not be told of (%s)", type(exc).__name__)
 

@@ -131,7 +131,8 @@ async def _post_question(context: BotContext, chat_id: int, action: str, report:
     """The question in the chat and remembered; False when Telegram would not take it."""
     try:
         message = await context.bot.send_message(
-            chat_id, question(context, action, report, internal=False), reply_markup=prompt_keyboard(context, action, False))
+            chat_id, question(context, action, report, internal=False),
+            reply_markup=prompt_keyboard(context, action, False))
     except TelegramError:
         return False
     db = await context.services.db()

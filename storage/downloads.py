@@ -94,7 +94,8 @@ async def claim(db: Database, evidence_id: int) -> None:
 
 
 async def retry_after(db: Database, evidence_id: int, delay: timedelta) -> None:
-    await db.write("UPDATE downloads SET due_at = ? WHERE evidence_id = ?", (clock.iso(clock.now() + delay), evidence_id))
+    await db.write("UPDATE downloads SET due_at = ? WHERE evidence_id = ?",
+                   (clock.iso(clock.now() + delay), evidence_id))
 
 
 async def release_all(db: Database) -> None:

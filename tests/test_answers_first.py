@@ -38,7 +38,8 @@ def hold_the_group(fake) -> None:
 
 
 def to_group(fake, method: str, since: float) -> list:
-    return [call for call in fake.calls_of(method) if call.at >= since and int(call.params.get("chat_id") or 0) == GROUP["id"]]
+    return [call for call in fake.calls_of(method)
+            if call.at >= since and int(call.params.get("chat_id") or 0) == GROUP["id"]]
 
 
 async def a_card(fake, user_factory) -> tuple[FakeUser, str, dict]:
