@@ -30,7 +30,7 @@ from storage.models import EvidenceRecord
 log = logging.getLogger(__name__)
 
 SEND_WAIT = 8.0  # seconds Send waits for files still coming before it files the report without them
-MAX_ATTEMPTS = 12  # of a file in a report: about forty minutes of growing pauses, then its sender is told
+MAX_ATTEMPTS = 12  # of a file in a report: about twenty minutes of growing pauses, then its sender is told
 MAX_PAUSE = timedelta(minutes=5)
 BATCH = 8  # downloads a run of the job tries side by side
 _RUNNING = "downloads.running"  # bot_data: evidence id -> the download under way in this process
