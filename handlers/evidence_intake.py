@@ -137,29 +137,45 @@ def pause(attempts: int) -> timedelta:
 
 
 async def _lost(context: BotContext, debt: Owed, key: str, tell: bool) -> str:
-    """The file is dropped. A file of a report is told of through the outbox; one in a draft,
-    found by the job, is told in the chat (the person is told at once when it is their message
-    being answered: ``tell`` False)."""
+    """The file cannot be had. Without ``tell`` (the person's own message is being answered, and
+    the answer says why) it is simply dropped. A file of a report is dropped and told of through
+    the outbox. A file of a draft (the job found it) is told of in the chat and left out of the
+    draft; it is let go once the report is sent, through the outbox if the chat was not reached."""
     db = await context.services.db()
+    current = await downloads.owed(db, debt.record.id)
+    if tell and current is not None and current.report_id is None:
+        await downloads.refuse(db, debt.record.id, told=await _tell_in_chat(context, current))
+        return key
     gone = await downloads.lost(db, debt.record.id, tell=tell)
     if gone is not None and tell:
-        if gone.report_id is None:
-            await _tell_in_chat(context, gone)
-        else:
-            deliveries.soon(context)  # the notice is in the outbox
+        deliveries.soon(context)  # the notice is in the outbox
     return key
 
 
-async def _tell_in_chat(context: BotContext, debt: Owed) -> None:
+async def _tell_in_chat(context: BotContext, debt: Owed) -> bool:
+    """Said to the draft's chat now; False when it did not reach it."""
     chat_id = receipts.confirmation_chat(context.services.keys, {"chat": debt.chat})
     if chat_id is None:
-        return
+        return False
     t = context.services.translator(debt.language)
     try:
         what = t.plural(f"evidence.kind.{debt.record.kind}", 1)
         await context.bot.send_message(chat_id, t("wizard.evidence_lost", file=what))
     except TelegramError as exc:
         log.warning("a lost file could not be told of (%s)", type(exc).__name__)
+        return False
+    return True
+
+
+async def let_go_refused(context: BotContext) -> None:
+    """Files Telegram refused while their report was a draft, sent with it now: dropped, and
+    their sender told through the outbox unless the chat was told already."""
+    db = await context.services.db()
+    refused = await downloads.refused_in_reports(db)
+    for debt in refused:
+        await downloads.lost(db, debt.record.id, tell=debt.refused == 1)
+    if refused:
+        deliveries.soon(context)
 
 
 async def settle(context: BotContext, wait: float = SEND_WAIT) -> int:
@@ -173,7 +189,9 @@ async def settle(context: BotContext, wait: float = SEND_WAIT) -> int:
 
 
 async def owed_downloads(context: BotContext) -> None:
-    """The job: downloads owed and due (cut by a kill, failed for a while), tried again."""
+    """The job: downloads owed and due (cut by a kill, failed for a while), tried again; files
+    refused in a draft since sent with their report, let go."""
+    await let_go_refused(context)
     db = await context.services.db()
     running = context.application.bot_data.get(_RUNNING, {})
     due = [debt for debt in await downloads.due(db, BATCH) if debt.record.id not in running]

@@ -59,4 +59,5 @@ async def send(turn: Turn) -> Outcome:
     coming = await evidence_intake.settle(context)
     await filing.file(context, new_report(draft, accredited=person.role == "observer"), group,
                       query=update.callback_query, coming=coming)
+    await evidence_intake.let_go_refused(context)  # (the job does it too, after a kill just here)
     return Answered(END)

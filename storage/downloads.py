@@ -28,6 +28,7 @@ class Owed(BaseModel):
     chat: str  # sealed, as an outbox confirmation carries it (bot.services.receipts)
     language: str
     attempts: int
+    refused: int = 0  # a draft's file Telegram refused: 1 its sender still to be told, 2 told
 
 
 async def keep(db: Database, record: EvidenceRecord, chat: str, language: str, *,
@@ -66,24 +67,36 @@ async def owed(db: Database, evidence_id: int) -> Owed | None:
 
 async def due(db: Database, limit: int = 10) -> list[Owed]:
     """Downloads due for another attempt, oldest first."""
-    return await _owed(db, "d.due_at <= ? ORDER BY d.evidence_id LIMIT ?", (clock.utcnow(), limit))
+    return await _owed(db, "d.refused = 0 AND d.due_at <= ? ORDER BY d.evidence_id LIMIT ?", (clock.utcnow(), limit))
 
 
 async def of_draft(db: Database, owner_id: int) -> list[Owed]:
-    """The downloads a draft still waits for."""
-    return await _owed(db, "e.owner_id = ? AND e.report_id IS NULL ORDER BY e.id", (owner_id,))
+    """The downloads a draft still waits for (not those Telegram refused)."""
+    return await _owed(db, "d.refused = 0 AND e.owner_id = ? AND e.report_id IS NULL ORDER BY e.id", (owner_id,))
+
+
+async def refused_in_reports(db: Database) -> list[Owed]:
+    """Files Telegram refused while their report was a draft, now sent with it: to be let go."""
+    return await _owed(db, "d.refused > 0 AND e.report_id IS NOT NULL ORDER BY e.id", ())
+
+
+async def refuse(db: Database, evidence_id: int, told: bool) -> None:
+    """A draft's file Telegram will never give: kept out of the draft's count and tries, let go
+    once the report is sent (``told``: its sender heard of it in the chat already)."""
+    await db.write("UPDATE downloads SET refused = ? WHERE evidence_id = ?", (2 if told else 1, evidence_id))
 
 
 async def _owed(db: Database, where: str, params: tuple) -> list[Owed]:
     rows = await db.fetchall(
-        f"SELECT e.id, e.report_id, {', '.join('e.' + name for name in _FIELDS)}, d.chat, d.language, d.attempts"
+        f"SELECT e.id, e.report_id, {', '.join('e.' + name for name in _FIELDS)}, d.chat, d.language, d.attempts,"
+        " d.refused"
         f" FROM downloads d JOIN evidence e ON e.id = d.evidence_id WHERE {where}", params)
     owed_list = []
     for row in rows:
         fields = dict(row)
         owed_list.append(Owed(report_id=fields.pop("report_id"), chat=fields.pop("chat"),
                               language=fields.pop("language"), attempts=fields.pop("attempts"),
-                              record=EvidenceRecord(**fields)))
+                              refused=fields.pop("refused"), record=EvidenceRecord(**fields)))
     return owed_list
 
 
@@ -157,6 +170,8 @@ async def lost(db: Database, evidence_id: int, *, tell: bool) -> Owed | None:
 
 
 async def pending_in_draft(db: Database, owner_id: int) -> int:
-    row = await db.fetchone("SELECT COUNT(*) FROM evidence WHERE owner_id = ? AND report_id IS NULL AND pending = 1",
-                            (owner_id,))
+    """How many of a draft's files are still coming (not those Telegram refused)."""
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM evidence e JOIN downloads d ON d.evidence_id = e.id"
+        " WHERE e.owner_id = ? AND e.report_id IS NULL AND d.refused = 0", (owner_id,))
     return int(row[0])

@@ -22,9 +22,13 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
     )
 
 
+# A draft's file Telegram refused to give (storage.downloads.refuse) is no longer counted in it.
+_NOT_REFUSED = "NOT EXISTS (SELECT 1 FROM downloads d WHERE d.evidence_id = evidence.id AND d.refused > 0)"
+
+
 async def count_of_draft(db: Database, owner_id: int) -> int:
     row = await db.fetchone(
-        "SELECT COUNT(*) FROM evidence WHERE owner_id = ? AND report_id IS NULL", (owner_id,)
+        f"SELECT COUNT(*) FROM evidence WHERE owner_id = ? AND report_id IS NULL AND {_NOT_REFUSED}", (owner_id,)
     )
     return int(row[0])
 
@@ -32,7 +36,7 @@ async def count_of_draft(db: Database, owner_id: int) -> int:
 async def of_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
     rows = await db.fetchall(
         f"SELECT id, {', '.join(_FIELDS)} FROM evidence"
-        " WHERE owner_id = ? AND report_id IS NULL ORDER BY id",
+        f" WHERE owner_id = ? AND report_id IS NULL AND {_NOT_REFUSED} ORDER BY id",
         (owner_id,),
     )
     return [EvidenceRecord(**dict(row)) for row in rows]

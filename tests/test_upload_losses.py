@@ -174,3 +174,37 @@ async def test_a_file_that_comes_after_its_report_goes_under_its_card(fake, data
     (stored,) = evidence_rows(data_dir)
     assert stored["pending"] == 0 and stored["sha256"] == sha256(photo)
     assert fake.refused == []
+
+
+async def test_a_draft_file_telegram_refuses_is_told_through_the_outbox_when_the_chat_was_not_reached(
+        fake, data_dir, user_factory, quick_retries):
+    """Telegram times out on the photo, then refuses it for good while the report is a draft; the
+    message that says so in the chat fails too. The draft no longer counts it, and once the report
+    is sent its sender is told through the outbox."""
+    user = user_factory("ru")
+    photo = jpeg(width=320, height=240)
+    lost_in_chat = ru("wizard.evidence_lost", file="1 фото")
+
+    def telegram(method: str, params: dict) -> int | None:
+        known = fake.files.get(params.get("file_id", ""))
+        if method == "getFile" and known is not None and known.data == photo:
+            return 502  # the first attempt: an outage
+        if method == "sendMessage" and params.get("text") == lost_in_chat:
+            return 502  # and the chat cannot be reached to say the file is lost
+        return None
+    fake.fault = telegram
+    async with running_bot(make_settings(fake, data_dir)):
+        await up_to_evidence(user, "ru", DESCRIPTION)
+        await user.photo(photo)
+        (told,) = await user.replies(1, timeout=30)
+        assert ru("wizard.evidence_coming") in told.message["text"]
+        # Telegram no longer knows the file: getFile answers 400 from now on.
+        del fake.files[next(file_id for file_id, file in fake.files.items() if file.data == photo)]
+        await fake.wait_for(lambda: db_rows(data_dir, "SELECT refused FROM downloads")[0]["refused"] == 1, 30)
+        reference, text = await send(user, told.message)
+        assert ru_plural("wizard.sent_coming", 1, reference=reference) not in text
+        (lost,) = await user.replies(1, timeout=30)
+    assert lost.message["text"] == ru("evidence.lost", reference=reference, file="1 фото")
+    assert evidence_rows(data_dir) == [] and db_rows(data_dir, "SELECT * FROM downloads") == []
+    assert [e.message.get("text") for e in user.events].count(lost.message["text"]) == 1
+    assert fake.refused and {call.method for call in fake.refused} == {"getFile"}
