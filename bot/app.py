@@ -21,7 +21,7 @@ from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
 from bot.services import image_worker
 from bot.services.evidence import remove_orphans
-from storage import drafts, evidence, outbox, startup
+from storage import downloads, drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
 from web import server as web_server
 
@@ -69,6 +69,7 @@ async def _on_startup(application: Application) -> None:
     await asyncio.to_thread(startup.make_private, services.settings.data_dir, services.settings.backup_folder)
     await integrity.check_at_start(application)  # before the first update can change a record
     await outbox.release_all(db)
+    await downloads.release_all(db)  # downloads a kill cut are owed: the job takes them up at once
     orphans = await asyncio.to_thread(remove_orphans, services.settings.data_dir, await evidence.stored_paths(db))
     if orphans:
         log.info("removed %d evidence files no report or draft refers to", orphans)

@@ -28,6 +28,7 @@ from typing import Any, AsyncIterator, Callable, Coroutine
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
+from bot import late_answers
 from bot.services import pacing
 
 # Methods that put a new message in a chat: what Telegram's limits count.
@@ -200,6 +201,9 @@ class TelegramRateLimiter(AIORateLimiter):
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
+        if endpoint == late_answers.METHOD:  # a refusal as too old is no failure of the press
+            return await late_answers.tolerate(
+                super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args))
         chat = data.get("chat_id")
         if not self._pacing or endpoint not in SENDING or chat is None:
             if endpoint in SENDING:

@@ -169,7 +169,8 @@ async def _deliver(context: BotContext, item: outbox.Item, query: CallbackQuery 
         else:
             async def progress(number: int) -> None:
                 await outbox.landed(db, item.id, done=number)  # the record after each message
-            await mod_cards.post_evidence_under_card(context, report, done, progress, departing)
+            only = set(item.body["only"]) if "only" in item.body else None
+            await mod_cards.post_evidence_under_card(context, report, done, progress, departing, only)
     except pacing.Withdrawn:
         return False  # summarised, or sent by another runner, while it waited for the window
     except (Forbidden, feedback.Unreachable) as exc:
@@ -193,8 +194,8 @@ async def _deliver(context: BotContext, item: outbox.Item, query: CallbackQuery 
         await outbox.retry_after(db, item.id, pause(item.attempts))
         return False
     await outbox.sent(db, item.id)
-    if item.kind == "confirmation":
-        context.services.soon_scrub()  # its chat and code were in the row until now
+    if item.kind in ("confirmation", "lost"):
+        context.services.soon_scrub()  # its chat (and a confirmation's code) were in the row until now
     return True
 
 

@@ -37,11 +37,13 @@ async def over_limit(context: BotContext, limit: int | None = None) -> bool:
 
 
 async def file(context: BotContext, report: NewReport, group_notices: Iterable[tuple[str, dict]],
-               *, query: CallbackQuery | None = None, with_draft: bool = True,
+               *, query: CallbackQuery | None = None, with_draft: bool = True, coming: int = 0,
                staff_notices: Iterable[tuple[str, dict]] = ()) -> tuple[Report, bool]:
     """Commit ``report`` with its notices (``group_notices`` only while there is a moderators'
-    chat; ``staff_notices``, to staff members' private chats, always), then attempt the confirmation (in place of ``query``'s message) and any alert at once;
-    the rest goes from the outbox in the background. Returns the report and whether it was
+    chat; ``staff_notices``, to staff members' private chats, always), then attempt the
+    confirmation (in place of ``query``'s message) and any alert at once; the rest goes from the
+    outbox in the background. ``coming``: how many of its files are still on their way from
+    Telegram (the confirmation says so). Returns the report and whether it was
     created now (a second press finds the first one's report)."""
     services, person = context.services, context.person
     db = await services.db()
@@ -50,7 +52,7 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     # report keeps only the code's hash, and a link to its author only if they allowed contact.
     chat, code = context.private_chat, receipts.new_code()
     notices: list[tuple[str, dict]] = [
-        ("confirmation", receipts.confirmation_body(services.keys, chat, person.language, code))]
+        ("confirmation", receipts.confirmation_body(services.keys, chat, person.language, code, coming))]
     if services.settings.moderator_chat_id is not None:
         notices += list(group_notices)
     notices += list(staff_notices)

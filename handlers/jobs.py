@@ -21,7 +21,7 @@ from domain.rules import OPEN, PROMPT_TTL
 from bot.services.deadlines import STAGES, overdue, running
 from bot.services.i18n import pack
 from handlers.context import BotContext
-from handlers import deliveries
+from handlers import deliveries, evidence_intake
 from handlers.mod_cards import moderator_translator, named
 from storage import backup_bucket, backups, drafts, evidence, moderation, outbox, people, prompts, reports
 from storage.models import Report
@@ -33,6 +33,7 @@ DRAFT_EXPIRES_AFTER = timedelta(days=7)
 DRAFTS_EVERY = timedelta(minutes=30)
 SWEEP_EVERY = timedelta(minutes=1)
 OUTBOX_EVERY = timedelta(seconds=5)
+DOWNLOADS_EVERY = timedelta(seconds=5)
 DEADLINES_EVERY = timedelta(hours=1)
 # How long the disk's log may hold what a scrub was asked for: a confirmation delivered after
 # its Send (the Send itself empties the log at once: handlers.filing), or a checkpoint a reader
@@ -53,6 +54,9 @@ def schedule(application: Application) -> None:
     queue.run_repeating(sweep, interval=SWEEP_EVERY, first=timedelta(seconds=5), name="sweep", job_kwargs=once)
     queue.run_repeating(deliveries.deliver_due, interval=OUTBOX_EVERY, first=timedelta(seconds=1),
                         name="outbox", job_kwargs=once)
+    # Downloads a kill, a time-out or an outage cut: at start (every one is due then), then often.
+    queue.run_repeating(evidence_intake.owed_downloads, interval=DOWNLOADS_EVERY, first=timedelta(seconds=0.5),
+                        name="downloads", job_kwargs=once)
     queue.run_repeating(deadlines, interval=DEADLINES_EVERY, first=timedelta(seconds=60), name="deadlines",
                         job_kwargs=once)
     queue.run_repeating(scrub_log, interval=SCRUB_EVERY, first=SCRUB_EVERY, name="scrub", job_kwargs=once)

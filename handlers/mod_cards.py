@@ -241,11 +241,13 @@ class CardNotPosted(Exception):
 
 async def post_evidence_under_card(context: BotContext, report: Report, done: int,
                                    progress: Callable[[int], Awaitable[None]],
-                                   departing: Callable[[int], ContextManager[None]]) -> None:
+                                   departing: Callable[[int], ContextManager[None]],
+                                   only: set[int] | None = None) -> None:
     """The evidence as replies to the report's card, after the first ``done`` messages; each
     message is sent inside ``departing(its number)`` (its intent recorded as it goes:
     handlers.deliveries) and ``progress`` is told how many are done after it, so a retry goes on
-    from there and never sends one again."""
+    from there and never sends one again. ``only``: just these files (one that came from
+    Telegram after the rest was posted)."""
     services = context.services
     chat_id = services.settings.moderator_chat_id
     if chat_id is None:
@@ -253,7 +255,8 @@ async def post_evidence_under_card(context: BotContext, report: Report, done: in
     if report.moderator_message_id is None:
         raise CardNotPosted(report.reference)
     records = await evidence.of_report(await services.db(), report.id)
-    sends = evidence_messages(context, services, chat_id, report, records, reply_to=report.moderator_message_id)
+    sends = evidence_messages(context, services, chat_id, report, records, reply_to=report.moderator_message_id,
+                              only=only)
     for number, send in enumerate(sends[done:], start=done + 1):
         with departing(number):
             await send()
@@ -295,8 +298,8 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
     singles: list[_Item] = []
     withheld: list[Html] = []
     for name, record in labels.numbered(report.reference, records):
-        if only is not None and record.id not in only:
-            continue
+        if (only is not None and record.id not in only) or record.pending:
+            continue  # not asked for; or still coming from Telegram (it follows once it is in)
         posting = evidence_posting.how_posted(record)
         if posting == "nothing":
             continue  # SVG or HTML: a viewer would run it; lawyers get it from /bundle

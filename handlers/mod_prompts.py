@@ -8,6 +8,9 @@ group stay conversation. A wrong answer leaves the question open; Cancel on it c
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
@@ -17,7 +20,7 @@ from domain.rules import ESCALATION_TARGETS, PROMPT_TTL
 from handlers import callback_data as cb
 from handlers.context import BotContext
 from bot.services.moderation import DIRECT, Request, holds
-from handlers.moderation import Retry, load_report, run
+from handlers.moderation import Retry, afterwards, load_report, run
 from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, prompts
 from storage.models import Report
@@ -27,6 +30,8 @@ from storage.prompts import Prompt
 QUESTIONS = {"reject": "mod.ask_reason", "duplicate": "mod.ask_duplicate", "resolve": "mod.ask_outcome",
              "escalate": "mod.ask_external", "correct": "mod.ask_correction"}
 SEEN_BY_REPORTER = ("reject", "resolve")
+QUESTION_WAIT = 1.0  # seconds a press waits for its question to be in the chat before it is answered
+log = logging.getLogger(__name__)
 
 
 def question(context: BotContext, action: str, report: Report, internal: bool) -> str:
@@ -100,25 +105,50 @@ async def on_target_button(update: Update, context: BotContext) -> None:
     report = await load_report(update, context, int(parsed.args[0]))
     if report is not None:
         kind = "escalate" if parsed.kind == "esc" else "correct"
-        # The choice is made: its buttons go, so that a press days later starts nothing.
-        await _close_message(context, update.callback_query.message,
-                             context.t("mod.prompt.chosen", target=context.t(f"mod.target.{parsed.args[1]}")))
         await ask(update, context, f"{kind}:{parsed.args[1]}", report)
+        # The choice is made: its buttons go, so that a press days later starts nothing.
+        afterwards(update, context, _close_message(
+            context, update.callback_query.message,
+            context.t("mod.prompt.chosen", target=context.t(f"mod.target.{parsed.args[1]}"))))
 
 
 async def ask(update: Update, context: BotContext, action: str, report: Report) -> None:
-    """Post the question; only once it is in the chat is it remembered, for this moderator."""
+    """Post the question; only once it is in the chat is it remembered, for this moderator. The
+    press is answered as soon as the question is in (or refused: then the answer says so), and
+    after QUESTION_WAIT at the latest: a full group's window holds the question, not the press."""
     query = update.callback_query
-    try:
-        message = await update.effective_chat.send_message(
-            question(context, action, report, internal=False), reply_markup=prompt_keyboard(context, action, False))
-    except TelegramError:
-        await query.answer(context.t("mod.prompt.not_sent"), show_alert=True)
+    posting = asyncio.ensure_future(_post_question(context, update.effective_chat.id, action, report))
+    done, _ = await asyncio.wait([posting], timeout=QUESTION_WAIT)
+    if done:
+        posted = posting.result()
+        await query.answer(None if posted else context.t("mod.prompt.not_sent"), show_alert=not posted)
         return
+    await query.answer()
+    afterwards(update, context, _refused_later(context, update.effective_user.id, posting))
+
+
+async def _refused_later(context: BotContext, moderator: int, posting: asyncio.Future) -> None:
+    """A question Telegram refused after its press was answered: said to the moderator alone."""
+    if await posting:
+        return
+    try:
+        await context.bot.send_message(moderator, context.t("mod.prompt.not_sent"))
+    except TelegramError:
+        log.warning("a moderator's question was not posted, and they could not be told")
+
+
+async def _post_question(context: BotContext, chat_id: int, action: str, report: Report) -> bool:
+    """The question in the chat and remembered; False when Telegram would not take it."""
+    try:
+        message = await context.bot.send_message(
+            chat_id, question(context, action, report, internal=False),
+            reply_markup=prompt_keyboard(context, action, False))
+    except TelegramError:
+        return False
     db = await context.services.db()
     await prompts.create(db, message.chat_id, message.message_id, context.person.id, action, report.id,
                          report.status, await moderation.latest_step(db, report.id))
-    await query.answer()
+    return True
 
 
 # ---- the answer -------------------------------------------------------------------------------
@@ -156,7 +186,8 @@ async def answer(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     # Done, or refused because the report moved on meanwhile: either way the question is over.
     await prompts.close(db, prompt.id)
-    await _close_message(context, replied, t("mod.prompt.answered_mark" if done else "mod.prompt.unchanged_mark"))
+    afterwards(update, context, _close_message(
+        context, replied, t("mod.prompt.answered_mark" if done else "mod.prompt.unchanged_mark")))
     raise ApplicationHandlerStop
 
 

@@ -12,10 +12,10 @@ from bot.services import moderation as rulebook
 from bot.services.moderation import Refused, Request
 from bot.services.search_query import BadQuery, parse_corrections
 from handlers.context import BotContext
-from handlers.mod_cards import card_keyboard, card_text, post_evidence, refresh_card
+from handlers.mod_cards import card_keyboard, card_text, post_evidence
 from handlers.report_summary import DESCRIPTION_SHOWN
 from handlers.mod_queries import report_of_command
-from handlers.moderation import load_report, say, tell
+from handlers.moderation import afterwards, load_report, redrawn, say, tell
 from handlers.staff_guard import fence
 from storage import audit, evidence, moderation
 
@@ -24,15 +24,15 @@ PART = 3_500  # of a long description a message: with the escaping, within Teleg
 
 
 async def view(update: Update, context: BotContext) -> None:
-    """/view REF: the evidence, the card with its buttons, and the whole history: every status
-    change, note, reply, correction and file taken out, each with who and when (local time)."""
+    """/view REF: the card with its buttons, the whole history (every status change, note, reply,
+    correction and file taken out, each with who and when, local time), then the evidence: the
+    words first, since files to a busy group wait longest for its window."""
     report = await report_of_command(update, context, "view")
     if report is None:
         return
     services, t = context.services, context.t
     db = await services.db()
     chat_id = update.effective_chat.id
-    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
     await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
     if len(report.description) > DESCRIPTION_SHOWN:  # the card has its beginning: the whole, in parts
         for start in range(0, len(report.description), PART):
@@ -43,6 +43,7 @@ async def view(update: Update, context: BotContext) -> None:
     lines += [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
     for message in pack(lines):  # a long history (notes of a thousand characters) takes several
         await update.effective_chat.send_message(message)
+    await post_evidence(context, services, chat_id, report, await evidence.of_report(db, report.id))
 
 
 async def fix(update: Update, context: BotContext) -> None:
@@ -71,7 +72,7 @@ async def fix(update: Update, context: BotContext) -> None:
         return
     await tell(update, [t("mod.fix.done", reference=outcome.report.reference),
                         *(history.correction(t, note) for note in outcome.notes)])
-    await refresh_card(context, context.services, outcome.report)
+    afterwards(update, context, redrawn(context, outcome.report.id))
 
 
 def handlers() -> list[BaseHandler]:

@@ -3,10 +3,16 @@ card button's question (handlers.mod_prompts) goes through ``run``: the rulebook
 (bot.services.moderation, the same the dashboard calls) decides and records it, then the
 moderator is answered, the card in the moderators' chat redrawn and the reporter told.
 
-Every handler is fenced to staff (handlers.staff_guard).
+Every handler is fenced to staff (handlers.staff_guard). The moderator is answered first; then
+(``afterwards``, beside the chat's next update) the card in the moderators' chat is edited and
+the reporter is told in their language: the group's window, which an edit may wait for, holds up
+neither this answer nor the next one in the group, whose updates are handled one at a time.
 """
 
 from __future__ import annotations
+
+import asyncio
+from typing import Any, Coroutine
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
@@ -53,6 +59,41 @@ async def load_report(update: Update, context: BotContext, reference: str | int 
     return report
 
 
+def afterwards(update: Update, context: BotContext, work: Coroutine[Any, Any, None]) -> None:
+    """What a change causes beyond its answer, run once the moderator is answered and beside the
+    chat's next update rather than before it. Its failures reach the error handler as the
+    update's would, and a stop waits for it."""
+    context.application.create_task(work, update=update, name="moderation:afterwards")
+
+
+async def redrawn(context: BotContext, report_id: int, notice: int | None = None, redraw: bool = True) -> None:
+    """The card drawn as the report is now (unless ``redraw`` is False), then the outbox's
+    ``notice`` to the reporter attempted. Quick changes of one report are drawn once each at
+    most, in order: a redraw that waits to start draws every change made before it starts (it
+    reads the report then)."""
+    if not redraw:
+        if notice is not None:
+            await deliveries.attempt(context, notice)
+        return
+    redraws: dict[int, list] = context.application.bot_data.setdefault(_REDRAWS, {})
+    entry = redraws.setdefault(report_id, [asyncio.Lock(), False])  # the lock, and whether one waits
+    lock = entry[0]
+    if not entry[1]:
+        entry[1] = True
+        async with lock:
+            entry[1] = False
+            report = await reports.get(await context.services.db(), report_id)
+            if report is not None:
+                await refresh_card(context, context.services, report)
+        if not entry[1] and not lock.locked():
+            redraws.pop(report_id, None)
+    if notice is not None:
+        await deliveries.attempt(context, notice)
+
+
+_REDRAWS = "moderation.redraws"  # bot_data: report id -> its card's redraw lock, and whether one waits
+
+
 class Retry(Exception):
     """The answer cannot be used (no reason, an unknown report, a date that does not exist): the
     moderator is told why and the same question stays open."""
@@ -83,10 +124,8 @@ async def run(update: Update, context: BotContext, report: Report, request: Requ
         return updated
     await say(update, t(DONE[outcome.kind], reference=updated.reference,
                         status=t(f"status.{target}") if target else ""))
-    if outcome.redraw:
-        await refresh_card(context, context.services, updated)
-    if outcome.notice is not None:
-        await deliveries.attempt(context, outcome.notice)
+    if outcome.redraw or outcome.notice is not None:
+        afterwards(update, context, redrawn(context, updated.id, outcome.notice, outcome.redraw))
     return updated
 
 

@@ -1,4 +1,5 @@
-"""The evidence step: files are downloaded, hashed and recorded the moment they arrive."""
+"""The evidence step: a file's reference is recorded the moment it arrives, then it is downloaded
+and hashed (handlers.evidence_intake); one whose download must wait is kept and said to be coming."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from handlers.wizard import (
     REVIEW, Answered, Outcome, Question, Retry, Steps, Turn, ask, load, nav_row, question, wbutton,
 )
 from storage import evidence
-from storage.models import Draft, Person
+from storage.models import Draft, EvidenceRecord, Person
 
 EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
@@ -63,10 +64,12 @@ async def received(turn: Turn) -> Outcome:
         if count >= MAX_FILES:
             _answer_later(update, context, turn.steps, refused=1)
             return Answered(turn.draft.step)
-        record = await evidence_intake.download(context, incoming)
+        taken = await evidence_intake.take(context, incoming)
     except evidence_intake.NotTaken as why:
         raise Retry(why.key) from None
-    await evidence.add_to_draft(await context.services.db(), context.person.id, record)
+    record = taken.record
+    if not taken.new:  # the same message again (after a kill): counted once
+        count -= 1
     step = turn.draft.step
     if not record.too_big and (incoming.media_group_id or _burst(context, update.effective_chat.id)):
         _answer_later(update, context, turn.steps)
@@ -76,16 +79,23 @@ async def received(turn: Turn) -> Outcome:
     # (migration 0006): nothing to store. Files arrive one update at a time per chat, so the
     # count is the one read above plus this one.
     if step == EVIDENCE:
-        notice = turn.t("wizard.evidence_too_big") if record.too_big else None
-        return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice))
-    notice = _attached(turn.t, count + 1, record.too_big)
+        notice = _notes(turn.t, record)
+        return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice or None))
+    notice = _attached(turn.t, count + 1, record)
     return Answered(await ask(turn, step, await question(turn, turn.steps[step], again=True), notice))
 
 
-def _attached(t: Translator, count: int, too_big: bool = False) -> Html:
+def _notes(t: Translator, record: EvidenceRecord | None) -> Html:
+    """What is said of one file beyond the count: too big to download, or still coming."""
+    lines = [t("wizard.evidence_too_big")] if record is not None and record.too_big else []
+    lines += [t("wizard.evidence_coming")] if record is not None and record.pending else []
+    return Html("\n".join(lines))
+
+
+def _attached(t: Translator, count: int, record: EvidenceRecord | None = None) -> Html:
     """Said above a step other than the evidence step when files came to it."""
-    lines = [t("wizard.evidence_too_big")] if too_big else []
-    return Html("\n".join([*lines, t.plural("wizard.files_attached", count, max=MAX_FILES)]))
+    notes = _notes(t, record)
+    return Html("\n".join([*([notes] if notes else []), t.plural("wizard.files_attached", count, max=MAX_FILES)]))
 
 
 @dataclass

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.services.evidence import remove_files
 from bot.services.i18n import Html
-from handlers import filing
+from handlers import evidence_intake, filing
 from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Steps, Turn, View, grid, show, wbutton
 from storage import evidence
 from storage.models import new_report
@@ -69,6 +69,10 @@ async def send(turn: Turn) -> Outcome:
         return Answered(REVIEW)
     person = context.person
     group = [("card", {}), ("evidence", {})]
+    # Files whose download a kill or an outage cut are tried now and waited for a few seconds; any
+    # still coming go with the report, owed, and the confirmation says so (handlers.evidence_intake).
+    coming = await evidence_intake.settle(context)
     await filing.file(context, new_report(draft, accredited=person.role == "observer"), group,
-                      query=update.callback_query)
+                      query=update.callback_query, coming=coming)
+    await evidence_intake.let_go_refused(context)  # (the job does it too, after a kill just here)
     return Answered(END)

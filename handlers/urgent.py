@@ -28,7 +28,7 @@ from handlers import deliveries, duty, evidence_intake, filing, keyboards, live_
 from handlers.report_wizard import PLACE_MAX, precinct_number
 from handlers.wizard import Retry, grid
 from handlers.context import BotContext
-from storage import evidence, outbox, reports
+from storage import outbox, reports
 from storage.models import NewReport
 
 KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done, u:where, u:r.<region>
@@ -235,12 +235,13 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
         incoming = evidence_intake.incoming(message)
         if incoming is None:
             return None
-        record = await evidence_intake.download(context, incoming)
+        # Kept under the report at once; its note under the alert goes once it is downloaded
+        # (storage.downloads.completed), now or after a time-out, an outage or a restart.
+        taken = await evidence_intake.take(context, incoming, report_id=report_id)
     except evidence_intake.NotTaken as why:
         await message.reply_text(t(why.key))
         return None
-    await evidence.add_to_report(db, report_id, record, [("alert", {"added": record.kind})])
-    return record.kind
+    return taken.record.kind
 
 
 def handlers() -> list[BaseHandler]:

@@ -1,8 +1,9 @@
-"""Evidence records: written at receipt under the reporter's draft, read per report."""
+"""Evidence records: kept at receipt under the reporter's draft (storage.downloads.keep, before the
+download), read per report."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from storage import audit, outbox
 from storage.db import Database
@@ -22,6 +23,10 @@ async def add_to_draft(db: Database, owner_id: int, record: EvidenceRecord) -> i
         f"INSERT INTO evidence (owner_id, {columns}) VALUES (:owner_id, {marks})",
         {**values, "owner_id": owner_id},
     )
+
+
+# A draft's file Telegram refused to give (storage.downloads.refuse) is no longer counted in it.
+_NOT_REFUSED = "NOT EXISTS (SELECT 1 FROM downloads d WHERE d.evidence_id = evidence.id AND d.refused > 0)"
 
 
 async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
@@ -46,7 +51,7 @@ async def add_to_report(db: Database, report_id: int, record: EvidenceRecord,
 
 async def count_of_draft(db: Database, owner_id: int) -> int:
     row = await db.fetchone(
-        "SELECT COUNT(*) FROM evidence WHERE owner_id = ? AND report_id IS NULL", (owner_id,)
+        f"SELECT COUNT(*) FROM evidence WHERE owner_id = ? AND report_id IS NULL AND {_NOT_REFUSED}", (owner_id,)
     )
     return int(row[0])
 
@@ -54,7 +59,7 @@ async def count_of_draft(db: Database, owner_id: int) -> int:
 async def of_draft(db: Database, owner_id: int) -> list[EvidenceRecord]:
     rows = await db.fetchall(
         f"SELECT id, {', '.join(_FIELDS)} FROM evidence"
-        " WHERE owner_id = ? AND report_id IS NULL ORDER BY id",
+        f" WHERE owner_id = ? AND report_id IS NULL AND {_NOT_REFUSED} ORDER BY id",
         (owner_id,),
     )
     return [EvidenceRecord(**dict(row)) for row in rows]

@@ -60,6 +60,7 @@ EVIDENCE_NOT_COVERED = {
     "sender_named": "whether Telegram holds a name for it (how it may be re-sent)",
     "thumbnail_path": "a preview, made again from the file",
     "preview_path": "a preview, made again from the file",
+    "pending": "whether the download is still owed (its completion is on the record, evidence_arrived)",
 }
 AUDIT_FIELDS = ("id", "report_id", "actor", "action", "from_status", "to_status", "note", "created_at", "state")
 HEAD = "records_head"  # meta: "<last entry's id>:<HMAC of its tag>"

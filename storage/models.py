@@ -59,6 +59,7 @@ class EvidenceRecord(BaseModel):
     caption: str | None = None  # what the reporter wrote under the file, as they wrote it
     thumbnail_path: str | None = None  # made by earlier versions, no longer: kept, and removed with the rest
     preview_path: str | None = None
+    pending: bool = False  # its reference is kept, its download still owed (storage.downloads)
 
 
 class NewReport(BaseModel):

@@ -26,7 +26,8 @@ from domain import clock
 from storage.db import Database
 
 KINDS: tuple[str, ...] = (
-    "alert", "duty", "confirmation", "status", "reply", "answer", "summary", "card", "evidence")  # also the order of sending
+    "alert", "duty", "confirmation", "status", "reply", "lost", "answer", "summary", "card",
+    "evidence")  # also the order of sending
 GROUP_KINDS = ("alert", "answer", "summary", "card", "evidence")  # what goes to the moderators' chat
 # Sent as an answer is, never behind the background: the urgent report's alert (in the group's
 # reserve) and its private copies to the moderators on duty (handlers.duty).
@@ -100,9 +101,10 @@ async def due(db: Database, limit: int = 50) -> list[int]:
     return [row["id"] for row in rows]
 
 
-# A confirmation's body holds its reporter's sealed chat and receipt code: kept only until it
-# is delivered or given up, so that nothing ties an anonymous report to a chat afterwards.
-_FORGET = "body = CASE kind WHEN 'confirmation' THEN '{}' ELSE body END"
+# A confirmation's body holds its reporter's sealed chat and receipt code (and a notice of a file
+# that could not be downloaded, "lost", the chat): kept only until it is delivered or given up,
+# so that nothing ties an anonymous report to a chat afterwards.
+_FORGET = "body = CASE kind WHEN 'confirmation' THEN '{}' WHEN 'lost' THEN '{}' ELSE body END"
 
 
 async def sent(db: Database, item_id: int) -> None:

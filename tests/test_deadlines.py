@@ -137,7 +137,7 @@ async def test_overdue_reports_are_flagged_in_the_queue_the_digest_and_the_card(
 async def escalate(group: FakeUser, fake, card_id: int, target: str, words: str) -> None:
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card_id)])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru(f"mod.target.{target}"), n=2, message=targets.message)
+    ask, chosen = await group.tap(ru(f"mod.target.{target}"), n=2, message=targets.message)
     await group.reply(ask.message, words, n=3)
 
 
@@ -175,13 +175,6 @@ async def test_a_complaint_on_voting_day_is_due_at_once(fake, settings, data_dir
     assert fake.refused == []
 
 
-async def escalate(group: FakeUser, fake, card_id: int, target: str, words: str) -> None:
-    await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card_id)])
-    (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru(f"mod.target.{target}"), n=2, message=targets.message)
-    await group.reply(ask.message, words, n=3)
-
-
 def window(kind: str, when: date, state: str, **params) -> str:
     return ru(f"mod.window.{kind}", date=day(when), state=ru(f"mod.deadline_state.{state}"), **params)
 
@@ -210,7 +203,7 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
     # The number was mistyped: corrected from the card, the step's body kept.
     await group.press(ru("mod.action.correct"), message=fake.messages[(GROUP["id"], card_id)])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru("mod.target.commission"), n=2, message=targets.message)
+    ask, chosen = await group.tap(ru("mod.target.commission"), n=2, message=targets.message)
     done, _, _ = await group.reply(ask.message, f"12-3/45 {to_commission:%d.%m.%Y}", n=3)  # answered first
     assert done.message["text"] == ru("mod.escalation_corrected", reference=reference)
     # The commission refused: a new 10-day window to go on to a court or a higher commission.
@@ -268,7 +261,7 @@ async def test_a_chain_of_filings_keeps_every_window_and_the_court_draft_lists_t
     assert ("escalation_corrected", None) in [(a["action"], a["to_status"]) for a in audit]
     assert [a["note"].split(" ")[0] for a in audit if a["action"] == "escalation_step"] == [
         "commission", "prosecutor", "court"]
-    _scan, _card, view = await group.say(f"/view {reference}", n=3)  # the answer's scan is evidence now
+    _card, view, _scan = await group.say(f"/view {reference}", n=3)  # the card, its history, then the evidence (the answer's scan)
     assert ru("mod.history.step", body=ru("mod.target.prosecutor"), ref="2-145", date=day(to_prosecutor)) \
         in view.message["text"]
     assert "📎" in view.message["text"] and hashlib.sha256(scan).hexdigest() in view.message["text"]

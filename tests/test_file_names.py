@@ -135,8 +135,8 @@ async def test_no_sender_file_name_anywhere_and_the_metadata_is_flagged(app, fak
         (None, 1, 0, None, 0, "read")]
 
     # /view shows the same evidence with the same warnings; /bundle, the exports, the complaints.
-    shown = await admin.say(f"/view {reference}", n=6)
-    assert [e.message.get("caption") or e.message.get("text") for e in shown[:4]] == [
+    shown = await admin.say(f"/view {reference}", n=6)  # the card, its history, then the evidence
+    assert [e.message.get("caption") or e.message.get("text") for e in shown[2:6]] == [
         preview.message["caption"], None, document.message["text"], withheld.message["text"]]
     await admin.say(f"/bundle {reference}")
     await admin.say("/export csv")

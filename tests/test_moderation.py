@@ -92,12 +92,13 @@ async def test_a_report_through_every_status_with_buttons(app, fake, user_factor
     await reporter.replies(1)
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card.message["message_id"])])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru("mod.target.court"), n=2, message=targets.message)
+    ask, chosen = await group.tap(ru("mod.target.court"), n=2, message=targets.message)
     # The choice is made: its buttons are gone, so a press days later starts nothing.
     assert chosen.message["text"].endswith(ru("mod.prompt.chosen", target=ru("mod.target.court")))
     assert "reply_markup" not in chosen.message
     assert ask.message["text"].startswith(ru("mod.ask_external", reference=reference, target=ru("mod.target.court")))
-    done, card_edit, closed = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)  # answered first
+    done, *edits = await group.reply(ask.message, "№ 2-1234/26 от 24.11.2026", n=3)
+    closed = next(event for event in edits if event.message["message_id"] == ask.message["message_id"])
     assert done.message["text"] == ru("mod.done", reference=reference, status=ru("status.escalated"))
     assert closed.message["text"].endswith(ru("mod.prompt.answered_mark")) and "reply_markup" not in closed.message
     (feedback,) = await reporter.replies(1)
@@ -377,9 +378,10 @@ async def test_hostile_text_reaches_moderators_escaped_and_search_is_bound(app, 
     assert reply.message["text"].split("\n")[0] == ru("mod.found_none")
     (reply,) = await admin.say("/find status=new")
     assert reference in reply.message["text"]
-    await admin.say(f"/reject {reference} <b>fake & staged")  # answered first, then the card is redrawn
-    await fake.wait_for(lambda: "<b>fake & staged" in fake.messages[(GROUP["id"], card.message["message_id"])]["text"],
-                        10)
+    await admin.say(f"/reject {reference} <b>fake & staged")  # answered first, then the card edited
+    card_now = await fake.wait_for(lambda: next((m for m in [fake.messages[(GROUP["id"], card.message["message_id"])]]
+                                                 if "<b>fake & staged" in m["text"]), None))
+    assert "<b>fake & staged" in card_now["text"]
     assert len(db_rows(data_dir, "SELECT * FROM reports")) == 1
 
 

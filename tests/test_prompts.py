@@ -162,7 +162,7 @@ async def test_a_date_that_does_not_exist_or_is_ahead_is_asked_again(app, fake, 
         await group.replies(1)  # the card edited (the moderator is told in the button's answer)
     await group.press(ru("mod.action.escalate"), message=fake.messages[(GROUP["id"], card["message_id"])])
     (targets,) = await group.replies(1)
-    chosen, ask = await group.tap(ru("mod.target.prosecutor"), n=2, message=targets.message)
+    ask, chosen = await group.tap(ru("mod.target.prosecutor"), n=2, message=targets.message)
     (again,) = await group.reply(ask.message, "№ 12-3/45 от 32.13.2026", n=1)
     assert again.message["text"] == ru("mod.external_date.format") + "\n" + ru("mod.prompt.again")
     (again,) = await group.reply(ask.message, "№ 12-3/45 от 24.11.2099", n=1)

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from storage import audit, drafts, evidence, outbox, people, reports
+from storage import audit, downloads, drafts, evidence, outbox, people, reports
 from storage.crypto import Keys
 from domain.clock import utcnow
 from storage.db import Database, migrations
@@ -265,3 +265,31 @@ async def test_a_waiting_confirmation_is_found_without_reading_the_whole_outbox(
     """Send, /report and /myreports look for it every time, and the outbox keeps every item sent."""
     plan = await db.fetchall(f"EXPLAIN QUERY PLAN {outbox.PENDING_CONFIRMATION}", ("x",))
     assert "USING INDEX outbox_confirmation_waiting" in " ".join(row["detail"] for row in plan)
+
+
+async def test_a_files_reference_is_kept_once_and_its_debt_goes_with_its_draft(db):
+    """storage.downloads: a file's reference, pending, before its download; the same message
+    handled again (after a kill) keeps it once; the debt is due at a start, and a discarded draft
+    takes it along; a completed download fills the row in and drops the debt."""
+    person = await people.get_or_create(db, KEYS.pseudonym(2), "ru", None)
+    reference = EvidenceRecord(kind="photo", file_id="F2", file_unique_id="U2", size=10, received_at=utcnow(),
+                               pending=True)
+    first, new = await downloads.keep(db, reference, "sealed", "ru", owner_id=person.id)
+    again, new_again = await downloads.keep(db, reference, "sealed", "ru", owner_id=person.id)
+    assert new and not new_again and first == again
+    assert await downloads.due(db) == []  # its first attempt is under way (a lease)
+    await downloads.release_all(db)  # a start: every debt is due
+    (debt,) = await downloads.due(db)
+    assert debt.record.id == first and debt.record.pending and debt.report_id is None
+    done = debt.record.model_copy(update={"sha256": "cd" * 32, "stored_path": "evidence/x.enc", "pending": False})
+    assert await downloads.completed(db, done)
+    assert not await downloads.completed(db, done)  # once
+    (row,) = await evidence.of_draft(db, person.id)
+    assert (row.pending, row.sha256, row.received_at) == (False, "cd" * 32, reference.received_at)
+    assert await downloads.due(db) == [] and await downloads.owed(db, first) is None
+
+    second, _ = await downloads.keep(db, reference.model_copy(update={"file_unique_id": "U3"}), "s", "ru",
+                                     owner_id=person.id)
+    await evidence.discard_draft(db, person.id)
+    assert await downloads.owed(db, second) is None
+    assert (await db.fetchone("SELECT COUNT(*) AS n FROM downloads"))["n"] == 0

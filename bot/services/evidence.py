@@ -99,26 +99,34 @@ def incoming_file(message: Message) -> IncomingFile | None:
     return None
 
 
-async def receive(bot: Bot, incoming: IncomingFile, data_dir: Path, download_limit: int,
+def reference(incoming: IncomingFile) -> EvidenceRecord:
+    """What is known of a file the moment its message arrives (the receipt time is now): kept
+    before its download, which fills in the hash and the stored copy (storage.downloads)."""
+    return EvidenceRecord(
+        kind=incoming.kind, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
+        mime_type=incoming.mime_type, sender_named=incoming.named, size=incoming.size,
+        received_at=utcnow(), media_group_id=incoming.media_group_id, caption=incoming.caption, pending=True,
+    )
+
+
+async def receive(bot: Bot, incoming: IncomingFile | EvidenceRecord, data_dir: Path, download_limit: int,
                   keys: Keys, *, client: aiohttp.ClientSession | None = None) -> EvidenceRecord:
     """Download and store one file; one too large for the Bot API is kept by file_id only.
     Raises ContentMismatch when the bytes contradict the claimed type. ``client`` is the
-    shared download client (Services.download_client()); without it one is made per call."""
-    received_at = utcnow()
-    record = EvidenceRecord(
-        kind=incoming.kind, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
-        mime_type=incoming.mime_type, sender_named=incoming.named, size=incoming.size,
-        received_at=received_at, media_group_id=incoming.media_group_id, caption=incoming.caption,
-    )
+    shared download client (Services.download_client()); without it one is made per call.
+    Given its kept reference, the record keeps its id and receipt time (when the message came,
+    not when the download ended)."""
+    record = reference(incoming) if isinstance(incoming, IncomingFile) else incoming
+    record = record.model_copy(update={"pending": False})
     too_big = record.model_copy(update={"too_big": True})
-    if incoming.size is not None and incoming.size > download_limit:
+    if record.size is not None and record.size > download_limit:
         return too_big
-    telegram_file = await bot.get_file(incoming.file_id)
+    telegram_file = await bot.get_file(record.file_id)
     if telegram_file.file_size is not None and telegram_file.file_size > download_limit:
         return too_big
     if not telegram_file.file_path:
         raise NetworkError("Telegram gave no path to download the file from")
-    known_size = max(incoming.size or 0, telegram_file.file_size or 0)
+    known_size = max(record.size or 0, telegram_file.file_size or 0)
     is_image = (record.kind == "photo" or (record.mime_type or "").startswith("image/")) \
         and not is_active(record.mime_type)
     stored = _StoredFile(data_dir, keys)

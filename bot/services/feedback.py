@@ -13,7 +13,7 @@ from domain.rules import DEFAULT_LANGUAGE
 from storage import people
 from storage.models import Report
 
-REPORTER_KINDS = ("confirmation", "status", "reply")  # outbox kinds that go to the reporter
+REPORTER_KINDS = ("confirmation", "status", "reply", "lost")  # outbox kinds that go to the reporter
 
 
 class Unreachable(Exception):
@@ -73,8 +73,16 @@ async def tell(bot: Bot, services: Services, report: Report, kind: str, body: di
         key = "urgent.sent" if report.priority == "urgent" and not report.contact_allowed else (
             "wizard.sent" if report.contact_allowed else "wizard.sent_anonymous")
         text = t(key, reference=report.reference, code=receipts.shown(code))
+        if body.get("coming"):  # files still on their way from Telegram: said plainly
+            text = Html(f"{text}\n\n{t.plural('wizard.sent_coming', body['coming'], reference=report.reference)}")
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             t("receipt.button", reference=report.reference), callback_data=f"{receipts.CALLBACK}{code}")]])
+    elif kind == "lost":  # a file that never came: told to the chat it came from, even anonymous
+        chat_id = receipts.confirmation_chat(services.keys, body)
+        if chat_id is None:
+            raise Unreachable("the chat no longer opens")
+        t = services.translator(body.get("lang") or DEFAULT_LANGUAGE)
+        text = t("evidence.lost", reference=report.reference, file=t.plural(f"evidence.kind.{body['file']}", 1))
     else:
         if report.reporter_id is None or not report.contact_allowed:
             raise Unreachable("anonymous, or the reporter deleted their data")

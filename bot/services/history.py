@@ -26,6 +26,8 @@ def line(t: Translator, entry: AuditEntry, names: dict[str, str]) -> Html:
                  who=who, at=at, before=before, after=after, text=entry.note or "")
     if entry.action == "urgent_added":  # what the reporter of an urgent report sent after it
         return t("mod.history.urgent_added", who=who, at=at, what=t(f"urgent.added.{entry.note}"))
+    if entry.action in ("evidence_arrived", "evidence_lost"):  # a file that came (or never came) after Send
+        return t(f"mod.history.{entry.action}", who=who, at=at)
     if entry.action == "escalation_step":  # the body, its number and the filing date
         return t("mod.history.escalation_step", who=who, at=at, step=step_text(t, entry.note or ""))
     if entry.action == "escalation_corrected":

@@ -44,10 +44,16 @@ def chat_tag(keys: Keys, chat_id: int) -> str:
     return keys.keyed_hash(f"confirmation-chat:{chat_id}")
 
 
-def confirmation_body(keys: Keys, chat_id: int, language: str, code: str) -> dict:
-    """What a confirmation carries until it is delivered: where to, in which language, the code."""
-    sealed = base64.urlsafe_b64encode(keys.seal(str(chat_id))).decode("ascii")
-    return {"chat": sealed, "lang": language, "receipt": code, "who": chat_tag(keys, chat_id)}
+def sealed_chat(keys: Keys, chat_id: int) -> str:
+    """A chat as what must reach it carries it until then (a confirmation, a lost file's notice)."""
+    return base64.urlsafe_b64encode(keys.seal(str(chat_id))).decode("ascii")
+
+
+def confirmation_body(keys: Keys, chat_id: int, language: str, code: str, coming: int = 0) -> dict:
+    """What a confirmation carries until it is delivered: where to, in which language, the code,
+    and how many of the report's files were still coming from Telegram when it was filed."""
+    body = {"chat": sealed_chat(keys, chat_id), "lang": language, "receipt": code, "who": chat_tag(keys, chat_id)}
+    return {**body, "coming": coming} if coming else body
 
 
 def confirmation_chat(keys: Keys, body: dict) -> int | None:

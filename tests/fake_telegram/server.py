@@ -86,6 +86,16 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.callback_queries: dict[str, bool] = {}
         self._query_chats: dict[str, int] = {}
+        self._query_times: dict[str, float] = {}
+        # Telegram refuses to answer a callback query more than about 15 seconds after the press.
+        self.callback_answer_ttl = 15.0
+        # An outage as the bot sees it: while held, getUpdates hands out nothing (the updates wait).
+        self.holding = False
+        # Seconds a call waits before it is carried out (Telegram holding an edit in a full group).
+        self.delay: Callable[[str, dict[str, Any]], float] | None = None
+        # A download that never finishes: its first half is served, then the link stays silent.
+        self.download_hangs: Callable[[FakeFile], bool] | None = None
+        self.downloads_started: list[str] = []  # file paths, as each download begins
         self.rate_limits: limits.RateLimits | None = None
         self.download_delay: Callable[[FakeFile], float] | None = None
         self._updates: list[dict[str, Any]] = []
@@ -169,6 +179,12 @@ class FakeTelegram:
         self.files[fake.file_id] = fake
         return fake
 
+    async def hold_updates(self, on: bool) -> None:
+        """Hold every update back (an outage between Telegram and the bot), or let them go."""
+        async with self._changed:
+            self.holding = on
+            self._changed.notify_all()
+
     async def push_update(self, payload: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **payload}
         async with self._changed:
@@ -185,6 +201,8 @@ class FakeTelegram:
         params, uploads = await _read_params(request)
         if self.latency:
             await asyncio.sleep(self.latency)
+        if self.delay is not None and (wait := self.delay(method, params)):
+            await asyncio.sleep(wait)
         fault = self.fault(method, params) if self.fault else None
         if fault is not None:
             # An injected failure before the call is carried out: kept apart from refusals.
@@ -223,6 +241,23 @@ class FakeTelegram:
         found = next((f for f in self.files.values() if f.path == path), None)
         if found is None:
             return web.Response(status=404)
+        async with self._changed:
+            self.downloads_started.append(path)
+            self._changed.notify_all()
+        if self.download_hangs is not None and self.download_hangs(found):
+            response = web.StreamResponse()
+            response.content_length = len(found.data)
+            await response.prepare(request)
+            half = len(found.data) // 2
+            await response.write(found.data[:half])
+            # Silent until the test lets it go or the server stops (a killed client never reads on).
+            while not self.stopping and self.download_hangs is not None and self.download_hangs(found):
+                await asyncio.sleep(0.1)
+            if self.stopping:
+                return response
+            await response.write(found.data[half:])
+            await response.write_eof()
+            return response
         delay = self.download_delay(found) if self.download_delay else 0
         if not delay:
             return web.Response(body=found.data)
@@ -275,14 +310,13 @@ class FakeTelegram:
             self._changed.notify_all()
             if offset:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            if not self._updates and timeout > 0:
+            if (self.holding or not self._updates) and timeout > 0:
                 try:
-                    await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self._updates) or self.stopping), timeout
-                    )
+                    await asyncio.wait_for(self._changed.wait_for(
+                        lambda: (bool(self._updates) and not self.holding) or self.stopping), timeout)
                 except asyncio.TimeoutError:
                     pass
-            batch = self._updates[:limit]
+            batch = [] if self.holding else self._updates[:limit]
             now = time.monotonic()
             for update in batch:
                 self.delivered_at.setdefault(update["update_id"], now)
@@ -389,7 +423,8 @@ class FakeTelegram:
 
     async def _m_answercallbackquery(self, params, uploads):
         query_id = str(params.get("callback_query_id"))
-        if self.callback_queries.get(query_id) is not False:
+        too_old = time.monotonic() - self._query_times.get(query_id, 0.0) > self.callback_answer_ttl
+        if self.callback_queries.get(query_id) is not False or too_old:
             raise Refusal(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         if utf16_len(params.get("text") or "") > limits.CALLBACK_ANSWER:
             raise Refusal(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -575,6 +610,7 @@ class FakeTelegram:
     def note_callback_query(self, query_id: str, chat_id: int) -> None:
         self.callback_queries[query_id] = False
         self._query_chats[query_id] = chat_id
+        self._query_times[query_id] = time.monotonic()
 
 
 def _photo_dimensions(fake: FakeFile) -> None:
