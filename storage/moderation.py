@@ -617,3 +617,14 @@ async def first_actions(db: Database, report_ids: list[int]) -> dict[int, str]:
                                  " AND actor LIKE 'moderator %' GROUP BY report_id", tuple(chunk))
         found.update({row["report_id"]: row["at"] for row in rows})
     return found
+
+
+async def report_version(db: Database, report_id: int) -> str:
+    """What changes whenever anything a report's page shows changes: its history (every action
+    writes one), who has it, its status, its chain of filings and its files."""
+    row = await db.fetchone(
+        "SELECT (SELECT max(id) FROM audit_log WHERE report_id = r.id), r.status, r.taken_by,"
+        " (SELECT count(*) || '.' || coalesce(max(id), 0) FROM escalations WHERE report_id = r.id),"
+        " (SELECT count(*) FROM evidence WHERE report_id = r.id)"
+        " FROM reports r WHERE r.id = ?", (report_id,))
+    return "-".join(str(value) for value in row) if row else ""

@@ -13,6 +13,7 @@ from bot.services.container import Services
 from web import views_auth, views_queue, views_report
 from web.auth import require_staff
 from web.context import CHANGED, SERVICES
+from web.render import ERROR_PAGES, error_page
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -23,17 +24,20 @@ async def _home(request: web.Request) -> web.StreamResponse:
 
 
 def _failures(failed: Callable[[BaseException], None]):
-    """A page that fails is a plain 500 for the visitor (nothing of the failure shown) and a
-    failure for the bot's error handler, as a handler's is (the staff are told, tests fail)."""
+    """A refusal or a page that fails is a page in the visitor's language that says only what
+    happened, nothing of the data or of the failure; a failure also goes to the bot's error
+    handler, as a handler's does (the staff are told, tests fail)."""
     @web.middleware
     async def middleware(request: web.Request, handler):
         try:
             return await handler(request)
-        except web.HTTPException:
-            raise
+        except web.HTTPException as refused:
+            if refused.status not in ERROR_PAGES:
+                raise  # redirects
+            return error_page(request, refused.status)
         except Exception as exc:  # noqa: BLE001 - whatever it is, the visitor gets a plain 500
             failed(exc)
-            raise web.HTTPInternalServerError(text="500 Internal Server Error", content_type="text/plain") from None
+            return error_page(request, 500)
     return middleware
 
 
@@ -53,6 +57,7 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_post("/queue/bulk", views_queue.bulk)
     app.router.add_get("/report/{reference}", views_report.page)
     app.router.add_post("/report/{reference}", views_report.change)
+    app.router.add_get("/report/{reference}/version", views_report.version)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app

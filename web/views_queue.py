@@ -111,7 +111,7 @@ async def bulk(request: web.Request) -> web.Response:
     form = await request.post()
     action = str(form.get("action", ""))
     if action not in BULK:
-        raise web.HTTPBadRequest(text="400 Bad Request", content_type="text/plain")
+        raise web.HTTPBadRequest()
     person = request[VISITOR].person
     db = await services.db()
     results = []
