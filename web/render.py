@@ -122,7 +122,7 @@ def error_page(request: web.Request, status: int) -> web.Response:
 def whole_number(text: str, largest: int = 2**63 - 1) -> int | None:
     """A number from an address (ASCII digits, within SQLite's integers); None for anything else,
     which the page answers with 404."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:  # more digits than any SQLite integer
         return None
     value = int(text)
     return value if value <= largest else None

@@ -131,11 +131,14 @@ async def file(request: web.Request) -> web.StreamResponse:
         response.content_type = sniff(first) or BINARY
         await response.prepare(request)
         chunk = first
-        while chunk:
-            await response.write(chunk)
-            # A chunk altered on disk stops the download short: a broken file, never a wrong one.
-            chunk = await asyncio.to_thread(next, chunks, b"")
-        await response.write_eof()
+        try:
+            while chunk:
+                await response.write(chunk)
+                # A chunk altered on disk stops the download short: a broken file, never a wrong one.
+                chunk = await asyncio.to_thread(next, chunks, b"")
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the browser stopped listening (a player seeking, a closed tab): nothing failed here
         return response
     finally:
         await asyncio.to_thread(handle.close)
