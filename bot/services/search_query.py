@@ -14,6 +14,7 @@ from bot.services import when
 from bot.services.i18n import Html, Translator
 from domain import clock
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, LANGUAGES, REGIONS, STATUSES
+from bot.services.word_forms import search_prefix
 from storage import moderation
 
 FIND_KEYS = ("region", "category", "status", "precinct", "since", "until", "text")
@@ -180,7 +181,9 @@ class Query:
         return moderation.Filters(
             region=self.region, precinct=self.precinct, category=self.category, status=self.status,
             since=start(self.since) if self.since else None,
-            before=start(self.until + timedelta(days=1)) if self.until else None, words=self.words)
+            before=start(self.until + timedelta(days=1)) if self.until else None,
+            # Each word as the prefix its forms share (бюллетеней finds бюллетень).
+            words=tuple(search_prefix(moderation.fold_text(word)) for word in self.words))
 
     def describe(self) -> str:
         """The query in codes and ISO dates (for the record of an export)."""
