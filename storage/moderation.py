@@ -322,6 +322,10 @@ class Filters:
     priority: str | None = None  # normal or urgent
     reporter_role: str | None = None  # voter, observer or other
     accredited: bool | None = None  # reported by an accredited observer (True) or not (False)
+    # Days of the incident (local dates, ISO), which occurred_at begins with: the dashboard's
+    # dates may be read as the incident's rather than the day received.
+    occurred_from: str | None = None
+    occurred_until: str | None = None
 
 
 # domain.rules.QUEUE_ORDERS as SQL; the id last, so that a page never shifts between two reads.
@@ -470,6 +474,12 @@ async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
     if filters.before is not None:
         clauses.append("datetime(submitted_at) < datetime(?)")
         params.append(filters.before)
+    if filters.occurred_from is not None:
+        clauses.append("substr(occurred_at, 1, 10) >= ?")
+        params.append(filters.occurred_from)
+    if filters.occurred_until is not None:
+        clauses.append("substr(occurred_at, 1, 10) <= ?")
+        params.append(filters.occurred_until)
     if filters.words:
         # Each word begins a word of the description or the place (the index folds case).
         clauses.append("id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ?)")

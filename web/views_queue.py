@@ -5,6 +5,7 @@ JavaScript (the references are in its HTML)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from aiohttp import web
 
@@ -15,10 +16,14 @@ from storage import evidence, moderation, reports
 from web.actions import BULK, DONE, Refused, act
 from storage.models import Report
 from web.context import CHANGED, SERVICES, VISITOR
-from web.render import render
+from web.render import render, whole_number
 
 PAGE = 50
-EXTRA_KEYS = ("assignee", "role", "accredited", "priority")  # the dashboard's filters beyond /find's
+EXTRA_KEYS = ("assignee", "role", "accredited", "priority", "deadline", "dates")  # the dashboard's filters beyond /find's
+DEADLINE_FILTERS = ("soon", "overdue")  # ⚡ a window closes within two days; ❌ one has closed
+DATES = ("received", "incident")  # what the From/To days are of
+EXCERPT_WORDS = 12
+SCANNED = 5000  # reports read to find those of a deadline filter (deadlines are computed, not stored)
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,18 @@ class Row:
     files: int
     taken_by: str | None
     overdue: bool
-    urgent: bool
+    soon: bool  # ⚡ a deadline within two days (not the reporter's 🆘 urgent)
+    next_deadline: date | None
+    excerpt: str
+    cut: bool  # the description goes on past the excerpt
+
+
+def _row(report: Report, files: int, taken_by: str | None, running: list[deadlines.Deadline], today: date) -> Row:
+    stages = {deadline.stage(today) for deadline in running}
+    words = report.description.split()
+    return Row(report, files, taken_by, "overdue" in stages, bool(stages & {"soon", "today"}),
+               min((deadline.day for deadline in running), default=None),
+               " ".join(words[:EXCERPT_WORDS]), len(words) > EXCERPT_WORDS)
 
 
 async def _rows(request: web.Request) -> dict:
@@ -36,30 +52,40 @@ async def _rows(request: web.Request) -> dict:
     values = {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
     order = request.query.get("sort", "newest")
     order = order if order in QUEUE_ORDERS else "newest"
-    page = max(1, int(request.query.get("page", "1"))) if request.query.get("page", "1").isdigit() else 1
+    asked = whole_number(request.query.get("page", "1")) or 1
     try:
         query = from_form(values)
     except BadQuery as bad:
         return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "order": order}
     db = await services.db()
     visitor = request[VISITOR]
-    filters = replace(query.filters(services.settings.tz),
+    filters = replace(query.filters(services.settings.tz, by_incident=values["dates"] == "incident"),
                       taken_by=visitor.person.id if values["assignee"] == "me" else None,
                       reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
                       accredited={"1": True, "0": False}.get(values["accredited"]),
                       priority=values["priority"] if values["priority"] in PRIORITIES else None)
-    total = await moderation.count_found(db, filters)
-    pages = max(1, -(-total // PAGE))
-    page = min(page, pages)
-    found = await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, order=order)
-    files = await evidence.counts_of_reports(db, [report.id for report in found])
-    today, tz = services.today(), services.settings.tz
-    names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
-    chains = await moderation.steps_of_reports(db, [report.id for report in found])
-    day = services.settings.election_day
-    rows = [Row(report, files.get(report.id, 0), names.get(report.taken_by),
-                deadlines.overdue(report, tz, today, chains[report.id], day),
-                deadlines.urgent(report, tz, today, chains[report.id], day)) for report in found]
+    today, tz, day = services.today(), services.settings.tz, services.settings.election_day
+    by_deadline = values["deadline"] if values["deadline"] in DEADLINE_FILTERS else None
+
+    async def made(found: list[Report]) -> list[Row]:
+        files = await evidence.counts_of_reports(db, [report.id for report in found])
+        names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
+        chains = await moderation.steps_of_reports(db, [report.id for report in found])
+        return [_row(report, files.get(report.id, 0), names.get(report.taken_by),
+                     deadlines.running(report, tz, chains[report.id], day), today) for report in found]
+
+    if by_deadline is None:
+        total = await moderation.count_found(db, filters)
+        pages = max(1, -(-total // PAGE))
+        page = min(asked, pages)
+        rows = await made(await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, order=order))
+    else:  # a window's state is computed from the chain of filings: read the matches, keep those
+        rows = [row for row in await made(await moderation.find(db, filters, limit=SCANNED, order=order))
+                if (row.soon if by_deadline == "soon" else row.overdue)]
+        total = len(rows)
+        pages = max(1, -(-total // PAGE))
+        page = min(asked, pages)
+        rows = rows[(page - 1) * PAGE:page * PAGE]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
             "order": order}
 
@@ -89,6 +115,7 @@ async def queue(request: web.Request) -> web.Response:
     found = await _rows(request)
     return render(request, "queue.html", **found, orders=QUEUE_ORDERS, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
                   statuses=STATUSES, roles=REPORTER_ROLES, priorities=PRIORITIES, bulk=BULK, results=None,
+                  deadline_filters=DEADLINE_FILTERS, dates=DATES,
                   page_query=lambda page: _links(request, page),
                   rows_url=_rows_url(request, version))
 
