@@ -16,8 +16,8 @@
     var kept = {};
     root.querySelectorAll("textarea, input:not([type=hidden]), select").forEach(function (field) {
       if (!field.name) { return; }
-      if (field.type === "checkbox") { if (field.checked !== field.defaultChecked) { kept[key(field)] = field.checked; } }
-      else if (field.value !== field.defaultValue || field.tagName === "SELECT") { kept[key(field)] = field.value; }
+      // Every value as it stands (a text a refusal put back is its field's default: kept too).
+      kept[key(field)] = field.type === "checkbox" ? field.checked : field.value;
     });
     return kept;
   }
@@ -40,13 +40,24 @@
     var heading = root.querySelector("h1");
     said.reverse().forEach(function (node) { heading.after(node); });
     root.setAttribute("data-version", fresh.getAttribute("data-version"));
+    var placed = {};
     root.querySelectorAll("textarea, input:not([type=hidden]), select").forEach(function (field) {
       if (!field.name || !(key(field) in kept)) { return; }
+      placed[key(field)] = true;
       if (field.type === "checkbox") { field.checked = kept[key(field)]; } else { field.value = kept[key(field)]; }
       if (focused === key(field)) {
         field.focus();
         if (start !== null && field.setSelectionRange) { try { field.setSelectionRange(start, end); } catch (e) { /* not text */ } }
       }
+    });
+    // A text typed in a form the page no longer offers (the report was taken meanwhile) is
+    // shown where it can still be copied, never dropped.
+    var template = document.getElementById("kept-template");
+    Object.keys(kept).forEach(function (name) {
+      if (placed[name] || typeof kept[name] !== "string" || !kept[name].trim() || !/\/text$/.test(name) || !template) { return; }
+      var block = template.content.firstElementChild.cloneNode(true);
+      block.querySelector("textarea").value = kept[name];
+      root.querySelector("h1").after(block);
     });
   }
 
