@@ -58,6 +58,7 @@ async def test_rows_carry_the_triage_and_deadlines_and_incident_days_filter(app,
         assert shown(await rows(deadline="nonsense")) == set(references)
         # The incident of 25 November, received today: found by its incident's days, not by receipt.
         assert shown(await rows(since="2026-11-24", until="2026-11-30", dates="incident")) == {calm}
+        assert shown(await rows(since="2026-11-26", until="2026-11-30", dates="incident")) == set()
         assert shown(await rows(since="2026-11-24", until="2026-11-30", dates="received")) == set()
         assert shown(await rows(since=today.isoformat(), dates="received")) == set(references)
     assert fake.refused == []
