@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from bot.services.i18n import Translator
+from bot.services.report_files import Made
 from domain import clock
 from domain.rules import LANGUAGES
 from web.context import SERVICES, VISITOR
@@ -126,3 +127,11 @@ def whole_number(text: str, largest: int = 2**63 - 1) -> int | None:
         return None
     value = int(text)
     return value if value <= largest else None
+
+
+def download(made: Made, media_type: str) -> web.Response:
+    """A file to save (never shown in the dashboard's origin), under its ASCII name."""
+    return web.Response(body=made.data, content_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{made.name}"',
+                                 "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                                 "Content-Security-Policy": "default-src 'none'; sandbox"})

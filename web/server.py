@@ -58,6 +58,8 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_get("/report/{reference}", views_report.page)
     app.router.add_post("/report/{reference}", views_report.change)
     app.router.add_get("/report/{reference}/version", views_report.version)
+    app.router.add_get("/report/{reference}/bundle", views_report.bundle)
+    app.router.add_get("/queue/export", views_queue.export)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app

@@ -10,13 +10,14 @@ from datetime import date
 from aiohttp import web
 
 from bot.services import deadlines
-from bot.services.search_query import BadQuery, FIND_KEYS, from_form
+from bot.services import moderation as rulebook, report_files
+from bot.services.search_query import BadQuery, FIND_KEYS, Query, from_form
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
 from storage import evidence, moderation, reports
 from web.actions import BULK, DONE, Refused, act
 from storage.models import Report
 from web.context import CHANGED, SERVICES, VISITOR
-from web.render import render, whole_number
+from web.render import download, render, whole_number
 
 PAGE = 50
 EXTRA_KEYS = ("assignee", "role", "accredited", "priority", "deadline", "dates")  # the dashboard's filters beyond /find's
@@ -46,24 +47,33 @@ def _row(report: Report, files: int, taken_by: str | None, running: list[deadlin
                " ".join(words[:EXCERPT_WORDS]), len(words) > EXCERPT_WORDS)
 
 
+def _values(request: web.Request) -> dict[str, str]:
+    return {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
+
+
+def _filters(request: web.Request, values: dict[str, str]) -> tuple[Query, moderation.Filters]:
+    """The form's query and what storage runs for it; raises BadQuery."""
+    services = request.app[SERVICES]
+    query = from_form(values)
+    return query, replace(query.filters(services.settings.tz, by_incident=values["dates"] == "incident"),
+                          taken_by=request[VISITOR].person.id if values["assignee"] == "me" else None,
+                          reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
+                          accredited={"1": True, "0": False}.get(values["accredited"]),
+                          priority=values["priority"] if values["priority"] in PRIORITIES else None)
+
+
 async def _rows(request: web.Request) -> dict:
     """The page's query, its rows, the true total and paging; or the part of it that is wrong."""
     services = request.app[SERVICES]
-    values = {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
+    values = _values(request)
     order = request.query.get("sort", "newest")
     order = order if order in QUEUE_ORDERS else "newest"
     asked = whole_number(request.query.get("page", "1")) or 1
     try:
-        query = from_form(values)
+        _, filters = _filters(request, values)
     except BadQuery as bad:
         return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "order": order}
     db = await services.db()
-    visitor = request[VISITOR]
-    filters = replace(query.filters(services.settings.tz, by_incident=values["dates"] == "incident"),
-                      taken_by=visitor.person.id if values["assignee"] == "me" else None,
-                      reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
-                      accredited={"1": True, "0": False}.get(values["accredited"]),
-                      priority=values["priority"] if values["priority"] in PRIORITIES else None)
     today, tz, day = services.today(), services.settings.tz, services.settings.election_day
     by_deadline = values["deadline"] if values["deadline"] in DEADLINE_FILTERS else None
 
@@ -115,7 +125,8 @@ async def queue(request: web.Request) -> web.Response:
     found = await _rows(request)
     return render(request, "queue.html", **found, orders=QUEUE_ORDERS, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
                   statuses=STATUSES, roles=REPORTER_ROLES, priorities=PRIORITIES, bulk=BULK, results=None,
-                  deadline_filters=DEADLINE_FILTERS, dates=DATES,
+                  deadline_filters=DEADLINE_FILTERS, dates=DATES, formats=report_files.FORMATS,
+                  export_query=lambda kind: _export_query(request, kind),
                   page_query=lambda page: _links(request, page),
                   rows_url=_rows_url(request, version))
 
@@ -156,3 +167,35 @@ async def bulk(request: web.Request) -> web.Response:
         results.append((reference, DONE[outcome.kind], {}))
         await request.app[CHANGED](report.id, True)
     return render(request, "bulk.html", results=results)
+
+
+def _export_query(request: web.Request, kind: str) -> str:
+    """The current filters with a file format, for the download links."""
+    query = {key: value for key, value in request.query.items() if key not in ("page", "v", "sort") and value}
+    return str(request.rel_url.with_query({**query, "format": kind}).query_string)
+
+
+async def export(request: web.Request) -> web.Response:
+    """GET /queue/export?format=csv|json|xlsx&<the queue's filters>: the reports the filters
+    match as a file, made and recorded by the same service as /export in Telegram."""
+    services = request.app[SERVICES]
+    kind = request.query.get("format", "")
+    if kind not in report_files.FORMATS:
+        raise web.HTTPBadRequest()
+    try:
+        query, filters = _filters(request, _values(request))
+    except BadQuery:
+        raise web.HTTPBadRequest() from None
+    made = await report_files.export(services, filters, kind)
+    described = " ".join(part for part in (query.describe(), _extra_described(request)) if part)
+    await report_files.record_export(services, rulebook.actor(request[VISITOR].person), kind, made, described)
+    return download(made, report_files.MEDIA_TYPES[kind])
+
+
+def _extra_described(request: web.Request) -> str:
+    """The dashboard's filters beyond /find's, for the record (codes only; whatever else was
+    sent is not repeated)."""
+    values = _values(request)
+    known = {"assignee": ("me",), "role": REPORTER_ROLES, "accredited": ("0", "1"), "priority": PRIORITIES,
+             "dates": DATES}
+    return " ".join(f"{key}={values[key]}" for key, allowed in known.items() if values[key] in allowed)

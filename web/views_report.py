@@ -7,7 +7,7 @@ import asyncio
 
 from aiohttp import web
 
-from bot.services import capture_time, deadlines, history
+from bot.services import capture_time, deadlines, history, report_files
 from bot.services.evidence_labels import neutral_name, numbered, warning
 from bot.services.evidence import read
 from bot.services.filetypes import BINARY, sniff
@@ -18,7 +18,7 @@ from storage.models import Report
 from bot.services import moderation as rulebook
 from web.actions import ACTIONS, DONE, REDRAWN, Refused, act
 from web.context import CHANGED, SERVICES, VISITOR
-from web.render import render, whole_number
+from web.render import download, render, whole_number
 
 SAYINGS = frozenset(DONE.values())  # the only texts ?done= may name
 
@@ -156,3 +156,13 @@ async def version(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     return web.Response(text=await _version(services, await _report(request)), content_type="text/plain",
                         headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+async def bundle(request: web.Request) -> web.Response:
+    """GET /report/<reference>/bundle: the evidence ZIP for lawyers, made and recorded by the same
+    service as /bundle in Telegram."""
+    services = request.app[SERVICES]
+    report = await _report(request)
+    made = await report_files.bundle(services, report)
+    await report_files.record_bundle(services, rulebook.actor(request[VISITOR].person), report, made)
+    return download(made, report_files.MEDIA_TYPES["zip"])
