@@ -638,3 +638,23 @@ async def report_version(db: Database, report_id: int) -> str:
         " (SELECT count(*) FROM evidence WHERE report_id = r.id)"
         " FROM reports r WHERE r.id = ?", (report_id,))
     return "-".join(str(value) for value in row) if row else ""
+
+
+async def observers(db: Database) -> list[Person]:
+    """Everyone accredited as an observer through an invite, in the order they joined."""
+    rows = await db.fetchall(f"SELECT {PERSON_COLUMNS} FROM people WHERE role = 'observer' ORDER BY id")
+    return [Person(**dict(row)) for row in rows]
+
+
+async def open_invites(db: Database) -> list[tuple[int, str, str]]:
+    """Invites not yet used: (their number, who made them, when), oldest first; never the code."""
+    rows = await db.fetchall("SELECT rowid, created_by, created_at FROM invites WHERE redeemed_at IS NULL ORDER BY rowid")
+    return [(int(row[0]), row[1], row[2]) for row in rows]
+
+
+async def revoke_invite(db: Database, invite_id: int) -> bool:
+    """An invite not yet used stops working (its row goes: a code that finds nothing is refused);
+    False when it is unknown or already used."""
+    async with db.transaction() as conn:
+        cur = await conn.execute("DELETE FROM invites WHERE rowid = ? AND redeemed_at IS NULL", (invite_id,))
+        return cur.rowcount == 1

@@ -26,8 +26,8 @@ PUBLIC = ("/login", "/app", "/static/", "/webapp/login")
 class Visitor:
     """A signed-in staff member: the person, their session's CSRF token and cookie value."""
 
-    def __init__(self, person: Person, csrf: str, session_id: str) -> None:
-        self.person, self.csrf, self.session_id = person, csrf, session_id
+    def __init__(self, person: Person, csrf: str, session_id: str, admin: bool = False) -> None:
+        self.person, self.csrf, self.session_id, self.admin = person, csrf, session_id, admin
 
 
 
@@ -42,14 +42,15 @@ async def require_staff(request: web.Request, handler):
     db = await services.db()
     found = await web_sessions.session(db, token_hash(services.keys, "session", session_id)) if session_id else None
     person = await people.get_by_id(db, found.person_id) if found else None
-    if found is None or not is_staff(person, await services.admin_pseudonyms()):
+    admins = await services.admin_pseudonyms()
+    if found is None or not is_staff(person, admins):
         raise web.HTTPUnauthorized()
     if request.method not in ("GET", "HEAD"):
         form = await request.post()
         sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
         if not hmac.compare_digest(sent.encode(), found.csrf.encode()):
             raise web.HTTPForbidden()
-    request[VISITOR] = Visitor(person, found.csrf, session_id)
+    request[VISITOR] = Visitor(person, found.csrf, session_id, admin=person.pseudonym in admins)
     return await handler(request)
 
 

@@ -10,9 +10,9 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot.services.container import Services
-from web import views_auth, views_queue, views_report
+from web import views_auth, views_people, views_queue, views_report
 from web.auth import require_staff
-from web.context import CHANGED, SERVICES
+from web.context import BOT_NAME, CHANGED, SERVICES
 from web.render import ERROR_PAGES, error_page
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,12 @@ def _failures(failed: Callable[[BaseException], None]):
 
 
 def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]],
-             failed: Callable[[BaseException], None] = lambda exc: log.exception("dashboard page failed")) -> web.Application:
+             failed: Callable[[BaseException], None] = lambda exc: log.exception("dashboard page failed"),
+             bot_name: Callable[[], str] = lambda: "") -> web.Application:
     app = web.Application(middlewares=[_failures(failed), require_staff], client_max_size=64 * 1024)
     app[SERVICES] = services
     app[CHANGED] = changed
+    app[BOT_NAME] = bot_name
     app.router.add_get("/", _home)
     app.router.add_get("/login/{token}", views_auth.login_page)
     app.router.add_post("/login", views_auth.login)
@@ -60,6 +62,9 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_get("/report/{reference}/version", views_report.version)
     app.router.add_get("/report/{reference}/bundle", views_report.bundle)
     app.router.add_get("/queue/export", views_queue.export)
+    app.router.add_get("/people", views_people.page)
+    app.router.add_post("/people/invite", views_people.invite)
+    app.router.add_post("/people/invite/{id}/revoke", views_people.revoke)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app
@@ -73,11 +78,11 @@ class Dashboard:
 
 
 async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]],
-                failed: Callable[[BaseException], None]) -> Dashboard | None:
+                failed: Callable[[BaseException], None], bot_name: Callable[[], str] = lambda: "") -> Dashboard | None:
     settings = services.settings
     if settings.web_port is None:
         return None
-    runner = web.AppRunner(make_app(services, changed, failed), access_log=None)  # no addresses or paths in logs
+    runner = web.AppRunner(make_app(services, changed, failed, bot_name), access_log=None)  # no addresses or paths in logs
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()
