@@ -158,3 +158,30 @@ async def test_typed_text_survives_a_refusal_and_others_changes(fake, data_dir, 
             await context.close()
         assert [problem for problem in problems if "409" not in problem] == [], problems
     assert fake.refused == []
+
+
+async def test_the_queues_refresh_keeps_ticks_and_the_keyboards_place(fake, data_dir, user_factory, browser):
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), web_port=0)
+    admin = FakeUser(fake, ADMIN, language_code="en", first_name="Nurlan")
+    async with running_bot(settings):
+        first = await file_report(user_factory("ru"), "ru", LONG, region="almaty_city")
+        second = await file_report(user_factory("en"), "en", "Someone photographed ballots in the booth.",
+                                   region="astana")
+        context, page, problems = await signed_in_page(browser, await link_of(admin), {"width": 1280, "height": 900},
+                                                       "en-US")
+        try:
+            await page.locator(f"#pick-{first}").check()
+            link = page.locator(f'#rows a[href="/report/{second}"]')
+            await link.focus()
+            await page.evaluate("""() => { window.rowsSwapped = false;
+                document.addEventListener("htmx:afterSettle", () => { window.rowsSwapped = true; }, {once: true}); }""")
+            later = await file_report(user_factory("kk"), "kk", "Бастық барлық мұғалімдерден бюллетеньнің суретін "
+                                                                "талап етті.", region="karaganda")
+            await page.wait_for_function("() => window.rowsSwapped", timeout=6_000)
+            await page.locator(f'#rows a[href="/report/{later}"]').wait_for()
+            assert await page.locator(f"#pick-{first}").is_checked()
+            assert await page.evaluate("() => document.activeElement.getAttribute('href')") == f"/report/{second}"
+        finally:
+            await context.close()
+        assert problems == [], problems
+    assert fake.refused == []

@@ -1,6 +1,6 @@
 // The queue: the filters open by themselves on a wide screen (folded on a phone, where the rows
 // come first), and each refresh of the rows (htmx, every second when something changed) keeps
-// the ticks, the keyboard's place and a text selection as they were.
+// the keyboard's place and a text selection as they were (the ticks: hx-preserve).
 (function () {
   var filters = document.getElementById("filters");
   if (filters && (window.matchMedia("(min-width: 40rem)").matches || filters.getAttribute("data-used"))) {
@@ -18,7 +18,6 @@
     }
     var active = document.activeElement;
     kept = {
-      ticked: Array.prototype.map.call(document.querySelectorAll("input[name=pick]:checked"), function (box) { return box.value; }),
       focus: active && rows.contains(active) ? (active.id ? "#" + CSS.escape(active.id)
         : active.getAttribute("href") ? 'a[href="' + CSS.escape(active.getAttribute("href")) + '"]' : null) : null
     };
@@ -26,10 +25,6 @@
 
   document.body.addEventListener("htmx:afterSettle", function () {
     if (!kept) { return; }
-    kept.ticked.forEach(function (reference) {
-      var box = document.getElementById("pick-" + reference);
-      if (box) { box.checked = true; }
-    });
     if (kept.focus) {
       var again = document.querySelector("#rows " + kept.focus);
       if (again && document.activeElement !== again) { again.focus({preventScroll: true}); }
