@@ -132,3 +132,16 @@ async def test_a_files_type_for_serving_comes_from_its_bytes(app, fake, user_fac
                 body = await original.read()
                 assert data is None or body == data
     assert fake.refused == []
+
+
+async def test_sign_in_and_refusal_pages_speak_the_visitors_language(app, fake):
+    async with client() as browser:
+        for header, lang in (("en-GB,en;q=0.9", "en"), ("kk", "kk"), ("de-DE, en;q=0.5, ru;q=0.9", "ru"), ("", "ru")):
+            headers = {"Accept-Language": header} if header else {}
+            async with browser.get(f"{base(app)}/login/some-token", headers=headers) as page:
+                assert L(lang, "web.login.ask") in await page.text() and f'<html lang="{lang}">' in await page.text()
+            async with browser.post(f"{base(app)}/login", data={"token": "used-or-made-up"}, headers=headers) as page:
+                assert page.status == 401 and L(lang, "web.login.refused") in await page.text()
+            async with browser.get(f"{base(app)}/queue", headers=headers) as page:
+                assert page.status == 401 and L(lang, "web.error.401") in await page.text(), header
+    assert fake.refused == []
