@@ -61,4 +61,8 @@ async def test_rows_carry_the_triage_and_deadlines_and_incident_days_filter(app,
         assert shown(await rows(since="2026-11-26", until="2026-11-30", dates="incident")) == set()
         assert shown(await rows(since="2026-11-24", until="2026-11-30", dates="received")) == set()
         assert shown(await rows(since=today.isoformat(), dates="received")) == set(references)
+        # The download of the current filter keeps to it, the deadline filter too.
+        async with http.get(f"{base(app)}/queue/export", params={"deadline": "overdue", "format": "csv"}) as answer:
+            exported = (await answer.read()).decode("utf-8-sig")
+        assert late in exported and soon not in exported and calm not in exported
     assert fake.refused == []

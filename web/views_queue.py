@@ -74,15 +74,10 @@ async def _rows(request: web.Request) -> dict:
     except BadQuery as bad:
         return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "order": order}
     db = await services.db()
-    today, tz, day = services.today(), services.settings.tz, services.settings.election_day
     by_deadline = values["deadline"] if values["deadline"] in DEADLINE_FILTERS else None
 
     async def made(found: list[Report]) -> list[Row]:
-        files = await evidence.counts_of_reports(db, [report.id for report in found])
-        names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
-        chains = await moderation.steps_of_reports(db, [report.id for report in found])
-        return [_row(report, files.get(report.id, 0), names.get(report.taken_by),
-                     deadlines.running(report, tz, chains[report.id], day), today) for report in found]
+        return await _made(request, found)
 
     if by_deadline is None:
         total = await moderation.count_found(db, filters)
@@ -91,13 +86,30 @@ async def _rows(request: web.Request) -> dict:
         rows = await made(await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, order=order))
     else:  # a window's state is computed from the chain of filings: read the matches, keep those
         rows = [row for row in await made(await moderation.find(db, filters, limit=SCANNED, order=order))
-                if (row.soon if by_deadline == "soon" else row.overdue)]
+                if _kept(row, by_deadline)]
         total = len(rows)
         pages = max(1, -(-total // PAGE))
         page = min(asked, pages)
         rows = rows[(page - 1) * PAGE:page * PAGE]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
             "order": order}
+
+
+async def _made(request: web.Request, found: list[Report]) -> list[Row]:
+    """The rows of these reports: files, who has them, their running deadlines."""
+    services = request.app[SERVICES]
+    db = await services.db()
+    today, tz, day = services.today(), services.settings.tz, services.settings.election_day
+    files = await evidence.counts_of_reports(db, [report.id for report in found])
+    names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
+    chains = await moderation.steps_of_reports(db, [report.id for report in found])
+    return [_row(report, files.get(report.id, 0), names.get(report.taken_by),
+                 deadlines.running(report, tz, chains[report.id], day), today) for report in found]
+
+
+def _kept(row: Row, by_deadline: str) -> bool:
+    """Whether a row passes the deadline filter: ⚡ soon, or ❌ overdue."""
+    return row.soon if by_deadline == "soon" else row.overdue
 
 
 def _links(request: web.Request, page: int) -> str:
@@ -186,7 +198,13 @@ async def export(request: web.Request) -> web.Response:
         query, filters = _filters(request, _values(request))
     except BadQuery:
         raise web.HTTPBadRequest() from None
-    made = await report_files.export(services, filters, kind)
+    values = _values(request)
+    by_deadline = values["deadline"] if values["deadline"] in DEADLINE_FILTERS else None
+
+    async def keep(found: list[Report]) -> list[Report]:  # the deadline filter, as the queue reads it
+        return [row.report for row in await _made(request, found) if _kept(row, by_deadline)]
+
+    made = await report_files.export(services, filters, kind, keep if by_deadline else None)
     described = " ".join(part for part in (query.describe(), _extra_described(request)) if part)
     await report_files.record_export(services, rulebook.actor(request[VISITOR].person), kind, made, described)
     return download(made, report_files.MEDIA_TYPES[kind])
@@ -197,5 +215,5 @@ def _extra_described(request: web.Request) -> str:
     sent is not repeated)."""
     values = _values(request)
     known = {"assignee": ("me",), "role": REPORTER_ROLES, "accredited": ("0", "1"), "priority": PRIORITIES,
-             "dates": DATES}
+             "dates": DATES, "deadline": DEADLINE_FILTERS}
     return " ".join(f"{key}={values[key]}" for key, allowed in known.items() if values[key] in allowed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 from bot.services import export_columns
 from bot.services.evidence import read
@@ -41,10 +42,14 @@ async def export_extras(services, db, found: list[Report]) -> dict[int, dict]:
     return {report.id: export_columns.extra(t, report, facts) for report in found}
 
 
-async def export(services, filters: moderation.Filters, kind: str) -> Made:
-    """The reports ``filters`` match as a ``kind`` file (one of FORMATS)."""
+async def export(services, filters: moderation.Filters, kind: str,
+                 keep: Callable[[list[Report]], Awaitable[list[Report]]] | None = None) -> Made:
+    """The reports ``filters`` match as a ``kind`` file (one of FORMATS); ``keep``, when given,
+    narrows them further by what storage cannot select (the dashboard's deadline filter)."""
     db = await services.db()
     found = await moderation.find(db, filters, limit=EXPORT_LIMIT)
+    if keep is not None:
+        found = await keep(found)
     extras = await export_extras(services, db, found)
     data = await asyncio.to_thread(_WRITERS[kind], found, extras)
     return Made(data, f"reports-{clock.now().strftime('%Y%m%d-%H%M')}.{kind}", len(found))
