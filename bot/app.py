@@ -80,7 +80,8 @@ async def _on_startup(application: Application) -> None:
     await health.start(application)
     application.bot_data[DASHBOARD] = await web_server.start(
         services, _after_dashboard_change(application),
-        lambda exc: application.create_task(application.process_error(update=None, error=exc)))
+        lambda exc: application.create_task(application.process_error(update=None, error=exc)),
+        lambda: application.bot.username)
 
 
 def _after_dashboard_change(application: Application):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import secrets
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services import pacing
+from bot.services import invites, pacing
 from bot.services.menus import register_staff_commands
 from bot.services.roles import matching_code
 from domain.rules import LANGUAGES
@@ -132,13 +131,9 @@ async def _tidy_group(context: BotContext) -> None:
 async def invite(update: Update, context: BotContext) -> None:
     """/invite: a one-time link that marks whoever opens it as an accredited observer; the
     invitation is recorded in the history (never the code itself)."""
-    code = secrets.token_urlsafe(12)
     services = context.services
-    db = await services.db()
-    await moderation.create_invite(db, services.keys.keyed_hash(f"invite:{code}"), _actor(context))
-    await moderation.record(db, None, _actor(context), "invite_created", None)
-    link = f"https://t.me/{context.bot.username}?start={code}"
-    await update.effective_message.reply_text(context.t("admin.invite", link=link))
+    code = await invites.make(await services.db(), services.keys, _actor(context))
+    await update.effective_message.reply_text(context.t("admin.invite", link=invites.link(context.bot.username, code)))
 
 
 def handlers() -> list[BaseHandler]:

@@ -11,15 +11,12 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services import deadlines, export_columns
+from bot.services import deadlines, report_files
 from bot.services.charts import Bar, Section, stats_chart
 from bot.services.complaint import build
 from bot.services.complaint_docx import to_docx
-from bot.services.evidence import read
-from bot.services.exports import evidence_bundle, reports_csv, reports_json
 from bot.services.i18n import Html
 from bot.services.search_query import BadQuery, parse_filters
-from domain import clock
 from domain.rules import DOCUMENT_LANGUAGES, STATUSES
 from handlers import callback_data as cb
 from handlers.context import BotContext
@@ -98,18 +95,6 @@ async def stats(update: Update, context: BotContext) -> None:
                                            caption="\n".join(caption_lines)[:1000])
 
 
-async def export_extras(services, db, found: list[Report]) -> dict[int, dict]:
-    """The analyst's columns of every exported report (labels in the moderators' language)."""
-    ids = [report.id for report in found]
-    facts = export_columns.Facts(
-        tz=services.settings.tz, today=services.today(), election_day=services.settings.election_day,
-        names=await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by}),
-        first_actions=await moderation.first_actions(db, ids), evidence=await evidence.counts_of_reports(db, ids),
-        gps=await evidence.gps_counts_of_reports(db, ids), chains=await moderation.steps_of_reports(db, ids))
-    t = services.translator(services.settings.moderator_language)
-    return {report.id: export_columns.extra(t, report, facts) for report in found}
-
-
 def _ordered(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     order = {status: i for i, status in enumerate(STATUSES)}
     return sorted(pairs, key=lambda pair: order.get(pair[0], 99))
@@ -127,18 +112,11 @@ async def export(update: Update, context: BotContext) -> None:
     except BadQuery as bad:
         await tell(update, bad.lines(context.t))
         return
-    services = context.services
-    db = await services.db()
-    found = await moderation.find(db, query.filters(services.settings.tz), limit=100_000)
-    extras = await export_extras(services, db, found)
-    data = reports_csv(found, extras) if kind == "csv" else reports_json(found, extras)
-    stamp = clock.now().strftime("%Y%m%d-%H%M")
+    made = await report_files.export(context.services, query.filters(context.services.settings.tz), kind)
     await update.effective_chat.send_document(
-        InputFile(io.BytesIO(data), filename=f"reports-{stamp}.{kind}"),
-        caption=context.t("mod.exported", count=context.t.plural("mod.reports", len(found))))
-    # On the record: what left the bot, by whom (the filters as codes and dates, as read above).
-    await moderation.record(await context.services.db(), None, actor(context), "export",
-                            f"{kind}, {len(found)} reports, {query.describe() or 'all'}")
+        InputFile(io.BytesIO(made.data), filename=made.name),
+        caption=context.t("mod.exported", count=context.t.plural("mod.reports", made.count)))
+    await report_files.record_export(context.services, actor(context), kind, made, query.describe())
 
 
 async def bundle(update: Update, context: BotContext) -> None:
@@ -146,16 +124,11 @@ async def bundle(update: Update, context: BotContext) -> None:
     report = await report_of_command(update, context, "bundle")
     if report is None:
         return
-    services = context.services
-    records = await evidence.of_report(await services.db(), report.id)
-    # Decrypting and zipping up to twenty files is disk and CPU work: off the event loop.
-    data = await asyncio.to_thread(
-        evidence_bundle, report, records, lambda path: read(services.settings.data_dir, path, services.keys),
-        exported_at=clock.utcnow())
+    made = await report_files.bundle(context.services, report)
     await update.effective_chat.send_document(
-        InputFile(io.BytesIO(data), filename=f"{report.reference}-evidence.zip"),
+        InputFile(io.BytesIO(made.data), filename=made.name),
         caption=context.t("mod.bundle_caption", reference=report.reference))
-    await moderation.record(await services.db(), report.id, actor(context), "bundle", f"{len(records)} files")
+    await report_files.record_bundle(context.services, actor(context), report, made)
 
 
 async def complaint(update: Update, context: BotContext) -> None:

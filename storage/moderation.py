@@ -322,6 +322,10 @@ class Filters:
     priority: str | None = None  # normal or urgent
     reporter_role: str | None = None  # voter, observer or other
     accredited: bool | None = None  # reported by an accredited observer (True) or not (False)
+    # Days of the incident (local dates, ISO), which occurred_at begins with: the dashboard's
+    # dates may be read as the incident's rather than the day received.
+    occurred_from: str | None = None
+    occurred_until: str | None = None
 
 
 # domain.rules.QUEUE_ORDERS as SQL; the id last, so that a page never shifts between two reads.
@@ -472,6 +476,12 @@ async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
     if filters.before is not None:
         clauses.append("datetime(submitted_at) < datetime(?)")
         params.append(filters.before)
+    if filters.occurred_from is not None:
+        clauses.append("substr(occurred_at, 1, 10) >= ?")
+        params.append(filters.occurred_from)
+    if filters.occurred_until is not None:
+        clauses.append("substr(occurred_at, 1, 10) <= ?")
+        params.append(filters.occurred_until)
     if filters.words:
         # Each word begins a word of the description or the place (the index folds case).
         clauses.append("id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ?)")
@@ -619,3 +629,34 @@ async def first_actions(db: Database, report_ids: list[int]) -> dict[int, str]:
                                  " AND actor LIKE 'moderator %' GROUP BY report_id", tuple(chunk))
         found.update({row["report_id"]: row["at"] for row in rows})
     return found
+
+
+async def report_version(db: Database, report_id: int) -> str:
+    """What changes whenever anything a report's page shows changes: its history (every action
+    writes one), who has it, its status, its chain of filings and its files."""
+    row = await db.fetchone(
+        "SELECT (SELECT max(id) FROM audit_log WHERE report_id = r.id), r.status, r.taken_by,"
+        " (SELECT count(*) || '.' || coalesce(max(id), 0) FROM escalations WHERE report_id = r.id),"
+        " (SELECT count(*) FROM evidence WHERE report_id = r.id)"
+        " FROM reports r WHERE r.id = ?", (report_id,))
+    return "-".join(str(value) for value in row) if row else ""
+
+
+async def observers(db: Database) -> list[Person]:
+    """Everyone accredited as an observer through an invite, in the order they joined."""
+    rows = await db.fetchall(f"SELECT {PERSON_COLUMNS} FROM people WHERE role = 'observer' ORDER BY id")
+    return [Person(**dict(row)) for row in rows]
+
+
+async def open_invites(db: Database) -> list[tuple[int, str, str]]:
+    """Invites not yet used: (their number, who made them, when), oldest first; never the code."""
+    rows = await db.fetchall("SELECT rowid, created_by, created_at FROM invites WHERE redeemed_at IS NULL ORDER BY rowid")
+    return [(int(row[0]), row[1], row[2]) for row in rows]
+
+
+async def revoke_invite(db: Database, invite_id: int) -> bool:
+    """An invite not yet used stops working (its row goes: a code that finds nothing is refused);
+    False when it is unknown or already used."""
+    async with db.transaction() as conn:
+        cur = await conn.execute("DELETE FROM invites WHERE rowid = ? AND redeemed_at IS NULL", (invite_id,))
+        return cur.rowcount == 1

@@ -62,3 +62,13 @@ async def revoke_person(db: Database, person_id: int) -> int:
             (clock.utcnow(), person_id))
         await conn.execute("DELETE FROM web_logins WHERE person_id = ? AND used_at IS NULL", (person_id,))
         return cur.rowcount
+
+
+async def use_init_data(db: Database, data_hash: str, expires_at: str) -> bool:
+    """Mark a Mini App's initData used; False when it was used before (a replay). Those past
+    their expiry are forgotten on the way (they would be refused as stale anyway)."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM web_init_data_used WHERE expires_at <= ?", (clock.utcnow(),))
+        cur = await conn.execute("INSERT OR IGNORE INTO web_init_data_used (data_hash, expires_at) VALUES (?, ?)",
+                                 (data_hash, expires_at))
+        return cur.rowcount == 1

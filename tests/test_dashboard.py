@@ -168,13 +168,18 @@ async def test_sign_ins_that_must_not_work_do_not_and_outsiders_learn_nothing(ap
     async with client() as browser:
         assert (await sign_in(browser, stale)).status == 401
 
-    # Outsiders: no session, a made-up session, each page refused with nothing in it.
+    # Outsiders: no session, a made-up session, each page refused with nothing in it: the same
+    # page for every address (nothing of what is there), in the visitor's language.
     for cookies in ({}, {"kz_session": "made-up"}):
         async with aiohttp.ClientSession(cookies=cookies, cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
-            for path in ("/queue", "/queue/rows", "/report/KZ-000001", "/evidence/1/original"):
-                async with browser.get(base(app) + path) as page:
+            bodies = set()
+            for path in ("/queue", "/queue/rows", "/report/KZ-000001", "/evidence/1/original", "/no/such/page"):
+                async with browser.get(base(app) + path, headers={"Accept-Language": "kk-KZ,ru;q=0.8"}) as page:
                     body = await page.text()
-                    assert page.status == 401 and "KZ-" not in body and "1" not in body.replace("401", ""), path
+                    assert page.status == 401 and "KZ-" not in body and "/evidence/" not in body, path
+                    assert L("kk", "web.error.401") in body and page.content_type == "text/html", path
+                    bodies.add(body)
+            assert len(bodies) == 1
 
     # The Mini App: a forged or stale initData is refused; Telegram's own signature for staff works.
     now = int(time.time())

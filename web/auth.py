@@ -7,11 +7,13 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import datetime, timezone
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.services.web_login import is_staff, token_hash
+from domain import clock
 from storage import people, web_sessions
 from storage.models import Person
 from web.context import SERVICES, VISITOR
@@ -24,8 +26,8 @@ PUBLIC = ("/login", "/app", "/static/", "/webapp/login")
 class Visitor:
     """A signed-in staff member: the person, their session's CSRF token and cookie value."""
 
-    def __init__(self, person: Person, csrf: str, session_id: str) -> None:
-        self.person, self.csrf, self.session_id = person, csrf, session_id
+    def __init__(self, person: Person, csrf: str, session_id: str, admin: bool = False) -> None:
+        self.person, self.csrf, self.session_id, self.admin = person, csrf, session_id, admin
 
 
 
@@ -40,21 +42,34 @@ async def require_staff(request: web.Request, handler):
     db = await services.db()
     found = await web_sessions.session(db, token_hash(services.keys, "session", session_id)) if session_id else None
     person = await people.get_by_id(db, found.person_id) if found else None
-    if found is None or not is_staff(person, await services.admin_pseudonyms()):
-        raise web.HTTPUnauthorized(text="401 Unauthorized", content_type="text/plain")
+    admins = await services.admin_pseudonyms()
+    if found is None or not is_staff(person, admins):
+        raise web.HTTPUnauthorized()
     if request.method not in ("GET", "HEAD"):
         form = await request.post()
         sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
         if not hmac.compare_digest(sent.encode(), found.csrf.encode()):
-            raise web.HTTPForbidden(text="403 Forbidden", content_type="text/plain")
-    request[VISITOR] = Visitor(person, found.csrf, session_id)
+            raise web.HTTPForbidden()
+    request[VISITOR] = Visitor(person, found.csrf, session_id, admin=person.pseudonym in admins)
     return await handler(request)
 
 
-def telegram_user(init_data: str, bot_token: str, now: float | None = None) -> int | None:
-    """The Telegram user id of a Mini App's ``initData``, validated as Telegram specifies
-    (HMAC-SHA256 keyed with HMAC-SHA256("WebAppData", bot token), ``auth_date`` within a day);
-    None for anything forged, stale or malformed."""
+class SignedInitData:
+    """A Mini App's initData as Telegram signed it: whose it is, when it was signed, and its
+    signature (the same however its fields are ordered: what a replay is known by)."""
+
+    def __init__(self, user_id: int, auth_date: int, signature: str) -> None:
+        self.user_id, self.auth_date, self.signature = user_id, auth_date, signature
+
+    @property
+    def expires_at(self) -> str:
+        return clock.iso(datetime.fromtimestamp(self.auth_date + INIT_DATA_MAX_AGE, timezone.utc))
+
+
+def signed_init_data(init_data: str, bot_token: str, now: float | None = None) -> SignedInitData | None:
+    """A Mini App's ``initData``, validated as Telegram specifies (HMAC-SHA256 keyed with
+    HMAC-SHA256("WebAppData", bot token), ``auth_date`` within a day); None for anything forged,
+    stale or malformed. Whether it was used before is the caller's to ask."""
     try:
         pairs = dict(parse_qsl(init_data, keep_blank_values=True, strict_parsing=True))
     except ValueError:
@@ -66,9 +81,10 @@ def telegram_user(init_data: str, bot_token: str, now: float | None = None) -> i
     if not received or not hmac.compare_digest(expected, received):
         return None
     try:
-        age = (now if now is not None else time.time()) - int(pairs["auth_date"])
+        auth_date = int(pairs["auth_date"])
         user = json.loads(pairs["user"])
         user_id = int(user["id"])
     except (KeyError, ValueError, TypeError):
         return None
-    return user_id if -60 <= age <= INIT_DATA_MAX_AGE else None
+    age = (now if now is not None else time.time()) - auth_date
+    return SignedInitData(user_id, auth_date, expected) if -60 <= age <= INIT_DATA_MAX_AGE else None

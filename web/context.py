@@ -15,3 +15,4 @@ SERVICES = web.AppKey("services", Services)
 # be told now (the assembly provides it).
 CHANGED = web.AppKey("changed", Callable[[int, bool], Awaitable[None]])
 VISITOR = web.RequestKey("visitor", object)  # the signed-in staff member (web.auth.Visitor)
+BOT_NAME = web.AppKey("bot_name", Callable[[], str])  # the bot's @username, for the links it makes

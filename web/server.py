@@ -10,9 +10,10 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot.services.container import Services
-from web import views_auth, views_queue, views_report
+from web import views_auth, views_people, views_queue, views_report
 from web.auth import require_staff
-from web.context import CHANGED, SERVICES
+from web.context import BOT_NAME, CHANGED, SERVICES
+from web.render import ERROR_PAGES, error_page
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -23,25 +24,30 @@ async def _home(request: web.Request) -> web.StreamResponse:
 
 
 def _failures(failed: Callable[[BaseException], None]):
-    """A page that fails is a plain 500 for the visitor (nothing of the failure shown) and a
-    failure for the bot's error handler, as a handler's is (the staff are told, tests fail)."""
+    """A refusal or a page that fails is a page in the visitor's language that says only what
+    happened, nothing of the data or of the failure; a failure also goes to the bot's error
+    handler, as a handler's does (the staff are told, tests fail)."""
     @web.middleware
     async def middleware(request: web.Request, handler):
         try:
             return await handler(request)
-        except web.HTTPException:
-            raise
+        except web.HTTPException as refused:
+            if refused.status not in ERROR_PAGES:
+                raise  # redirects
+            return error_page(request, refused.status)
         except Exception as exc:  # noqa: BLE001 - whatever it is, the visitor gets a plain 500
             failed(exc)
-            raise web.HTTPInternalServerError(text="500 Internal Server Error", content_type="text/plain") from None
+            return error_page(request, 500)
     return middleware
 
 
 def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]],
-             failed: Callable[[BaseException], None] = lambda exc: log.exception("dashboard page failed")) -> web.Application:
+             failed: Callable[[BaseException], None] = lambda exc: log.exception("dashboard page failed"),
+             bot_name: Callable[[], str] = lambda: "") -> web.Application:
     app = web.Application(middlewares=[_failures(failed), require_staff], client_max_size=64 * 1024)
     app[SERVICES] = services
     app[CHANGED] = changed
+    app[BOT_NAME] = bot_name
     app.router.add_get("/", _home)
     app.router.add_get("/login/{token}", views_auth.login_page)
     app.router.add_post("/login", views_auth.login)
@@ -53,6 +59,12 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_post("/queue/bulk", views_queue.bulk)
     app.router.add_get("/report/{reference}", views_report.page)
     app.router.add_post("/report/{reference}", views_report.change)
+    app.router.add_get("/report/{reference}/version", views_report.version)
+    app.router.add_get("/report/{reference}/bundle", views_report.bundle)
+    app.router.add_get("/queue/export", views_queue.export)
+    app.router.add_get("/people", views_people.page)
+    app.router.add_post("/people/invite", views_people.invite)
+    app.router.add_post("/people/invite/{id}/revoke", views_people.revoke)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app
@@ -66,11 +78,11 @@ class Dashboard:
 
 
 async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]],
-                failed: Callable[[BaseException], None]) -> Dashboard | None:
+                failed: Callable[[BaseException], None], bot_name: Callable[[], str] = lambda: "") -> Dashboard | None:
     settings = services.settings
     if settings.web_port is None:
         return None
-    runner = web.AppRunner(make_app(services, changed, failed), access_log=None)  # no addresses or paths in logs
+    runner = web.AppRunner(make_app(services, changed, failed, bot_name), access_log=None)  # no addresses or paths in logs
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from bot.services.web_login import LINK_VALID, SESSION_LASTS, base_url, is_staff, open_session, token_hash
 from storage import people, web_sessions
-from web.auth import COOKIE, telegram_user
+from web.auth import COOKIE, signed_init_data
 from web.context import SERVICES, VISITOR
 from web.render import render
 
@@ -44,15 +44,19 @@ async def mini_app(request: web.Request) -> web.Response:
 
 
 async def mini_app_login(request: web.Request) -> web.StreamResponse:
-    """POST /webapp/login: initData signed by Telegram for a staff member opens a session."""
+    """POST /webapp/login: initData signed by Telegram for a staff member opens a session, once:
+    the same initData again (copied from a log, a screen or a proxy) is refused."""
     services = request.app[SERVICES]
     form = await request.post()
-    user_id = telegram_user(str(form.get("init_data", ""))[:4096], services.settings.bot_token.get_secret_value())
+    signed = signed_init_data(str(form.get("init_data", ""))[:4096], services.settings.bot_token.get_secret_value())
     db = await services.db()
-    person = await services.known_person(user_id) if user_id is not None else None
-    admin = user_id is not None and user_id in services.settings.admin_ids
+    person = await services.known_person(signed.user_id) if signed is not None else None
+    admin = signed is not None and signed.user_id in services.settings.admin_ids
     if person is None or not (admin or is_staff(person, await services.admin_pseudonyms())):
-        raise web.HTTPUnauthorized(text="401 Unauthorized", content_type="text/plain")
+        raise web.HTTPUnauthorized()
+    if not await web_sessions.use_init_data(db, token_hash(services.keys, "init-data", signed.signature),
+                                            signed.expires_at):
+        raise web.HTTPUnauthorized()
     session_id, _ = await open_session(db, services.keys, person.id)
     return _signed_in(request, web.json_response({"next": "/queue"}), session_id)
 

@@ -5,20 +5,26 @@ JavaScript (the references are in its HTML)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from aiohttp import web
 
 from bot.services import deadlines
-from bot.services.search_query import BadQuery, FIND_KEYS, from_form
+from bot.services import moderation as rulebook, report_files
+from bot.services.search_query import BadQuery, FIND_KEYS, Query, from_form
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
 from storage import evidence, moderation, reports
 from web.actions import BULK, DONE, Refused, act
 from storage.models import Report
 from web.context import CHANGED, SERVICES, VISITOR
-from web.render import render
+from web.render import download, render, whole_number
 
 PAGE = 50
-EXTRA_KEYS = ("assignee", "role", "accredited", "priority")  # the dashboard's filters beyond /find's
+EXTRA_KEYS = ("assignee", "role", "accredited", "priority", "deadline", "dates")  # the dashboard's filters beyond /find's
+DEADLINE_FILTERS = ("soon", "overdue")  # ⚡ a window closes within two days; ❌ one has closed
+DATES = ("received", "incident")  # what the From/To days are of
+EXCERPT_WORDS = 12
+SCANNED = 5000  # reports read to find those of a deadline filter (deadlines are computed, not stored)
 
 
 @dataclass(frozen=True)
@@ -27,41 +33,83 @@ class Row:
     files: int
     taken_by: str | None
     overdue: bool
-    urgent: bool
+    soon: bool  # ⚡ a deadline within two days (not the reporter's 🆘 urgent)
+    next_deadline: date | None
+    excerpt: str
+    cut: bool  # the description goes on past the excerpt
+
+
+def _row(report: Report, files: int, taken_by: str | None, running: list[deadlines.Deadline], today: date) -> Row:
+    stages = {deadline.stage(today) for deadline in running}
+    words = report.description.split()
+    return Row(report, files, taken_by, "overdue" in stages, bool(stages & {"soon", "today"}),
+               min((deadline.day for deadline in running), default=None),
+               " ".join(words[:EXCERPT_WORDS]), len(words) > EXCERPT_WORDS)
+
+
+def _values(request: web.Request) -> dict[str, str]:
+    return {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
+
+
+def _filters(request: web.Request, values: dict[str, str]) -> tuple[Query, moderation.Filters]:
+    """The form's query and what storage runs for it; raises BadQuery."""
+    services = request.app[SERVICES]
+    query = from_form(values)
+    return query, replace(query.filters(services.settings.tz, by_incident=values["dates"] == "incident"),
+                          taken_by=request[VISITOR].person.id if values["assignee"] == "me" else None,
+                          reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
+                          accredited={"1": True, "0": False}.get(values["accredited"]),
+                          priority=values["priority"] if values["priority"] in PRIORITIES else None)
 
 
 async def _rows(request: web.Request) -> dict:
     """The page's query, its rows, the true total and paging; or the part of it that is wrong."""
     services = request.app[SERVICES]
-    values = {key: request.query.get(key, "")[:200] for key in (*FIND_KEYS, *EXTRA_KEYS)}
+    values = _values(request)
     order = request.query.get("sort", "newest")
     order = order if order in QUEUE_ORDERS else "newest"
-    page = max(1, int(request.query.get("page", "1"))) if request.query.get("page", "1").isdigit() else 1
+    asked = whole_number(request.query.get("page", "1")) or 1
     try:
-        query = from_form(values)
+        _, filters = _filters(request, values)
     except BadQuery as bad:
         return {"values": values, "problem": bad, "rows": [], "total": 0, "page": 1, "pages": 1, "order": order}
     db = await services.db()
-    visitor = request[VISITOR]
-    filters = replace(query.filters(services.settings.tz),
-                      taken_by=visitor.person.id if values["assignee"] == "me" else None,
-                      reporter_role=values["role"] if values["role"] in REPORTER_ROLES else None,
-                      accredited={"1": True, "0": False}.get(values["accredited"]),
-                      priority=values["priority"] if values["priority"] in PRIORITIES else None)
-    total = await moderation.count_found(db, filters)
-    pages = max(1, -(-total // PAGE))
-    page = min(page, pages)
-    found = await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, order=order)
-    files = await evidence.counts_of_reports(db, [report.id for report in found])
-    today, tz = services.today(), services.settings.tz
-    names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
-    chains = await moderation.steps_of_reports(db, [report.id for report in found])
-    day = services.settings.election_day
-    rows = [Row(report, files.get(report.id, 0), names.get(report.taken_by),
-                deadlines.overdue(report, tz, today, chains[report.id], day),
-                deadlines.urgent(report, tz, today, chains[report.id], day)) for report in found]
+    by_deadline = values["deadline"] if values["deadline"] in DEADLINE_FILTERS else None
+
+    async def made(found: list[Report]) -> list[Row]:
+        return await _made(request, found)
+
+    if by_deadline is None:
+        total = await moderation.count_found(db, filters)
+        pages = max(1, -(-total // PAGE))
+        page = min(asked, pages)
+        rows = await made(await moderation.find(db, filters, limit=PAGE, offset=(page - 1) * PAGE, order=order))
+    else:  # a window's state is computed from the chain of filings: read the matches, keep those
+        rows = [row for row in await made(await moderation.find(db, filters, limit=SCANNED, order=order))
+                if _kept(row, by_deadline)]
+        total = len(rows)
+        pages = max(1, -(-total // PAGE))
+        page = min(asked, pages)
+        rows = rows[(page - 1) * PAGE:page * PAGE]
     return {"values": values, "problem": None, "rows": rows, "total": total, "page": page, "pages": pages,
             "order": order}
+
+
+async def _made(request: web.Request, found: list[Report]) -> list[Row]:
+    """The rows of these reports: files, who has them, their running deadlines."""
+    services = request.app[SERVICES]
+    db = await services.db()
+    today, tz, day = services.today(), services.settings.tz, services.settings.election_day
+    files = await evidence.counts_of_reports(db, [report.id for report in found])
+    names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
+    chains = await moderation.steps_of_reports(db, [report.id for report in found])
+    return [_row(report, files.get(report.id, 0), names.get(report.taken_by),
+                 deadlines.running(report, tz, chains[report.id], day), today) for report in found]
+
+
+def _kept(row: Row, by_deadline: str) -> bool:
+    """Whether a row passes the deadline filter: ⚡ soon, or ❌ overdue."""
+    return row.soon if by_deadline == "soon" else row.overdue
 
 
 def _links(request: web.Request, page: int) -> str:
@@ -89,6 +137,8 @@ async def queue(request: web.Request) -> web.Response:
     found = await _rows(request)
     return render(request, "queue.html", **found, orders=QUEUE_ORDERS, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
                   statuses=STATUSES, roles=REPORTER_ROLES, priorities=PRIORITIES, bulk=BULK, results=None,
+                  deadline_filters=DEADLINE_FILTERS, dates=DATES, formats=report_files.FORMATS,
+                  export_query=lambda kind: _export_query(request, kind),
                   page_query=lambda page: _links(request, page),
                   rows_url=_rows_url(request, version))
 
@@ -111,7 +161,7 @@ async def bulk(request: web.Request) -> web.Response:
     form = await request.post()
     action = str(form.get("action", ""))
     if action not in BULK:
-        raise web.HTTPBadRequest(text="400 Bad Request", content_type="text/plain")
+        raise web.HTTPBadRequest()
     person = request[VISITOR].person
     db = await services.db()
     results = []
@@ -129,3 +179,41 @@ async def bulk(request: web.Request) -> web.Response:
         results.append((reference, DONE[outcome.kind], {}))
         await request.app[CHANGED](report.id, True)
     return render(request, "bulk.html", results=results)
+
+
+def _export_query(request: web.Request, kind: str) -> str:
+    """The current filters with a file format, for the download links."""
+    query = {key: value for key, value in request.query.items() if key not in ("page", "v", "sort") and value}
+    return str(request.rel_url.with_query({**query, "format": kind}).query_string)
+
+
+async def export(request: web.Request) -> web.Response:
+    """GET /queue/export?format=csv|json|xlsx&<the queue's filters>: the reports the filters
+    match as a file, made and recorded by the same service as /export in Telegram."""
+    services = request.app[SERVICES]
+    kind = request.query.get("format", "")
+    if kind not in report_files.FORMATS:
+        raise web.HTTPBadRequest()
+    try:
+        query, filters = _filters(request, _values(request))
+    except BadQuery:
+        raise web.HTTPBadRequest() from None
+    values = _values(request)
+    by_deadline = values["deadline"] if values["deadline"] in DEADLINE_FILTERS else None
+
+    async def keep(found: list[Report]) -> list[Report]:  # the deadline filter, as the queue reads it
+        return [row.report for row in await _made(request, found) if _kept(row, by_deadline)]
+
+    made = await report_files.export(services, filters, kind, keep if by_deadline else None)
+    described = " ".join(part for part in (query.describe(), _extra_described(request)) if part)
+    await report_files.record_export(services, rulebook.actor(request[VISITOR].person), kind, made, described)
+    return download(made, report_files.MEDIA_TYPES[kind])
+
+
+def _extra_described(request: web.Request) -> str:
+    """The dashboard's filters beyond /find's, for the record (codes only; whatever else was
+    sent is not repeated)."""
+    values = _values(request)
+    known = {"assignee": ("me",), "role": REPORTER_ROLES, "accredited": ("0", "1"), "priority": PRIORITIES,
+             "dates": DATES, "deadline": DEADLINE_FILTERS}
+    return " ".join(f"{key}={values[key]}" for key, allowed in known.items() if values[key] in allowed)

@@ -7,9 +7,10 @@ import asyncio
 
 from aiohttp import web
 
-from bot.services import capture_time, deadlines, history
+from bot.services import capture_time, deadlines, history, report_files
 from bot.services.evidence_labels import neutral_name, numbered, warning
 from bot.services.evidence import read
+from bot.services.filetypes import BINARY, sniff
 from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
 from storage import audit, evidence, moderation, reports
 from storage.crypto import FileUnreadable
@@ -17,7 +18,9 @@ from storage.models import Report
 from bot.services import moderation as rulebook
 from web.actions import ACTIONS, DONE, REDRAWN, Refused, act
 from web.context import CHANGED, SERVICES, VISITOR
-from web.render import render
+from web.render import download, render, whole_number
+
+SAYINGS = frozenset(DONE.values())  # the only texts ?done= may name
 
 
 
@@ -25,13 +28,20 @@ async def _report(request: web.Request) -> Report:
     services = request.app[SERVICES]
     found = await reports.by_reference(await services.db(), request.match_info["reference"].upper()[:20])
     if found is None:
-        raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
+        raise web.HTTPNotFound()
     return found
 
 
+def said(request: web.Request) -> str | None:
+    """What the page is to say after an action: the ``done`` parameter names a text from a fixed
+    list; anything else (markup, placeholders, another key) says nothing."""
+    done = request.query.get("done", "")
+    return done if done in SAYINGS else None
+
+
 async def page(request: web.Request, message: str | None = None, problem: Refused | None = None,
-               status: int = 200) -> web.Response:
-    """GET /report/<reference>."""
+               status: int = 200, typed: dict[str, str] | None = None) -> web.Response:
+    """GET /report/<reference>; after a refusal, with what was typed kept in its form."""
     services = request.app[SERVICES]
     report = await _report(request)
     db = await services.db()
@@ -54,7 +64,8 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
                   offered=rulebook.offered(report, request[VISITOR].person),
                   holds=rulebook.holds(report, request[VISITOR].person),
                   targets=ESCALATION_TARGETS, regions=REGIONS, groups=CATEGORY_GROUPS,
-                  message=message or request.query.get("done"), problem=problem)
+                  message=message or said(request), problem=problem, typed=typed or {},
+                  version=await _version(services, report))
 
 
 async def change(request: web.Request) -> web.StreamResponse:
@@ -64,13 +75,13 @@ async def change(request: web.Request) -> web.StreamResponse:
     form = {key: str(value) for key, value in (await request.post()).items()}
     action = form.get("action", "")
     if action not in ACTIONS:
-        raise web.HTTPBadRequest(text="400 Bad Request", content_type="text/plain")
+        raise web.HTTPBadRequest()
     person = request[VISITOR].person
     try:
         outcome = await act(await services.db(), person, report, action, form, services.translator(person.language),
                             services.today())
     except Refused as refused:
-        return await page(request, problem=refused, status=409)
+        return await page(request, problem=refused, status=409, typed=form)
     if outcome.kind in REDRAWN or outcome.notice is not None:  # the card shows it, or the reporter is to be told
         await request.app[CHANGED](report.id, outcome.kind in REDRAWN)
     raise web.HTTPSeeOther(f"/report/{report.reference}?done={DONE[outcome.kind]}")
@@ -79,26 +90,28 @@ async def change(request: web.Request) -> web.StreamResponse:
 async def file(request: web.Request) -> web.StreamResponse:
     """GET /evidence/<id>/preview or /original: the file decrypted (off the event loop)."""
     services = request.app[SERVICES]
-    evidence_id = request.match_info["id"]
-    found = await evidence.get(await services.db(), int(evidence_id)) if evidence_id.isdigit() else None
+    evidence_id = whole_number(request.match_info["id"])
+    found = await evidence.get(await services.db(), evidence_id) if evidence_id is not None else None
     if found is None or found[0] is None:
-        raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
+        raise web.HTTPNotFound()
     _, record = found
     original = request.match_info["which"] == "original"
     path = record.stored_path if original else record.preview_path
     if path is None:
-        raise web.HTTPNotFound(text="404 Not Found", content_type="text/plain")
+        raise web.HTTPNotFound()
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                "Content-Security-Policy": "default-src 'none'; sandbox"}
     if not original:  # a preview is small: read whole
         try:
             data = await asyncio.to_thread(read, services.settings.data_dir, path, services.keys)
         except (FileUnreadable, OSError):
-            raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
-        return web.Response(body=data, content_type="image/jpeg", headers=headers)
+            raise web.HTTPGone() from None
+        return web.Response(body=data, content_type="image/jpeg", headers=headers)  # we made it: always a JPEG
     # An original (up to 20 MB, a video) is decrypted a chunk at a time as it is sent, each chunk
-    # checked; whatever it is, it is downloaded, never shown in the dashboard's origin. It is
-    # saved under its neutral name (ASCII: a reference, a number, an extension), never the sender's.
+    # checked. Its type is read from its own first bytes: a picture, video or sound plays in the
+    # page's <img>/<video>/<audio>; anything else is bytes to download, never a page in the
+    # dashboard's origin (opened, it is a download: attachment). It is saved under its neutral
+    # name (ASCII: a reference, a number, an extension), never the sender's.
     report_id = found[0]
     db = await services.db()
     report = await reports.get(db, report_id)
@@ -107,23 +120,49 @@ async def file(request: web.Request) -> web.StreamResponse:
     try:
         handle = await asyncio.to_thread(open, services.settings.data_dir / path, "rb")
     except OSError:
-        raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
+        raise web.HTTPGone() from None
     try:
         chunks = services.keys.iter_decrypt(handle)
         try:
             first = await asyncio.to_thread(next, chunks, b"")
         except FileUnreadable:
-            raise web.HTTPGone(text="410 Gone", content_type="text/plain") from None
+            raise web.HTTPGone() from None
         response = web.StreamResponse(headers=headers)
-        response.content_type = "application/octet-stream"
+        response.content_type = sniff(first) or BINARY
         await response.prepare(request)
         chunk = first
-        while chunk:
-            await response.write(chunk)
-            # A chunk altered on disk stops the download short: a broken file, never a wrong one.
-            chunk = await asyncio.to_thread(next, chunks, b"")
-        await response.write_eof()
+        try:
+            while chunk:
+                await response.write(chunk)
+                # A chunk altered on disk stops the download short: a broken file, never a wrong one.
+                chunk = await asyncio.to_thread(next, chunks, b"")
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the browser stopped listening (a player seeking, a closed tab): nothing failed here
         return response
     finally:
         await asyncio.to_thread(handle.close)
 
+
+
+async def _version(services, report: Report) -> str:
+    """What the page shows of a report depends on: its row and its history."""
+    return await moderation.report_version(await services.db(), report.id)
+
+
+async def version(request: web.Request) -> web.Response:
+    """GET /report/<reference>/version: a few bytes the open page polls, to fetch itself again
+    when someone else changed the report."""
+    services = request.app[SERVICES]
+    return web.Response(text=await _version(services, await _report(request)), content_type="text/plain",
+                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+async def bundle(request: web.Request) -> web.Response:
+    """GET /report/<reference>/bundle: the evidence ZIP for lawyers, made and recorded by the same
+    service as /bundle in Telegram."""
+    services = request.app[SERVICES]
+    report = await _report(request)
+    made = await report_files.bundle(services, report)
+    await report_files.record_bundle(services, rulebook.actor(request[VISITOR].person), report, made)
+    return download(made, report_files.MEDIA_TYPES["zip"])

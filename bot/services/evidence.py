@@ -29,7 +29,7 @@ from telegram import Bot, Message
 from telegram.error import NetworkError, TimedOut
 
 from bot.services import embedded_metadata, file_metadata, image_worker
-from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, looks_like_markup
+from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, is_markup
 from bot.services.text import clean
 from storage.crypto import FileUnreadable, FileWriter, Keys
 from domain.clock import utcnow
@@ -176,7 +176,7 @@ async def _stream_to_disk(chunks: AsyncIterator[bytes], stored: _StoredFile, mim
                 await stored.in_thread(stored.write, batch)
     if not checked:
         _check_type(mime_type, head)  # a file shorter than the signatures we know
-    markup = looks_like_markup(head)
+    markup = is_markup(head)
     # One trip to a worker thread for the end of the file, its preview and its metadata (none
     # for markup, which is never drawn or read as a document).
     previews = await stored.in_thread(stored.finish, pending, None if markup else image,

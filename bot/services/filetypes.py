@@ -45,3 +45,29 @@ def looks_like_markup(head: bytes) -> bool:
 def is_active(mime_type: str | None) -> bool:
     """Whether a viewer would run a file of this type (SVG, HTML) rather than show it."""
     return (mime_type or "").lower() in ACTIVE_TYPES
+
+
+# What a browser may be given to show or play, by the file's own first bytes (never by the type
+# its sender claimed): pictures, video and sound. Anything else is served as a download of bytes.
+_PLAYABLE: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\xff\xd8\xff", "image/jpeg"), (0, b"\x89PNG\r\n\x1a\n", "image/png"), (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"), (8, b"WEBP", "image/webp"), (0, b"OggS", "audio/ogg"),
+    (0, b"\x1aE\xdf\xa3", "video/webm"), (0, b"ID3", "audio/mpeg"), (0, b"\xff\xfb", "audio/mpeg"),
+    (0, b"\xff\xf3", "audio/mpeg"), (0, b"\xff\xf2", "audio/mpeg"), (4, b"ftypM4A", "audio/mp4"),
+    (4, b"ftypqt", "video/quicktime"), (4, b"ftyp", "video/mp4"),
+)
+BINARY = "application/octet-stream"
+
+
+def sniff(head: bytes) -> str | None:
+    """The picture, video or sound type a file's first bytes show; None for anything else."""
+    for offset, magic, mime_type in _PLAYABLE:
+        if head[offset:offset + len(magic)] == magic:
+            return mime_type
+    return None
+
+
+def is_markup(head: bytes) -> bool:
+    """Whether a file is markup a browser would run: it looks like markup and is not a picture,
+    video or sound by its own signature (a JPEG whose EXIF holds ``<script`` is a JPEG)."""
+    return sniff(head) is None and looks_like_markup(head)

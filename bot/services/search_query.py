@@ -14,6 +14,7 @@ from bot.services import when
 from bot.services.i18n import Html, Translator
 from domain import clock
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, LANGUAGES, REGIONS, STATUSES
+from bot.services.word_forms import search_prefix
 from storage import moderation
 
 FIND_KEYS = ("region", "category", "status", "precinct", "since", "until", "text")
@@ -173,14 +174,20 @@ class Query:
     until: date | None = None
     words: tuple[str, ...] = ()
 
-    def filters(self, tz: tzinfo) -> moderation.Filters:
-        """What storage runs: the local days as the moments (UTC, as stored) they begin and end."""
+    def filters(self, tz: tzinfo, by_incident: bool = False) -> moderation.Filters:
+        """What storage runs: the local days as the moments (UTC, as stored) they begin and end,
+        or (``by_incident``) as the days of the incident itself."""
         def start(day: date) -> str:
             return clock.iso(datetime.combine(day, time(), tzinfo=tz))
+        received = not by_incident
         return moderation.Filters(
             region=self.region, precinct=self.precinct, category=self.category, status=self.status,
-            since=start(self.since) if self.since else None,
-            before=start(self.until + timedelta(days=1)) if self.until else None, words=self.words)
+            since=start(self.since) if self.since and received else None,
+            before=start(self.until + timedelta(days=1)) if self.until and received else None,
+            occurred_from=self.since.isoformat() if self.since and by_incident else None,
+            occurred_until=self.until.isoformat() if self.until and by_incident else None,
+            # Each word as the prefix its forms share (бюллетеней finds бюллетень).
+            words=tuple(search_prefix(moderation.fold_text(word)) for word in self.words))
 
     def describe(self) -> str:
         """The query in codes and ISO dates (for the record of an export)."""
