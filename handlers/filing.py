@@ -13,7 +13,7 @@ from typing import Iterable
 
 from telegram import CallbackQuery
 
-from bot.services import receipts
+from bot.services import receipts, witnesses
 from handlers import deliveries
 from handlers.context import BotContext
 from storage import outbox, reports
@@ -59,6 +59,7 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     if not created:
         return stored, False
     log.info("report %s stored", stored.reference)
+    await witnesses.place(db, stored.id)  # before the card is drawn: it names the group it joins
     if not stored.contact_allowed:
         services.flood.anonymous_report_sent(person.pseudonym, time.monotonic())
         services.soon_scrub()  # the draft's pages, which named its author, leave the disk's log

@@ -24,7 +24,8 @@ from storage.models import Report
 
 # What each outcome tells the moderator who acted.
 DONE = {"changed": "mod.done", "noted": "mod.noted", "replied": "mod.replied", "taken_over": "mod.taken_over",
-        "escalation_corrected": "mod.escalation_corrected", "unchanged": "mod.fix.unchanged"}
+        "escalation_corrected": "mod.escalation_corrected", "unchanged": "mod.fix.unchanged",
+        "witness_confirmed": "witness.confirmed", "witness_split": "witness.split"}
 
 
 def actor(context: BotContext) -> str:

@@ -21,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 
 from bot.services.chat_memory import FOLLOW_UP_SECONDS
 from bot.services.i18n import Html, Translator
+from bot.services import witnesses
 from bot.services.text import clean
 from domain.rules import CATEGORIES, REGION_UNKNOWN, REGIONS, URGENT_CHOICES
 from handlers import callback_data as cb
@@ -240,6 +241,7 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
         await message.reply_text(t(why.key))
         return None
     await evidence.add_to_report(db, report_id, record, [("alert", {"added": record.kind})])
+    await witnesses.place(db, report_id)  # the same photo as another report: one event
     return record.kind
 
 

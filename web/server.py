@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot.services.container import Services
-from web import views_auth, views_queue, views_report
+from web import views_auth, views_day, views_map, views_queue, views_report
 from web.auth import require_staff
 from web.context import CHANGED, SERVICES
 
@@ -53,6 +53,9 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_post("/queue/bulk", views_queue.bulk)
     app.router.add_get("/report/{reference}", views_report.page)
     app.router.add_post("/report/{reference}", views_report.change)
+    app.router.add_get("/map", views_map.page)
+    app.router.add_get("/map/data", views_map.data)
+    app.router.add_get("/day", views_day.page)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app
