@@ -45,7 +45,7 @@ async def file(db: Database, who: int, minutes: int, *, precinct: str | None = "
         await evidence.add_to_draft(db, reporter.id, EvidenceRecord(
             kind="photo", file_id=f"F{unique}", file_unique_id=unique, sha256=sha, size=10, received_at=clock.utcnow()))
     stored, _ = await reports.submit(db, reporter.id, NewReport(
-        reporter_role="voter", category="stuffing", region=region, precinct=precinct,
+        reporter_role="voter", category="station", subcategory="stuffing", region=region, precinct=precinct,
         precinct_kind="number" if precinct else "unknown", occurred_at="2026-11-29",
         latitude=where[0] if where else None, longitude=where[1] if where else None,
         description="Вбросили пачку бюллетеней в урну на участке.", contact_allowed=contact,

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.services import deadlines
 from domain import clock
-from domain.rules import CATEGORIES, STATUSES
+from domain.rules import STATUSES
 from storage import moderation, reports
 from storage.db import Database
 from storage.models import Report
@@ -22,7 +22,7 @@ HOURS = range(24)
 @dataclass
 class Day:
     day: date
-    by_category: dict[str, Counter] = field(default_factory=dict)  # category group: hour -> count
+    by_category: dict[str, Counter] = field(default_factory=dict)  # category group (as stored): hour -> count
     by_region: dict[str, Counter] = field(default_factory=dict)  # region: hour -> count
     funnel: dict[str, int] = field(default_factory=dict)  # status: count (of the day's reports)
     first_action_minutes: float | None = None  # the median, of those acted on
@@ -51,7 +51,7 @@ async def of_day(db: Database, day: date, tz: tzinfo, now: datetime, election_da
     start = datetime.combine(day, time(), tzinfo=tz)
     rows = await moderation.received_between(db, clock.iso(start), clock.iso(start + timedelta(days=1)))
     found = Day(day)
-    found.by_category = hourly([(CATEGORIES.get(category, category), at) for _, at, category, _, _, _ in rows], tz)
+    found.by_category = hourly([(group, at) for _, at, group, _, _, _ in rows], tz)  # category: its group
     found.by_region = hourly([(region, at) for _, at, _, region, _, _ in rows], tz)
     statuses = Counter(status for *_, status, _ in rows)
     found.funnel = {status: statuses.get(status, 0) for status in STATUSES}
