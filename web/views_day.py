@@ -16,6 +16,8 @@ from storage import witnesses
 from web.context import SERVICES, VISITOR
 from web.render import render
 
+SHOWN = 100  # running deadlines listed (overdue first); the report pages hold the rest
+
 
 async def page(request: web.Request) -> web.Response:
     """GET /day[?day=YYYY-MM-DD]: the local day, today by default."""
@@ -31,7 +33,7 @@ async def page(request: web.Request) -> web.Response:
     most = max((count for counts in found.by_category.values() for count in counts.values()), default=0)
     most_region = max((count for counts in found.by_region.values() for count in counts.values()), default=0)
     today = services.today()
-    return render(request, "day.html", found=found, day=day, hours=days.HOURS, groups=CATEGORY_GROUPS,
+    return render(request, "day.html", found=found, shown=SHOWN, day=day, hours=days.HOURS, groups=CATEGORY_GROUPS,
                   regions=[code for code in (*REGIONS, "unknown") if code in found.by_region], statuses=STATUSES,
                   most=most, most_region=most_region, funnel_most=max(found.funnel.values(), default=0),
                   duration=days.duration, describe=lambda deadline: deadlines.describe(t, deadline, today, html=False),

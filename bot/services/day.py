@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.services import deadlines
+from bot.services.charts import Bar, Section
+from bot.services.i18n import Translator
 from domain import clock
 from domain.rules import STATUSES
 from storage import moderation, reports
@@ -81,3 +83,19 @@ def duration(minutes: float) -> tuple[int, int]:
     """(hours, minutes) of a wait."""
     whole = int(round(minutes))
     return whole // 60, whole % 60
+
+
+def picture_sections(t: Translator, found: Day) -> list[Section]:
+    """The day as /stats draws it (bars, one scale): reports per local hour (those with any),
+    by category group and by region, and where they stand."""
+    hourly_counts = found.hourly()
+    return [
+        Section(t.text("web.day.by_category"),
+                [Bar(f"{hour:02d}:00", hourly_counts[hour]) for hour in HOURS if hourly_counts[hour]]),
+        Section(t.text("mod.stats.by_category"),
+                [Bar(t.text(f"group.{group}"), sum(counts.values())) for group, counts in found.by_category.items()]),
+        Section(t.text("mod.stats.by_region"),
+                [Bar(t.text("web.map.unknown") if region == "unknown" else t.text(f"region.{region}"),
+                     sum(counts.values())) for region, counts in found.by_region.items()]),
+        Section(t.text("web.day.funnel"), [Bar(t.text(f"status.{status}"), n) for status, n in found.funnel.items() if n]),
+    ]
