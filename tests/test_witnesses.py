@@ -154,3 +154,58 @@ def reports_model():
     return Report(id=1, reference="KZ-000001", reporter_id=None, status="new", submitted_at=clock.utcnow(),
                   reporter_role="voter", category="stuffing", region="astana", occurred_at="2026-11-29",
                   description="x" * 30, submission_key="k")
+
+
+# ---- end to end: the card says a report joined a group; both doors confirm and split ----------
+
+GROUP_CHAT = {"id": -100728, "type": "supergroup", "title": "Moderators"}
+ADMIN = 1001
+
+
+async def test_the_card_says_a_new_report_joined_and_both_doors_confirm_and_split(fake, data_dir, user_factory):
+    from tests.fake_telegram import FakeUser
+    from tests.harness import make_settings, running_bot
+    from tests.report_helpers import L, db_rows, finish_and_send, up_to_evidence
+    from tests.test_dashboard import client, csrf_of, sign_in
+
+    fake.add_chat(GROUP_CHAT)
+    settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP_CHAT["id"], web_port=0)
+    group = FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан", chat=GROUP_CHAT)
+    admin = FakeUser(fake, ADMIN, language_code="ru", first_name="Нурлан")
+    t = Translator("ru")
+    async with running_bot(settings):
+        refs, cards = [], []
+        for n, lang in enumerate(("kk", "ru", "en")):
+            user = user_factory(lang)
+            await up_to_evidence(user, lang, f"Report {n}: a stack of ballots went into the box at once.")
+            refs.append(await finish_and_send(user, lang, evidence=False, contact=n != 2))
+            (card,) = await group.replies(1)
+            cards.append(card.message)
+        assert refs[0] in cards[0]["text"]
+        assert "👥" not in cards[0]["text"]  # alone when it came
+        third = cards[2]["text"]
+        assert L("ru", "witness.card", witnesses=t.plural("witness.count", 3), references=f"{refs[0]}, {refs[1]}",
+                 reason=L("ru", "witness.reason.precinct"), state=L("ru", "witness.state.suggested")) \
+            .replace("<b>", "").replace("</b>", "") in third
+        # Telegram's door: the card's button confirms the group.
+        query = await group.press(L("ru", "mod.action.group_confirm"), message=cards[2])
+        assert (await group.answered(query))["text"] == L("ru", "witness.confirmed", reference=refs[2])
+        (redrawn,) = await group.replies(1)  # the card, edited: the group confirmed
+        assert L("ru", "witness.state.confirmed") in redrawn.message["text"]
+        assert {row["state"] for row in db_rows(data_dir, "SELECT state FROM witness_groups")} == {"confirmed"}
+        # The dashboard's door: the report's page shows the group and splits one off.
+        (answer,) = await admin.say("/dashboard")
+        link = next(word for word in answer.message["text"].split() if "/login/" in word)
+        async with client() as browser:
+            assert (await sign_in(browser, link)).status == 303
+            base = link.split("/login/")[0]
+            async with browser.get(f"{base}/report/{refs[1]}") as page:
+                html = await page.text()
+            assert 'id="witnesses"' in html and f'href="/report/{refs[0]}"' in html
+            async with browser.post(f"{base}/report/{refs[1]}", data={"csrf": csrf_of(html), "action": "group_split"},
+                                    allow_redirects=False) as done:
+                assert done.status == 303 and done.headers["Location"].endswith("?done=witness.split")
+        rows = {row["report_id"]: (row["group_id"], row["state"])
+                for row in db_rows(data_dir, "SELECT report_id, group_id, state FROM witness_groups")}
+        assert rows == {1: (1, "confirmed"), 2: (None, "split"), 3: (1, "confirmed")}
+    assert fake.refused == []
