@@ -43,8 +43,12 @@ class Day:
 def hourly(rows: list[tuple[str, str]], tz: tzinfo) -> dict[str, Counter]:
     """(key, submitted_at) pairs counted per key and local hour."""
     counts: dict[str, Counter] = {}
+    hours: dict[str, int] = {}  # a minute's local hour, read once (time zones move by whole minutes)
     for key, submitted_at in rows:
-        counts.setdefault(key, Counter())[clock.parse(submitted_at).astimezone(tz).hour] += 1
+        minute = submitted_at[:16]
+        if minute not in hours:
+            hours[minute] = clock.parse(submitted_at).astimezone(tz).hour
+        counts.setdefault(key, Counter())[hours[minute]] += 1
     return counts
 
 
