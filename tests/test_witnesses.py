@@ -202,6 +202,8 @@ async def test_the_card_says_a_new_report_joined_and_both_doors_confirm_and_spli
             async with browser.get(f"{base}/report/{refs[1]}") as page:
                 html = await page.text()
             assert 'id="witnesses"' in html and f'href="/report/{refs[0]}"' in html
+            assert t("witness.card", witnesses=t.plural("witness.count", 3), references=f"{refs[0]}, {refs[2]}",
+                     reason=t("witness.reason.precinct"), state=t("witness.state.confirmed")) in html  # its markup kept
             async with browser.post(f"{base}/report/{refs[1]}", data={"csrf": csrf_of(html), "action": "group_split"},
                                     allow_redirects=False) as done:
                 assert done.status == 303 and done.headers["Location"].endswith("?done=witness.split")
