@@ -121,6 +121,17 @@ async def test_the_map_colours_regions_and_opens_a_report_from_its_point(fake, d
                 assert await bar.get_attribute("data-count") == "8"
             assert await page.locator('#funnel tr[data-key="new"] td.count').inner_text() == "8"
             await page.screenshot(path=ARTIFACTS / "day.png", full_page=True)
+
+            # On a phone: the map above its counts, nothing of the page wider than the screen.
+            await page.set_viewport_size({"width": 390, "height": 844})
+            for path, shot in ((f"{base}/map", "map-phone.png"), (f"{base}/day", "day-phone.png")):
+                await page.goto(path)
+                if path.endswith("/map"):
+                    await page.wait_for_selector('#map[data-ready="1"]')
+                # The page's own content (the header's links are the phone layout's, issue #28 part 4).
+                assert await page.evaluate("Math.max(...[...document.querySelectorAll('main > *')]"
+                                           ".map(e => e.getBoundingClientRect().right))") <= 390, shot
+                await page.screenshot(path=ARTIFACTS / shot, full_page=True)
         except BaseException:
             print(f"in the browser: {problems}; the page as it was: {ARTIFACTS / 'failed-map.png'}")
             await page.screenshot(path=ARTIFACTS / "failed-map.png", full_page=True)
