@@ -113,6 +113,12 @@ async def test_the_map_colours_regions_and_opens_a_report_from_its_point(fake, d
                         for code in REGIONS if code != "abroad"}
             assert await regions_shown(page) == expected
 
+            # A day that is none: said on the page, in the moderator's words, and nothing counted.
+            response = await page.goto(f"{base}/map?since=32.13.2026")
+            assert response.status == 200
+            assert await page.locator("p.problem").count() == 1
+            await page.wait_for_selector('#map[data-ready="1"]')
+
             # The day over time: the hour's bar counts every report of the day.
             await page.goto(f"{base}/day")
             hour = clock.local_now(settings.tz).hour
