@@ -33,6 +33,7 @@ USER_COMMANDS: tuple[str, ...] = (
 MODERATOR_COMMANDS: tuple[str, ...] = (
     "queue", "view", "take", "takeover", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation",
     "answered", "filingfile", "note", "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
+    "group",
 )
 ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 

@@ -96,7 +96,7 @@ async def run(update: Update, context: BotContext, report: Report, request: Requ
 async def status_command(update: Update, context: BotContext) -> None:
     """/take, /verify, /reopen, /takeover REF · /reject REF reason · /resolve REF outcome · /dup
     REF ORIGINAL · /escalate REF target [number] [date] (again: on to the next body) ·
-    /fixescalation REF target [number] [date]."""
+    /fixescalation REF target [number] [date] · /group REF confirm|split."""
     command = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
     args = context.args or []
     report = await load_report(update, context, args[0]) if args else None
@@ -117,6 +117,11 @@ async def status_command(update: Update, context: BotContext) -> None:
         request = Request(action=action, target=target, outside=" ".join(args[2:]))
     elif command == "dup":
         request = Request(action="duplicate", original=rest)
+    elif command == "group":  # /group REF confirm · /group REF split: the witnesses of one event
+        if rest.lower() not in ("confirm", "split"):
+            await say(update, context.t("mod.usage.group"))
+            return
+        request = Request(action=f"group_{rest.lower()}")
     else:
         request = Request(action=command, words=rest)
     try:
@@ -157,7 +162,7 @@ async def _words_command(update: Update, context: BotContext, command: str) -> N
         await say(update, retry.message)
 
 
-STATUS_COMMANDS = ["take", "verify", "reopen", "takeover", "reject", "resolve", "dup", "escalate", "fixescalation"]
+STATUS_COMMANDS = ["take", "verify", "reopen", "takeover", "reject", "resolve", "dup", "escalate", "fixescalation", "group"]
 
 
 def handlers() -> list[BaseHandler]:

@@ -66,7 +66,7 @@ async def _related(conn, report_id: int) -> dict[int, str]:
                 found.setdefault(other, "evidence")
     at = clock.parse(row["submitted_at"])
     start, end = clock.iso(at - WITNESS_WINDOW), clock.iso(at + WITNESS_WINDOW)
-    if row["precinct_kind"] == "number" and row["precinct"]:
+    if row["precinct"] and row["precinct_kind"] in ("number", None):  # None: stored before kinds were
         async with conn.execute(
                 "SELECT id FROM reports WHERE region = ? AND precinct = ? AND submitted_at BETWEEN ? AND ?"
                 " AND id != ?", (row["region"], row["precinct"], start, end, report_id)) as cur:

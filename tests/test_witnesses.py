@@ -206,7 +206,7 @@ async def test_the_card_says_a_new_report_joined_and_both_doors_confirm_and_spli
                      reason=t("witness.reason.precinct"), state=t("witness.state.confirmed")) in html  # its markup kept
             async with browser.post(f"{base}/report/{refs[1]}", data={"csrf": csrf_of(html), "action": "group_split"},
                                     allow_redirects=False) as done:
-                assert done.status == 303 and done.headers["Location"].endswith("?done=witness.split")
+                assert done.status == 303 and done.headers["Location"].endswith("?done=web.witness.split")
         rows = {row["report_id"]: (row["group_id"], row["state"])
                 for row in db_rows(data_dir, "SELECT report_id, group_id, state FROM witness_groups")}
         assert rows == {1: (1, "confirmed"), 2: (None, "split"), 3: (1, "confirmed")}
