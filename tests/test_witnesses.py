@@ -143,6 +143,16 @@ async def test_a_duplicate_keeps_its_files_and_counts_as_a_witness_of_the_origin
     assert [e.file_unique_id for e in await evidence.of_report(db, original.id)] == ["U1"]
 
 
+async def test_a_precinct_corrected_joins_that_precincts_event(db):
+    staff = await person(db, 900, "moderator")
+    first = await file(db, 1, 0)
+    mistyped = await file(db, 2, 20, precinct="2450")
+    assert await witnesses.group_of(db, mistyped.id) is None
+    await rulebook.act(db, staff, mistyped, rulebook.Request(action="correct", corrections={"precinct": "245"}),
+                       Translator("ru"), START.date())
+    assert [m.report_id for m in (await witnesses.group_of(db, first.id)).members] == [first.id, mistyped.id]
+
+
 def test_offered_only_to_a_report_in_a_group():
     report = reports_model()
     assert not set(rulebook.GROUP_ACTIONS) & set(rulebook.offered(report))

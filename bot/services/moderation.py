@@ -176,6 +176,8 @@ async def act(db: Database, person: Person, report: Report, request: Request, t:
             if not changes:
                 return Outcome("unchanged", report)
             updated, notes = await moderation.correct(db, report.id, actor(person), changes)
+            if notes and ("region" in changes or "precinct" in changes):  # now of another precinct's event
+                await witness_groups.place(db, report.id)
             return Outcome("corrected" if notes else "unchanged", updated, redraw=bool(notes), notes=notes)
         if action == "group_confirm":
             if await witnesses.confirm(db, report.id, actor(person)) is None:
