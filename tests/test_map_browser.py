@@ -97,6 +97,9 @@ async def test_the_map_colours_regions_and_opens_a_report_from_its_point(fake, d
             expected = {code: (len(SEEDED.get(code, [])), LEVELS.get(code, 0)) for code in REGIONS if code != "abroad"}
             assert await regions_shown(page) == expected
             assert await page.locator('tr[data-region="abroad"] td.count').inner_text() == "1"
+            for city in ("astana", "almaty_city", "shymkent"):  # a disc each, in the city's class
+                classes = await page.locator(f"path.city-{city}").get_attribute("class")
+                assert f"level-{LEVELS.get(city, 0)}" in classes.split(), (city, classes)
             assert await page.locator("h1").inner_text() == L("kk", "web.map.title")
             assert L("kk", "region.karaganda") in await page.locator('tr[data-region="karaganda"]').inner_text()
             await page.screenshot(path=ARTIFACTS / "map.png", full_page=True)

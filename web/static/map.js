@@ -5,6 +5,7 @@
 (function () {
   var box = document.getElementById("map");
   if (!box || !window.L) { return; }
+  var CITIES = ["astana", "almaty_city", "shymkent"];
   var names = {};
   document.querySelectorAll("tr[data-region]").forEach(function (row) {
     names[row.getAttribute("data-region")] = row.querySelector("td").textContent.trim();
@@ -30,6 +31,15 @@
       }
     }).addTo(map);
     map.fitBounds(regions.getBounds());
+    // The three cities are a few pixels wide at the country's zoom: each also gets a disc in its
+    // colour class, so the busiest places are seen at a glance.
+    regions.eachLayer(function (layer) {
+      var code = layer.feature.properties.region;
+      if (CITIES.indexOf(code) < 0) { return; }
+      var found = data.regions[code] || {count: 0, level: 0};
+      L.circleMarker(layer.getBounds().getCenter(), {radius: 9, weight: 1, className: "region city city-" + code + " level-" + found.level})
+        .bindTooltip((names[code] || code) + ": " + found.count).addTo(map);
+    });
     var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40});
     data.points.forEach(function (point) {
       var marker = L.circleMarker([point.lat, point.lon], {
