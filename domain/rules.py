@@ -36,6 +36,7 @@ USER_COMMANDS: tuple[str, ...] = (
 MODERATOR_COMMANDS: tuple[str, ...] = (
     "queue", "view", "take", "takeover", "verify", "reject", "dup", "escalate", "resolve", "reopen", "fixescalation",
     "answered", "filingfile", "note", "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
+    "group",
 )
 ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
 
@@ -135,3 +136,13 @@ def incident_date(occurred_at: str) -> date:
 
 # A moderator's answer to the bot's question (the reason for Reject…) is taken only within this.
 PROMPT_TTL = timedelta(minutes=10)
+
+# ---- witnesses of one event ---------------------------------------------------------------------
+
+# Reports of the same precinct, or within WITNESS_DISTANCE_M of each other when both carry a
+# location, received within WITNESS_WINDOW of each other are taken for one event; so are reports
+# carrying the same file (by its SHA-256 or Telegram's file_unique_id), whenever they came.
+WITNESS_WINDOW = timedelta(hours=3)
+WITNESS_DISTANCE_M = 500
+WITNESS_REASONS: tuple[str, ...] = ("evidence", "precinct", "place", "duplicate")
+WITNESS_STATES: tuple[str, ...] = ("suggested", "confirmed", "split")

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from telegram import CallbackQuery
 
-from bot.services import receipts
+from bot.services import receipts, witnesses
 from handlers import deliveries
 from handlers.context import BotContext
 from domain.rules import DEFAULT_REPORTER_ROLE
@@ -62,6 +62,7 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     if not created:
         return stored, False
     log.info("report %s stored", stored.reference)
+    await witnesses.place(db, stored.id)  # before the card is drawn: it names the group it joins
     await _remember_role(context, stored)
     if not stored.contact_allowed:
         services.flood.anonymous_report_sent(person.pseudonym, time.monotonic())

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
 from bot.services import deadlines, evidence_posting
-from bot.services import moderation as rulebook
+from bot.services import moderation as rulebook, witnesses
 from bot.services import evidence_labels as labels
 from bot.services.evidence import read, read_original
 from bot.services.i18n import Html, Translator
@@ -27,15 +27,17 @@ from domain.rules import OPEN
 from handlers import report_summary
 from handlers.wizard import View
 from storage import evidence, moderation, outbox, people, reports
+from storage import witnesses as storage_witnesses
 from storage.crypto import FileUnreadable
 from storage.models import Draft, EvidenceRecord, Report
 
 log = logging.getLogger(__name__)
 
-def card_keyboard(t: Translator, report: Report) -> InlineKeyboardMarkup | None:
-    """The actions the report's status offers (the rulebook's, as on the dashboard)."""
+def card_keyboard(t: Translator, report: Report, grouped: bool = False) -> InlineKeyboardMarkup | None:
+    """The actions the report's status offers (the rulebook's, as on the dashboard), and its
+    group's when it is in one (``grouped``)."""
     buttons = []
-    for action in rulebook.offered(report):
+    for action in rulebook.offered(report, grouped=grouped):
         name = "correct" if action == "correct_escalation" else action  # its button's older name
         buttons.append(InlineKeyboardButton(t(f"mod.action.{name}"), callback_data=cb.build("m", name, report.id)))
     if not buttons:
@@ -74,8 +76,16 @@ async def _reporter_line(services: Services, db, t: Translator, report: Report) 
              earlier=t.plural("mod.card.earlier", earlier), contact=t("mod.card.contact_yes"))
 
 
+async def in_group(services: Services, report: Report) -> bool:
+    """Whether the report is in a group of witnesses (its card offers to confirm or split it)."""
+    return await storage_witnesses.group_of(await services.db(), report.id) is not None
+
+
 async def _status_lines(services: Services, db, t: Translator, report: Report) -> list[Html]:
     lines = []
+    group = witnesses.line(t, await storage_witnesses.group_of(db, report.id), report.id)
+    if group is not None:  # a new report joining others of one event says so on its card
+        lines.append(group)
     if report.status_changed_at:
         who = await moderation.staff_name(db, report.taken_by) or t("mod.card.someone")
         lines.append(t("mod.card.changed", who=who, at=t.datetime(datetime.fromisoformat(report.status_changed_at))))
@@ -128,7 +138,7 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, services: Services, r
     try:
         await context.bot.edit_message_text(await card_text(services, t, report), chat_id=chat_id,
                                             message_id=report.moderator_message_id,
-                                            reply_markup=card_keyboard(t, report))
+                                            reply_markup=card_keyboard(t, report, await in_group(services, report)))
     except TelegramError as exc:
         log.warning("report %s: card not updated (%s)", report.reference, type(exc).__name__)
 
@@ -141,7 +151,7 @@ async def post_card(context: BotContext, report: Report) -> None:
         return
     t = moderator_translator(services)
     message = await context.bot.send_message(chat_id, await card_text(services, t, report),
-                                             reply_markup=card_keyboard(t, report))
+                                             reply_markup=card_keyboard(t, report, await in_group(services, report)))
     await moderation.set_moderator_message(await services.db(), report.id, message.message_id)
 
 

@@ -19,7 +19,7 @@ from domain import clock
 from domain.rules import ESCALATION_TARGETS, PROMPT_TTL
 from handlers import callback_data as cb
 from handlers.context import BotContext
-from bot.services.moderation import DIRECT, Request, holds
+from bot.services.moderation import DIRECT, GROUP_ACTIONS, Request, holds
 from handlers.moderation import Retry, afterwards, load_report, run
 from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, prompts
@@ -71,7 +71,7 @@ async def on_card_button(update: Update, context: BotContext) -> None:
                       name=await moderation.staff_name(await context.services.db(), report.taken_by) or "—"),
             show_alert=True)
         return
-    if action in DIRECT:
+    if action in DIRECT or action in GROUP_ACTIONS:
         try:
             await run(update, context, report, Request(action=action))
         except Retry as retry:

@@ -11,7 +11,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services import deadlines, report_files
+from bot.services import day, deadlines, report_files
 from bot.services.charts import Bar, Section, stats_chart
 from bot.services.complaint import build
 from bot.services.complaint_docx import to_docx
@@ -79,7 +79,8 @@ async def report_of_command(update: Update, context: BotContext, command: str) -
 
 
 async def stats(update: Update, context: BotContext) -> None:
-    """/stats: counts by status, category and region, as text and as a chart."""
+    """/stats: counts by status, category and region, as text and as a chart; then today's
+    reports per hour, by group and region, and where they stand, as a second chart."""
     t = context.t
     db = await context.services.db()
     sections = [
@@ -93,6 +94,17 @@ async def stats(update: Update, context: BotContext) -> None:
     caption_lines += [t("mod.stats.line", label=bar.label, count=bar.count) for bar in sections[0].bars]
     await update.effective_chat.send_photo(InputFile(io.BytesIO(png), filename="stats.png"),
                                            caption="\n".join(caption_lines)[:1000])
+    # The day over time: today's reports per hour, by group, by region and where they stand.
+    services = context.services
+    found = await day.of_day(db, services.today(), services.settings.tz, services.now(), services.settings.election_day)
+    if found.total:
+        picture = stats_chart(t.text("web.day.picture_title"), day.picture_sections(t, found))
+        caption = [t("web.day.title")]
+        if found.first_action_minutes is not None:
+            hours, minutes = day.duration(found.first_action_minutes)
+            caption.append(t("web.day.first_action", value=t.text("web.day.duration", hours=hours, minutes=minutes)))
+        await update.effective_chat.send_photo(InputFile(io.BytesIO(picture), filename="day.png"),
+                                               caption="\n".join(caption)[:1000])
 
 
 def _ordered(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -12,7 +12,7 @@ from bot.services import moderation as rulebook
 from bot.services.moderation import Refused, Request
 from bot.services.search_query import BadQuery, parse_corrections
 from handlers.context import BotContext
-from handlers.mod_cards import card_keyboard, card_text, post_evidence
+from handlers.mod_cards import card_keyboard, card_text, in_group, post_evidence
 from handlers.report_summary import DESCRIPTION_SHOWN
 from handlers.mod_queries import report_of_command
 from handlers.moderation import afterwards, load_report, redrawn, say, tell
@@ -33,7 +33,8 @@ async def view(update: Update, context: BotContext) -> None:
     services, t = context.services, context.t
     db = await services.db()
     chat_id = update.effective_chat.id
-    await update.effective_chat.send_message(await card_text(services, t, report), reply_markup=card_keyboard(t, report))
+    await update.effective_chat.send_message(await card_text(services, t, report),
+                                             reply_markup=card_keyboard(t, report, await in_group(services, report)))
     if len(report.description) > DESCRIPTION_SHOWN:  # the card has its beginning: the whole, in parts
         for start in range(0, len(report.description), PART):
             await update.effective_chat.send_message(t("mod.view.description_part", reference=report.reference,

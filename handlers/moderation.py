@@ -30,7 +30,8 @@ from storage.models import Report
 
 # What each outcome tells the moderator who acted.
 DONE = {"changed": "mod.done", "noted": "mod.noted", "replied": "mod.replied", "taken_over": "mod.taken_over",
-        "escalation_corrected": "mod.escalation_corrected", "unchanged": "mod.fix.unchanged"}
+        "escalation_corrected": "mod.escalation_corrected", "unchanged": "mod.fix.unchanged",
+        "witness_confirmed": "witness.confirmed", "witness_split": "witness.split"}
 
 
 def actor(context: BotContext) -> str:
@@ -134,7 +135,7 @@ async def run(update: Update, context: BotContext, report: Report, request: Requ
 async def status_command(update: Update, context: BotContext) -> None:
     """/take, /verify, /reopen, /takeover REF · /reject REF reason · /resolve REF outcome · /dup
     REF ORIGINAL · /escalate REF target [number] [date] (again: on to the next body) ·
-    /fixescalation REF target [number] [date]."""
+    /fixescalation REF target [number] [date] · /group REF confirm|split."""
     command = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
     args = context.args or []
     report = await load_report(update, context, args[0]) if args else None
@@ -155,6 +156,11 @@ async def status_command(update: Update, context: BotContext) -> None:
         request = Request(action=action, target=target, outside=" ".join(args[2:]))
     elif command == "dup":
         request = Request(action="duplicate", original=rest)
+    elif command == "group":  # /group REF confirm · /group REF split: the witnesses of one event
+        if rest.lower() not in ("confirm", "split"):
+            await say(update, context.t("mod.usage.group"))
+            return
+        request = Request(action=f"group_{rest.lower()}")
     else:
         request = Request(action=command, words=rest)
     try:
@@ -195,7 +201,7 @@ async def _words_command(update: Update, context: BotContext, command: str) -> N
         await say(update, retry.message)
 
 
-STATUS_COMMANDS = ["take", "verify", "reopen", "takeover", "reject", "resolve", "dup", "escalate", "fixescalation"]
+STATUS_COMMANDS = ["take", "verify", "reopen", "takeover", "reject", "resolve", "dup", "escalate", "fixescalation", "group"]
 
 
 def handlers() -> list[BaseHandler]:

@@ -21,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 
 from bot.services.chat_memory import FOLLOW_UP_SECONDS
 from bot.services.i18n import Html, Translator
+from bot.services import witnesses
 from bot.services.text import clean
 from domain.rules import CATEGORIES, REGION_UNKNOWN, REGIONS, URGENT_CHOICES
 from handlers import callback_data as cb
@@ -241,6 +242,8 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
     except evidence_intake.NotTaken as why:
         await message.reply_text(t(why.key))
         return None
+    db = await context.services.db()
+    await witnesses.place(db, report_id)  # the same photo as another report: one event
     return taken.record.kind
 
 

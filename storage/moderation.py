@@ -660,3 +660,32 @@ async def revoke_invite(db: Database, invite_id: int) -> bool:
     async with db.transaction() as conn:
         cur = await conn.execute("DELETE FROM invites WHERE rowid = ? AND redeemed_at IS NULL", (invite_id,))
         return cur.rowcount == 1
+# ---- the map: counts by region and the reports with a location ---------------------------------
+
+async def counts_by_region(db: Database, filters: Filters) -> dict[str, int]:
+    """How many reports ``filters`` match in each region (abroad and not stated included)."""
+    where, params = await _where(db, filters)
+    rows = await db.fetchall(f"SELECT region, COUNT(*) AS n FROM reports WHERE {where} GROUP BY region", params)
+    return {row["region"]: int(row["n"]) for row in rows}
+
+
+async def located(db: Database, filters: Filters, limit: int = 5000) -> list[tuple[str, float, float, str, str]]:
+    """(reference, latitude, longitude, category, priority) of the newest ``limit`` reports
+    ``filters`` match that carry a location."""
+    where, params = await _where(db, filters)
+    rows = await db.fetchall(
+        f"SELECT reference, latitude, longitude, category, priority FROM reports"
+        f" WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND {where} ORDER BY id DESC LIMIT ?",
+        (*params, limit))
+    return [(row[0], float(row[1]), float(row[2]), row[3], row[4]) for row in rows]
+
+
+# ---- the day over time ----------------------------------------------------------------------------
+
+async def received_between(db: Database, start: str, end: str) -> list[tuple[int, str, str, str, str, str]]:
+    """(id, submitted_at, category, region, status, priority) of the reports received in
+    [start, end) (moments as stored), oldest first; through the status index's submitted_at."""
+    rows = await db.fetchall(
+        "SELECT id, submitted_at, category, region, status, priority FROM reports"
+        " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id", (start, end))
+    return [(int(row[0]), row[1], row[2], row[3], row[4], row[5]) for row in rows]

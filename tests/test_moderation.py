@@ -9,10 +9,13 @@ import io
 import json
 import sqlite3
 import zipfile
+from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
+from domain import clock
 from handlers import jobs
 from storage import backups
 from bot.services.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
@@ -197,14 +200,16 @@ async def test_outsiders_are_refused_for_every_command_and_forged_button(app, fa
     assert len(db_rows(data_dir, "SELECT * FROM audit_log")) == 1
 
 
-async def test_stats_chart_bars_match_counts(app, fake, user_factory, admin):
+async def test_stats_chart_bars_match_counts(app, fake, user_factory, admin, data_dir):
     reporters = [user_factory("ru") for _ in range(3)]
     for user in reporters:
         await up_to_evidence(user, "ru", "Автобусы привозили студентов голосовать под присмотром деканата.")
         await finish_and_send(user, "ru", evidence=False)
     await admin.say("/take KZ-000001")
-    await admin.say("/stats")
-    photo_message = next(e.message for e in reversed(admin.events) if "photo" in e.message)
+    await admin.say("/stats", 2)  # the totals, then the day over time
+    photos = [e.message for e in admin.events if "photo" in e.message]
+    assert len(photos) == 2  # the totals, then the day over time
+    photo_message = photos[0]
     png = fake.files[photo_message["photo"][0]["file_id"]].data
     opened = Image.open(io.BytesIO(png))
     assert opened.format == "PNG"
@@ -223,6 +228,21 @@ async def test_stats_chart_bars_match_counts(app, fake, user_factory, admin):
     assert measured == [length for _, _, length in geometry]
     counts = [2, 1, 3, 3]
     assert [round(c / 3 * MAX_BAR_LENGTH) for c in counts] == measured
+
+    # The day's picture: the hour's bar counts the three reports (their local hour, as stored).
+    hours = Counter(clock.parse(row["submitted_at"]).astimezone(ZoneInfo("Asia/Almaty")).strftime("%H:00")
+                    for row in db_rows(data_dir, "SELECT submitted_at FROM reports"))
+    day_sections = [
+        Section(t.text("web.day.by_category"), [Bar(hour, n) for hour, n in sorted(hours.items())]),
+        Section(t.text("mod.stats.by_category"), [Bar(t.text("group.pressure"), 3)]),
+        Section(t.text("mod.stats.by_region"), [Bar(t.text("region.almaty_city"), 3)]),
+        Section(t.text("web.day.funnel"), [Bar(t.text("status.new"), 2), Bar(t.text("status.in_review"), 1)]),
+    ]
+    image = Image.open(io.BytesIO(fake.files[photos[1]["photo"][0]["file_id"]].data)).convert("RGB")
+    geometry = bar_geometry(t.text("web.day.picture_title"), day_sections)
+    measured = [sum(1 for px in range(image.width) if image.getpixel((px, y)) == BAR_COLOR) for y, _, _ in geometry]
+    assert measured == [length for _, _, length in geometry]
+    assert photos[1]["caption"].startswith(t.text("web.day.title"))
 
 
 async def test_csv_json_export_and_zip_bundle(app, fake, user_factory, admin, data_dir):

@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import DASHBOARD
 from domain import clock
-from storage import moderation, people, reports
+from storage import moderation, people, reports, witnesses
 from storage.db import Database
 from storage.models import NewReport
 from tests.fake_telegram import FakeUser
@@ -47,6 +47,10 @@ CASES: dict[str, tuple[tuple[str, ...], str | None, str, dict[str, str], object]
                  {"target": "court", "number": "2-15/26", "filed": "24.11.2026"}, ("escalated", "self")),
     "escalate a day that is not": (("in_review", "verified"), "self", "escalate",
                                    {"target": "court", "number": "2-15/26", "filed": "32.13.2026"}, "bad date"),
+    # Witnesses of one event (every seeded report is of one precinct at one time: one group).
+    "confirm the group": ((), None, "group_confirm", {}, ("new", None)),
+    "split from the group": ((), None, "group_split", {}, ("new", None)),
+    "split one another has": (("in_review",), "other", "group_split", {}, "taken"),
 }
 DOORS = ("telegram", "web")
 
@@ -84,6 +88,8 @@ async def seed(path) -> dict[str, int]:
             for _door in DOORS:
                 await report(n, statuses, holder)
                 n += 1
+        for report_id in range(1, n + 1):  # grouped as the bot groups a new report
+            await witnesses.place(db, report_id)
         return ids
     finally:
         await db.close()
@@ -93,6 +99,8 @@ def command(action: str, reference: str, fields: dict[str, str]) -> str:
     """The Telegram command that asks for ``action`` with ``fields``."""
     if action == "duplicate":
         return f"/dup {reference} {fields['original']}"
+    if action in ("group_confirm", "group_split"):
+        return f"/group {reference} {action.removeprefix('group_')}"
     if action == "escalate":
         return f"/escalate {reference} {fields['target']} {fields['number']} {fields['filed']}"
     if action in ("reject", "resolve", "note", "reply"):
@@ -164,4 +172,10 @@ async def test_both_doors_accept_and_refuse_the_same_actions(app, fake, data_dir
                     assert seen[name][door] == expect, (name, door, seen[name][door], said)
     for name, by_door in seen.items():
         assert by_door["telegram"] == by_door["web"], (name, by_door)
+    # What the group actions did to each door's report, beside its status and holder.
+    states = {row["reference"]: (row["state"], row["group_id"] is not None) for row in db_rows(
+        data_dir, "SELECT r.reference, w.state, w.group_id FROM witness_groups AS w JOIN reports AS r ON r.id = w.report_id")}
+    for name, state in (("confirm the group", ("confirmed", True)), ("split from the group", ("split", False)),
+                        ("split one another has", ("confirmed", True))):
+        assert [states.get(refs[(name, door)]) for door in DOORS] == [state, state], name
     assert fake.refused == []

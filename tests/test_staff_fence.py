@@ -43,6 +43,7 @@ def attempts() -> dict[str, str]:
         "reopen": "/reopen KZ-000004",
         "takeover": "/takeover KZ-000002",
         "fixescalation": "/fixescalation KZ-000005 prosecutor 7 24.11.2026",
+        "group": "/group KZ-000001 split",
         "answered": "/answered KZ-000005 1 refused 25.11.2026",
         "filingfile": "/filingfile KZ-000005 1 answer",
         "fix": "/fix KZ-000001 region=karaganda",

@@ -16,8 +16,9 @@ ACTIONS = rulebook.ACTIONS
 # What the page says of each outcome.
 DONE = {"changed": "web.report.done", "noted": "web.report.noted", "replied": "web.report.replied",
         "corrected": "web.report.corrected", "unchanged": "web.report.nothing_to_correct",
-        "taken_over": "web.report.taken_over", "escalation_corrected": "web.report.done"}
-REDRAWN = ("changed", "corrected", "taken_over", "escalation_corrected")  # the card in the group shows them
+        "taken_over": "web.report.taken_over", "escalation_corrected": "web.report.done",
+        "witness_confirmed": "web.witness.confirmed", "witness_split": "web.witness.split"}
+REDRAWN = ("changed", "corrected", "taken_over", "escalation_corrected", "witness_confirmed", "witness_split")  # the card in the group shows them
 
 __all__ = ["ACTIONS", "BULK", "DONE", "REDRAWN", "Refused", "act", "request_of"]
 

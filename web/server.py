@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot.services.container import Services
-from web import views_auth, views_people, views_queue, views_report
+from web import views_auth, views_day, views_map, views_people, views_queue, views_report
 from web.auth import require_staff
 from web.context import BOT_NAME, CHANGED, SERVICES
 from web.render import ERROR_PAGES, error_page
@@ -65,6 +65,9 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_get("/people", views_people.page)
     app.router.add_post("/people/invite", views_people.invite)
     app.router.add_post("/people/invite/{id}/revoke", views_people.revoke)
+    app.router.add_get("/map", views_map.page)
+    app.router.add_get("/map/data", views_map.data)
+    app.router.add_get("/day", views_day.page)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app

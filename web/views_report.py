@@ -12,7 +12,8 @@ from bot.services.evidence_labels import neutral_name, numbered, warning
 from bot.services.evidence import read
 from bot.services.filetypes import BINARY, sniff
 from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
-from storage import audit, evidence, moderation, reports
+from storage import audit, evidence, moderation, reports, witnesses
+from bot.services.witnesses import line as witness_line
 from storage.crypto import FileUnreadable
 from storage.models import Report
 from bot.services import moderation as rulebook
@@ -51,7 +52,9 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
     names = await moderation.staff_names(db)
     lines = [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
     steps = await moderation.escalation_steps(db, report.id)
-    return render(request, "report.html", status=status, report=report, records=records,
+    group = await witnesses.group_of(db, report.id)
+    return render(request, "report.html", group=group, group_line=witness_line(t, group, report.id),
+                  group_files=await _group_files(db, group, report.id), status=status, report=report, records=records,
                   file_names={record.id: name for name, record in files},
                   warnings={record.id: warning(t, name, record) for name, record in files},
                   far={record.id: capture_time.off_day(record.captured_at, report.occurred_at) for record in records},
@@ -61,11 +64,21 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
                              deadlines.of_report(report, services.settings.tz, steps, services.settings.election_day)],
                   history=lines, taken_by=await moderation.staff_name(db, report.taken_by),
                   steps=steps, step_lines=[history.step_line(t, step) for step in steps],
-                  offered=rulebook.offered(report, request[VISITOR].person),
+                  offered=rulebook.offered(report, request[VISITOR].person, grouped=group is not None),
                   holds=rulebook.holds(report, request[VISITOR].person),
                   targets=ESCALATION_TARGETS, regions=REGIONS, groups=CATEGORY_GROUPS,
                   message=message or said(request), problem=problem, typed=typed or {},
                   version=await _version(services, report))
+
+
+async def _group_files(db, group, report_id: int) -> list[tuple[str, int]]:
+    """(reference, how many files) of the group's other reports: every witness's evidence is
+    kept with its own report and counted with the group's."""
+    if group is None:
+        return []
+    others = [member for member in group.members if member.report_id != report_id]
+    counts = await evidence.counts_of_reports(db, [member.report_id for member in others])
+    return [(member.reference, counts.get(member.report_id, 0)) for member in others]
 
 
 async def change(request: web.Request) -> web.StreamResponse:

@@ -11,12 +11,12 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.services import outside_ref
+from bot.services import outside_ref, witnesses as witness_groups
 from bot.services.i18n import Translator
 from bot.services.text import clean
 from domain.clock import utcnow
 from domain.rules import CATEGORIES, ESCALATION_TARGETS, REGIONS, TRANSITIONS
-from storage import moderation, reports
+from storage import moderation, reports, witnesses
 from storage.db import Database
 from storage.models import Person, Report
 
@@ -27,7 +27,9 @@ WORDED = {"reject": "rejected", "resolve": "resolved"}
 # Status actions in the order moderators read them on a card and on the report's page.
 STATUS_ACTIONS: tuple[str, ...] = ("take", "verify", "reject", "duplicate", "escalate", "resolve", "reopen")
 TARGET_OF = {**DIRECT, **WORDED, "duplicate": "duplicate", "escalate": "escalated"}
-ACTIONS: tuple[str, ...] = (*STATUS_ACTIONS, "correct_escalation", "note", "reply", "correct", "takeover")
+# Witnesses of one event: confirm the group a report is in, or take the report out of it.
+GROUP_ACTIONS: tuple[str, ...] = witness_groups.ACTIONS
+ACTIONS: tuple[str, ...] = (*STATUS_ACTIONS, "correct_escalation", "note", "reply", "correct", "takeover", *GROUP_ACTIONS)
 OPEN_TO_ALL = ("note", "takeover")  # what anyone may do to a report another moderator has
 BULK = ("take", "verify", "duplicate")  # what may be done to many reports at once
 REOPENABLE = ("rejected", "duplicate", "verified")  # "reopen" (not "take") leads back to review
@@ -92,9 +94,10 @@ def holds(report: Report, person: Person) -> bool:
     return report.taken_by in (None, person.id)
 
 
-def offered(report: Report, person: Person | None = None) -> list[str]:
-    """The status actions the report's status offers, in the card's order; for a report another
-    moderator has, only the take-over (and a note) until it is taken over."""
+def offered(report: Report, person: Person | None = None, grouped: bool = False) -> list[str]:
+    """The status actions the report's status offers, in the card's order, and a group's
+    (``grouped``: the report is in one); for a report another moderator has, only the take-over
+    (and a note) until it is taken over."""
     if person is not None and not holds(report, person):
         return ["takeover"]
     possible = TRANSITIONS[report.status]
@@ -106,7 +109,7 @@ def offered(report: Report, person: Person | None = None) -> list[str]:
             shown.append(action)
     if report.status == "escalated":  # a mistyped number, or the filing date once known
         shown.append("correct_escalation")
-    return shown
+    return shown + list(GROUP_ACTIONS if grouped else ())
 
 
 def _words(request: Request, report: Report, needed: bool) -> str:
@@ -173,7 +176,17 @@ async def act(db: Database, person: Person, report: Report, request: Request, t:
             if not changes:
                 return Outcome("unchanged", report)
             updated, notes = await moderation.correct(db, report.id, actor(person), changes)
+            if notes and ("region" in changes or "precinct" in changes):  # now of another precinct's event
+                await witness_groups.place(db, report.id)
             return Outcome("corrected" if notes else "unchanged", updated, redraw=bool(notes), notes=notes)
+        if action == "group_confirm":
+            if await witnesses.confirm(db, report.id, actor(person)) is None:
+                raise Refused("witness.none", reference=report.reference)
+            return Outcome("witness_confirmed", report, redraw=True)
+        if action == "group_split":
+            if not await witnesses.split(db, report.id, actor(person)):
+                raise Refused("witness.none", reference=report.reference)
+            return Outcome("witness_split", report, redraw=True)
         if action in DIRECT:
             return await _change(db, person, report, request, DIRECT[action], t)
         if action in WORDED:
@@ -187,7 +200,11 @@ async def act(db: Database, person: Person, report: Report, request: Request, t:
                 raise Refused("mod.not_found", retry=True)
             if original.id == report.id:
                 raise Refused("mod.not_itself", retry=True)
-            return await _change(db, person, report, request, "duplicate", t, duplicate_of=original.reference)
+            outcome = await _change(db, person, report, request, "duplicate", t, duplicate_of=original.reference)
+            # A duplicate is a witness of the original's event: its files stay its own and show
+            # with the original's, and it counts among the group's witnesses.
+            await witnesses.join_duplicate(db, report.id, original.id)
+            return outcome
         # escalate, correct_escalation: a body, then its number and filing date as typed
         if request.target not in ESCALATION_TARGETS:
             raise Refused("web.report.pick_target", retry=True)

@@ -1,0 +1,139 @@
+"""``python -m bench.map_groups``: the map's data, the day over time and witness groups over a
+database of 50,000 reports (issue #28's bounds: the map's data and a group's computation under
+200 ms server-side, grouping a new report under 10 ms).
+
+Not part of the test suite. A fresh database from ``bench.seed`` (30 days, the last the busiest),
+a third of its reports given a location inside Kazakhstan; the dashboard's own app
+(``web.server.make_app``) serves it on 127.0.0.1 and one signed-in moderator asks for each page
+``--requests`` times in turn; a middleware outside the app's own takes the server-side time (the
+session check, the queries, the rendering or JSON, not HTTP parsing). Then ``--groups`` new
+reports are stored through ``storage.reports.submit`` at busy precincts and places, and each is
+grouped (``storage.witnesses.place``) and its group read (``group_of``), timed alone."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+PAGES = ("/map/data", "/map/data?status=new", "/map/data?category=station", "/map/data?priority=urgent",
+         "/map", "/day")
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"n": len(ordered), "median_ms": round(statistics.median(ordered) * 1000, 2),
+            "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 2),
+            "max_ms": round(ordered[-1] * 1000, 2)}
+
+
+async def main(args: argparse.Namespace) -> dict:
+    import aiohttp
+    from aiohttp import web
+
+    from bench.seed import seed
+    from bot.services.container import Services
+    from bot.services.web_login import open_session
+    from bot.settings import Settings
+    from domain import clock
+    from storage import people, reports, witnesses
+    from storage.models import NewReport
+    from tests.harness import SECRET, TOKEN
+    from web.auth import COOKIE
+    from web.server import make_app
+
+    workdir = Path(tempfile.mkdtemp(prefix="kz-bench-map-"))
+    try:
+        settings = Settings(_env_file=None, bot_token=TOKEN, secret_key=SECRET, data_dir=workdir / "data",
+                            telegram_pacing=False, web_port=None)
+        keys = settings.keys()
+        seeded = await seed(settings.database_path, keys, args.reports)
+        rng = random.Random(28)
+        with sqlite3.connect(settings.database_path) as conn:  # a third with a location, near a town
+            towns = [(51.13, 71.43), (43.24, 76.95), (42.32, 69.59), (49.80, 73.10), (50.28, 57.17), (52.29, 76.95)]
+            rows = [(lat + rng.uniform(-0.3, 0.3), lon + rng.uniform(-0.3, 0.3), report_id)
+                    for report_id in range(1, args.reports + 1) if rng.random() < 1 / 3
+                    for lat, lon in [rng.choice(towns)]]
+            conn.executemany("UPDATE reports SET latitude = ?, longitude = ? WHERE id = ?", rows)
+        conn.close()
+        print(f"seeded {seeded.reports} reports ({len(rows)} located) in {seeded.seconds:.1f} s", flush=True)
+        services = Services(settings=settings, keys=keys)
+        db = await services.db()
+        cookie = (await open_session(db, keys, seeded.moderators[0]))[0]
+        server_times: dict[str, list[float]] = {}
+
+        @web.middleware
+        async def timed(request, handler):
+            began = time.perf_counter()
+            try:
+                return await handler(request)
+            finally:
+                server_times.setdefault(request.path_qs, []).append(time.perf_counter() - began)
+
+        async def changed(report_id: int, redraw: bool) -> None:
+            return None
+
+        app = make_app(services, changed)
+        app.middlewares.insert(0, timed)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        sizes = {}
+        try:
+            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}={cookie}"}) as client:
+                for _ in range(args.requests):
+                    for path in PAGES:
+                        async with client.get(f"http://127.0.0.1:{port}{path}") as response:
+                            assert response.status == 200, (path, response.status)
+                            sizes[path] = len(await response.read())
+        finally:
+            await runner.cleanup()
+        pages = {path: {**summary(server_times[path]), "bytes": sizes[path]} for path in PAGES}
+
+        author = await people.get_or_create(db, "f" * 64, "ru", None)
+        busy = await db.fetchall(
+            "SELECT region, precinct, latitude, longitude FROM reports WHERE precinct IS NOT NULL"
+            " ORDER BY submitted_at DESC LIMIT ?", (args.groups,))
+        placing, reading, sizes_of_groups = [], [], []
+        for n, row in enumerate(busy):
+            stored, _ = await reports.submit(db, author.id, NewReport(
+                reporter_role="voter", category="station", subcategory="stuffing", region=row["region"],
+                precinct=row["precinct"], precinct_kind="number", occurred_at=clock.utcnow(),
+                latitude=row["latitude"], longitude=row["longitude"], submission_key=f"bench-group-{n}",
+                description="Вброс бюллетеней на участке, видели несколько человек."))
+            began = time.perf_counter()
+            await witnesses.place(db, stored.id)
+            placing.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            group = await witnesses.group_of(db, stored.id)
+            reading.append(time.perf_counter() - began)
+            sizes_of_groups.append(len(group.members) if group else 1)
+        await services.close()
+        return {"reports": args.reports, "located": len(rows), "requests": args.requests, "pages": pages,
+                "place": summary(placing), "group_of": summary(reading),
+                "groups": {"new_reports": len(placing), "grouped": sum(1 for s in sizes_of_groups if s > 1),
+                           "largest": max(sizes_of_groups)},
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                            "loadavg": os.getloadavg()}}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--groups", type=int, default=100)
+    outcome = asyncio.run(main(parser.parse_args()))
+    print(json.dumps(outcome, indent=2, ensure_ascii=False))

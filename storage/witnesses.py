@@ -1,0 +1,201 @@
+"""Witnesses of one event: which reports a new one belongs with (same file, same precinct or
+place within a few hours), the groups they form, and a moderator's confirming or splitting them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from domain import clock
+from domain.rules import WITNESS_DISTANCE_M, WITNESS_WINDOW
+from storage import audit
+from storage.db import Database
+
+_METRES_PER_DEGREE = 111_320
+
+
+@dataclass(frozen=True)
+class Member:
+    report_id: int
+    reference: str
+    reporter_id: int | None
+    reason: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group as it stands: its first report's id and its members, oldest first."""
+
+    anchor: int
+    members: list[Member]
+
+    @property
+    def witnesses(self) -> int:
+        """Independent reporters: each reporter who allowed contact once, each anonymous report
+        on its own (nothing links two of them, so nothing says they are one person)."""
+        known = {member.reporter_id for member in self.members if member.reporter_id is not None}
+        return len(known) + sum(1 for member in self.members if member.reporter_id is None)
+
+    @property
+    def confirmed(self) -> bool:
+        return all(member.state == "confirmed" for member in self.members)
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+async def _related(conn, report_id: int) -> dict[int, str]:
+    """The other reports this one is taken to witness the same event as, with why."""
+    async with conn.execute("SELECT region, precinct, precinct_kind, latitude, longitude, submitted_at"
+                            " FROM reports WHERE id = ?", (report_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return {}
+    found: dict[int, str] = {}
+    for column in ("sha256", "file_unique_id"):
+        async with conn.execute(
+                f"SELECT DISTINCT other.report_id FROM evidence AS mine JOIN evidence AS other"
+                f" ON other.{column} = mine.{column} WHERE mine.report_id = ? AND mine.{column} IS NOT NULL"
+                f" AND other.report_id IS NOT NULL AND other.report_id != ?", (report_id, report_id)) as cur:
+            for (other,) in await cur.fetchall():
+                found.setdefault(other, "evidence")
+    at = clock.parse(row["submitted_at"])
+    start, end = clock.iso(at - WITNESS_WINDOW), clock.iso(at + WITNESS_WINDOW)
+    if row["precinct"] and row["precinct_kind"] in ("number", None):  # None: stored before kinds were
+        async with conn.execute(
+                "SELECT id FROM reports WHERE region = ? AND precinct = ? AND submitted_at BETWEEN ? AND ?"
+                " AND id != ?", (row["region"], row["precinct"], start, end, report_id)) as cur:
+            for (other,) in await cur.fetchall():
+                found.setdefault(other, "precinct")
+    if row["latitude"] is not None and row["longitude"] is not None:
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        dlat = WITNESS_DISTANCE_M / _METRES_PER_DEGREE
+        dlon = dlat / max(0.01, math.cos(math.radians(lat)))
+        async with conn.execute(
+                "SELECT id, latitude, longitude FROM reports INDEXED BY reports_located_time"
+                " WHERE latitude IS NOT NULL AND submitted_at BETWEEN ? AND ? AND latitude BETWEEN ? AND ?"
+                " AND longitude BETWEEN ? AND ? AND id != ?",
+                (start, end, lat - dlat, lat + dlat, lon - dlon, lon + dlon, report_id)) as cur:
+            for other, olat, olon in await cur.fetchall():
+                if _metres(lat, lon, float(olat), float(olon)) <= WITNESS_DISTANCE_M:
+                    found.setdefault(other, "place")
+    if found:  # a report a moderator split off stays apart
+        marks = ", ".join("?" for _ in found)
+        async with conn.execute(f"SELECT report_id FROM witness_groups WHERE state = 'split' AND report_id IN ({marks})",
+                                tuple(found)) as cur:
+            for (split,) in await cur.fetchall():
+                del found[split]
+    return found
+
+
+async def place(db: Database, report_id: int) -> int | None:
+    """Put a newly stored report with the reports it witnesses the same event as (groups it
+    bridges become one, anchored at the oldest); returns its group's anchor, or None if it stands
+    alone (or was split off by a moderator)."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT group_id, state FROM witness_groups WHERE report_id = ?", (report_id,)) as cur:
+            mine = await cur.fetchone()
+        if mine is not None and mine["state"] == "split":
+            return None
+        related = await _related(conn, report_id)
+        if not related:
+            return mine["group_id"] if mine else None
+        return await _join(conn, report_id, related)
+
+
+async def _join(conn, report_id: int, related: dict[int, str], state: str = "suggested") -> int:
+    """Put ``report_id`` and ``related`` (id: reason) in one group; returns its anchor."""
+    ids = [report_id, *related]
+    marks = ", ".join("?" for _ in ids)
+    async with conn.execute(f"SELECT report_id, group_id FROM witness_groups WHERE report_id IN ({marks})"
+                            " AND group_id IS NOT NULL", tuple(ids)) as cur:
+        grouped = {row[0]: row[1] for row in await cur.fetchall()}
+    anchors = set(grouped.values()) | {i for i in ids if i not in grouped}
+    anchor = min(anchors)
+    others = sorted(anchors - {anchor})
+    if others:
+        marks = ", ".join("?" for _ in others)
+        await conn.execute(f"UPDATE witness_groups SET group_id = ? WHERE group_id IN ({marks})", (anchor, *others))
+    now = clock.utcnow()
+    reason = next(iter(related.values()))
+    for member, why in ((report_id, reason), *related.items()):
+        if member in grouped:
+            continue
+        await conn.execute(
+            "INSERT INTO witness_groups (report_id, group_id, reason, state, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (report_id) DO UPDATE SET group_id = excluded.group_id, reason = excluded.reason,"
+            " state = excluded.state", (member, anchor, why, state, now))
+    if state == "confirmed":
+        await conn.execute("UPDATE witness_groups SET state = 'confirmed' WHERE report_id = ?", (report_id,))
+    return anchor
+
+
+async def group_of(db: Database, report_id: int) -> Group | None:
+    """The group ``report_id`` is in, or None."""
+    row = await db.fetchone("SELECT group_id FROM witness_groups WHERE report_id = ? AND group_id IS NOT NULL",
+                            (report_id,))
+    return None if row is None else await _group(db, int(row[0]))
+
+
+async def _group(db: Database, anchor: int) -> Group | None:
+    rows = await db.fetchall(
+        "SELECT r.id, r.reference, r.reporter_id, w.reason, w.state FROM witness_groups AS w"
+        " JOIN reports AS r ON r.id = w.report_id WHERE w.group_id = ? ORDER BY r.id", (anchor,))
+    members = [Member(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+    return Group(anchor, members) if len(members) > 1 else None
+
+
+async def confirm(db: Database, report_id: int, actor: str) -> Group | None:
+    """A moderator confirms the group ``report_id`` is in (all its members); None: no group."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT group_id FROM witness_groups WHERE report_id = ? AND group_id IS NOT NULL",
+                                (report_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        await conn.execute("UPDATE witness_groups SET state = 'confirmed' WHERE group_id = ?", (row[0],))
+        await audit.append(conn, report_id, actor, "witness_confirm", None, None, None)
+    return await _group(db, int(row[0]))
+
+
+async def split(db: Database, report_id: int, actor: str) -> bool:
+    """A moderator takes ``report_id`` out of its group for good (a group left with one report
+    is none); the other members stay together, anchored at the oldest left. False: no group."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT group_id FROM witness_groups WHERE report_id = ? AND group_id IS NOT NULL",
+                                (report_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return False
+        anchor = int(row[0])
+        await conn.execute("UPDATE witness_groups SET group_id = NULL, state = 'split' WHERE report_id = ?", (report_id,))
+        if anchor == report_id:
+            async with conn.execute("SELECT MIN(report_id) FROM witness_groups WHERE group_id = ?", (anchor,)) as cur:
+                (new,) = await cur.fetchone()
+            if new is not None:
+                await conn.execute("UPDATE witness_groups SET group_id = ? WHERE group_id = ?", (new, anchor))
+        await audit.append(conn, report_id, actor, "witness_split", None, None, None)
+    return True
+
+
+async def join_duplicate(db: Database, report_id: int, original_id: int) -> int:
+    """A report marked a duplicate of ``original_id`` is a witness of the same event, confirmed
+    (a moderator said so); its files stay its own and show with the original's."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM witness_groups WHERE report_id = ? AND state = 'split'", (report_id,))
+        return await _join(conn, report_id, {original_id: "duplicate"}, state="confirmed")
+
+
+async def recently_joined(db: Database, since: str, limit: int = 20) -> list[tuple[str, str, str]]:
+    """(reference, its group's first reference, reason) of reports that joined a group since
+    ``since``, newest first."""
+    rows = await db.fetchall(
+        "SELECT r.reference, a.reference, w.reason FROM witness_groups AS w JOIN reports AS r ON r.id = w.report_id"
+        " JOIN reports AS a ON a.id = w.group_id WHERE w.group_id != w.report_id AND w.created_at >= ?"
+        " ORDER BY w.created_at DESC, w.report_id DESC LIMIT ?", (since, limit))
+    return [(row[0], row[1], row[2]) for row in rows]

@@ -1,0 +1,57 @@
+// The map page: regions drawn from the bot's own boundaries file and coloured by the classes the
+// server computed (/map/data), the reports with a location as clustered points that open the
+// report. No tiles: it draws with no internet. Region names come from the page's own table,
+// which is in the moderator's language.
+(function () {
+  var box = document.getElementById("map");
+  if (!box || !window.L) { return; }
+  var CITIES = ["astana", "almaty_city", "shymkent"];
+  var names = {};
+  document.querySelectorAll("tr[data-region]").forEach(function (row) {
+    names[row.getAttribute("data-region")] = row.querySelector("td").textContent.trim();
+  });
+  var map = L.map(box, {zoomSnap: 0.25, minZoom: 3, maxZoom: 16});
+  map.fitBounds([[40.5, 46.5], [55.5, 87.5]]);
+  function get(url) {
+    return fetch(url, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    });
+  }
+  Promise.all([get(box.getAttribute("data-source")), get("/static/geo/kz-regions.geojson")]).then(function (both) {
+    var data = both[0], shapes = both[1];
+    var regions = L.geoJSON(shapes, {
+      style: function (feature) {
+        var code = feature.properties.region, found = data.regions[code] || {count: 0, level: 0};
+        return {className: "region region-" + code + " level-" + found.level, weight: 1};
+      },
+      onEachFeature: function (feature, layer) {
+        var code = feature.properties.region, found = data.regions[code] || {count: 0};
+        layer.bindTooltip((names[code] || code) + ": " + found.count, {sticky: true});
+      }
+    }).addTo(map);
+    map.fitBounds(regions.getBounds());
+    // The three cities are a few pixels wide at the country's zoom: each also gets a disc in its
+    // colour class, so the busiest places are seen at a glance.
+    regions.eachLayer(function (layer) {
+      var code = layer.feature.properties.region;
+      if (CITIES.indexOf(code) < 0) { return; }
+      var found = data.regions[code] || {count: 0, level: 0};
+      L.circleMarker(layer.getBounds().getCenter(), {radius: 9, weight: 1, className: "region city city-" + code + " level-" + found.level})
+        .bindTooltip((names[code] || code) + ": " + found.count).addTo(map);
+    });
+    var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40});
+    data.points.forEach(function (point) {
+      var marker = L.circleMarker([point.lat, point.lon], {
+        radius: 8, weight: 2, className: "point point-" + point.ref + (point.urgent ? " urgent" : "")
+      });
+      marker.bindTooltip(point.ref);
+      marker.on("click", function () { window.location.assign(box.getAttribute("data-report") + point.ref); });
+      cluster.addLayer(marker);
+    });
+    map.addLayer(cluster);
+    box.setAttribute("data-ready", "1");
+  }).catch(function () {
+    box.setAttribute("data-ready", "failed");
+  });
+})();
