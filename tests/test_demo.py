@@ -193,3 +193,15 @@ async def test_a_real_deployment_serves_no_demo_page(fake, data_dir):
             for path in ("/demo/", "/demo/static/demo.js", "/demo/api/chat?who=voter&lang=kk&chat=private"):
                 async with session.get(f"http://127.0.0.1:{port}{path}", allow_redirects=False) as response:
                     assert response.status in (401, 404), (path, response.status)
+
+
+def test_the_page_shows_only_telegrams_markup_and_escapes_the_rest():
+    """What the bot sent is drawn as Telegram draws it; anything else in it stays text."""
+    from bot.demo.telegram_html import to_page
+
+    shown = to_page('<b>KZ-1</b> &lt;script&gt; <a href="javascript:alert(1)">x</a> <i>see http://127.0.0.1:1/login/t</i>'
+                    '<tg-spoiler>s</tg-spoiler><img src=x onerror=alert(1)>', "HTML")
+    assert shown == ('<b>KZ-1</b> &lt;script&gt; <span>x</span> <i>see <a href="http://127.0.0.1:1/login/t" '
+                     'target="_blank" rel="noopener noreferrer">http://127.0.0.1:1/login/t</a></i>'
+                     '<span class="spoiler">s</span><span></span>')
+    assert to_page("<b>typed by a person</b>", None) == "&lt;b&gt;typed by a person&lt;/b&gt;"
