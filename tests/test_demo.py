@@ -123,6 +123,7 @@ async def test_a_voter_files_in_kazakh_and_a_moderator_takes_it_in_the_demo(tmp_
         await dashboard.goto(await link.get_attribute("href"))
         await dashboard.locator("form button[type=submit]").first.click()
         await dashboard.wait_for_url("**/queue")
+        assert await dashboard.locator(".demo-banner").inner_text() == L("kk", "demo.banner")  # the moderator's language
         await dashboard.click(f'#rows a[href="/report/{reference}"]')
         await dashboard.get_by_role("button", name=kk("mod.action.take")).click()
         await dashboard.wait_for_function("text => document.querySelector('h1').innerText.includes(text)",
@@ -193,6 +194,8 @@ async def test_a_real_deployment_serves_no_demo_page(fake, data_dir):
             for path in ("/demo/", "/demo/static/demo.js", "/demo/api/chat?who=voter&lang=kk&chat=private"):
                 async with session.get(f"http://127.0.0.1:{port}{path}", allow_redirects=False) as response:
                     assert response.status in (401, 404), (path, response.status)
+            async with session.get(f"http://127.0.0.1:{port}/login/nothing") as response:
+                assert "demo-banner" not in await response.text()  # nor says it is one
 
 
 def test_the_page_shows_only_telegrams_markup_and_escapes_the_rest():

@@ -97,6 +97,7 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
     lock.acquire()
     chats = demo_chats.Chats(fake)  # before the bot starts: every message it sends is seen
     application = build_application(settings)
+    application.bot_data["services"].demo = True  # the dashboard's pages say so too
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
