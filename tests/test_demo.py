@@ -16,7 +16,7 @@ import pytest
 
 from bot.demo.run import DEMO_TOKEN
 from tests.harness import PROJECT_ROOT, make_settings, running_bot
-from tests.report_helpers import L
+from tests.report_helpers import L, jpeg
 from tests.test_browser import ARTIFACTS, WAIT_MS, browser, pytestmark as browser_only  # noqa: F401 - a fixture
 
 STEP_MS = 30_000  # one step of the wizard on a loaded machine, with the demo's real pacing
@@ -97,6 +97,15 @@ async def test_a_voter_files_in_kazakh_and_a_moderator_takes_it_in_the_demo(tmp_
         await shown(kk("wizard.ask_description", min=20, max=10_000, files=20, note="").split(".")[0])
         await say("Бастық барлық мұғалімдерден бюллетеньнің суретін талап етті.")
         await shown(kk("wizard.review_hint"))
+        # A photo from the computer: shown in the chat, and the bot answers it.
+        answers = await messages.locator("li.bot").count()
+        await chat.locator("input[type=file]").set_input_files(
+            {"name": "queue.jpg", "mimeType": "image/jpeg", "buffer": jpeg(640, 480)})
+        await chat.locator("form.compose button[type=submit]").click()
+        await voter.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                      arg=await messages.locator("li.me img").last.element_handle())
+        await voter.wait_for_function("([list, n]) => list.querySelectorAll('li.bot').length > n",
+                                      arg=[await messages.element_handle(), answers], timeout=STEP_MS)
         await tap(kk("wizard.edit_contact"))  # a voter is anonymous unless they allow contact: then told
         await tap(kk("wizard.contact_allowed"))
         await tap(kk("wizard.send"))
@@ -133,6 +142,16 @@ async def test_a_voter_files_in_kazakh_and_a_moderator_takes_it_in_the_demo(tmp_
         await shown(kk("feedback.status", reference=reference, status=kk("status.in_review"),
                        meaning=kk("receipt.meaning.in_review")).splitlines()[0])
         await voter.screenshot(path=ARTIFACTS / "demo-told.png", full_page=True)
+
+        # The rehearsal's button: made-up people file reports, then the summary, in Kazakh.
+        await moderator.locator("form.rehearse input[name=count]").fill("3")
+        await moderator.locator("form.rehearse input[name=pace]").fill("600")
+        await moderator.get_by_role("button", name=kk("demo.rehearsal.start")).click()
+        summary = moderator.locator(".rehearsal .summary")
+        await moderator.wait_for_function("el => el.innerText.length > 0", arg=await summary.element_handle(),
+                                          timeout=120_000)
+        assert (await summary.inner_text()).startswith(kk("demo.rehearsal.summary", filed=3, failed=0, urgent=0,
+                                                          photos=0, duplicates=0).split("(")[0])
     except BaseException:
         print(f"in the browser: {problems}")
         await voter.screenshot(path=ARTIFACTS / "demo-failed.png", full_page=True)
