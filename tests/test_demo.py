@@ -16,6 +16,7 @@ import pytest
 
 from bot.demo.run import DEMO_TOKEN
 from tests.harness import PROJECT_ROOT, make_settings, running_bot
+from fake_telegram.html_check import parse_html
 from tests.report_helpers import L, jpeg
 from tests.test_browser import ARTIFACTS, WAIT_MS, browser, pytestmark as browser_only  # noqa: F401 - a fixture
 
@@ -227,3 +228,59 @@ def test_the_page_shows_only_telegrams_markup_and_escapes_the_rest():
                      'target="_blank" rel="noopener noreferrer">http://127.0.0.1:1/login/t</a></i>'
                      '<span class="spoiler">s</span><span></span>')
     assert to_page("<b>typed by a person</b>", None) == "&lt;b&gt;typed by a person&lt;/b&gt;"
+
+
+async def test_the_page_keeps_each_chat_as_telegram_shows_it(fake):
+    """Albums with their captions, edits, buttons that change, reply keyboards, deletions."""
+    from bot.demo.chats import Chats
+
+    chats = Chats(fake)
+    fake.add_chat({"id": 42, "type": "private", "first_name": "A"})
+    photos = [fake.add_file(jpeg(64, 48), "jpg").file_id for _ in range(2)]
+
+    async def call(method: str, **params):
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{fake.url}/bot{fake.token}/{method}", json=params) as response:
+                answer = await response.json()
+        assert answer["ok"], answer
+        return answer["result"]
+
+    keyboard = {"keyboard": [["Yes", "No"]], "one_time_keyboard": True}
+    first = await call("sendMessage", chat_id=42, text="<b>Q</b> &amp; <i>x</i>", parse_mode="HTML",
+                       reply_markup=keyboard)
+    album = await call("sendMediaGroup", chat_id=42, media=[
+        {"type": "photo", "media": photos[0], "caption": "<b>one</b>", "parse_mode": "HTML"},
+        {"type": "photo", "media": photos[1]}])
+    card = await call("sendMessage", chat_id=42, text="card", parse_mode="HTML",
+                      reply_markup={"inline_keyboard": [[{"text": "Take", "callback_data": "t:1"}]]})
+    chat = chats.chat(42)
+    assert chat.keyboard == {"rows": [["Yes", "No"]], "one_time": True}
+    assert [e["html"] for e in chat.entries] == ["<b>Q</b> &amp; <i>x</i>", "<b>one</b>", "", "card"]
+    assert [e["photo"] for e in chat.entries[1:3]] == photos and chat.entries[1]["group"] == chat.entries[2]["group"]
+    assert chat.entries[3]["buttons"] == [[{"text": "Take", "data": "t:1", "url": ""}]]
+
+    await call("editMessageText", chat_id=42, message_id=card["message_id"], text="card <u>taken</u>", parse_mode="HTML",
+               reply_markup={"inline_keyboard": [[{"text": "Verify", "callback_data": "v:1"}]]})
+    assert chat.entries[3]["html"] == "card <u>taken</u>" and chat.entries[3]["edited"]
+    assert chat.entries[3]["buttons"][0][0]["text"] == "Verify"
+    await call("editMessageReplyMarkup", chat_id=42, message_id=card["message_id"])
+    assert chat.entries[3]["buttons"] == []
+    await call("deleteMessage", chat_id=42, message_id=first["message_id"])
+    assert len(chat.entries) == 3 and album[0]["message_id"] == chat.entries[0]["id"]
+    await call("sendMessage", chat_id=42, text="bye", reply_markup={"remove_keyboard": True})
+    assert chat.keyboard is None
+
+
+async def test_the_demos_observers_are_accredited_by_an_invite(fake, data_dir):
+    from bot.demo.chats import Chats, admin_ids, GROUP
+
+    chats = Chats(fake)
+    settings = make_settings(fake, data_dir, admin_ids=",".join(map(str, admin_ids())), moderator_chat_id=GROUP["id"])
+    async with running_bot(settings):
+        await chats.accredit_observers()
+    for lang in ("kk", "ru", "en"):
+        observer = chats.person("observer", lang)
+        told = [parse_html(e["html"]) for e in chats.chat(observer.id).entries if e["side"] == "bot"]
+        assert told[0] == L(lang, "invite.accepted"), told
+    assert fake.refused == []
+
