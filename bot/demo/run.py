@@ -84,9 +84,9 @@ def main(argv: list[str]) -> int:
 async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
     fake = FakeTelegram(DEMO_TOKEN)
     await fake.start(HOST)
-    key_file = data_dir.parent / "demo-secret-key"
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    if not key_file.exists():  # a chosen DATA_DIR keeps its key beside it, for the next run
+    key_file = data_dir / "demo-secret-key"
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not key_file.exists():  # a chosen DATA_DIR keeps its key, for the next run (a demo's data is not secret)
         key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
         key_file.chmod(0o600)
     settings = Settings(_env_file=None, bot_token=DEMO_TOKEN, secret_key_file=key_file, telegram_api_url=fake.url,
