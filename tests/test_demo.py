@@ -112,6 +112,7 @@ async def test_a_voter_files_in_kazakh_and_a_moderator_takes_it_in_the_demo(tmp_
         await tap(kk("wizard.send"))
         await shown("KZ-")
         reference = re.search(r"KZ-\d+", await messages.inner_text()).group(0)
+        assert await messages.locator("li.bot .from").first.inner_text() == kk("demo.bot_name")  # the bot's messages too
         await voter.screenshot(path=ARTIFACTS / "demo-voter.png", full_page=True)
 
         # The moderators' group on the moderator's page shows the report's card.
@@ -169,7 +170,7 @@ async def test_a_rehearsal_replays_a_voting_day_and_sums_it_up(tmp_path):
     minute (the same code path), then the summary."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "--demo", "--port", "0", "--data-dir", str(tmp_path / "data"),
-        "--rehearsal", "100", "--pace", "600", "--exit-after-rehearsal",
+        "--rehearsal", "100", "--pace", "600", "--seed", "30", "--exit-after-rehearsal",
         cwd=str(PROJECT_ROOT), env=demo_env(tmp_path),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(), 600)

@@ -57,6 +57,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8000, help="the demo page's port on 127.0.0.1 (0: any free one)")
     parser.add_argument("--rehearsal", type=int, metavar="N", help="at start, replay N reports of a voting day")
     parser.add_argument("--pace", type=float, default=30.0, help="reports a minute in a rehearsal (default 30)")
+    parser.add_argument("--seed", type=int, help="the same rehearsal every time (who files what, where)")
     parser.add_argument("--exit-after-rehearsal", action="store_true",
                         help="print the rehearsal's summary and stop (for a script or a test)")
     return parser.parse_args(argv)
@@ -109,7 +110,7 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
         await application.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
         await application.start()
         dashboard = application.bot_data[DASHBOARD]
-        rehearsal = Rehearsal(fake, application.bot_data["services"])
+        rehearsal = Rehearsal(fake, application.bot_data["services"], options.seed)
         page = web.AppRunner(make_app(chats, rehearsal, f"http://{HOST}:{dashboard.port}/"), access_log=None)
         await page.setup()
         site = web.TCPSite(page, HOST, options.port)

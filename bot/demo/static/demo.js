@@ -31,10 +31,11 @@
     const li = document.createElement("li");
     li.className = entry.side === "me" ? "me" : "bot";
     li.dataset.id = entry.id;
-    if (chat === "group" && entry.side === "me") {
+    if (entry.side === "bot" || chat === "group") {
+      // The bot's name says it is the demonstration's; in the group, people's names too.
       const from = document.createElement("span");
       from.className = "from";
-      from.textContent = entry.from;
+      from.textContent = entry.side === "bot" ? body.dataset.bot : entry.from;
       li.appendChild(from);
     }
     if (entry.photo && entry.photo !== "pending") {
