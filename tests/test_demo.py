@@ -285,3 +285,19 @@ async def test_the_demos_observers_are_accredited_by_an_invite(fake, data_dir):
         assert told[0] == L(lang, "invite.accepted"), told
     assert fake.refused == []
 
+
+
+async def test_a_taken_port_is_said_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--demo", "--port", str(port), "--data-dir", str(tmp_path / "data"),
+            cwd=str(PROJECT_ROOT), env=demo_env(tmp_path),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2, err.decode()[-2000:]
+    assert f"port {port} is taken" in err.decode() and "Traceback" not in err.decode()

@@ -114,7 +114,11 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
         page = web.AppRunner(make_app(chats, rehearsal, f"http://{HOST}:{dashboard.port}/"), access_log=None)
         await page.setup()
         site = web.TCPSite(page, HOST, options.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError:
+            print(f"cannot start the demo: port {options.port} is taken (--port 0 picks a free one)", file=sys.stderr)
+            return 2
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         accrediting = asyncio.create_task(chats.accredit_observers())
         accrediting.add_done_callback(lambda task: task.cancelled() or task.exception() is None
