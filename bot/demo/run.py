@@ -124,14 +124,13 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
         accrediting.add_done_callback(lambda task: task.cancelled() or task.exception() is None
                                       or log.error("observers not accredited: %r", task.exception()))
         print(f"Demo (not a real Telegram): open http://{HOST}:{port}/demo/", flush=True)
+        summary: asyncio.Task | None = None
         if options.rehearsal:
             rehearsal.start(options.rehearsal, options.pace)
-            if options.exit_after_rehearsal:
-                await rehearsal.wait()
-                state = await rehearsal.state(Translator("en"))
-                print(f"Rehearsal summary:\n{state['summary']}", flush=True)
-                stop.set()
+            summary = asyncio.create_task(_summary_when_over(rehearsal, stop if options.exit_after_rehearsal else None))
         await stop.wait()
+        if summary is not None and not summary.done():
+            summary.cancel()
     finally:
         if page is not None:
             await page.cleanup()
@@ -144,3 +143,13 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
         await fake.stop()
         lock.release()
     return 0
+
+
+async def _summary_when_over(rehearsal: Rehearsal, stop: asyncio.Event | None) -> None:
+    """The command line's rehearsal: its summary printed once every report is in (then the
+    demo stops, with --exit-after-rehearsal)."""
+    await rehearsal.wait()
+    state = await rehearsal.state(Translator("en"))
+    print(f"Rehearsal summary:\n{state['summary']}", flush=True)
+    if stop is not None:
+        stop.set()
