@@ -88,10 +88,14 @@ class Rehearsal:
         event = self.stream["event"]
         duplicates = set(self.random.sample(range(count), min(event["count"], count)))
         people = []
-        for n in range(count):
-            people.append(asyncio.create_task(self._one(n, n in duplicates)))
-            await asyncio.sleep(60.0 / pace)
-        await asyncio.gather(*people)
+        try:
+            for n in range(count):
+                people.append(asyncio.create_task(self._one(n, n in duplicates)))
+                await asyncio.sleep(60.0 / pace)
+            await asyncio.gather(*people)
+        finally:  # stopped half-way (the demo stops): nobody is left filing against a stopped bot
+            for person in people:
+                person.cancel()
         self.ended_at = time.monotonic()
 
     async def _one(self, n: int, duplicate: bool) -> None:

@@ -104,6 +104,8 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     page: web.AppRunner | None = None
+    rehearsal: Rehearsal | None = None
+    background: list[asyncio.Task] = []  # stopped before the bot: a made-up person mid-report, the invites
     try:
         await application.initialize()
         await application.post_init(application)
@@ -121,17 +123,21 @@ async def _serve(options: argparse.Namespace, data_dir: Path) -> int:
             return 2
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         accrediting = asyncio.create_task(chats.accredit_observers())
+        background.append(accrediting)
         accrediting.add_done_callback(lambda task: task.cancelled() or task.exception() is None
                                       or log.error("observers not accredited: %r", task.exception()))
         print(f"Demo (not a real Telegram): open http://{HOST}:{port}/demo/", flush=True)
-        summary: asyncio.Task | None = None
         if options.rehearsal:
             rehearsal.start(options.rehearsal, options.pace)
-            summary = asyncio.create_task(_summary_when_over(rehearsal, stop if options.exit_after_rehearsal else None))
+            background.append(asyncio.create_task(
+                _summary_when_over(rehearsal, stop if options.exit_after_rehearsal else None)))
         await stop.wait()
-        if summary is not None and not summary.done():
-            summary.cancel()
     finally:
+        if rehearsal is not None and rehearsal.task is not None:
+            background.append(rehearsal.task)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         if page is not None:
             await page.cleanup()
         if application.updater.running:
