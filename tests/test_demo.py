@@ -301,3 +301,36 @@ async def test_a_taken_port_is_said_in_one_line(tmp_path):
         out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2, err.decode()[-2000:]
     assert f"port {port} is taken" in err.decode() and "Traceback" not in err.decode()
+
+
+async def test_the_pages_api_replies_in_the_group_and_refuses_what_a_person_cannot_do(fake):
+    """A moderator's reply to a card reaches the bot as Telegram's Reply; a change needs the page's
+    own header; only moderators are in the group; the page runs no inline script."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.demo.chats import GROUP, Chats
+    from bot.demo.page import make_app
+    from bot.demo.rehearsal import Rehearsal
+
+    chats = Chats(fake)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{fake.url}/bot{fake.token}/sendMessage",
+                                json={"chat_id": GROUP["id"], "text": "card"}) as response:
+            card = (await response.json())["result"]
+    app = make_app(chats, Rehearsal(fake, services=None), "http://127.0.0.1:1/")
+    async with TestClient(TestServer(app)) as client:
+        form = {"who": "moderator", "lang": "kk", "chat": "group", "text": "Тексеремін", "reply_to": str(card["message_id"])}
+        refused = await client.post("/demo/api/send", data=form)
+        assert refused.status == 403 and fake._updates == []  # no header: another site's form
+        sent = await client.post("/demo/api/send", data=form, headers={"X-Demo": "1"})
+        assert sent.status == 200
+        (update,) = fake._updates
+        assert update["message"]["reply_to_message"]["message_id"] == card["message_id"]
+        assert update["message"]["chat"]["id"] == GROUP["id"] and update["message"]["text"] == "Тексеремін"
+        shown = await (await client.get("/demo/api/chat", params={"who": "moderator", "lang": "kk", "chat": "group"})).json()
+        assert [(e["side"], e["html"]) for e in shown["entries"]] == [("bot", "card"), ("me", "Тексеремін")]
+        outsider = await client.post("/demo/api/send", headers={"X-Demo": "1"},
+                                     data={**form, "who": "observer"})
+        assert outsider.status == 403 and len(fake._updates) == 1
+        page = await client.get("/demo/?who=voter&lang=kk")
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"] and "<script>" not in await page.text()
