@@ -12,6 +12,7 @@ COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
 COPY web ./web
+COPY fake_telegram ./fake_telegram
 RUN pip install --no-cache-dir . \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin bot \
     && mkdir -p /data && chown bot /data && chmod 0700 /data

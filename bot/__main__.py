@@ -21,6 +21,10 @@ SWITCH_INTERVAL = 0.0005  # seconds
 
 def main() -> int:
     """Start the bot; returns the exit status (2: it must not start as configured)."""
+    if "--demo" in sys.argv[1:]:  # the demonstration: its own token, its own Telegram (bot/demo/)
+        from bot.demo.run import main as demo
+
+        return demo(sys.argv[1:])
     startup.keep_private()  # first: the lock, the probe and DATA_DIR itself are made below
     settings = load_or_report()
     if settings is None:

@@ -104,7 +104,7 @@ def render(request: web.Request, template: str, *, status: int = 200, **context:
     language = language_of(request)
     body = environment().get_template(template).render(
         t=Words(services.translator(language)), lang=language, visitor=visitor,
-        csrf=visitor.csrf if visitor else "", **context)
+        csrf=visitor.csrf if visitor else "", demo=services.demo, **context)
     return web.Response(text=body, content_type="text/html", charset="utf-8", status=status, headers=HEADERS)
 
 

@@ -40,6 +40,7 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     _downloads: aiohttp.ClientSession | None = None
     web_port: int | None = None  # where the dashboard listens once started (WEB_PORT=0 picks one)
+    demo: bool = False  # python -m bot --demo: every dashboard page says it is a demonstration
     _kdf: asyncio.Semaphore | None = None
     _admins: frozenset[str] | None = None
     _scrub: bool = False

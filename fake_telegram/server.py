@@ -16,8 +16,9 @@ from typing import Any, Callable
 
 from aiohttp import web
 
-from tests.fake_telegram import limits
-from tests.fake_telegram.html_check import EntityError, parse_html, utf16_len
+from fake_telegram import limits
+from fake_telegram.html_check import EntityError, parse_html, utf16_len
+from fake_telegram.refusal import Refusal
 
 BOT_USER = {"id": 700000001, "is_bot": True, "first_name": "Election Bot", "username": "kz_election_test_bot"}
 
@@ -26,12 +27,6 @@ _JSON_FIELDS = {
     "reply_markup", "media", "commands", "scope", "entities", "caption_entities",
     "allowed_updates", "link_preview_options", "reply_parameters", "results", "menu_button",
 }
-
-
-class Refusal(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
 
 
 @dataclass

@@ -6,6 +6,8 @@ import time
 from collections import defaultdict, deque
 from typing import Any
 
+from fake_telegram.refusal import Refusal
+
 MESSAGE_TEXT = 4096
 CAPTION = 1024
 CALLBACK_DATA = 64
@@ -38,8 +40,6 @@ class RateLimits:
         self._chats: dict[int, deque[float]] = defaultdict(deque)
 
     def check(self, method: str, params: dict[str, Any]) -> None:
-        from tests.fake_telegram.server import Refusal
-
         if method not in SENDING:
             return
         now = time.monotonic()

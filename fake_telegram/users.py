@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.fake_telegram.server import Event, FakeFile, FakeTelegram
+from fake_telegram.server import Event, FakeFile, FakeTelegram
 
 VISIBLE = ("message", "edit")  # what a person reads as an answer (not old buttons going away)
 
