@@ -9,6 +9,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY domain ./domain
 COPY handlers ./handlers
+COPY services ./services
 COPY storage ./storage
 COPY locales ./locales
 COPY web ./web

@@ -180,7 +180,7 @@ async def run_client(spec: dict, workdir: Path) -> dict:
 def sql_costs(path: Path, services, visitor_id: int, today, plain_days: bool = False) -> list[dict]:
     """Each filter's count and page queries, timed alone (best of 5) and explained, on a
     throwaway sqlite3 connection: the SQL the dashboard sends, built by the same functions."""
-    from bot.services.search_query import from_form, FIND_KEYS
+    from services.search_query import from_form, FIND_KEYS
     from storage import moderation
     from storage.reports import COLUMNS
     from web.views_queue import EXTRA_KEYS, PAGE
@@ -235,8 +235,8 @@ async def main(args: argparse.Namespace) -> dict:
 
     from bench.procstat import cpu_seconds
     from bench.seed import seed
-    from bot.services.container import Services
-    from bot.services.web_login import open_session
+    from services.container import Services
+    from services.web_login import open_session
     from bot.settings import Settings
     from tests.harness import SECRET, TOKEN
     from web.auth import COOKIE

@@ -77,7 +77,7 @@ def free_port() -> int:
 async def prepare(data_dir: Path, reports: int, indexes: bool = False) -> tuple[object, list[str]]:
     """The database with ``reports`` reports, and a session cookie for each moderator."""
     from bench.seed import seed
-    from bot.services.web_login import open_session
+    from services.web_login import open_session
     from storage.crypto import Keys
     from storage.db import Database
     from tests.harness import SECRET

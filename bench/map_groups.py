@@ -41,8 +41,8 @@ async def main(args: argparse.Namespace) -> dict:
     from aiohttp import web
 
     from bench.seed import seed
-    from bot.services.container import Services
-    from bot.services.web_login import open_session
+    from services.container import Services
+    from services.web_login import open_session
     from bot.settings import Settings
     from domain import clock
     from storage import people, reports, witnesses

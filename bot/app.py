@@ -14,13 +14,13 @@ from bot import health
 from bot.rate_limit import TelegramRateLimiter
 from bot.telegram_http import AiohttpRequest, TelegramContact
 from bot.update_processor import PerChatUpdateProcessor
-from bot.services.menus import register_staff_commands, register_user_commands
-from bot.services.container import Services
+from services.menus import register_staff_commands, register_user_commands
+from services.container import Services
 from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
-from bot.services import image_worker
-from bot.services.evidence import remove_orphans
+from services import image_worker
+from services.evidence import remove_orphans
 from storage import downloads, drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
 from web import server as web_server

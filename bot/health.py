@@ -13,7 +13,7 @@ import shutil
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.services.container import Services
+from services.container import Services
 from bot.telegram_http import TelegramContact
 from domain import clock
 from storage import outbox

@@ -7,13 +7,13 @@ it does not pace private chats at all; here each limit is a sliding window that 
 from the moment Telegram answered it, so a message can never reach Telegram less than the window
 after the one it follows. AIORateLimiter is kept for what it does well: retrying after a 429.
 
-In a group, answers to people go first: what is sent in the background (bot.services.pacing:
+In a group, answers to people go first: what is sent in the background (services.pacing:
 the outbox's cards, evidence and summaries, the jobs' alerts) waits while an answer waits, and
 may fill only the window less a reserve (a quarter: 15 of a group's 20 a minute), so a
 moderator's /queue or button press is answered at once however many cards are queued. The
 background goes first come, first served, so the outbox can reckon how long a card would wait
 (``group_wait``) and a card is never overtaken again and again by later ones. Just before a call
-reaches Telegram, its sender's hook is called (bot.services.pacing.depart): the outbox records
+reaches Telegram, its sender's hook is called (services.pacing.depart): the outbox records
 then, not while the call waited, that the message is on its way.
 """
 
@@ -29,7 +29,7 @@ from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot import late_answers
-from bot.services import pacing
+from services import pacing
 
 # Methods that put a new message in a chat: what Telegram's limits count.
 SENDING = frozenset({

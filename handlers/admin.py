@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services import invites, pacing
-from bot.services.menus import register_staff_commands
-from bot.services.roles import matching_code
+from services import invites, pacing
+from services.menus import register_staff_commands
+from services.roles import matching_code
 from domain.rules import LANGUAGES
 from handlers import duty
 from handlers.context import BotContext

@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
-from bot.services.container import Services
-from bot.services.i18n import Translator, pick_language
+from services.container import Services
+from services.i18n import Translator, pick_language
 from storage.models import Person
 
 

@@ -7,7 +7,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services.web_login import LINK_VALID, base_url, new_link
+from services.web_login import LINK_VALID, base_url, new_link
 from handlers import deliveries
 from handlers.context import BotContext
 from handlers.mod_cards import refresh_card

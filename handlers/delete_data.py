@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services.i18n import Html
+from services.i18n import Html
 from handlers import callback_data as cb
 from handlers.context import BotContext
 from handlers.keyboards import button

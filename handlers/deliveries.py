@@ -2,7 +2,7 @@
 (Telegram's 5xx, a time-out, a lost connection, a 429) is tried again later with a growing pause;
 one that will not (the bot blocked, the reporter gone) is given up and logged in one line.
 
-All of it is sent in the background (bot.services.pacing): in the moderators' chat, answers to
+All of it is sent in the background (services.pacing): in the moderators' chat, answers to
 moderators go first and the outbox gets the rest of the group's window. A card that would reach
 that chat more than a window from now (a minute; the outbox's share is 15 of 20 messages a
 minute), reckoned from what the window holds already and what waits before it, gives way, with
@@ -34,7 +34,7 @@ from typing import Callable, Iterator
 from telegram import CallbackQuery
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.services import feedback, pacing, receipts
+from services import feedback, pacing, receipts
 from handlers import duty, mod_cards
 from handlers.context import BotContext
 from storage import outbox, reports

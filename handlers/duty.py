@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services import feedback
+from services import feedback
 from domain.rules import URGENT_CHOICES
 from handlers.context import BotContext
 from handlers.staff_guard import fence

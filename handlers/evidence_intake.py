@@ -16,8 +16,8 @@ from datetime import timedelta
 from telegram import Message
 from telegram.error import BadRequest, TelegramError
 
-from bot.services import receipts
-from bot.services.evidence import (
+from services import receipts
+from services.evidence import (
     BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, ContentMismatch, IncomingFile, UnsupportedFile,
     incoming_file, receive, reference, remove_files,
 )

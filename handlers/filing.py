@@ -13,7 +13,7 @@ from typing import Iterable
 
 from telegram import CallbackQuery
 
-from bot.services import receipts, witnesses
+from services import receipts, witnesses
 from handlers import deliveries
 from handlers.context import BotContext
 from domain.rules import DEFAULT_REPORTER_ROLE

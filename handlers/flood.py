@@ -7,7 +7,7 @@ import time
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.services.flood import FloodGuard
+from services.flood import FloodGuard
 from handlers import report_evidence
 from handlers.context import BotContext
 from storage import drafts

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services.i18n import Html
-from bot.services.roles import is_admin, is_moderator
+from services.i18n import Html
+from services.roles import is_admin, is_moderator
 from handlers.context import BotContext
 from handlers import language
 

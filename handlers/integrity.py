@@ -14,7 +14,7 @@ import logging
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.services.i18n import pack
+from services.i18n import pack
 from handlers.context import BotContext
 from handlers.mod_cards import moderator_translator
 from storage import audit, integrity

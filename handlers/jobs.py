@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from telegram.error import Forbidden
 from telegram.ext import Application
 
-from bot.services import pacing
-from bot.services.evidence import remove_files
+from services import pacing
+from services.evidence import remove_files
 from domain import clock
 from domain.rules import OPEN, PROMPT_TTL
-from bot.services.deadlines import STAGES, overdue, running
-from bot.services.i18n import pack
+from services.deadlines import STAGES, overdue, running
+from services.i18n import pack
 from handlers.context import BotContext
 from handlers import deliveries, evidence_intake
 from handlers.mod_cards import moderator_translator, named

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import callback_data as cb
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from domain.rules import LANGUAGES
 
 

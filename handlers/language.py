@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services.menus import register_staff_commands
-from bot.services.roles import is_moderator
+from services.menus import register_staff_commands
+from services.roles import is_moderator
 from handlers import callback_data as cb
 from domain.rules import LANGUAGES
 from handlers.context import BotContext

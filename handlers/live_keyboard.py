@@ -9,7 +9,7 @@ import logging
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot.services.i18n import Html
+from services.i18n import Html
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers import callback_data as cb
-from bot.services import deadlines, evidence_posting
-from bot.services import moderation as rulebook, witnesses
-from bot.services import evidence_labels as labels
-from bot.services.evidence import read, read_original
-from bot.services.i18n import Html, Translator
-from bot.services.container import Services
+from services import deadlines, evidence_posting
+from services import moderation as rulebook, witnesses
+from services import evidence_labels as labels
+from services.evidence import read, read_original
+from services.i18n import Html, Translator
+from services.container import Services
 from handlers.context import BotContext
 from domain.rules import OPEN
 from handlers import report_summary
@@ -295,7 +295,7 @@ def evidence_messages(context, services: Services, chat_id: int, report: Report,
                       ) -> list[Callable[[], Awaitable[object]]]:
     """One call per message: photos as our clean previews (never the sender's file: it may carry
     GPS); a file whose own data may identify the reporter or could not be read, as a line saying
-    why (bot.services.evidence_posting decides); a file Telegram holds under a name its sender
+    why (services.evidence_posting decides); a file Telegram holds under a name its sender
     chose as our stored original, uploaded under its neutral name (by file_id Telegram would
     show the sender's name); the rest by file_id. Albums of up to ten, since Telegram takes no more in one media group. Each carries
     the report's reference (a round video, which takes no caption, in a reply of its own) and

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services import outside_ref
+from services import outside_ref
 from domain.legal import ANSWER_KINDS
 from handlers.context import BotContext
 from handlers.evidence_intake import NotTaken, download, incoming

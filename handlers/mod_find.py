@@ -1,13 +1,13 @@
 """/find: reports by region, category, status, precinct, days and words, a page at a time with
-the true total; Next and Previous carry the query in themselves (bot.services.search_query)."""
+the true total; Next and Previous carry the query in themselves (services.search_query)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services.i18n import Html, Translator, pack
-from bot.services.search_query import BadQuery, Query, decode_query, encode_query, label, parse_filters
+from services.i18n import Html, Translator, pack
+from services.search_query import BadQuery, Query, decode_query, encode_query, label, parse_filters
 from domain.rules import CATEGORY_GROUPS, REGIONS, STATUSES
 from handlers import callback_data as cb
 from handlers.context import BotContext

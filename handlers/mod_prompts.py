@@ -19,7 +19,7 @@ from domain import clock
 from domain.rules import ESCALATION_TARGETS, PROMPT_TTL
 from handlers import callback_data as cb
 from handlers.context import BotContext
-from bot.services.moderation import DIRECT, GROUP_ACTIONS, Request, holds
+from services.moderation import DIRECT, GROUP_ACTIONS, Request, holds
 from handlers.moderation import Retry, afterwards, load_report, run
 from handlers.staff_guard import admits, fence, refuse
 from storage import moderation, prompts

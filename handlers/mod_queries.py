@@ -11,12 +11,12 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.services import day, deadlines, report_files
-from bot.services.charts import Bar, Section, stats_chart
-from bot.services.complaint import build
-from bot.services.complaint_docx import to_docx
-from bot.services.i18n import Html
-from bot.services.search_query import BadQuery, parse_filters
+from services import day, deadlines, report_files
+from services.charts import Bar, Section, stats_chart
+from services.complaint import build
+from services.complaint_docx import to_docx
+from services.i18n import Html
+from services.search_query import BadQuery, parse_filters
 from domain.rules import DOCUMENT_LANGUAGES, STATUSES
 from handlers import callback_data as cb
 from handlers.context import BotContext

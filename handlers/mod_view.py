@@ -6,11 +6,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services.i18n import pack
-from bot.services import history
-from bot.services import moderation as rulebook
-from bot.services.moderation import Refused, Request
-from bot.services.search_query import BadQuery, parse_corrections
+from services.i18n import pack
+from services import history
+from services import moderation as rulebook
+from services.moderation import Refused, Request
+from services.search_query import BadQuery, parse_corrections
 from handlers.context import BotContext
 from handlers.mod_cards import card_keyboard, card_text, in_group, post_evidence
 from handlers.report_summary import DESCRIPTION_SHOWN

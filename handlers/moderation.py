@@ -1,6 +1,6 @@
 """Moderators act on a report by command, and every action by command or by the answer to a
 card button's question (handlers.mod_prompts) goes through ``run``: the rulebook
-(bot.services.moderation, the same the dashboard calls) decides and records it, then the
+(services.moderation, the same the dashboard calls) decides and records it, then the
 moderator is answered, the card in the moderators' chat redrawn and the reporter told.
 
 Every handler is fenced to staff (handlers.staff_guard). The moderator is answered first; then
@@ -17,9 +17,9 @@ from typing import Any, Coroutine
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.services import moderation as rulebook
-from bot.services.i18n import pack
-from bot.services.moderation import Refused, Request
+from services import moderation as rulebook
+from services.i18n import pack
+from services.moderation import Refused, Request
 from domain.rules import ESCALATION_TARGETS
 from handlers import deliveries
 from handlers.context import BotContext

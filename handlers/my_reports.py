@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services.feedback import status_name
+from services.feedback import status_name
 from handlers import deliveries
 from handlers.context import BotContext
 from storage import moderation, reports

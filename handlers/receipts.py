@@ -9,9 +9,9 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services import receipts
-from bot.services.feedback import meaning, status_name
-from bot.services.i18n import Html, Translator
+from services import receipts
+from services.feedback import meaning, status_name
+from services.i18n import Html, Translator
 from handlers.context import BotContext
 from storage import moderation, reports
 from storage.models import Report

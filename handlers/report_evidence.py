@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import filters
 
-from bot.services.evidence import MAX_FILES
+from services.evidence import MAX_FILES
 from handlers import evidence_intake, live_keyboard
 from handlers.context import BotContext
-from bot.services.i18n import Html, Translator
+from services.i18n import Html, Translator
 from handlers.wizard import (
     REVIEW, Answered, Outcome, Question, Retry, Steps, Turn, ask, load, nav_row, question, wbutton,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.services.evidence import remove_files
-from bot.services.i18n import Html
+from services.evidence import remove_files
+from services.i18n import Html
 from handlers import evidence_intake, filing
 from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Steps, Turn, View, grid, show, wbutton
 from storage import evidence

@@ -1,6 +1,6 @@
 """A story typed at the main menu: asked whether it starts a report as its description.
 
-Until the person says Yes the text is held in memory only (bot.services.chat_memory), for a few
+Until the person says Yes the text is held in memory only (services.chat_memory), for a few
 minutes, keyed by chat: never in the database, never in a log. A restart loses it; they send it
 again (it is still in their chat)."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.services.text import clean
+from services.text import clean
 from domain.rules import DESCRIPTION_MAX, DESCRIPTION_MIN
 from handlers import callback_data as cb
 from handlers import keyboards, live_keyboard

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 
-from bot.services.i18n import Html, Translator
-from bot.services import capture_time, evidence_posting
+from services.i18n import Html, Translator
+from services import capture_time, evidence_posting
 from handlers.wizard import View
 from storage.models import Draft, EvidenceRecord
 

@@ -16,10 +16,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.services.evidence import remove_files
-from bot.services.text import clean
-from bot.services.when import BadWhen, NoYear, earlier_today, parse_date
-from bot.services.evidence import MAX_FILES
+from services.evidence import remove_files
+from services.text import clean
+from services.when import BadWhen, NoYear, earlier_today, parse_date
+from services.evidence import MAX_FILES
 from domain.precincts import named_precinct
 from domain.rules import (
     CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP, REGIONS, REPORTER_ROLES,

@@ -12,7 +12,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.services.text import clean
+from services.text import clean
 from domain.clock import ago
 from handlers import callback_data as cb
 from handlers import deliveries, evidence_intake

@@ -12,7 +12,7 @@ from typing import Awaitable, Callable, Literal
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.services.roles import is_admin, is_moderator
+from services.roles import is_admin, is_moderator
 from handlers.context import BotContext
 from storage import moderation
 

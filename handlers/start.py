@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.services.menus import register_staff_commands
-from bot.services.roles import is_moderator
+from services.menus import register_staff_commands
+from services.roles import is_moderator
 from handlers.context import BotContext
 from handlers import keyboards, live_keyboard
 from storage import moderation, people

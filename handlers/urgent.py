@@ -7,7 +7,7 @@ report and noted under its alert.
 
 The report is anonymous as any other (no author, nothing linking it to the person). What lets
 them add to it is a link between their chat and the report, and it is kept in memory only, for
-FOLLOW_UP_SECONDS (bot.services.chat_memory.UrgentFollowUps); the text they are shown says so.
+FOLLOW_UP_SECONDS (services.chat_memory.UrgentFollowUps); the text they are shown says so.
 Nobody is asked for contact here: allowing it would link the report to them on disk, which is
 theirs to choose in a report of their own (the wizard's contact step), not in a hurry."""
 
@@ -19,10 +19,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.services.chat_memory import FOLLOW_UP_SECONDS
-from bot.services.i18n import Html, Translator
-from bot.services import witnesses
-from bot.services.text import clean
+from services.chat_memory import FOLLOW_UP_SECONDS
+from services.i18n import Html, Translator
+from services import witnesses
+from services.text import clean
 from domain.rules import CATEGORIES, REGION_UNKNOWN, REGIONS, URGENT_CHOICES
 from handlers import callback_data as cb
 from handlers import deliveries, duty, evidence_intake, filing, keyboards, live_keyboard

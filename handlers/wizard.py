@@ -16,7 +16,7 @@ from typing import Awaitable, Callable, Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
-from bot.services.i18n import Html, Translator
+from services.i18n import Html, Translator
 from handlers import callback_data as cb
 from handlers import live_keyboard
 from handlers.context import BotContext

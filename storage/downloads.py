@@ -25,7 +25,7 @@ class Owed(BaseModel):
 
     record: EvidenceRecord
     report_id: int | None
-    chat: str  # sealed, as an outbox confirmation carries it (bot.services.receipts)
+    chat: str  # sealed, as an outbox confirmation carries it (services.receipts)
     language: str
     attempts: int
     refused: int = 0  # a draft's file Telegram refused: 1 its sender still to be told, 2 told

@@ -33,7 +33,7 @@ class Person(BaseModel):
 
 class EvidenceRecord(BaseModel):
     """One file received as evidence: what it is, where it is kept, and its hash. Never the
-    name its sender gave it (it may be theirs): files go by bot.services.evidence_labels."""
+    name its sender gave it (it may be theirs): files go by services.evidence_labels."""
 
     id: int | None = None
     kind: Literal["photo", "video", "document", "voice", "audio", "video_note"]

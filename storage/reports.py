@@ -141,7 +141,7 @@ async def count_since(db: Database, since_iso: str) -> int:
 
 
 
-# ---- what the reporter of an urgent report adds right after it (bot.services.urgent) ----------
+# ---- what the reporter of an urgent report adds right after it (services.urgent) ----------
 
 async def append_description(db: Database, report_id: int, text: str,
                              notices: Iterable[tuple[str, dict]] = (), separator: str = "\n\n") -> Report:

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.services.i18n import STRICT_ENV
+from services.i18n import STRICT_ENV
 from bot.settings import Settings
 from storage import integrity
 from tests.fake_telegram import FakeTelegram

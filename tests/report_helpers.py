@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from domain.rules import FIRST_GROUP
 from storage import audit, integrity
 from storage.crypto import Keys

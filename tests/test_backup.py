@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.evidence import read
+from services.evidence import read
 from handlers import jobs
 from storage.backups import DATABASE_MEMBER, MARKER
 from tests.harness import bot_env, make_settings, run_module, running_bot

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from bot.services.i18n import Translator, pick_language, placeholders, read_catalog
+from services.i18n import Translator, pick_language, placeholders, read_catalog
 from domain.rules import LANGUAGES
 from tests.fake_telegram.html_check import EntityError, parse_html
 

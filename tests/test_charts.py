@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageChops
 
-from bot.services.charts import (
+from services.charts import (
     BAR_COLOR,
     MAX_BAR_LENGTH,
     MAX_BARS,

@@ -12,9 +12,9 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from bot.services.complaint import MANIFEST_NAME, MEMO_TARGET, complaint_text, description_language
-from bot.services.exports import evidence_bundle
-from bot.services.i18n import Translator, known_keys
+from services.complaint import MANIFEST_NAME, MEMO_TARGET, complaint_text, description_language
+from services.exports import evidence_bundle
+from services.i18n import Translator, known_keys
 from domain import legal
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS as COMPLAINT_TARGETS, REGIONS
 from storage.models import EvidenceRecord, Report

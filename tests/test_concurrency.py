@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.fake_telegram.limits import RateLimits
 from tests.harness import make_settings, running_bot
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import L, jpeg, up_to_evidence
 

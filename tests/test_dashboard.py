@@ -350,7 +350,7 @@ async def test_the_report_page_shows_the_chain_of_filings_and_every_window(app, 
     import html as html_module
     from datetime import timedelta
 
-    from bot.services.i18n import Translator
+    from services.i18n import Translator
     from domain import clock
 
     reporter = user_factory("ru")

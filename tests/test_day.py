@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import day as days
+from services import day as days
 from domain import clock
 from storage import audit, moderation, people, reports
 from storage.db import Database

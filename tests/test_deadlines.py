@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.complaint import long_date
-from bot.services.i18n import Translator
+from services.complaint import long_date
+from services.i18n import Translator
 from domain import clock
 from domain.rules import CATEGORIES
 from handlers import jobs

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import make_settings

@@ -18,8 +18,8 @@ from PIL import Image
 from telegram import Bot
 from telegram.error import NetworkError
 
-from bot.services import evidence
-from bot.services.evidence import (
+from services import evidence
+from services.evidence import (
     BOT_API_DOWNLOAD_LIMIT, ContentMismatch, IncomingFile, download_client, read, receive,
 )
 from bot.rekey import reencrypt_files

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.evidence import read
-from bot.services.exports import EXPORT_FIELDS, evidence_bundle, reports_csv, reports_json
+from services.evidence import read
+from services.exports import EXPORT_FIELDS, evidence_bundle, reports_csv, reports_json
 from storage.crypto import Keys
 from storage.models import EvidenceRecord, Report
 
@@ -292,8 +292,8 @@ def test_the_analysts_columns_beside_the_fields():
     counts, the running deadlines and every escalation step, in CSV (one cell each) and JSON."""
     from datetime import date, timezone
 
-    from bot.services import export_columns
-    from bot.services.i18n import Translator
+    from services import export_columns
+    from services.i18n import Translator
     from storage.moderation import EscalationStep
 
     almaty = timezone(timedelta(hours=5))

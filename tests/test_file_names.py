@@ -12,7 +12,7 @@ readers of document metadata are checked on their own.
 
 from __future__ import annotations
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 
 import io
 import time
@@ -27,10 +27,10 @@ import pytest
 from PIL import Image
 
 from bot.logs import LIBRARIES
-from bot.services.evidence_labels import extension, neutral_name
-from bot.services.file_metadata import names_an_author
-from bot.services.i18n import Html, Translator
-from bot.services import media
+from services.evidence_labels import extension, neutral_name
+from services.file_metadata import names_an_author
+from services.i18n import Html, Translator
+from services import media
 from storage.db import Database
 from storage.models import EvidenceRecord
 from tests.fake_telegram import FakeUser

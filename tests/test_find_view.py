@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.i18n import MESSAGE_LIMIT, Translator
+from services.i18n import MESSAGE_LIMIT, Translator
 from domain import clock
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, REGIONS, STATUSES
 from storage import moderation, reports
@@ -158,7 +158,7 @@ async def test_days_are_local_and_words_are_found_in_any_case(app, fake, admin, 
     assert record["note"] == "csv, 1 reports, since=2026-11-24 until=2026-11-24 text=вбрасывал"
 
 
-# Days as people write them (bot.services.when), read the same in each language: the moderator's
+# Days as people write them (services.when), read the same in each language: the moderator's
 # first, then the bot's others. Today is Wednesday 2 December 2026.
 TODAY = date(2026, 12, 2)
 WRITTEN_DAYS = [
@@ -197,7 +197,7 @@ WRITTEN_DAYS = [
 
 @pytest.mark.parametrize("typed, lang, meant", WRITTEN_DAYS)
 def test_days_are_read_as_people_write_them(typed, lang, meant):
-    from bot.services.search_query import parse_filters
+    from services.search_query import parse_filters
 
     assert parse_filters(f"since={typed}".split(), lang=lang, today=TODAY).since == meant
     assert parse_filters(f"until={typed}".split(), lang=lang, today=TODAY).until == meant
@@ -209,7 +209,7 @@ def test_days_are_read_as_people_write_them(typed, lang, meant):
 
 
 def test_several_worded_days_and_filters_in_one_query():
-    from bot.services.search_query import Query, parse_filters
+    from services.search_query import Query, parse_filters
 
     query = parse_filters("since=30 ноября 2026 region=Астана until=вчера вбрасывал".split(), lang="ru", today=TODAY)
     assert query == Query(region="astana", since=date(2026, 11, 30), until=date(2026, 12, 1), words=("вбрасывал",))
@@ -218,7 +218,7 @@ def test_several_worded_days_and_filters_in_one_query():
     # Without the moderator's language (/export, the dashboard): every language, the day first.
     assert parse_filters(["since=01.11.2026", "until=Nov", "30"]) == Query(since=date(2026, 11, 1), until=date(2026, 11, 30))
     # The dashboard's form sends a day with its spaces in one value.
-    from bot.services.search_query import from_form
+    from services.search_query import from_form
     assert from_form({"since": "30 ноября 2026", "until": "2026-12-01"}) == Query(
         since=date(2026, 11, 30), until=date(2026, 12, 1))
 
@@ -231,7 +231,7 @@ def test_several_worded_days_and_filters_in_one_query():
     ("", ""),
 ])
 def test_days_nobody_could_mean_are_refused(typed, shown):
-    from bot.services.search_query import BadQuery, parse_filters
+    from services.search_query import BadQuery, parse_filters
 
     for lang in ("ru", "kk", "en"):
         with pytest.raises(BadQuery) as refused:
@@ -366,7 +366,7 @@ async def test_a_query_too_long_for_the_buttons_is_shown_without_them(app, fake,
 
 def test_a_query_survives_its_trip_through_a_button():
     from handlers.callback_data import build, parse
-    from bot.services.search_query import Query, decode_query, encode_query
+    from services.search_query import Query, decode_query, encode_query
 
     for query in (Query(), Query(region="almaty_region", category="other", status="resolved", precinct="7",
                                  since=date(2026, 11, 1), until=date(2026, 11, 30), words=("қарағанды", "5")),

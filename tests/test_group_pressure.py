@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import rate_limit, telegram_http
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from handlers import deliveries, jobs
 from handlers.context import BotContext
 from domain import clock
@@ -154,7 +154,7 @@ async def watch_dashboard(app, seen: dict[str, float]) -> None:
 
     import aiohttp
 
-    from bot.services.web_login import open_session
+    from services.web_login import open_session
     from web.auth import COOKIE
     from bot.app import DASHBOARD as KEY
     services = app.bot_data["services"]

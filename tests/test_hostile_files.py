@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.services import media
-from bot.services.i18n import Translator
-from bot.services.text import clean
+from services import media
+from services.i18n import Translator
+from services.text import clean
 from tests.fake_telegram.html_check import parse_html
 from tests.harness import PROJECT_ROOT
 from tests.report_helpers import L, db_rows, finish_and_send, jpeg, up_to_evidence
@@ -37,7 +37,7 @@ def test_a_huge_png_is_not_decoded_and_costs_little_memory(huge_png, tmp_path):
     path = tmp_path / "huge.png"
     path.write_bytes(huge_png)
     script = (
-        "from bot.services import media\n"
+        "from services import media\n"
         "def peak():\n"
         "    line = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
         "    return int(line.split()[1]) // 1024\n"
@@ -217,7 +217,7 @@ async def test_long_thin_jpegs_keep_the_bot_small(fake, tmp_path):
 
 
 def test_image_workers_cannot_grow_past_their_limit():
-    from bot.services import image_worker
+    from services import image_worker
     assert image_worker.worker_memory_limit() == image_worker.MEMORY_LIMIT
     image_worker.shutdown()
 
@@ -279,7 +279,7 @@ def test_a_location_is_found_in_what_cannot_be_drawn(maker, mime):
 
 
 def test_a_location_atom_in_a_video_is_found():
-    from bot.services import embedded_metadata
+    from services import embedded_metadata
     from tests.report_helpers import mp4
     data = mp4_with_location()
     assert embedded_metadata.iso_media([data[i:i + 100] for i in range(0, len(data), 100)]).had_gps
@@ -342,7 +342,7 @@ async def test_nothing_identifying_reaches_the_group_as_an_original(app, fake, u
 
 
 def test_a_device_serial_is_flagged_and_never_kept():
-    from bot.services.evidence_labels import warning
+    from services.evidence_labels import warning
     from storage.models import EvidenceRecord
     exif = Image.Exif()
     exif.get_ifd(0x8769)[42033] = "SN-4417-0099"  # BodySerialNumber
@@ -360,7 +360,7 @@ def test_a_device_serial_is_flagged_and_never_kept():
 
 def test_locations_and_authors_in_quicktime_keys_itunes_atoms_and_id3_are_found():
     import struct
-    from bot.services import embedded_metadata
+    from services import embedded_metadata
     from tests.report_helpers import box, mp4
 
     def data_box(text: str) -> bytes:

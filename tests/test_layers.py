@@ -13,7 +13,7 @@ import pytest
 
 from tests.harness import PROJECT_ROOT
 
-PACKAGES = ("bot", "domain", "handlers", "storage", "locales", "web", "fake_telegram")
+PACKAGES = ("bot", "domain", "handlers", "services", "storage", "locales", "web", "fake_telegram")
 # What each layer may import from the project; anything else is an import that runs upward.
 ALLOWED: dict[str, tuple[str, ...]] = {
     "domain": ("domain",),
@@ -21,9 +21,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "locales": ("locales",),
     # The fake Bot API stands for Telegram itself: it knows nothing of the bot (the demo and tests use it).
     "fake_telegram": ("fake_telegram",),
-    "bot.services": ("bot.services", "bot.settings", "domain", "storage", "locales"),
-    "handlers": ("handlers", "bot.services", "bot.settings", "domain", "storage"),
-    "web": ("web", "bot.services", "bot.settings", "domain", "storage"),  # beside handlers, never through them
+    "services": ("services", "bot.settings", "domain", "storage", "locales"),
+    "handlers": ("handlers", "services", "bot.settings", "domain", "storage"),
+    "web": ("web", "services", "bot.settings", "domain", "storage"),  # beside handlers, never through them
     "bot": PACKAGES,  # the assembly: everything
 }
 # Text that is SQL: only storage/ may hold it (tests and the benchmark read the database as
@@ -54,7 +54,7 @@ def modules() -> list[tuple[str, Path]]:
 
 
 def layer_of(module: str) -> str:
-    return "bot.services" if module.startswith("bot.services") else module.split(".")[0]
+    return "services" if module.startswith("services") else module.split(".")[0]
 
 
 def imports(path: Path, module: str) -> list[tuple[str, list[str], int]]:
@@ -90,7 +90,7 @@ def upward_imports() -> list[str]:
             targets = [target] + [f"{target}.{name}" for name in names]
             if not _in_project(target):
                 continue
-            # `from bot.services import media` imports bot.services.media: judge the fullest name.
+            # `from services import media` imports services.media: judge the fullest name.
             if not any(_allowed(layer, candidate) for candidate in targets):
                 problems.append(f"{path.relative_to(PROJECT_ROOT)}:{line} ({layer}) imports {target}")
     return problems
@@ -173,7 +173,7 @@ def circles() -> list[str]:
 
 def test_the_checks_see_the_whole_project():
     names = {name for name, _ in modules()}
-    assert {"domain.rules", "storage.reports", "bot.services.i18n", "handlers.report_wizard", "bot.app"} <= names
+    assert {"domain.rules", "storage.reports", "services.i18n", "handlers.report_wizard", "bot.app"} <= names
 
 
 def test_no_layer_imports_upward():
@@ -195,14 +195,14 @@ def test_no_modules_import_one_another_in_a_circle():
 
 
 @pytest.mark.parametrize(("layer", "line", "caught"), [
-    ("storage", "from bot.services.i18n import Translator", upward_imports),
+    ("storage", "from services.i18n import Translator", upward_imports),
     ("storage", "from handlers import jobs", upward_imports),
     ("domain", "from storage import db", upward_imports),
-    ("bot/services", "from handlers.mod_cards import post_card", upward_imports),
+    ("services", "from handlers.mod_cards import post_card", upward_imports),
     ("handlers", "from bot.app import build_application", upward_imports),
     ("handlers", "from storage.reports import _private", private_imports),
     ("handlers", 'QUERY = "SELECT id FROM reports"', sql_outside_storage),
-    ("bot/services", "import sqlite3", sql_outside_storage),
+    ("services", "import sqlite3", sql_outside_storage),
 ])
 def test_the_checks_catch_what_they_are_for(layer, line, caught, monkeypatch):
     """A planted violation in each layer is reported (so a passing check means something)."""

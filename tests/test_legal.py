@@ -13,9 +13,9 @@ from datetime import date, timedelta, timezone
 import pytest
 from docx import Document as WordDocument
 
-from bot.services import deadlines
-from bot.services.complaint import build, complaint_text
-from bot.services.complaint_docx import to_docx
+from services import deadlines
+from services.complaint import build, complaint_text
+from services.complaint_docx import to_docx
 from domain import legal
 from domain.rules import CATEGORIES
 from storage.models import EvidenceRecord, Report

@@ -10,23 +10,23 @@ from typing import get_args
 
 import pytest
 
-from bot.services.i18n import known_keys
+from services.i18n import known_keys
 from domain.rules import (
     ADMIN_COMMANDS, CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS, LANGUAGES,
     MODERATOR_COMMANDS, PRECINCT_KINDS, REGIONS, REPORTER_ROLES, STATUSES, USER_COMMANDS,
 )
-from bot.services.moderation import STATUS_ACTIONS
+from services.moderation import STATUS_ACTIONS
 from handlers.report_wizard import STEPS
 from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
-from bot.services.deadlines import STAGES, STATES
-from bot.services.complaint import DOCUMENT_KIND, FILED_WITH
+from services.deadlines import STAGES, STATES
+from services.complaint import DOCUMENT_KIND, FILED_WITH
 from domain import legal
 from handlers.mod_prompts import QUESTIONS
 from handlers.mod_filings import FILING_FILES
-from bot.services.history import HISTORY_WITH_TEXT
+from services.history import HISTORY_WITH_TEXT
 
-SCANNED = ("bot", "handlers", "web")
+SCANNED = ("bot", "handlers", "services", "web")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 CATALOG_KEYS = {lang: known_keys(lang) for lang in LANGUAGES}
 # The first part of every key (``mod`` of ``mod.refused``): a string in the code that looks like
@@ -35,7 +35,7 @@ PREFIXES = {key.split(".")[0] for keys in CATALOG_KEYS.values() for key in keys}
 
 
 def scanned_files() -> list[Path]:
-    """Every module of bot/ (bot/services/ included), handlers/ and web/, and the dashboard's
+    """Every module of bot/ (services/ included), handlers/ and web/, and the dashboard's
     templates, at any depth."""
     return sorted(path for package in SCANNED for pattern in ("*.py", "*.html")
                   for path in (PROJECT_ROOT / package).rglob(pattern)
@@ -133,7 +133,7 @@ def missing(keys) -> list[str]:
 
 def test_the_scan_reads_every_module_and_finds_keys():
     files = {str(path.relative_to(PROJECT_ROOT)) for path in scanned_files()}
-    assert {"bot/services/feedback.py", "bot/services/complaint.py", "handlers/moderation.py"} <= files
+    assert {"services/feedback.py", "services/complaint.py", "handlers/moderation.py"} <= files
     found = keys_in_code()
     assert len(found) > 150
     assert {"feedback.reply", "complaint.signature", "mod.refused", "mod.card.contact_no"} <= set(found)

@@ -18,9 +18,9 @@ from PIL import Image
 from domain import clock
 from handlers import jobs
 from storage import backups
-from bot.services.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
+from services.charts import BAR_COLOR, MAX_BAR_LENGTH, Bar, Section, bar_geometry
 from domain.rules import ADMIN_COMMANDS, MODERATOR_COMMANDS
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from handlers.context import BotContext
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings, running_bot

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from handlers.report_wizard import named_precinct, precinct_number
 from handlers.reporter_answers import pieces
 from tests.fake_telegram import FakeUser
@@ -329,7 +329,7 @@ async def test_the_urgent_path_asks_where_and_says_when_its_link_ends(app, fake,
     (added,) = await voter.say("Бюллетеньдерді жәшікке салып жатыр.")
     assert added.message["text"] == L("kk", "urgent.added", what=L("kk", "urgent.added.text"), reference=reference)
     # A restart drops the link (it is held in memory only): a photo is told so, and what to do.
-    from bot.services.chat_memory import UrgentFollowUps
+    from services.chat_memory import UrgentFollowUps
     app.bot_data["services"].follow_ups = UrgentFollowUps()
     await voter.photo(jpeg())
     (told,) = await voter.replies(1)
@@ -340,7 +340,7 @@ async def test_the_urgent_path_asks_where_and_says_when_its_link_ends(app, fake,
 
 
 async def test_several_open_questions_ask_which_one_an_answer_is_about(app, fake, user_factory, data_dir, group):
-    from bot.services.flood import FloodGuard
+    from services.flood import FloodGuard
     app.bot_data["services"].flood = FloodGuard(limit=1000)  # two reports in a few seconds
     reporter = user_factory("ru")
     first, _ = await a_question(reporter, group, "ru")

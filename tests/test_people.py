@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import telegram_http
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from handlers import report_evidence
 from storage import people
 from tests.fake_telegram import FakeUser

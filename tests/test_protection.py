@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 from PIL import Image
 
-from bot.services.evidence import read
-from bot.services.i18n import Translator
+from services.evidence import read
+from services.i18n import Translator
 from storage.crypto import FILE_MAGIC, FileUnreadable, Keys
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html

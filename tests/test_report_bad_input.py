@@ -3,7 +3,7 @@ nothing entered so far is lost, and nothing crashes."""
 
 from __future__ import annotations
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 
 import json
 

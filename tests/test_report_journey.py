@@ -6,8 +6,8 @@ import io
 
 from PIL import Image
 
-from bot.services.evidence import read
-from bot.services.i18n import Translator
+from services.evidence import read
+from services.i18n import Translator
 from tests.fake_telegram.html_check import parse_html
 from tests.report_helpers import (
     KEYS,

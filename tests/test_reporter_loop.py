@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.flood import FloodGuard
+from services.flood import FloodGuard
 
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.i18n import Translator
-from bot.services.when import parse_date
+from services.i18n import Translator
+from services.when import parse_date
 from domain import clock
 from domain.rules import LANGUAGES, OPEN, STATUSES, TRANSITIONS
 from handlers import jobs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from domain.rules import LANGUAGES
 from tests.fake_telegram.html_check import parse_html
 

@@ -3,7 +3,7 @@ description (its step is passed over), No keeps nothing. Until then it is held i
 
 from __future__ import annotations
 
-from bot.services.chat_memory import HeldStories
+from services.chat_memory import HeldStories
 from tests.report_helpers import L, choose_what_and_where, confirmed, db_rows
 from tests.test_one_keyboard import one_keyboard
 

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.i18n import Translator
-from bot.services.when import BadWhen, parse_date
+from services.i18n import Translator
+from services.when import BadWhen, parse_date
 from domain.rules import LANGUAGES
 from tests.report_helpers import L, LP, db_rows, finish_and_send, jpeg, up_to_evidence, up_to_when
 

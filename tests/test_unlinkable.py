@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.services import receipts
+from services import receipts
 from tests.fake_telegram import FakeUser
 from tests.harness import SECRET, make_settings
 from tests.report_helpers import KEYS, L, db_rows, finish_and_send, finish_and_send_receipt, jpeg, up_to_evidence

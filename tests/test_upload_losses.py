@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from domain import clock
 from handlers import evidence_intake, jobs
 from tests.fake_telegram import FakeUser

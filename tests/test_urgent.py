@@ -21,8 +21,8 @@ import aiohttp
 import pytest
 
 from bot import rate_limit, telegram_http
-from bot.services.i18n import Translator
-from bot.services.web_login import open_session
+from services.i18n import Translator
+from services.web_login import open_session
 from domain.rules import REGION_UNKNOWN
 from handlers import deliveries, filing, jobs, mod_cards
 from handlers.context import BotContext
@@ -389,7 +389,7 @@ async def test_every_order_pages_through_open_urgent_reports_first(tmp_path):
 
 
 def test_the_link_to_an_urgent_report_is_kept_for_a_while_only():
-    from bot.services.chat_memory import UrgentFollowUps
+    from services.chat_memory import UrgentFollowUps
     kept = UrgentFollowUps(limit=2, seconds=60)
     kept.open(1, 10, now=0)
     kept.open(2, 20, now=30)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services import moderation as rulebook
-from bot.services import witnesses as service
-from bot.services.i18n import Translator
+from services import moderation as rulebook
+from services import witnesses as service
+from services.i18n import Translator
 from domain import clock
 from storage import evidence, people, reports, witnesses
 from storage.crypto import Keys

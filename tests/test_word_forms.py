@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.word_forms import search_prefix
+from services.word_forms import search_prefix
 from tests.report_helpers import finish_and_send, up_to_evidence
 from tests.test_dashboard import admin, base, client, link_for, settings, sign_in  # noqa: F401 - fixtures
 

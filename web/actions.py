@@ -1,14 +1,14 @@
 """What a moderator does on a report's page, translated into the rulebook's terms
-(bot.services.moderation, the same the card's buttons and commands go through): the form becomes
+(services.moderation, the same the card's buttons and commands go through): the form becomes
 a ``Request``, the outcome becomes the message key the page shows."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from bot.services import moderation as rulebook
-from bot.services.i18n import Translator
-from bot.services.moderation import BULK, Refused, Request
+from services import moderation as rulebook
+from services.i18n import Translator
+from services.moderation import BULK, Refused, Request
 from storage.db import Database
 from storage.models import Person, Report
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from bot.services.web_login import is_staff, token_hash
+from services.web_login import is_staff, token_hash
 from domain import clock
 from storage import people, web_sessions
 from storage.models import Person

@@ -7,7 +7,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.services.container import Services
+from services.container import Services
 
 SERVICES = web.AppKey("services", Services)
 # Called with a report's id after a change from the dashboard, and whether its card shows the

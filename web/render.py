@@ -13,8 +13,8 @@ from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.services.i18n import Translator
-from bot.services.report_files import Made
+from services.i18n import Translator
+from services.report_files import Made
 from domain import clock
 from domain.rules import LANGUAGES
 from web.context import SERVICES, VISITOR

@@ -9,7 +9,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.services.container import Services
+from services.container import Services
 from web import views_auth, views_day, views_map, views_people, views_queue, views_report
 from web.auth import require_staff
 from web.context import BOT_NAME, CHANGED, SERVICES

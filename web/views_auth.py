@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.services.web_login import LINK_VALID, SESSION_LASTS, base_url, is_staff, open_session, token_hash
+from services.web_login import LINK_VALID, SESSION_LASTS, base_url, is_staff, open_session, token_hash
 from storage import people, web_sessions
 from web.auth import COOKIE, signed_init_data
 from web.context import SERVICES, VISITOR

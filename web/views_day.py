@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 
 from aiohttp import web
 
-from bot.services import day as days
-from bot.services import deadlines
+from services import day as days
+from services import deadlines
 from domain import clock
 from domain.rules import CATEGORY_GROUPS, REGIONS, STATUSES
 from storage import witnesses

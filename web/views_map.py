@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
-from bot.services.search_query import BadQuery, FIND_KEYS, from_form
+from services.search_query import BadQuery, FIND_KEYS, from_form
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGION_UNKNOWN, REGIONS, STATUSES
 from storage import moderation
 from web.context import SERVICES

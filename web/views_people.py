@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.services import invites
+from services import invites
 from storage import moderation, people
 from web.context import BOT_NAME, SERVICES, VISITOR
 from web.render import render, whole_number

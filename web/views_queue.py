@@ -9,9 +9,9 @@ from datetime import date
 
 from aiohttp import web
 
-from bot.services import deadlines
-from bot.services import moderation as rulebook, report_files
-from bot.services.search_query import BadQuery, FIND_KEYS, Query, from_form
+from services import deadlines
+from services import moderation as rulebook, report_files
+from services.search_query import BadQuery, FIND_KEYS, Query, from_form
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
 from storage import evidence, moderation, reports
 from web.actions import BULK, DONE, Refused, act

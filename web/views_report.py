@@ -7,16 +7,16 @@ import asyncio
 
 from aiohttp import web
 
-from bot.services import capture_time, deadlines, history, report_files
-from bot.services.evidence_labels import neutral_name, numbered, warning
-from bot.services.evidence import read
-from bot.services.filetypes import BINARY, sniff
+from services import capture_time, deadlines, history, report_files
+from services.evidence_labels import neutral_name, numbered, warning
+from services.evidence import read
+from services.filetypes import BINARY, sniff
 from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
 from storage import audit, evidence, moderation, reports, witnesses
-from bot.services.witnesses import line as witness_line
+from services.witnesses import line as witness_line
 from storage.crypto import FileUnreadable
 from storage.models import Report
-from bot.services import moderation as rulebook
+from services import moderation as rulebook
 from web.actions import ACTIONS, DONE, REDRAWN, Refused, act
 from web.context import CHANGED, SERVICES, VISITOR
 from web.render import download, render, whole_number

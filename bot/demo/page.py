@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from bot.demo.chats import ROLES, Chats
 from bot.demo.rehearsal import Rehearsal
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from domain.rules import DEFAULT_LANGUAGE, LANGUAGES
 from fake_telegram import FakeUser
 from web.render import HEADERS

@@ -20,8 +20,8 @@ from typing import Any
 
 from PIL import Image
 
-from bot.services.container import Services
-from bot.services.i18n import Translator
+from services.container import Services
+from services.i18n import Translator
 from domain import clock
 from domain.rules import CATEGORY_GROUPS, FIRST_GROUP
 from fake_telegram import FakeTelegram, FakeUser

@@ -25,7 +25,7 @@ from bot.demo import chats as demo_chats
 from bot.demo.page import make_app
 from bot.demo.rehearsal import Rehearsal
 from bot.instance import AlreadyRunning, InstanceLock
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from bot.settings import Settings
 from fake_telegram import FakeTelegram
 from storage import startup

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
-from bot.services import deadlines
-from bot.services.complaint import region_name
-from bot.services.i18n import Translator
+from services import deadlines
+from services.complaint import region_name
+from services.i18n import Translator
 from storage.models import Report
 from storage.moderation import EscalationStep
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError
 
-from bot.services import receipts
-from bot.services.container import Services
-from bot.services.i18n import Html, Translator
+from services import receipts
+from services.container import Services
+from services.i18n import Html, Translator
 from domain.rules import DEFAULT_LANGUAGE
 from storage import people
 from storage.models import Report

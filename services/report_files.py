@@ -8,9 +8,9 @@ import asyncio
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from bot.services import export_columns
-from bot.services.evidence import read
-from bot.services.exports import evidence_bundle, reports_csv, reports_json, reports_xlsx
+from services import export_columns
+from services.evidence import read
+from services.exports import evidence_bundle, reports_csv, reports_json, reports_xlsx
 from domain import clock
 from storage import evidence, moderation
 from storage.models import Report
@@ -62,7 +62,7 @@ async def record_export(services, actor: str, kind: str, made: Made, described: 
 
 
 async def bundle(services, report: Report) -> Made:
-    """One report's evidence as a ZIP for lawyers (bot.services.exports.evidence_bundle)."""
+    """One report's evidence as a ZIP for lawyers (services.exports.evidence_bundle)."""
     records = await evidence.of_report(await services.db(), report.id)
     # Decrypting and zipping up to twenty files is disk and CPU work: off the event loop.
     data = await asyncio.to_thread(

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from PIL import Image
 
-from bot.services.file_metadata import xmp_names_a_creator
+from services.file_metadata import xmp_names_a_creator
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825

@@ -11,9 +11,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.services import outside_ref, witnesses as witness_groups
-from bot.services.i18n import Translator
-from bot.services.text import clean
+from services import outside_ref, witnesses as witness_groups
+from services.i18n import Translator
+from services.text import clean
 from domain.clock import utcnow
 from domain.rules import CATEGORIES, ESCALATION_TARGETS, REGIONS, TRANSITIONS
 from storage import moderation, reports, witnesses

@@ -9,9 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from bot.services import deadlines
-from bot.services.charts import Bar, Section
-from bot.services.i18n import Translator
+from services import deadlines
+from services.charts import Bar, Section
+from services.i18n import Translator
 from domain import clock
 from domain.rules import STATUSES
 from storage import moderation, reports

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-from bot.services import when
-from bot.services.i18n import Html, Translator
+from services import when
+from services.i18n import Html, Translator
 from domain import clock
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, LANGUAGES, REGIONS, STATUSES
-from bot.services.word_forms import search_prefix
+from services.word_forms import search_prefix
 from storage import moderation
 
 FIND_KEYS = ("region", "category", "status", "precinct", "since", "until", "text")

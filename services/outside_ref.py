@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.services.when import BadWhen, parse_date
+from services.when import BadWhen, parse_date
 
 _DATE = re.compile(r"(?<![\d/\-.])(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?![\d/\-])")
 # The words and marks around a number that are not part of it: "№", "No.", "от", "from", "г.", "ж."

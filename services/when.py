@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import get_date_format, get_month_names
 
-from bot.services.i18n import read_catalog
+from services.i18n import read_catalog
 from domain.rules import LANGUAGES
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.\-\s]\s*([0-5]\d)\s*$")

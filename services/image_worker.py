@@ -21,7 +21,7 @@ import resource
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
-from bot.services import media
+from services import media
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """A complaint about an escalated report, in Russian or Kazakh, for a lawyer to file: built once
 as a list of blocks (heading, title, sections, numbered requests, attachments, signature) and
-written as a Word document (bot.services.complaint_docx) or as plain text (tests, search).
+written as a Word document (services.complaint_docx) or as plain text (tests, search).
 
 Nothing is HTML-escaped, the reporter's description is quoted verbatim, and every word of the
 document itself comes from the catalogs (``complaint.*`` in documents.po). The law comes from
@@ -24,15 +24,15 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from babel.dates import format_date
 
-from bot.services.evidence_labels import numbered
-from bot.services.i18n import Translator, known_keys
+from services.evidence_labels import numbered
+from services.i18n import Translator, known_keys
 from domain import legal
 from domain.rules import DEFAULT_ESCALATION_TARGET
 from storage.models import EvidenceRecord, Report
 from storage.moderation import EscalationStep
 
 MEMO_TARGET = "legal"  # the internal memo: the one text that is never filed
-# The hash list that /bundle writes into its ZIP (bot/services/exports.py, evidence_bundle):
+# The hash list that /bundle writes into its ZIP (services/exports.py, evidence_bundle):
 # the attachment line names it so the addressee knows which file to check the hashes against.
 MANIFEST_NAME = "manifest.json"
 # What each addressee is sent: a complaint (an appeal of a commission's decision or action), an

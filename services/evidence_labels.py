@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from bot.services.i18n import Html, Translator
+from services.i18n import Html, Translator
 from storage.models import EvidenceRecord
 
 _EXTENSIONS = {

@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from bot.services.complaint import Document
+from services.complaint import Document
 
 FONT = "Times New Roman"  # what courts and state bodies in Kazakhstan expect on paper
 SIZE = Pt(14)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.services.i18n import Html, Translator
+from services.i18n import Html, Translator
 from storage import witnesses
 from storage.db import Database
 from storage.witnesses import Group

@@ -9,11 +9,11 @@ from datetime import date, datetime
 
 import aiohttp
 
-from bot.services.chat_memory import HeldStories, LiveKeyboards, ReporterAnswers, UrgentFollowUps
-from bot.services.evidence import download_client, remove_files
-from bot.services.flood import FloodGuard
-from bot.services.i18n import Translator, pick_language
-from bot.services.metrics import Metrics
+from services.chat_memory import HeldStories, LiveKeyboards, ReporterAnswers, UrgentFollowUps
+from services.evidence import download_client, remove_files
+from services.flood import FloodGuard
+from services.i18n import Translator, pick_language
+from services.metrics import Metrics
 from bot.settings import Settings
 from domain import clock
 from domain.rules import STAFF_ROLES

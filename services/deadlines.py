@@ -23,7 +23,7 @@ from typing import Literal, Sequence
 from domain import legal
 from domain.clock import parse
 from domain.rules import DEFAULT_ESCALATION_TARGET, OPEN, REMIND_BEFORE, incident_date
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from storage.models import Report
 from storage.moderation import EscalationStep
 

@@ -12,7 +12,7 @@ _SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
     "video/quicktime": ((4, b"ftyp"), (4, b"moov"), (4, b"wide"), (4, b"mdat")),
     "audio/ogg": ((0, b"OggS"),),
     "audio/mpeg": ((0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3"), (0, b"\xff\xf2")),
-    # Office Open XML and OpenDocument files are ZIP archives (bot/services/file_metadata.py
+    # Office Open XML and OpenDocument files are ZIP archives (services/file_metadata.py
     # reads their authors entry by entry from the first local header).
     **{zipped: ((0, b"PK\x03\x04"),) for zipped in (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

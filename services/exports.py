@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import xlsxwriter
 
-from bot.services.evidence_labels import identifying, numbered
-from bot.services.export_columns import EXTRA_FIELDS, flat_cell
+from services.evidence_labels import identifying, numbered
+from services.export_columns import EXTRA_FIELDS, flat_cell
 from storage.crypto import FileUnreadable
 from domain.clock import utcnow
 from storage.models import EvidenceRecord, Report
@@ -78,7 +78,7 @@ evidence/      исходные файлы, байт в байт как их п�
 
 def reports_csv(reports: list[Report], extras: dict[int, dict[str, Any]] | None = None) -> bytes:
     """UTF-8 CSV with a BOM (Excel opens Cyrillic correctly), header row = EXPORT_FIELDS, then
-    EXTRA_FIELDS when ``extras`` (by report id, bot.services.export_columns) are given: the
+    EXTRA_FIELDS when ``extras`` (by report id, services.export_columns) are given: the
     deadlines and every escalation step in one cell each.
 
     Booleans are written 1/0, missing values as empty cells. A text cell starting with =, +, -,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.services import evidence_labels as labels
-from bot.services.filetypes import is_active
-from bot.services.i18n import Html, Translator
+from services import evidence_labels as labels
+from services.filetypes import is_active
+from services.i18n import Html, Translator
 from storage.models import EvidenceRecord
 
 Posting = Literal["nothing", "preview", "original", "line"]

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
 from telegram.error import TelegramError
 
-from bot.services.i18n import Translator
+from services.i18n import Translator
 from domain.rules import ADMIN_COMMANDS, DEFAULT_LANGUAGE, LANGUAGES, MODERATOR_COMMANDS, USER_COMMANDS
 from storage import moderation, people
 

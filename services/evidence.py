@@ -28,9 +28,9 @@ import aiohttp
 from telegram import Bot, Message
 from telegram.error import NetworkError, TimedOut
 
-from bot.services import embedded_metadata, file_metadata, image_worker
-from bot.services.filetypes import MARKUP_SNIFF, content_matches, is_active, is_markup
-from bot.services.text import clean
+from services import embedded_metadata, file_metadata, image_worker
+from services.filetypes import MARKUP_SNIFF, content_matches, is_active, is_markup
+from services.text import clean
 from storage.crypto import FileUnreadable, FileWriter, Keys
 from domain.clock import utcnow
 from storage.evidence import STORED_FOLDERS

@@ -1,7 +1,7 @@
 """Looking inside photo evidence, guarded against bombs and broken files: what its metadata gives
 away (time, camera, a serial, GPS, an author) and a clean copy without any of it.
 
-Runs in the image worker (bot.services.image_worker), a process of its own under a hard memory
+Runs in the image worker (services.image_worker), a process of its own under a hard memory
 limit: whatever a decoder does with a hostile file, the bot's own process never pays for it."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from bot.services import embedded_metadata as embedded
+from services import embedded_metadata as embedded
 
 # A JPEG is decoded at reduced scale (down to an eighth a side, chosen from its long side), so
 # even a 120-megapixel photo, or one 60000 pixels long and 1490 high, costs a few megapixels.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.services.i18n import Html, Translator
-from bot.services.search_query import FIX_KEYS, label
+from services.i18n import Html, Translator
+from services.search_query import FIX_KEYS, label
 from domain import clock
 from domain.rules import ESCALATION_TARGETS
 from storage.models import AuditEntry
