@@ -140,7 +140,10 @@ async def test_an_escalated_report_is_in_the_queue_and_the_digest(app, fake, use
     (item,) = [line for line in lines[1:] if reference in line]
     assert L("ru", "status.escalated") in item
 
-    await group.replies(1)  # the card, posted when the report came in
+    (card,) = await group.replies(1)  # the card, posted when the report came in
+    # Its edits follow each answer (afterwards): the last one in before the digest is looked for.
+    await fake.wait_for(lambda: L("ru", "status.escalated") in fake.messages[
+        (card.message["chat"]["id"], card.message["message_id"])]["text"], 10)
     group.mark_seen()
     await jobs.digest(BotContext(app))
     (digest,) = await group.replies(1)
