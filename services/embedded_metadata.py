@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from PIL import Image
 
-from services.file_metadata import xmp_names_a_creator
+from services.file_metadata import PieceReader, xmp_names_a_creator
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
@@ -190,38 +190,6 @@ _ATOM_AUTHOR = (b"\xa9aut", b"\xa9ART", b"auth", b"\xa9wrt", b"perf")
 _ATOM_MAKE, _ATOM_MODEL = b"\xa9mak", b"\xa9mod"
 
 
-class _Stream:
-    """Exact reads and skips over a stream of pieces, holding at most a piece and what was asked."""
-
-    def __init__(self, pieces: Iterable[bytes]) -> None:
-        self._pieces: Iterator[bytes] = iter(pieces)
-        self._buffer = b""
-        self.position = 0
-
-    def read(self, size: int) -> bytes:
-        while len(self._buffer) < size:
-            piece = next(self._pieces, b"")
-            if not piece:
-                break
-            self._buffer += piece
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
-        self.position += len(out)
-        return out
-
-    def skip(self, size: int) -> bool:
-        """False when the stream ended first."""
-        while size > 0:
-            if not self._buffer:
-                self._buffer = next(self._pieces, b"")
-                if not self._buffer:
-                    return False
-            taken = min(size, len(self._buffer))
-            self._buffer = self._buffer[taken:]
-            self.position += taken
-            size -= taken
-        return True
-
-
 def _box_header(read) -> tuple[bytes, int, int] | None:
     """(type, size of the body or -1 for "to the end", header length), None at the end."""
     head = read(8)
@@ -248,7 +216,7 @@ def iso_media(pieces: Iterable[bytes]) -> Found:
     """MP4 or MOV, streamed: the ``moov`` box's metadata (``udta``, ``meta``) and any XMP box are
     read; tracks and media data are skipped. A box that runs past the file, or a metadata box
     over BOX_LIMIT, makes the whole unread."""
-    stream = _Stream(pieces)
+    stream = PieceReader(pieces)
     found = Found()
     saw_moov = False
     while True:
@@ -278,14 +246,14 @@ def iso_media(pieces: Iterable[bytes]) -> Found:
     return found
 
 
-def _exactly(stream: _Stream, size: int) -> bytes:
+def _exactly(stream: PieceReader, size: int) -> bytes:
     body = stream.read(size)
     if len(body) < size:
         raise Unreadable("a box runs past the end")
     return body
 
 
-def _walk_moov(stream: _Stream, size: int, found: Found) -> None:
+def _walk_moov(stream: PieceReader, size: int, found: Found) -> None:
     """The children of ``moov`` (and of its tracks), without holding a track's sample tables."""
     end = stream.position + size
     while stream.position < end:
@@ -310,7 +278,7 @@ def _walk_moov(stream: _Stream, size: int, found: Found) -> None:
 def _children(body: bytes) -> Iterator[tuple[bytes, bytes]]:
     position = 0
     while position + 8 <= len(body):
-        cursor = _Stream([body[position:position + 16]])
+        cursor = PieceReader([body[position:position + 16]])
         header = _box_header(cursor.read)
         if header is None:
             return
@@ -511,7 +479,7 @@ _ID3_PLACE = re.compile(rb"(?i)location|gps|latitude|longitude|iso6709")
 def audio_mpeg(pieces: Iterable[bytes]) -> Found:
     """An MP3, streamed: the ID3v2 tag at its start (frames naming a person, a user-defined
     frame naming a place) and the ID3v1 tag in its last 128 bytes (the artist)."""
-    stream = _Stream(pieces)
+    stream = PieceReader(pieces)
     found = Found()
     head = stream.read(10)
     tail = b""

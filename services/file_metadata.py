@@ -63,7 +63,7 @@ def names_an_author(mime_type: str | None, pieces: Iterable[bytes]) -> bool | No
         return _pdf_author(iter(pieces))
     if base in ZIP_TYPES:
         try:
-            return _zip_author(_Reader(iter(pieces)))
+            return _zip_author(PieceReader(pieces))
         except (_Unreadable, zlib.error, struct.error):
             return None
     return None
@@ -163,12 +163,15 @@ class _Unreadable(Exception):
     """The ZIP cannot be followed entry by entry (a stored entry of unknown size, a bad header)."""
 
 
-class _Reader:
-    """Exact reads over a stream of pieces, holding at most a piece and what was asked for."""
+class PieceReader:
+    """Exact reads and skips over a stream of pieces, holding at most a piece and what was asked
+    for; ``position`` counts the bytes taken (the ZIP walk here, the media boxes in
+    services.embedded_metadata)."""
 
-    def __init__(self, pieces: Iterator[bytes]) -> None:
-        self._pieces = pieces
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces: Iterator[bytes] = iter(pieces)
         self._buffer = b""
+        self.position = 0
 
     def read(self, size: int) -> bytes:
         while len(self._buffer) < size:
@@ -177,25 +180,31 @@ class _Reader:
                 break
             self._buffer += piece
         out, self._buffer = self._buffer[:size], self._buffer[size:]
+        self.position += len(out)
         return out
 
-    def skip(self, size: int) -> None:
+    def skip(self, size: int) -> bool:
+        """False when the stream ended first."""
         while size > 0:
             if not self._buffer:
                 self._buffer = next(self._pieces, b"")
                 if not self._buffer:
-                    raise _Unreadable("ends inside an entry")
+                    return False
             taken = min(size, len(self._buffer))
             self._buffer = self._buffer[taken:]
+            self.position += taken
             size -= taken
+        return True
 
     def piece(self) -> bytes:
         """Whatever is buffered, or the next piece (empty at the end)."""
         out, self._buffer = (self._buffer or next(self._pieces, b"")), b""
+        self.position += len(out)
         return out
 
     def give_back(self, data: bytes) -> None:
         self._buffer = data + self._buffer
+        self.position -= len(data)
 
 
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
@@ -204,7 +213,7 @@ _DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
 _CENTRAL_SIGNATURE = b"PK\x01\x02"
 
 
-def _zip_author(reader: _Reader) -> bool | None:
+def _zip_author(reader: PieceReader) -> bool | None:
     """Follow the local headers from the start; read the metadata entries, skip the rest."""
     seen = False
     while True:
@@ -225,7 +234,8 @@ def _zip_author(reader: _Reader) -> bool | None:
             if wanted and method == 0 and compressed <= _XML_LIMIT:
                 content = reader.read(compressed)
             else:
-                reader.skip(compressed)
+                if not reader.skip(compressed):
+                    raise _Unreadable("ends inside an entry")
                 content = None
         else:
             # Stored, its length only after it (a ZIP written as a stream): go on from the
@@ -251,7 +261,7 @@ def _zip64_size(extra: bytes) -> int:
     raise _Unreadable("a Zip64 entry without its sizes")
 
 
-def _inflate_entry(reader: _Reader, keep: bool) -> bytes | None:
+def _inflate_entry(reader: PieceReader, keep: bool) -> bytes | None:
     """Inflate one deflated entry to its end (deflate marks its own end); its text when ``keep``
     and within the XML limit, else None. Unused bytes go back to the reader."""
     inflater = zlib.decompressobj(-15)
@@ -276,7 +286,7 @@ def _inflate_entry(reader: _Reader, keep: bool) -> bytes | None:
     return bytes(kept) if keep and kept is not None else None
 
 
-def _resync(reader: _Reader) -> None:
+def _resync(reader: PieceReader) -> None:
     """Skip to the next local header (or the central directory), a piece at a time."""
     carried = b""
     while True:
@@ -291,11 +301,12 @@ def _resync(reader: _Reader) -> None:
         carried = data[-3:]
 
 
-def _skip_descriptor(reader: _Reader, zip64: bool) -> None:
+def _skip_descriptor(reader: PieceReader, zip64: bool) -> None:
     first = reader.read(4)
     if first != _DESCRIPTOR_SIGNATURE:
         reader.give_back(first)  # the signature is optional: that was the CRC
-    reader.skip(4 + (16 if zip64 else 8))
+    if not reader.skip(4 + (16 if zip64 else 8)):
+        raise _Unreadable("ends inside an entry")
 
 
 def _xml_names_author(content: bytes) -> bool:

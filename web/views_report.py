@@ -11,7 +11,7 @@ from services import capture_time, deadlines, history, report_files
 from services.evidence_labels import neutral_name, numbered, warning
 from services.evidence import read
 from services.filetypes import BINARY, sniff
-from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS, TRANSITIONS
+from domain.rules import CATEGORY_GROUPS, ESCALATION_TARGETS, REGIONS
 from storage import audit, evidence, moderation, reports, witnesses
 from services.witnesses import line as witness_line
 from storage.crypto import FileUnreadable
