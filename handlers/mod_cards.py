@@ -135,12 +135,37 @@ async def refresh_card(context: ContextTypes.DEFAULT_TYPE, services: Services, r
     if chat_id is None or report.moderator_message_id is None:
         return
     t = moderator_translator(services)
+    text, markup = await card_text(services, t, report), card_keyboard(t, report, await in_group(services, report))
+    if _drawn(context).get(report.id) == _look(text, markup):
+        return  # two redraws of one state (a card posted as it already is): Telegram refuses the second
     try:
-        await context.bot.edit_message_text(await card_text(services, t, report), chat_id=chat_id,
-                                            message_id=report.moderator_message_id,
-                                            reply_markup=card_keyboard(t, report, await in_group(services, report)))
+        await context.bot.edit_message_text(text, chat_id=chat_id, message_id=report.moderator_message_id,
+                                            reply_markup=markup)
     except TelegramError as exc:
         log.warning("report %s: card not updated (%s)", report.reference, type(exc).__name__)
+        return
+    _remember_drawn(context, report.id, text, markup)
+
+
+_DRAWN = "cards.drawn"  # bot_data: report id -> how its card was last drawn (this process's)
+_DRAWN_KEPT = 10_000
+
+
+def _look(text: str, markup: InlineKeyboardMarkup | None) -> int:
+    return hash((str(text), markup.to_json() if markup is not None else ""))
+
+
+def _drawn(context: ContextTypes.DEFAULT_TYPE) -> dict[int, int]:
+    return context.application.bot_data.setdefault(_DRAWN, {})
+
+
+def _remember_drawn(context: ContextTypes.DEFAULT_TYPE, report_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None) -> None:
+    drawn = _drawn(context)
+    drawn.pop(report_id, None)
+    drawn[report_id] = _look(text, markup)
+    if len(drawn) > _DRAWN_KEPT:  # the oldest drawn first out (dicts keep their order)
+        del drawn[next(iter(drawn))]
 
 
 async def post_card(context: BotContext, report: Report) -> None:
@@ -150,9 +175,10 @@ async def post_card(context: BotContext, report: Report) -> None:
     if chat_id is None or report.moderator_message_id is not None:
         return
     t = moderator_translator(services)
-    message = await context.bot.send_message(chat_id, await card_text(services, t, report),
-                                             reply_markup=card_keyboard(t, report, await in_group(services, report)))
+    text, markup = await card_text(services, t, report), card_keyboard(t, report, await in_group(services, report))
+    message = await context.bot.send_message(chat_id, text, reply_markup=markup)
     await moderation.set_moderator_message(await services.db(), report.id, message.message_id)
+    _remember_drawn(context, report.id, text, markup)
 
 
 async def post_alert(context: BotContext, report: Report, body: dict,

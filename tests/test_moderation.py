@@ -3,6 +3,7 @@ reporter is told in their language; outsiders are refused; stats, exports, bundl
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -144,6 +145,30 @@ async def test_a_lost_preview_does_not_hold_the_card_back(app, fake, user_factor
     card, photo, voice = await group.replies(3)
     assert "photo" in photo.message and "media_group_id" not in photo.message
     assert "voice" in voice.message and reference in card.message["text"]
+
+
+async def test_a_card_redrawn_as_it_already_is_is_not_edited(app, fake, user_factory, group, data_dir):
+    """Two redraws of one state (the card posted as the report already stood, then redrawn by a
+    job): Telegram refuses an edit that changes nothing, so the bot makes none."""
+    from handlers import mod_cards
+    from storage import reports
+    reporter = user_factory("ru")
+    await up_to_evidence(reporter, "ru", DESCRIPTION)
+    reference = await finish_and_send(reporter, "ru", evidence=False)
+    (card,) = await group.replies(1)
+    context = BotContext(app)
+    db = await context.services.db()
+    report = await reports.by_reference(db, reference)
+    for _ in range(200):  # its message id is stored just after Telegram took the card
+        if report.moderator_message_id is not None:
+            break
+        await asyncio.sleep(0.01)
+        report = await reports.by_reference(db, reference)
+    for _ in range(2):
+        await mod_cards.refresh_card(context, context.services, report)
+    edits = [call for call in fake.calls_of("editMessageText") if call.params.get("chat_id") == GROUP["id"]]
+    assert edits == [] and fake.refused == []
+    assert report.moderator_message_id == card.message["message_id"]  # the card that was left alone
 
 
 async def test_every_status_by_command_reply_and_my_reports(app, fake, user_factory, admin, data_dir):
