@@ -214,9 +214,8 @@ async def test_a_photo_words_and_a_location_sent_after_it_are_attached_and_the_g
     assert all(m["reply_to_message"]["message_id"] == alert["message_id"] for m in notes)
     (posted,) = [m for m in group_messages(fake) if m.get("photo")]
     assert posted["caption"].startswith(reference) and posted["reply_to_message"]["message_id"] == alert["message_id"]
-    # The card was redrawn with what was added.
-    card = fake.messages[(GROUP["id"], alert["message_id"])]
-    assert words in card["text"]
+    # The card was redrawn with what was added (just after the note that tells of it).
+    await fake.wait_for(lambda: words in fake.messages[(GROUP["id"], alert["message_id"])]["text"], 10)
 
     # "Done": the link is dropped; what they send next is no longer added.
     await voter.tap(L("kk", "urgent.done"), message=seen[2])
