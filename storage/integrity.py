@@ -49,6 +49,7 @@ REPORT_NOT_COVERED = {
     "moderator_message_id": "where the card is in the moderators' chat",
     "alerted_at": "when the stale-report alert named it",
     "deadline_reminded": "which deadline reminder was sent",
+    "kind": "set once when the report is stored and never changed; tags made before counts existed leave it out",
 }
 EVIDENCE_FIELDS = (
     "id", "report_id", "kind", "file_unique_id", "mime_type", "size", "sha256", "received_at", "stored_path",

@@ -6,10 +6,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from domain.counts import REPORT_KINDS
 from domain.rules import (
     REGION_UNKNOWN, REGIONS, EscalationTarget, Language, PersonRole as Role, PrecinctKind, Priority, ReporterRole,
     Status,
 )
+
+
+ReportKind = Literal[REPORT_KINDS]  # type: ignore[valid-type]
 
 
 class Person(BaseModel):
@@ -80,6 +84,7 @@ class NewReport(BaseModel):
     contact_allowed: bool = False
     submission_key: str
     priority: Priority = "normal"  # "urgent": filed in two taps, alerted ahead of everything
+    kind: ReportKind = "violation"  # or one of an accredited observer's counts (domain.counts)
 
     @model_validator(mode="after")
     def _region_known(self) -> "NewReport":

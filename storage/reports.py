@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Iterable
+from typing import Awaitable, Callable, Iterable
+
+import aiosqlite
 
 from storage import audit, outbox
 from domain.clock import ago, utcnow
@@ -30,7 +32,8 @@ def from_row(row) -> Report:
 
 async def submit(db: Database, owner_id: int, report: NewReport, notices: Iterable[tuple[str, dict]] = (),
                  *, receipt_hash: str | None = None, chat_ref: bytes | None = None,
-                 with_draft: bool = True) -> tuple[Report, bool]:
+                 with_draft: bool = True,
+                 then: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None = None) -> tuple[Report, bool]:
     """Store the report, move its author's draft evidence under it, drop the draft and record
     the ``notices`` (outbox kind, body) that tell of it, atomically.
 
@@ -39,16 +42,18 @@ async def submit(db: Database, owner_id: int, report: NewReport, notices: Iterab
     at all: only its receipt's hash. Returns the report and whether it was created now; a
     repeated ``submission_key`` (a second tap on Send) returns the report the first call made.
     ``with_draft`` False (an urgent report, filed in two taps beside whatever draft is open)
-    leaves the author's draft and its files where they are.
+    leaves the author's draft and its files where they are. ``then`` stores, in the same
+    transaction, what a report of another kind carries beside it (storage.counts: the figures).
     """
     try:
-        return await _submit(db, owner_id, report, notices, receipt_hash, chat_ref, with_draft)
+        return await _submit(db, owner_id, report, notices, receipt_hash, chat_ref, with_draft, then)
     finally:
         db.draft_cache.invalidate(owner_id)  # the draft went with the submission
 
 
 async def _submit(db: Database, owner_id: int, report: NewReport, notices: Iterable[tuple[str, dict]],
-                  receipt_hash: str | None, chat_ref: bytes | None, with_draft: bool) -> tuple[Report, bool]:
+                  receipt_hash: str | None, chat_ref: bytes | None, with_draft: bool,
+                  then: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None) -> tuple[Report, bool]:
     linked = owner_id if report.contact_allowed else None
     async with db.transaction() as conn:
         async with conn.execute(
@@ -69,6 +74,8 @@ async def _submit(db: Database, owner_id: int, report: NewReport, notices: Itera
             "submitted_at": utcnow(),
             "receipt_hash": receipt_hash,
         })
+        if then is not None:
+            await then(conn, report_id)
         if with_draft:
             await conn.execute(
                 "UPDATE evidence SET report_id = ?, owner_id = NULL WHERE owner_id = ? AND report_id IS NULL",
