@@ -58,6 +58,7 @@ YesNo = Annotated[str, one_of(("yes", "no"))]
 CARD_ACTIONS: tuple[str, ...] = (*rulebook.STATUS_ACTIONS, "correct", *rulebook.GROUP_ACTIONS)
 MENU_ITEMS = ("urgent", "report", "mine", "rights", "language", "help")
 PROMPT_CHOICES = ("cancel", "internal", "public")
+SCREEN_BYTES = 8  # the urgent path's screen's random mark (handlers.urgent): 16 hex digits
 
 
 class Button:
@@ -217,7 +218,8 @@ class QueuePage(Button):
 
 def _query_part() -> Part:
     """A /find query as two parts (services.search_query writes and reads them)."""
-    return Part(f"{_WORD}:{_WORD}", lambda text: decode_query(*text.split(":")), lambda query: ":".join(encode_query(query)))
+    return Part(f"{_WORD}:{_WORD}", lambda text: decode_query(*text.split(":")),
+                lambda query: ":".join(encode_query(query)))
 
 
 @declare("fq:{page}:{query}")
@@ -231,9 +233,9 @@ class FindPage(Button):
 @declare("u:{choice}.{screen}")
 @dataclass(frozen=True)
 class UrgentChoice(Button):
-    """What is happening, on the urgent path's screen (``screen``: its random mark, 16 hex digits)."""
+    """What is happening, on the urgent path's screen (``screen``: its random mark, in hex)."""
     choice: Annotated[str, one_of(URGENT_CHOICES)]
-    screen: Annotated[str, Part("[0-9a-f]{16}")]
+    screen: Annotated[str, Part(f"[0-9a-f]{{{2 * SCREEN_BYTES}}}")]
 
 
 @declare("u:cancel")

@@ -14,7 +14,8 @@ from handlers.keyboards import button
 async def ask(update: Update, context: BotContext) -> None:
     """Explain what will be deleted and ask to confirm."""
     t = context.t
-    markup = InlineKeyboardMarkup([[button(t, "delete.yes", cb.DeleteData("yes"))], [button(t, "delete.no", cb.DeleteData("no"))]])
+    markup = InlineKeyboardMarkup([[button(t, "delete.yes", cb.DeleteData("yes"))],
+                                   [button(t, "delete.no", cb.DeleteData("no"))]])
     text = t("delete.ask")
     if context.person.role == "observer":  # accredited through an invite: that goes too, and they are told
         text = Html(f"{text}\n\n{t('delete.observer')}")

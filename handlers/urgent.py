@@ -32,7 +32,6 @@ from handlers.context import BotContext
 from storage import outbox, reports
 from storage.models import NewReport
 
-SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits (handlers.callback_data.UrgentChoice)
 # One text added to the description is kept whole: Telegram's own limit of a message. A longer
 # text comes as parts of up to that many, each kept, the next joined to the one before.
 FOLLOW_UP_MAX = 4096
@@ -50,8 +49,8 @@ def safety(t: Translator) -> Html:
 def choices_keyboard(t: Translator, screen: str) -> InlineKeyboardMarkup:
     """The choices, each carrying the ``screen``'s random mark: a second press on the same screen
     (a double tap, a slow client) finds the report the first one filed instead of filing another."""
-    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"), callback_data=cb.encode(cb.UrgentChoice(choice, screen)))]
-            for choice in URGENT_CHOICES]
+    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"),
+                                  callback_data=cb.encode(cb.UrgentChoice(choice, screen)))] for choice in URGENT_CHOICES]
     cancel = InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.encode(cb.UrgentCancel()))
     return InlineKeyboardMarkup(rows + [[cancel]])
 
@@ -63,7 +62,7 @@ async def ask(update: Update, context: BotContext) -> None:
     t = context.t
     text = Html("\n\n".join([safety(t), t("urgent.ask")]))
     # Random, so it ties the report it becomes to nothing (unlike a chat or message id would).
-    markup = choices_keyboard(t, secrets.token_hex(SCREEN_BYTES))
+    markup = choices_keyboard(t, secrets.token_hex(cb.SCREEN_BYTES))
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except TelegramError:  # the menu is gone or unchanged: a new message instead
