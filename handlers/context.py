@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
+from handlers.callback_data import Button
 from services.container import Services
 from services.i18n import Translator, pick_language
 from storage.models import Person
+
+
+B = TypeVar("B", bound=Button)
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -18,6 +24,14 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.person: Person | None = None
         self.private_chat: int | None = None  # the chat, when the update came from a private one
+        self.pressed: Button | None = None  # a press's button, read at the door (handlers.buttons)
+
+    def press(self, kind: type[B] | tuple[type[B], ...]) -> B:
+        """The pressed button, of the ``kind`` its handler was registered for (a pattern of
+        handlers.callback_data); any other is a mistake in the wiring, not in the data."""
+        if not isinstance(self.pressed, kind):
+            raise TypeError(f"a handler of {kind} got {type(self.pressed).__name__}")
+        return self.pressed
 
     @property
     def services(self) -> Services:

@@ -14,7 +14,8 @@ from handlers.keyboards import button
 async def ask(update: Update, context: BotContext) -> None:
     """Explain what will be deleted and ask to confirm."""
     t = context.t
-    markup = InlineKeyboardMarkup([[button(t, "delete.yes", "del", "yes")], [button(t, "delete.no", "del", "no")]])
+    markup = InlineKeyboardMarkup([[button(t, "delete.yes", cb.DeleteData("yes"))],
+                                   [button(t, "delete.no", cb.DeleteData("no"))]])
     text = t("delete.ask")
     if context.person.role == "observer":  # accredited through an invite: that goes too, and they are told
         text = Html(f"{text}\n\n{t('delete.observer')}")
@@ -24,13 +25,9 @@ async def ask(update: Update, context: BotContext) -> None:
 async def confirm(update: Update, context: BotContext) -> None:
     """Yes: drafts, settings and the person go; reports stay, unlinked. No: nothing changes."""
     query = update.callback_query
-    parsed = cb.parse(query.data)
     t = context.t  # the language, before the setting that holds it is deleted
-    if parsed is None or parsed.args[0] not in ("yes", "no"):
-        await query.answer(t("common.stale_button"))
-        return
     await query.answer()
-    if parsed.args[0] == "no":
+    if context.press(cb.DeleteData).answer == "no":
         await query.edit_message_text(t("delete.kept"))
         return
     await context.services.delete_person(context.person)
@@ -42,5 +39,5 @@ async def confirm(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("deletemydata", ask, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(confirm, pattern=cb.pattern("del")),
+        CallbackQueryHandler(confirm, pattern=cb.pattern(cb.DeleteData)),
     ]

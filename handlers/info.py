@@ -7,6 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from services.i18n import Html
 from services.roles import is_admin, is_moderator
+from handlers import callback_data as cb
 from handlers.context import BotContext
 from handlers import language
 
@@ -39,7 +40,7 @@ async def menu_item(update: Update, context: BotContext) -> None:
     """A press on one of the informational items of the main menu."""
     query = update.callback_query
     await query.answer()
-    await _MENU[query.data.split(":", 1)[1]](update, context)
+    await _MENU[context.press(cb.Menu).item](update, context)
 
 
 def handlers() -> list[BaseHandler]:
@@ -47,5 +48,5 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("help", show_help),
         CommandHandler("rights", show_rights),
         CommandHandler("privacy", show_privacy),
-        CallbackQueryHandler(menu_item, pattern=r"^menu:(help|rights|language)$"),
+        CallbackQueryHandler(menu_item, pattern=cb.pattern(cb.Menu, lambda pressed: pressed.item in _MENU)),
     ]

@@ -9,14 +9,14 @@ from services.i18n import Translator
 from domain.rules import LANGUAGES
 
 
-def button(t: Translator, label_key: str, kind: str, *args: str | int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(label_key), callback_data=cb.build(kind, *args))
+def button(t: Translator, label_key: str, pressed: cb.Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(label_key), callback_data=cb.encode(pressed))
 
 
 def language_menu(t: Translator) -> InlineKeyboardMarkup:
     # Each language is named in itself, so a user lost in a foreign UI still finds theirs.
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t(f"language.name.{lang}"), callback_data=cb.build("lang", lang))]
+        [[InlineKeyboardButton(t(f"language.name.{lang}"), callback_data=cb.encode(cb.Language(lang)))]
          for lang in LANGUAGES]
     )
 
@@ -31,5 +31,5 @@ MAIN_MENU_ITEMS: tuple[tuple[str, ...], ...] = (
 
 def main_menu(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(t, f"menu.{item}", "menu", item) for item in row] for row in MAIN_MENU_ITEMS]
+        [[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in MAIN_MENU_ITEMS]
     )

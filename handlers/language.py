@@ -8,7 +8,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from services.menus import register_staff_commands
 from services.roles import is_moderator
 from handlers import callback_data as cb
-from domain.rules import LANGUAGES
 from handlers.context import BotContext
 from handlers import keyboards, live_keyboard
 
@@ -22,11 +21,8 @@ async def ask_language(update: Update, context: BotContext) -> None:
 async def choose_language(update: Update, context: BotContext) -> None:
     """Store the chosen language and confirm in it; a staff member's command menu follows."""
     query = update.callback_query
-    parsed = cb.parse(query.data)
-    if parsed is None or parsed.args[0] not in LANGUAGES:
-        await query.answer(context.t("common.stale_button"))
-        return
-    context.person = await context.services.set_language(context.person, parsed.args[0])
+    chosen = context.press(cb.Language)
+    context.person = await context.services.set_language(context.person, chosen.lang)
     t = context.t
     await query.answer()
     await query.edit_message_text(t("language.changed"))
@@ -38,5 +34,5 @@ async def choose_language(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("language", ask_language),
-        CallbackQueryHandler(choose_language, pattern=cb.pattern("lang")),
+        CallbackQueryHandler(choose_language, pattern=cb.pattern(cb.Language)),
     ]

@@ -39,7 +39,8 @@ def card_keyboard(t: Translator, report: Report, grouped: bool = False) -> Inlin
     buttons = []
     for action in rulebook.offered(report, grouped=grouped):
         name = "correct" if action == "correct_escalation" else action  # its button's older name
-        buttons.append(InlineKeyboardButton(t(f"mod.action.{name}"), callback_data=cb.build("m", name, report.id)))
+        data = cb.encode(cb.CardAction(name, report.id))
+        buttons.append(InlineKeyboardButton(t(f"mod.action.{name}"), callback_data=data))
     if not buttons:
         return None
     return InlineKeyboardMarkup([buttons[i:i + 3] for i in range(0, len(buttons), 3)])

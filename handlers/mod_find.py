@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from services.i18n import Html, Translator, pack
-from services.search_query import BadQuery, Query, decode_query, encode_query, label, parse_filters
+from services.search_query import BadQuery, Query, label, parse_filters
 from domain.rules import CATEGORY_GROUPS, REGIONS, STATUSES
 from handlers import callback_data as cb
 from handlers.context import BotContext
@@ -37,13 +37,9 @@ async def find(update: Update, context: BotContext) -> None:
 
 async def find_page(update: Update, context: BotContext) -> None:
     """Next or Previous under /find results: the query comes back in the button itself."""
-    parsed = cb.parse(update.callback_query.data)
-    query = decode_query(*parsed.args[1:]) if parsed and parsed.args[0].isdigit() else None
-    if query is None:
-        await update.callback_query.answer(context.t("common.stale_button"))
-        return
+    pressed = context.press(cb.FindPage)
     await update.callback_query.answer()
-    await _send_found(update, context, query, int(parsed.args[0]))
+    await _send_found(update, context, pressed.query, pressed.page)
 
 
 async def _send_found(update: Update, context: BotContext, query: Query, page: int) -> None:
@@ -71,11 +67,10 @@ def _page_buttons(t: Translator, query: Query, page: int, pages: int) -> InlineK
     """Previous and Next; None when there is one page, or the query is too long to carry."""
     if pages <= 1:
         return None
-    encoded = encode_query(query)
     try:
-        buttons = [InlineKeyboardButton(t(label), callback_data=cb.build("fq", target, *encoded))
+        buttons = [InlineKeyboardButton(t(label), callback_data=cb.encode(cb.FindPage(target, query)))
                    for label, target in (("mod.page_prev", page - 1), ("mod.page_next", page + 1)) if 1 <= target <= pages]
-    except ValueError:  # over Telegram's 64 bytes
+    except cb.TooLong:  # the words take more than Telegram's 64 bytes
         return None
     return InlineKeyboardMarkup([buttons])
 
@@ -106,5 +101,5 @@ def _guide(t: Translator, zone: str) -> list[Html]:
 def handlers() -> list[BaseHandler]:
     return fence("staff", [
         CommandHandler("find", find),
-        CallbackQueryHandler(find_page, pattern=cb.pattern("fq")),
+        CallbackQueryHandler(find_page, pattern=cb.pattern(cb.FindPage)),
     ])

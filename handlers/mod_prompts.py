@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -49,8 +50,8 @@ def prompt_keyboard(context: BotContext, action: str, internal: bool) -> InlineK
     row = []
     if action.partition(":")[0] in SEEN_BY_REPORTER:
         toggle = "public" if internal else "internal"
-        row.append(InlineKeyboardButton(t(f"mod.prompt.make_{toggle}"), callback_data=cb.build("p", toggle)))
-    row.append(InlineKeyboardButton(t("mod.prompt.cancel"), callback_data=cb.build("p", "cancel")))
+        row.append(InlineKeyboardButton(t(f"mod.prompt.make_{toggle}"), callback_data=cb.encode(cb.PromptChoice(toggle))))
+    row.append(InlineKeyboardButton(t("mod.prompt.cancel"), callback_data=cb.encode(cb.PromptChoice("cancel"))))
     return InlineKeyboardMarkup([row])
 
 
@@ -58,12 +59,9 @@ def prompt_keyboard(context: BotContext, action: str, internal: bool) -> InlineK
 
 async def on_card_button(update: Update, context: BotContext) -> None:
     """Take, Verify, Reject, Duplicate, Escalate, Resolve, Reopen or Correct from a card."""
-    parsed = cb.parse(update.callback_query.data)
-    action, report_id = (parsed.args[0], int(parsed.args[1])) if parsed and parsed.args[1].isdigit() else (None, 0)
-    report = await load_report(update, context, report_id) if action else None
+    pressed = context.press(cb.CardAction)
+    report = await load_report(update, context, pressed.report_id)
     if report is None:
-        if action is None:
-            await update.callback_query.answer(context.t("common.stale_button"))
         return
     if not holds(report, context.person):  # taken over first, on the record, whatever the button
         await update.callback_query.answer(
@@ -71,45 +69,44 @@ async def on_card_button(update: Update, context: BotContext) -> None:
                       name=await moderation.staff_name(await context.services.db(), report.taken_by) or "—"),
             show_alert=True)
         return
-    if action in DIRECT or action in GROUP_ACTIONS:
-        try:
-            await run(update, context, report, Request(action=action))
-        except Retry as retry:
-            await update.callback_query.answer(retry.message)
-    elif action in ("reject", "duplicate", "resolve"):
-        await ask(update, context, action, report)
-    elif action in ("escalate", "correct"):
-        await update.callback_query.answer()
-        key = "mod.ask_target" if action == "escalate" else "mod.ask_target_correct"
-        await update.effective_chat.send_message(context.t(key, reference=report.reference),
-                                                 reply_markup=_targets(context, report, action))
-    else:
-        await update.callback_query.answer(context.t("common.stale_button"))
+    await ON_CARD[pressed.action](update, context, pressed.action, report)
+
+
+async def _act_now(update: Update, context: BotContext, action: str, report: Report) -> None:
+    """An action that needs no words: done at once (or the reason it cannot be, in the answer)."""
+    try:
+        await run(update, context, report, Request(action=action))
+    except Retry as retry:
+        await update.callback_query.answer(retry.message)
+
+
+async def _ask_target(update: Update, context: BotContext, action: str, report: Report) -> None:
+    """Escalate or Correct: first where to (or where it really went), as buttons."""
+    await update.callback_query.answer()
+    key = "mod.ask_target" if action == "escalate" else "mod.ask_target_correct"
+    await update.effective_chat.send_message(context.t(key, reference=report.reference),
+                                             reply_markup=_targets(context, report, action))
 
 
 def _targets(context: BotContext, report: Report, action: str) -> InlineKeyboardMarkup:
-    t, kind = context.t, "esc" if action == "escalate" else "escc"
-    buttons = [InlineKeyboardButton(t(f"mod.target.{target}"), callback_data=cb.build(kind, report.id, target))
+    t, kind = context.t, cb.EscalateTo if action == "escalate" else cb.CorrectTo
+    buttons = [InlineKeyboardButton(t(f"mod.target.{target}"), callback_data=cb.encode(kind(report.id, target)))
                for target in ESCALATION_TARGETS]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton(t("mod.prompt.cancel"), callback_data=cb.build("p", "cancel"))])
+    rows.append([InlineKeyboardButton(t("mod.prompt.cancel"), callback_data=cb.encode(cb.PromptChoice("cancel")))])
     return InlineKeyboardMarkup(rows)
 
 
 async def on_target_button(update: Update, context: BotContext) -> None:
     """Where the report goes (or went, when correcting); then its number and date are asked for."""
-    parsed = cb.parse(update.callback_query.data)
-    if parsed is None or not parsed.args[0].isdigit() or parsed.args[1] not in ESCALATION_TARGETS:
-        await update.callback_query.answer(context.t("common.stale_button"))
-        return
-    report = await load_report(update, context, int(parsed.args[0]))
+    pressed = context.press((cb.EscalateTo, cb.CorrectTo))
+    report = await load_report(update, context, pressed.report_id)
     if report is not None:
-        kind = "escalate" if parsed.kind == "esc" else "correct"
-        await ask(update, context, f"{kind}:{parsed.args[1]}", report)
+        await ask(update, context, f"{TARGET_ACTIONS[type(pressed)]}:{pressed.target}", report)
         # The choice is made: its buttons go, so that a press days later starts nothing.
         afterwards(update, context, _close_message(
             context, update.callback_query.message,
-            context.t("mod.prompt.chosen", target=context.t(f"mod.target.{parsed.args[1]}"))))
+            context.t("mod.prompt.chosen", target=context.t(f"mod.target.{pressed.target}"))))
 
 
 async def ask(update: Update, context: BotContext, action: str, report: Report) -> None:
@@ -149,6 +146,17 @@ async def _post_question(context: BotContext, chat_id: int, action: str, report:
     await prompts.create(db, message.chat_id, message.message_id, context.person.id, action, report.id,
                          report.status, await moderation.latest_step(db, report.id))
     return True
+
+
+# What each of the card's buttons (handlers.callback_data.CARD_ACTIONS) does when pressed: an
+# action that needs no words is done at once, one that needs words asks for them, Escalate and
+# Correct ask first where to.
+ON_CARD: dict[str, Callable[[Update, BotContext, str, Report], Awaitable[None]]] = {
+    **dict.fromkeys((*DIRECT, *GROUP_ACTIONS), _act_now),
+    **dict.fromkeys(("reject", "duplicate", "resolve"), ask),
+    **dict.fromkeys(("escalate", "correct"), _ask_target),
+}
+TARGET_ACTIONS = {cb.EscalateTo: "escalate", cb.CorrectTo: "correct"}  # the action a target's button goes on with
 
 
 # ---- the answer -------------------------------------------------------------------------------
@@ -221,8 +229,7 @@ async def _close_message(context: BotContext, message: Message, mark: str) -> No
 async def on_prompt_button(update: Update, context: BotContext) -> None:
     """Cancel a question (or a choice of target); make the answer internal, or seen again."""
     query = update.callback_query
-    parsed = cb.parse(query.data)
-    choice = parsed.args[0] if parsed else ""
+    choice = context.press(cb.PromptChoice).choice
     db, t = await context.services.db(), context.t
     prompt = await prompts.at(db, query.message.chat_id, query.message.message_id)
     if prompt is not None and prompt.moderator_id != context.person.id:
@@ -234,7 +241,7 @@ async def on_prompt_button(update: Update, context: BotContext) -> None:
         await query.answer(t("mod.prompt.cancelled"))
         await _close_message(context, query.message, t("mod.prompt.cancelled_mark"))
         return
-    if prompt is None or choice not in ("internal", "public"):
+    if prompt is None:  # internal or public, on a question already over
         await query.answer(t("common.stale_button"))
         return
     internal = choice == "internal"
@@ -251,10 +258,9 @@ async def on_prompt_button(update: Update, context: BotContext) -> None:
 
 def handlers() -> list[BaseHandler]:
     return fence("staff", [
-        CallbackQueryHandler(on_card_button, pattern=cb.pattern("m")),
-        CallbackQueryHandler(on_target_button, pattern=cb.pattern("esc")),
-        CallbackQueryHandler(on_target_button, pattern=cb.pattern("escc")),
-        CallbackQueryHandler(on_prompt_button, pattern=cb.pattern("p")),
+        CallbackQueryHandler(on_card_button, pattern=cb.pattern(cb.CardAction)),
+        CallbackQueryHandler(on_target_button, pattern=cb.pattern((cb.EscalateTo, cb.CorrectTo))),
+        CallbackQueryHandler(on_prompt_button, pattern=cb.pattern(cb.PromptChoice)),
     ])
 
 

@@ -31,9 +31,8 @@ PAGE = 10
 async def show_queue(update: Update, context: BotContext) -> None:
     """/queue [page]: reports that still need someone, urgent ones first, then oldest first."""
     page = 1
-    if update.callback_query:
-        parsed = cb.parse(update.callback_query.data)
-        page = int(parsed.args[0]) if parsed and parsed.args[0].isdigit() else 1
+    if isinstance(context.pressed, cb.QueuePage):
+        page = context.pressed.page
         await update.callback_query.answer()
     elif context.args and context.args[0].isdigit():
         page = max(1, int(context.args[0]))
@@ -47,9 +46,9 @@ async def show_queue(update: Update, context: BotContext) -> None:
     lines += [queue_line(context, report, chains[report.id]) for report in items]
     buttons = []
     if page > 1:
-        buttons.append(InlineKeyboardButton(t("mod.page_prev"), callback_data=cb.build("q", page - 1)))
+        buttons.append(InlineKeyboardButton(t("mod.page_prev"), callback_data=cb.encode(cb.QueuePage(page - 1))))
     if page * PAGE < total:
-        buttons.append(InlineKeyboardButton(t("mod.page_next"), callback_data=cb.build("q", page + 1)))
+        buttons.append(InlineKeyboardButton(t("mod.page_next"), callback_data=cb.encode(cb.QueuePage(page + 1))))
     await update.effective_chat.send_message("\n".join(lines),
                                              reply_markup=InlineKeyboardMarkup([buttons]) if buttons else None)
 
@@ -170,7 +169,7 @@ async def complaint(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:
     return fence("staff", [
         CommandHandler("queue", show_queue),
-        CallbackQueryHandler(show_queue, pattern=cb.pattern("q")),
+        CallbackQueryHandler(show_queue, pattern=cb.pattern(cb.QueuePage)),
         CommandHandler("stats", stats),
         CommandHandler("export", export),
         CommandHandler("bundle", bundle),

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from services.feedback import status_name
+from handlers import callback_data as cb
 from handlers import deliveries
 from handlers.context import BotContext
 from storage import moderation, reports
@@ -48,5 +49,5 @@ def _short(text: str, limit: int = 150) -> str:
 def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("myreports", show_my_reports, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(show_my_reports, pattern=r"^menu:mine$"),
+        CallbackQueryHandler(show_my_reports, pattern=cb.pattern(cb.Menu, item="mine")),
     ]

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from services import receipts
 from services.feedback import meaning, status_name
 from services.i18n import Html, Translator
+from handlers import callback_data as cb
 from handlers.context import BotContext
 from storage import moderation, reports
 from storage.models import Report
@@ -22,7 +23,7 @@ _REFERENCE = re.compile(r"\bKZ-?\d{1,9}\b", re.IGNORECASE)
 async def status_button(update: Update, context: BotContext) -> None:
     """The receipt's button: the report's status now, as a new message under the receipt."""
     query = update.callback_query
-    code = query.data.removeprefix(receipts.CALLBACK)
+    code = context.press(cb.Receipt).code
     report = await reports.by_receipt(await context.services.db(), receipts.code_hash(code))
     if report is None:
         await query.answer(context.t("common.stale_button"), show_alert=True)
@@ -66,6 +67,6 @@ async def _status(context: BotContext, report: Report) -> Html:
 
 def handlers() -> list[BaseHandler]:
     return [
-        CallbackQueryHandler(status_button, pattern=rf"^{receipts.CALLBACK}[{receipts.ALPHABET}]{{{receipts.LENGTH}}}$"),
+        CallbackQueryHandler(status_button, pattern=cb.pattern(cb.Receipt)),
         CommandHandler("status", status_command, filters=filters.ChatType.PRIVATE),
     ]

@@ -16,8 +16,8 @@ from handlers import keyboards, live_keyboard
 from handlers.context import BotContext
 from handlers.keyboards import button
 
-YES = rf"^{cb.build('story', 'yes')}$"
-NO = rf"^{cb.build('story', 'no')}$"
+YES = cb.pattern(cb.Story, answer="yes")
+NO = cb.pattern(cb.Story, answer="no")
 
 
 async def offered(update: Update, context: BotContext) -> bool:
@@ -34,7 +34,7 @@ async def offered(update: Update, context: BotContext) -> bool:
         return False
     t = context.t
     context.services.stories.hold(update.effective_chat.id, text)
-    markup = InlineKeyboardMarkup([[button(t, "story.yes", "story", "yes")], [button(t, "story.no", "story", "no")]])
+    markup = InlineKeyboardMarkup([[button(t, "story.yes", cb.Story("yes"))], [button(t, "story.no", cb.Story("no"))]])
     await live_keyboard.send(update, context, t("story.ask"), markup)
     return True
 

@@ -462,16 +462,16 @@ async def start_report(update: Update, context: BotContext, description: str | N
 async def on_button(update: Update, context: BotContext) -> str | int | None:
     """Every wizard button: Back and Cancel anywhere, otherwise the step's own choice."""
     query = update.callback_query
-    parsed = cb.parse(query.data)
+    pressed = context.press(cb.Wizard)
     draft = await load(context, STEPS)
-    if draft is None and parsed is not None and parsed.args == (REVIEW, "send"):
+    if draft is None and (pressed.step, pressed.value) == (REVIEW, "send"):
         return await send_again(update, context)
-    if draft is None or parsed is None or parsed.args[0] not in STEPS.by_name:
+    if draft is None or pressed.step not in STEPS.by_name:
         return await stale_button(update, context)
     if not live_keyboard.is_live(context, update.effective_chat.id, query.message.message_id):
         # An older screen (kept by a slow client, or forged): the live one is further down.
         return await stale_button(update, context)
-    name, value = parsed.args
+    name, value = pressed.step, pressed.value
     step, turn = STEPS[name], Turn(update, context, draft, STEPS)
     if name != draft.step:
         # The screen is behind the draft (a kill or a failed edit came between the two): say so
@@ -666,16 +666,16 @@ def conversation() -> ConversationHandler:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("report", start_report, filters=private),
-                CallbackQueryHandler(start_report, pattern=r"^menu:report$"),
+                CallbackQueryHandler(start_report, pattern=cb.pattern(cb.Menu, item="report")),
                 CallbackQueryHandler(from_story, pattern=report_story.YES),
             ],
             states=STEPS.states(on_button, on_input, wrong_input, on_edit),
             fallbacks=[
                 CommandHandler("cancel", cancel_command, filters=private),
                 CommandHandler("report", start_report, filters=private),
-                CallbackQueryHandler(start_report, pattern=r"^menu:report$"),
+                CallbackQueryHandler(start_report, pattern=cb.pattern(cb.Menu, item="report")),
                 # A button of the draft's real step when the stored state lags behind it.
-                CallbackQueryHandler(on_button, pattern=r"^w:"),
+                CallbackQueryHandler(on_button, pattern=cb.pattern(cb.Wizard)),
             ],
             name=CONVERSATION,
             persistent=True,
@@ -687,5 +687,5 @@ def handlers() -> list[BaseHandler]:
     return [
         conversation(),
         CommandHandler("cancel", cancel_outside, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(send_again, pattern=rf"^w:{REVIEW}:send$"),
+        CallbackQueryHandler(send_again, pattern=cb.pattern(cb.Wizard, step=REVIEW, value="send")),
     ]

@@ -28,7 +28,6 @@ ANSWER_MAX = 4096
 # as consecutive entries of the history, each posted under the card.
 ANSWER_PIECE = 3500
 QUESTION_OPEN = timedelta(days=7)  # a moderator's question may be answered without Reply this long
-KIND = "ans"  # callback data: ans:<report id>, the question a held answer is about
 ANSWERS = (filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND & (
     filters.TEXT | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.VIDEO_NOTE | filters.AUDIO
     | filters.Document.ALL))
@@ -89,7 +88,7 @@ async def _without_reply(update: Update, context: BotContext) -> None:
     services.answers.hold(chat, update.message)
     t = context.t
     rows = [[InlineKeyboardButton(t("feedback.answer_to", reference=report.reference),
-                                  callback_data=cb.build(KIND, report.id))] for report in asked]
+                                  callback_data=cb.encode(cb.AnswerAbout(report.id)))] for report in asked]
     await update.message.reply_text(t("feedback.answer_which"), reply_markup=InlineKeyboardMarkup(rows))
     raise ApplicationHandlerStop
 
@@ -105,9 +104,8 @@ async def open_questions(context: BotContext) -> list[Report]:
 async def chose(update: Update, context: BotContext) -> None:
     """Which question a held answer is about: taken now (if it is still held and the question open)."""
     query = update.callback_query
-    parsed = cb.parse(query.data)
-    asked = {str(report.id): report for report in await open_questions(context)}
-    report = asked.get(parsed.args[0]) if parsed is not None else None
+    asked = {report.id: report for report in await open_questions(context)}
+    report = asked.get(context.press(cb.AnswerAbout).report_id)
     held = context.services.answers.take(update.effective_chat.id) if report is not None else None
     if report is None or not isinstance(held, Message):
         await query.answer(context.t("common.stale_button"))
@@ -172,4 +170,4 @@ def answer_handler() -> BaseHandler:
 
 
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(chose, pattern=cb.pattern(KIND))]
+    return [CallbackQueryHandler(chose, pattern=cb.pattern(cb.AnswerAbout))]

@@ -32,8 +32,6 @@ from handlers.context import BotContext
 from storage import outbox, reports
 from storage.models import NewReport
 
-KIND = "u"  # callback data: u:<choice>.<screen>, u:cancel, u:done, u:where, u:r.<region>
-SCREEN_BYTES = 8  # a screen's random mark: 16 hex digits, within callback data's 40 a value
 # One text added to the description is kept whole: Telegram's own limit of a message. A longer
 # text comes as parts of up to that many, each kept, the next joined to the one before.
 FOLLOW_UP_MAX = 4096
@@ -51,9 +49,9 @@ def safety(t: Translator) -> Html:
 def choices_keyboard(t: Translator, screen: str) -> InlineKeyboardMarkup:
     """The choices, each carrying the ``screen``'s random mark: a second press on the same screen
     (a double tap, a slow client) finds the report the first one filed instead of filing another."""
-    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"), callback_data=cb.build(KIND, f"{choice}.{screen}"))]
-            for choice in URGENT_CHOICES]
-    cancel = InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.build(KIND, "cancel"))
+    rows = [[InlineKeyboardButton(t(f"urgent.choice.{choice}"),
+                                  callback_data=cb.encode(cb.UrgentChoice(choice, screen)))] for choice in URGENT_CHOICES]
+    cancel = InlineKeyboardButton(t("wizard.cancel"), callback_data=cb.encode(cb.UrgentCancel()))
     return InlineKeyboardMarkup(rows + [[cancel]])
 
 
@@ -64,7 +62,7 @@ async def ask(update: Update, context: BotContext) -> None:
     t = context.t
     text = Html("\n\n".join([safety(t), t("urgent.ask")]))
     # Random, so it ties the report it becomes to nothing (unlike a chat or message id would).
-    markup = choices_keyboard(t, secrets.token_hex(SCREEN_BYTES))
+    markup = choices_keyboard(t, secrets.token_hex(cb.SCREEN_BYTES))
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except TelegramError:  # the menu is gone or unchanged: a new message instead
@@ -77,18 +75,10 @@ async def chose(update: Update, context: BotContext) -> None:
     """Tap 2: the report is filed at once, its alert sent, the receipt shown in place of the
     choices, and the person told again what to do now and that they may add to it."""
     query = update.callback_query
-    parsed = cb.parse(query.data)
-    choice, _, screen = parsed.args[0].partition(".") if parsed else (None, "", "")
+    pressed = context.press(cb.UrgentChoice)
+    choice, screen = pressed.choice, pressed.screen
     t, services = context.t, context.services
     if context.private_chat is None:  # the menu is only ever in a private chat: forged
-        await query.answer(t("common.stale_button"))
-        return
-    if choice == "cancel":
-        await query.answer()
-        await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t))
-        await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
-        return
-    if choice not in URGENT_CHOICES or len(screen) != 2 * SCREEN_BYTES:
         await query.answer(t("common.stale_button"))
         return
     await query.answer()
@@ -118,10 +108,22 @@ async def chose(update: Update, context: BotContext) -> None:
                                              reply_markup=follow_up_keyboard(t, where=True))
 
 
+async def cancelled(update: Update, context: BotContext) -> None:
+    """Cancel instead of tap 2: the screen becomes the main menu again."""
+    query = update.callback_query
+    t = context.t
+    if context.private_chat is None:  # the menu is only ever in a private chat: forged
+        await query.answer(t("common.stale_button"))
+        return
+    await query.answer()
+    await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+    await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
+
+
 def follow_up_keyboard(t: Translator, where: bool) -> InlineKeyboardMarkup:
     """Where it is happening (one optional question), and Nothing more to add."""
-    rows = [[InlineKeyboardButton(t("urgent.where"), callback_data=cb.build(KIND, "where"))]] if where else []
-    return InlineKeyboardMarkup(rows + [[InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]])
+    rows = [[InlineKeyboardButton(t("urgent.where"), callback_data=cb.encode(cb.UrgentWhere()))]] if where else []
+    return InlineKeyboardMarkup(rows + [[InlineKeyboardButton(t("urgent.done"), callback_data=cb.encode(cb.UrgentDone()))]])
 
 
 async def where(update: Update, context: BotContext) -> None:
@@ -132,10 +134,10 @@ async def where(update: Update, context: BotContext) -> None:
         await query.answer(t("urgent.link_ended"), show_alert=True)
         return
     await query.answer()
-    buttons = [InlineKeyboardButton(t(f"region.{region}"), callback_data=cb.build(KIND, f"r.{region}"))
+    buttons = [InlineKeyboardButton(t(f"region.{region}"), callback_data=cb.encode(cb.UrgentRegion(region)))
                for region in REGIONS]
     rows = grid(buttons, 2)  # two a row, a long name on a row of its own
-    done = [InlineKeyboardButton(t("urgent.done"), callback_data=cb.build(KIND, "done"))]
+    done = [InlineKeyboardButton(t("urgent.done"), callback_data=cb.encode(cb.UrgentDone()))]
     await query.edit_message_text(t("urgent.ask_region"), reply_markup=InlineKeyboardMarkup(rows + [done]))
 
 
@@ -143,11 +145,10 @@ async def region_chosen(update: Update, context: BotContext) -> None:
     """The region: set on the report, noted under its alert; then the precinct or place, typed, if known."""
     query = update.callback_query
     t, services, chat = context.t, context.services, update.effective_chat.id
-    parsed = cb.parse(query.data)
-    region = parsed.args[0].removeprefix("r.") if parsed else ""
+    region = context.press(cb.UrgentRegion).region
     report_id = services.follow_ups.report_of(chat)
-    if report_id is None or region not in REGIONS:
-        await query.answer(t("urgent.link_ended" if report_id is None else "common.stale_button"), show_alert=True)
+    if report_id is None:
+        await query.answer(t("urgent.link_ended"), show_alert=True)
         return
     await query.answer()
     db = await services.db()
@@ -250,11 +251,12 @@ async def _add(update: Update, context: BotContext, report_id: int) -> str | Non
 def handlers() -> list[BaseHandler]:
     """The journey's buttons (group 0, before the fallback); follow_up_handler runs earlier."""
     return [
-        CallbackQueryHandler(ask, pattern=r"^menu:urgent$"),
-        CallbackQueryHandler(finished, pattern=rf"^{KIND}:done$"),
-        CallbackQueryHandler(where, pattern=rf"^{KIND}:where$"),
-        CallbackQueryHandler(region_chosen, pattern=rf"^{KIND}:r\."),
-        CallbackQueryHandler(chose, pattern=cb.pattern(KIND)),
+        CallbackQueryHandler(ask, pattern=cb.pattern(cb.Menu, item="urgent")),
+        CallbackQueryHandler(chose, pattern=cb.pattern(cb.UrgentChoice)),
+        CallbackQueryHandler(cancelled, pattern=cb.pattern(cb.UrgentCancel)),
+        CallbackQueryHandler(where, pattern=cb.pattern(cb.UrgentWhere)),
+        CallbackQueryHandler(region_chosen, pattern=cb.pattern(cb.UrgentRegion)),
+        CallbackQueryHandler(finished, pattern=cb.pattern(cb.UrgentDone)),
     ]
 
 

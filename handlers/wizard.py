@@ -215,7 +215,7 @@ class Steps:
         new = filters.UpdateType.MESSAGE
         states = {
             step.name: [
-                CallbackQueryHandler(on_button, pattern=rf"^w:{step.name}:"),
+                CallbackQueryHandler(on_button, pattern=cb.pattern(cb.Wizard, step=step.name)),
                 *([MessageHandler(new & step.accepts, on_input(step))] if step.accepts is not None else []),
                 MessageHandler(new & ~filters.COMMAND, wrong_input),
                 MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit),
@@ -229,7 +229,7 @@ class Steps:
 # ---- keyboards ------------------------------------------------------------------------------
 
 def wbutton(t: Translator, step: str, value: str, label_key: str, **params: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(label_key, **params), callback_data=cb.build("w", step, value))
+    return InlineKeyboardButton(t(label_key, **params), callback_data=cb.encode(cb.Wizard(step, value)))
 
 
 HALF_WIDTH = 18  # characters a button half a phone's width shows before its label is cut

@@ -365,15 +365,15 @@ async def test_a_query_too_long_for_the_buttons_is_shown_without_them(app, fake,
 
 
 def test_a_query_survives_its_trip_through_a_button():
-    from handlers.callback_data import build, parse
-    from services.search_query import Query, decode_query, encode_query
+    from handlers.callback_data import FindPage, encode, parse
+    from services.search_query import Query, decode_query
 
     for query in (Query(), Query(region="almaty_region", category="other", status="resolved", precinct="7",
                                  since=date(2026, 11, 1), until=date(2026, 11, 30), words=("қарағанды", "5")),
                   Query(category="observer_restricted", words=("шағым", "еж")), Query(words=("選挙", "x"))):
-        data = build("fq", 12, *encode_query(query))
+        data = encode(FindPage(12, query))
         assert len(data.encode()) <= 64
-        assert decode_query(*parse(data).args[1:]) == query
+        assert parse(data) == FindPage(12, query)
     for forged in ((".", "1zz"), ("r21", "."), ("c-1", "."), ("x1", "."), ("p0", "."), ("a99999999999", "."), (".", "2ab")):
         assert decode_query(*forged) is None, forged
 
