@@ -30,7 +30,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     t = context.t
     await query.answer()
     await query.edit_message_text(t("language.changed"))
-    await live_keyboard.send(update, context, t("start.greeting"), keyboards.main_menu(t))
+    await live_keyboard.send(update, context, t("start.greeting"), keyboards.main_menu(t, context.person))
     if is_moderator(context.services.settings, context.person, update.effective_user.id):
         await register_staff_commands(context.bot, context.services)
 

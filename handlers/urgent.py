@@ -85,7 +85,7 @@ async def chose(update: Update, context: BotContext) -> None:
         return
     if choice == "cancel":
         await query.answer()
-        await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+        await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t, context.person))
         await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
         return
     if choice not in URGENT_CHOICES or len(screen) != 2 * SCREEN_BYTES:
@@ -181,7 +181,7 @@ async def finished(update: Update, context: BotContext) -> None:
     context.services.follow_ups.close(update.effective_chat.id)
     await query.answer()
     t = context.t
-    await live_keyboard.send(update, context, t("urgent.closed"), keyboards.main_menu(t))
+    await live_keyboard.send(update, context, t("urgent.closed"), keyboards.main_menu(t, context.person))
 
 
 async def follow_up(update: Update, context: BotContext) -> None:

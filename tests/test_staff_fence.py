@@ -60,6 +60,7 @@ def attempts() -> dict[str, str]:
         "addmod": f"/addmod {REPORTER}",  # the reporter making themselves a moderator
         "delmod": f"/delmod {MODERATOR}",
         "invite": "/invite",
+        "candidates": "/candidates Иванов И. И.; Петрова А. А.",
     }
 
 
@@ -120,6 +121,7 @@ def snapshot(data_dir) -> dict[str, list[tuple]]:
         "replies": "SELECT id, report_id, text FROM replies ORDER BY id",
         "invites": "SELECT code_hash, redeemed_at FROM invites ORDER BY code_hash",
         "web_logins": "SELECT token_hash FROM web_logins",
+        "candidates": "SELECT position, name FROM candidates",
     }
     return {name: [tuple(row) for row in db_rows(data_dir, sql)] for name, sql in queries.items()}
 
