@@ -124,6 +124,10 @@ async def test_turnout_count_in_kazakh_and_russian(app, fake, user_factory, admi
         assert file["sha256"] == sha256(photo) and read(data_dir, file["stored_path"], KEYS) == photo
     assert db_rows(data_dir, "SELECT * FROM drafts") == []
     await no_count_for_moderators(group, data_dir)
+    # A moderator may still look one up by its reference: what it is, where, and its figure in words.
+    (card,) = await group.say(f"/view {reference}")
+    for part in (reference, L("ru", "group.turnout"), L("ru", "region.karaganda"), "412"):
+        assert part in card.message["text"]
     assert fake.refused == []
 
 
