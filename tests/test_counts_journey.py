@@ -14,7 +14,7 @@ from domain.rules import OBSERVER_COMMANDS
 from services.evidence import read
 from services.i18n import Translator
 from tests.fake_telegram import FakeUser
-from tests.harness import make_settings
+from tests.harness import make_settings, running_bot
 from tests.report_helpers import KEYS, L, LP, confirmed, db_rows, jpeg, sha256
 from tests.test_staff_language import menu_seen
 
@@ -299,4 +299,25 @@ async def test_candidates_are_set_by_an_administrator(app, fake, user_factory, a
     (reply,) = await outsider.say("/candidates Кто-то")
     assert reply.message["text"] == L("ru", "mod.refused")
     assert len(db_rows(data_dir, "SELECT * FROM candidates")) == 3
+    assert fake.refused == []
+
+
+async def test_a_count_survives_a_restart_halfway_through_its_figures(fake, settings, user_factory, admin, data_dir):
+    """The figures typed so far are in the draft: after a restart the next line is asked."""
+    async with running_bot(settings):
+        await set_candidates(admin)
+        observer = await observer_in("kk", admin, user_factory)
+        await up_to_figures(observer, "kk", pages=2)
+        await observer.say("1500\n1210\n1000")
+    async with running_bot(settings):
+        (prompt,) = await observer.say("950")  # the fourth line, as the draft was left
+        assert L("kk", "count.figures_next", line=L("kk", "count.line.ballots_spoiled")) in prompt.message["text"]
+        (review,) = await observer.say("Бүлінген: 5\nПайдаланылмаған: 205\nЖарамсыз: 10\nИванов: 600\nПетрова: 340")
+        assert L("kk", "wizard.review_hint") in review.message["text"]
+        await observer.tap(L("kk", "wizard.send"))
+    (report,) = db_rows(data_dir, "SELECT id FROM reports WHERE kind = 'results'")
+    stored = dict(tuple(row) for row in db_rows(data_dir, "SELECT line, value FROM protocol_figures WHERE report_id = ?",
+                                                (report["id"],)))
+    assert stored == GOOD
+    assert len(db_rows(data_dir, "SELECT * FROM evidence WHERE report_id = ?", (report["id"],))) == 2
     assert fake.refused == []
