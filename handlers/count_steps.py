@@ -7,8 +7,8 @@ from __future__ import annotations
 from telegram.ext import filters
 
 from domain.counts import (
-    CANDIDATE_PREFIX, COPY_STATES, PROTOCOL_LINES, REFUSED_COPY_CATEGORY, TURNOUT_HOURS, TURNOUT_SOURCES, Mismatch,
-    candidate_line, candidate_position, check,
+    CANDIDATE_PREFIX, COPY_STATES, FIGURE_MAX, PROTOCOL_LINES, REFUSED_COPY_CATEGORY, TURNOUT_HOURS, TURNOUT_SOURCES,
+    Mismatch, candidate_line, candidate_position, check,
 )
 from domain.rules import CATEGORIES, REGIONS
 from services import protocol_entry
@@ -102,8 +102,8 @@ def _number(text: str) -> int:
     if not digits.isdigit() or not digits.isascii():
         raise Retry("count.bad_number")
     value = int(digits)
-    if value > protocol_entry.FIGURE_MAX:
-        raise Retry("count.figures_too_big", max=protocol_entry.FIGURE_MAX)
+    if value > FIGURE_MAX:
+        raise Retry("count.figures_too_big", max=FIGURE_MAX)
     return value
 
 

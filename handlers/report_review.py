@@ -25,7 +25,8 @@ async def render(turn: Turn) -> Question:
     t = turn.t
     records = await evidence.of_draft(await turn.context.services.db(), turn.context.person.id)
     summary = [t("summary.title"), *turn.steps.summary(t, turn.draft, View(records))]
-    edit = [wbutton(t, REVIEW, f"edit_{section}", f"wizard.edit_{section}") for section in turn.steps.sections_of(turn.draft)]
+    edit = [wbutton(t, REVIEW, f"edit_{section}", f"wizard.edit_{section}")
+            for section in turn.steps.sections_of(turn.draft)]
     # A file sent by mistake: the last one can be taken off (again for the one before).
     drop = [[wbutton(t, REVIEW, "drop_file", "wizard.drop_file")]] if records else []
     markup = InlineKeyboardMarkup(

@@ -22,8 +22,8 @@ from services.evidence import MAX_FILES
 from domain.counts import COUNT_KINDS, REPORT_KINDS
 from domain.precincts import named_precinct
 from domain.rules import (
-    CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP, OBSERVER_COMMANDS,
-    REGIONS, REPORTER_ROLES,
+    CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP,
+    OBSERVER_COMMANDS, REGIONS, REPORTER_ROLES,
 )
 from handlers import callback_data as cb
 from handlers import count_steps, deliveries, live_keyboard, report_evidence, report_review, report_story
@@ -451,14 +451,15 @@ async def start_count(update: Update, context: BotContext) -> str | int | None:
     if context.services.follow_ups.drop(update.effective_chat.id):
         await update.effective_chat.send_message(context.t("urgent.link_closed"))
     draft = await load(context, STEPS)
-    if draft is not None:
-        return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t("wizard.resumed"))
+    if draft is not None:  # one draft at a time: the open one first (another kind is said to be another)
+        notice = "wizard.resumed" if draft.kind == kind else "count.other_open"
+        return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t(notice))
     if await deliveries.confirm_now(context):
         return END
     names = [candidate.name for candidate in await counts.candidates(await context.services.db())]
     # Accredited observers' counts are theirs to stand by: contact allowed, as their reports start.
-    draft = Draft(key=uuid.uuid4().hex, step=count_steps.FIRST, kind=kind, reporter_role="observer", contact_allowed=True,
-                  prefilled=["contact"], candidates=names if kind == "results" else [])
+    draft = Draft(key=uuid.uuid4().hex, step=count_steps.FIRST, kind=kind, reporter_role="observer",
+                  contact_allowed=True, prefilled=["contact"], candidates=names if kind == "results" else [])
     return await show(Turn(update, context, draft, STEPS), count_steps.FIRST, notice=context.t(f"count.intro.{kind}"))
 
 

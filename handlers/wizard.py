@@ -209,7 +209,8 @@ class Steps:
 
     def sections_of(self, draft: Draft) -> tuple[str, ...]:
         """The sections the review of this kind of report offers to change."""
-        return tuple(name for name, steps in self.sections.items() if any(self.by_name[step].asks(draft) for step in steps))
+        return tuple(name for name, steps in self.sections.items()
+                     if any(self.by_name[step].asks(draft) for step in steps))
 
     def section_of(self, step: str) -> str:
         return next(name for name, steps in self.sections.items() if step in steps)

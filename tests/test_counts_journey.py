@@ -321,3 +321,14 @@ async def test_a_count_survives_a_restart_halfway_through_its_figures(fake, sett
     assert stored == GOOD
     assert len(db_rows(data_dir, "SELECT * FROM evidence WHERE report_id = ?", (report["id"],))) == 2
     assert fake.refused == []
+
+
+async def test_a_count_waits_for_a_report_already_open(app, fake, user_factory, admin, data_dir):
+    """One draft at a time: a violation report half written is shown, said to be another, and kept."""
+    observer = await observer_in("ru", admin, user_factory)
+    await observer.tap(L("ru", "menu.report"))
+    (prompt,) = await observer.say("/turnout")
+    assert prompt.message["text"].startswith(L("ru", "count.other_open"))
+    (draft,) = db_rows(data_dir, "SELECT data FROM drafts")
+    assert json.loads(draft["data"])["kind"] == "violation"
+    assert fake.refused == []
