@@ -112,7 +112,9 @@ async def test_turnout_count_in_kazakh_and_russian(app, fake, user_factory, admi
                      L(lang, "count.summary_voters", voters="412"), L(lang, "summary.precinct", number="245")):
             assert line in text
         (sent,) = await observer.tap(L(lang, "wizard.send"))
-        reference, _ = confirmed(sent.message["text"], lang, anonymous=False)
+        reference, code = confirmed(sent.message["text"], lang, anonymous=False)
+        (status,) = await observer.say(f"/status {code}")  # its receipt works as any report's
+        assert reference in status.message["text"]
 
         (report,) = db_rows(data_dir, "SELECT * FROM reports WHERE reference = ?", (reference,))
         assert (report["kind"], report["category"], report["reporter_role"], report["accredited"]) == \
@@ -123,6 +125,9 @@ async def test_turnout_count_in_kazakh_and_russian(app, fake, user_factory, admi
         (file,) = db_rows(data_dir, "SELECT * FROM evidence WHERE report_id = ?", (report["id"],))
         assert file["sha256"] == sha256(photo) and read(data_dir, file["stored_path"], KEYS) == photo
     assert db_rows(data_dir, "SELECT * FROM drafts") == []
+    # Linked to its observer (contact allowed, as their reports start): in their /myreports.
+    (mine,) = await observer.say("/myreports")
+    assert reference in mine.message["text"] and L(lang, "group.turnout") in mine.message["text"]
     await no_count_for_moderators(group, data_dir)
     # A moderator may still look one up by its reference: what it is, where, and its figure in words.
     (card,) = await group.say(f"/view {reference}")
