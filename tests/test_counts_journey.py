@@ -288,6 +288,10 @@ async def test_an_observers_menu_has_the_counts(app, fake, user_factory, admin):
     labels = [button["text"] for button in observer.buttons(menu.message)]
     assert L("kk", "menu.turnout") in labels and L("kk", "menu.results") in labels
     assert set(OBSERVER_COMMANDS) <= set(menu_seen(fake, observer.id, "kk"))
+    # Its menu follows the language they choose.
+    await observer.say("/language")
+    await observer.tap(L("ru", "language.name.ru"), n=2)
+    await fake.wait_for(lambda: menu_seen(fake, observer.id, "kk").get("turnout") == L("ru", "command.turnout"), 15)
     assert fake.refused == []
 
 
