@@ -34,6 +34,11 @@ async def register_observer_commands(bot: Bot, chat_id: int, t: Translator) -> N
     await _safely(bot.set_my_commands(commands(t, USER_COMMANDS + OBSERVER_COMMANDS), scope=BotCommandScopeChat(chat_id)))
 
 
+async def drop_chat_commands(bot: Bot, chat_id: int) -> None:
+    """The chat's own menu goes (everyone's is left): an observer who is one no more."""
+    await _safely(bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
+
+
 async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = ()) -> None:
     """Moderators' commands in each moderator's and administrator's private chat and in the
     moderators' group only, so ordinary users never see them."""

@@ -292,6 +292,10 @@ async def test_an_observers_menu_has_the_counts(app, fake, user_factory, admin):
     await observer.say("/language")
     await observer.tap(L("ru", "language.name.ru"), n=2)
     await fake.wait_for(lambda: menu_seen(fake, observer.id, "kk").get("turnout") == L("ru", "command.turnout"), 15)
+    # /deletemydata takes the accreditation, and the counts' commands with it.
+    await observer.say("/deletemydata")
+    await observer.tap(L("ru", "delete.yes"))
+    await fake.wait_for(lambda: "turnout" not in menu_seen(fake, observer.id, "ru"), 15)
     assert fake.refused == []
 
 
