@@ -137,7 +137,9 @@ async def invite(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.t("admin.invite", link=invites.link(context.bot.username, code)))
 
 
-CANDIDATES_MAX, CANDIDATE_NAME_MAX = 50, 100
+# The figures' screen lists every line of the protocol, candidates too, in one message of at most
+# 4,096 characters: 30 names of 60 fit with room to spare (an election has a handful).
+CANDIDATES_MAX, CANDIDATE_NAME_MAX = 30, 60
 
 
 async def set_candidates(update: Update, context: BotContext) -> None:

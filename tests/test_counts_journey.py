@@ -345,3 +345,16 @@ async def test_a_count_waits_for_a_report_already_open(app, fake, user_factory, 
     (draft,) = db_rows(data_dir, "SELECT data FROM drafts")
     assert json.loads(draft["data"])["kind"] == "violation"
     assert fake.refused == []
+
+
+async def test_the_longest_candidates_list_fits_the_figures_screen(app, fake, user_factory, admin, data_dir):
+    from handlers.admin import CANDIDATE_NAME_MAX, CANDIDATES_MAX
+    names = [f"{n:02d} " + "Ш" * (CANDIDATE_NAME_MAX - 3) for n in range(CANDIDATES_MAX)]
+    await admin.say("/candidates " + "; ".join(names))
+    (refused,) = await admin.say("/candidates " + "; ".join([*names, "Ещё один"]))
+    assert refused.message["text"] == L("ru", "admin.candidates_bad", max=CANDIDATES_MAX, length=CANDIDATE_NAME_MAX)
+    observer = await observer_in("kk", admin, user_factory)
+    await up_to_figures(observer, "kk", pages=1)
+    (prompt,) = await observer.say("1500")
+    assert names[-1] in prompt.message["text"]
+    assert fake.refused == []
