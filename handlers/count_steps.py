@@ -121,9 +121,12 @@ async def chose_copy(turn: Turn, value: str) -> Outcome:
     """What the observer got of the protocol. A refusal is itself a violation of observers'
     rights: it is filed at once as one (once per draft), and the figures become optional."""
     draft = turn.draft
-    draft.copy_state = value
     if value != "refused" or draft.refused_reference is not None:
+        draft.copy_state = value
         return NEXT
+    if await filing.over_limit(turn.context):  # it counts in the reports of the hour, as any report
+        raise Retry("flood.reports", max=filing.REPORTS_PER_HOUR)
+    draft.copy_state = value
     draft.refused_reference = await file_refusal(turn)
     # Below the refusal's confirmation, what comes next (the figures, if they saw them).
     notice = turn.t("count.refused_filed", reference=draft.refused_reference)
