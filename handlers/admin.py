@@ -1,4 +1,5 @@
-"""Administrators (ADMIN_IDS) add and remove moderators and create observers' invite codes."""
+"""Administrators (ADMIN_IDS) add and remove moderators, create observers' invite codes and set
+the election's candidates (the lines of a results protocol)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from handlers import duty
 from handlers.context import BotContext
 from handlers.mod_cards import refresh_card
 from handlers.staff_guard import fence
-from storage import moderation, people, reports, web_sessions
+from storage import counts, moderation, people, reports, web_sessions
 
 
 async def list_moderators(update: Update, context: BotContext) -> None:
@@ -136,8 +137,43 @@ async def invite(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.t("admin.invite", link=invites.link(context.bot.username, code)))
 
 
+# The figures' screen lists every line of the protocol, candidates too, in one message of at most
+# 4,096 characters: 30 names of 60 fit with room to spare (an election has a handful).
+CANDIDATES_MAX, CANDIDATE_NAME_MAX = 30, 60
+
+
+async def set_candidates(update: Update, context: BotContext) -> None:
+    """/candidates: the election's candidates in the protocol's order, which observers' protocol
+    copies carry a line each for. Without arguments, the list; with names (separated by ``;``
+    or one a line), the new list, recorded in the history."""
+    t = context.t
+    db = await context.services.db()
+    text = update.effective_message.text or ""
+    parts = text.split(maxsplit=1)  # "/candidates A; B" or the names on the lines below it
+    names = [" ".join(name.split()) for name in re.split(r"[;\n]", parts[1] if len(parts) > 1 else "")]
+    names = [name for name in names if name]
+    if not names:
+        found = await counts.candidates(db)
+        lines = [t("admin.candidates_title", count=len(found))] if found else [t("admin.candidates_none")]
+        lines += [t("admin.candidates_item", position=candidate.position, name=candidate.name) for candidate in found]
+        lines.append(t("admin.candidates_usage"))
+        await update.effective_message.reply_text("\n".join(lines))
+        return
+    if len(names) > CANDIDATES_MAX or any(len(name) > CANDIDATE_NAME_MAX for name in names) \
+            or len(set(name.casefold() for name in names)) != len(names):
+        await update.effective_message.reply_text(
+            t("admin.candidates_bad", max=CANDIDATES_MAX, length=CANDIDATE_NAME_MAX))
+        return
+    await counts.set_candidates(db, names)
+    await moderation.record(db, None, _actor(context), "candidates_set", str(len(names)))
+    lines = [t("admin.candidates_set", count=len(names))]
+    lines += [t("admin.candidates_item", position=position, name=name) for position, name in enumerate(names, 1)]
+    await update.effective_message.reply_text("\n".join(lines))
+
+
 def handlers() -> list[BaseHandler]:
     return fence("admins", [
+        CommandHandler("candidates", set_candidates),
         CommandHandler("mods", list_moderators),
         CommandHandler("addmod", add_moderator),
         CommandHandler("delmod", remove_moderator),

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, Callable, Iterable, TypeVar, get_type_hints
 
+from domain.counts import COUNT_KINDS
 from domain.rules import ESCALATION_TARGETS, LANGUAGES, REGIONS, URGENT_CHOICES
 from services import moderation as rulebook
 from services import receipts
@@ -56,7 +57,7 @@ YesNo = Annotated[str, one_of(("yes", "no"))]
 
 # The card's buttons: the rulebook's actions (services.moderation) as the card names them.
 CARD_ACTIONS: tuple[str, ...] = (*rulebook.STATUS_ACTIONS, "correct", *rulebook.GROUP_ACTIONS)
-MENU_ITEMS = ("urgent", "report", "mine", "rights", "language", "help")
+MENU_ITEMS = ("urgent", "report", *COUNT_KINDS, "mine", "rights", "language", "help")  # counts: observers'
 PROMPT_CHOICES = ("cancel", "internal", "public")
 SCREEN_BYTES = 8  # the urgent path's screen's random mark (handlers.urgent): 16 hex digits
 

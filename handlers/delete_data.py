@@ -9,6 +9,7 @@ from services.i18n import Html
 from handlers import callback_data as cb
 from handlers.context import BotContext
 from handlers.keyboards import button
+from services.menus import drop_chat_commands
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -30,7 +31,10 @@ async def confirm(update: Update, context: BotContext) -> None:
     if context.press(cb.DeleteData).answer == "no":
         await query.edit_message_text(t("delete.kept"))
         return
+    observer = context.person.role == "observer"
     await context.services.delete_person(context.person)
+    if observer:  # their accreditation went too: so do their counts' commands from their chat's menu
+        await drop_chat_commands(context.bot, update.effective_chat.id)
     context.services.follow_ups.close(update.effective_chat.id)  # nothing of theirs stays, in memory either
     context.services.stories.drop(update.effective_chat.id)  # a story typed and not yet decided on
     await query.edit_message_text(t("delete.done"))

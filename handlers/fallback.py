@@ -28,7 +28,7 @@ async def unknown_message(update: Update, context: BotContext) -> None:
         message.effective_attachment is not None and message.sticker is None and message.poll is None
         and message.contact is None)
     await live_keyboard.send(update, context, t("common.file_outside" if sent_file else "common.unknown"),
-                             keyboards.main_menu(t))
+                             keyboards.main_menu(t, context.person))
 
 
 def handlers() -> list[BaseHandler]:

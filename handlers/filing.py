@@ -17,7 +17,7 @@ from services import receipts, witnesses
 from handlers import deliveries
 from handlers.context import BotContext
 from domain.rules import DEFAULT_REPORTER_ROLE
-from storage import outbox, people, reports
+from storage import counts, outbox, people, reports
 from storage.models import NewReport, Report
 
 log = logging.getLogger(__name__)
@@ -38,13 +38,15 @@ async def over_limit(context: BotContext, limit: int | None = None) -> bool:
 
 async def file(context: BotContext, report: NewReport, group_notices: Iterable[tuple[str, dict]],
                *, query: CallbackQuery | None = None, with_draft: bool = True, coming: int = 0,
-               staff_notices: Iterable[tuple[str, dict]] = ()) -> tuple[Report, bool]:
+               staff_notices: Iterable[tuple[str, dict]] = (), then: counts.Then | None = None,
+               ) -> tuple[Report, bool]:
     """Commit ``report`` with its notices (``group_notices`` only while there is a moderators'
     chat; ``staff_notices``, to staff members' private chats, always), then attempt the
     confirmation (in place of ``query``'s message) and any alert at once; the rest goes from the
     outbox in the background. ``coming``: how many of its files are still on their way from
     Telegram (the confirmation says so). Returns the report and whether it was
-    created now (a second press finds the first one's report)."""
+    created now (a second press finds the first one's report). ``then`` stores what a count
+    carries beside its report, in the same transaction (storage.counts)."""
     services, person = context.services, context.person
     db = await services.db()
     # What tells of the report is recorded with it, so it is sent (and sent again) whatever fails
@@ -58,11 +60,13 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
     notices += list(staff_notices)
     stored, created = await reports.submit(
         db, person.id, report, notices, receipt_hash=receipts.code_hash(code),
-        chat_ref=services.keys.seal(str(chat)) if report.contact_allowed else None, with_draft=with_draft)
+        chat_ref=services.keys.seal(str(chat)) if report.contact_allowed else None, with_draft=with_draft,
+        then=then)
     if not created:
         return stored, False
     log.info("report %s stored", stored.reference)
-    await witnesses.place(db, stored.id)  # before the card is drawn: it names the group it joins
+    if stored.kind == "violation":  # a count is no incident others may have witnessed
+        await witnesses.place(db, stored.id)  # before the card is drawn: it names the group it joins
     await _remember_role(context, stored)
     if not stored.contact_allowed:
         services.flood.anonymous_report_sent(person.pseudonym, time.monotonic())

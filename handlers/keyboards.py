@@ -6,7 +6,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import callback_data as cb
 from services.i18n import Translator
+from domain.counts import COUNT_KINDS
 from domain.rules import LANGUAGES
+from storage.models import Person
 
 
 def button(t: Translator, label_key: str, pressed: cb.Button) -> InlineKeyboardButton:
@@ -29,7 +31,13 @@ MAIN_MENU_ITEMS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def main_menu(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in MAIN_MENU_ITEMS]
-    )
+# An accredited observer's counts (domain.counts), under "report": offered to them alone.
+OBSERVER_ITEMS: tuple[str, ...] = COUNT_KINDS
+
+
+def main_menu(t: Translator, person: Person | None = None) -> InlineKeyboardMarkup:
+    """The main menu; an accredited observer's has their counts under "report"."""
+    rows = [list(row) for row in MAIN_MENU_ITEMS]
+    if person is not None and person.role == "observer":
+        rows.insert(2, list(OBSERVER_ITEMS))
+    return InlineKeyboardMarkup([[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])

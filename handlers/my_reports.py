@@ -34,8 +34,10 @@ async def show_my_reports(update: Update, context: BotContext) -> None:
     lines = [t("myreports.title", count=t.plural("myreports.count", total))]
     for report in await reports.of_reporter(db, context.person.id, limit=SHOWN):
         submitted = datetime.fromisoformat(report.submitted_at)
+        # An observer's count has no category of violation: its kind names it (group.turnout).
+        what = t(f"category.{report.subcategory}") if report.subcategory else t(f"group.{report.category}")
         item = t("myreports.item", reference=report.reference, date=t.date(submitted.astimezone(t.tz).date()),
-                 category=t(f"category.{report.subcategory}"), status=status_name(t, report.status, report.escalated_to))
+                 category=what, status=status_name(t, report.status, report.escalated_to))
         replies = [t("myreports.reply", text=_short(text)) for text in await moderation.replies_of(db, report.id)]
         lines.append("\n".join([item, *replies[-1:]]))
     lines.append(t("myreports.anonymous"))

@@ -21,8 +21,9 @@ from storage.models import Draft, EvidenceRecord, Person
 EVIDENCE = "evidence"
 FILES = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
          | filters.VIDEO_NOTE)
-# Steps that take files besides the evidence step: the description (sent with it) and the review.
-TAKING_FILES = (EVIDENCE, "description", REVIEW)
+# Steps that take files besides the evidence step: the description (sent with it), the review,
+# and an observer's count's photos (handlers.count_steps).
+TAKING_FILES = (EVIDENCE, "description", REVIEW, "count_photo", "copy_photos")
 # The items of an album arrive as separate updates, and files sent one by one close together as
 # well; one answer follows once none has come for this long. Files past the limit are counted in
 # it: how many were not taken and why, not a refusal each.

@@ -7,17 +7,17 @@ from telegram import InlineKeyboardMarkup
 
 from services.evidence import remove_files
 from services.i18n import Html
-from handlers import evidence_intake, filing
+from handlers import count_steps, evidence_intake, filing
 from handlers.wizard import END, REVIEW, Answered, Outcome, Question, Steps, Turn, View, grid, show, wbutton
 from storage import evidence
-from storage.models import new_report
+from storage.models import Draft, new_report
 
 REPORTS_PER_HOUR = filing.REPORTS_PER_HOUR
 
 
-def values(steps: Steps) -> tuple[str, ...]:
-    """Send, a Change button for every section of the table, and removing the last file."""
-    return ("send", *(f"edit_{section}" for section in steps.sections), "drop_file")
+def values(steps: Steps, draft: Draft) -> tuple[str, ...]:
+    """Send, a Change button for every section of this kind of report, and removing the last file."""
+    return ("send", *(f"edit_{section}" for section in steps.sections_of(draft)), "drop_file")
 
 
 async def render(turn: Turn) -> Question:
@@ -25,7 +25,8 @@ async def render(turn: Turn) -> Question:
     t = turn.t
     records = await evidence.of_draft(await turn.context.services.db(), turn.context.person.id)
     summary = [t("summary.title"), *turn.steps.summary(t, turn.draft, View(records))]
-    edit = [wbutton(t, REVIEW, f"edit_{section}", f"wizard.edit_{section}") for section in turn.steps.sections]
+    edit = [wbutton(t, REVIEW, f"edit_{section}", f"wizard.edit_{section}")
+            for section in turn.steps.sections_of(turn.draft)]
     # A file sent by mistake: the last one can be taken off (again for the one before).
     drop = [[wbutton(t, REVIEW, "drop_file", "wizard.drop_file")]] if records else []
     markup = InlineKeyboardMarkup(
@@ -43,7 +44,8 @@ async def chose(turn: Turn, value: str) -> Outcome:
     section = value.removeprefix("edit_")
     turn.draft.editing = section
     turn.draft.history = [REVIEW]
-    return Answered(await show(turn, turn.steps.sections[section][0]))
+    first = next(name for name in turn.steps.sections[section] if turn.steps[name].asks(turn.draft))
+    return Answered(await show(turn, first))
 
 
 async def drop_file(turn: Turn) -> str:
@@ -68,11 +70,16 @@ async def send(turn: Turn) -> Outcome:
         await update.effective_chat.send_message(t("flood.reports", max=REPORTS_PER_HOUR))
         return Answered(REVIEW)
     person = context.person
-    group = [("card", {}), ("evidence", {})]
     # Files whose download a kill or an outage cut are tried now and waited for a few seconds; any
     # still coming go with the report, owed, and the confirmation says so (handlers.evidence_intake).
     coming = await evidence_intake.settle(context)
-    await filing.file(context, new_report(draft, accredited=person.role == "observer"), group,
-                      query=update.callback_query, coming=coming)
+    if draft.kind == "violation":
+        await filing.file(context, new_report(draft, accredited=person.role == "observer"),
+                          [("card", {}), ("evidence", {})], query=update.callback_query, coming=coming)
+    else:
+        # A count is no case for moderators: no card, no evidence in their chat; its figures
+        # are stored with it, in its own transaction.
+        report, then = count_steps.count_report(turn)
+        await filing.file(context, report, [], query=update.callback_query, coming=coming, then=then)
     await evidence_intake.let_go_refused(context)  # (the job does it too, after a kill just here)
     return Answered(END)

@@ -57,7 +57,7 @@ async def declined(update: Update, context: BotContext) -> None:
     context.services.stories.drop(update.effective_chat.id)
     await query.answer()
     t = context.t
-    await query.edit_message_text(t("story.declined"), reply_markup=keyboards.main_menu(t))
+    await query.edit_message_text(t("story.declined"), reply_markup=keyboards.main_menu(t, context.person))
     await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
 
 

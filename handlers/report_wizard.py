@@ -7,7 +7,6 @@ the table (see handlers.wizard). A step's functions take its answer and name the
 
 from __future__ import annotations
 
-import re
 import uuid
 import warnings
 from datetime import datetime, timedelta
@@ -20,13 +19,16 @@ from services.evidence import remove_files
 from services.text import clean
 from services.when import BadWhen, NoYear, earlier_today, parse_date
 from services.evidence import MAX_FILES
+from domain.counts import COUNT_KINDS, REPORT_KINDS
 from domain.precincts import named_precinct
 from domain.rules import (
-    CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP, REGIONS, REPORTER_ROLES,
+    CATEGORIES, CATEGORY_GROUPS, DEFAULT_REPORTER_ROLE, DESCRIPTION_MAX, DESCRIPTION_MIN, FIRST_GROUP,
+    OBSERVER_COMMANDS, REGIONS, REPORTER_ROLES,
 )
 from handlers import callback_data as cb
-from handlers import deliveries, live_keyboard, report_evidence, report_review, report_story
+from handlers import count_steps, deliveries, live_keyboard, report_evidence, report_review, report_story
 from handlers.context import BotContext
+from handlers.precinct_input import PRECINCT_DIGITS, precinct_number
 from handlers.report_summary import (
     contact_line, description_line, evidence_line, role_line, spot_lines, spot_now, what_line, what_now,
     when_line, where_line,
@@ -35,23 +37,11 @@ from handlers.wizard import (
     BACK, CANCEL, CANCEL_VALUE, END, KEEP, NEXT, REVIEW, Answered, Outcome, Retry, Step, Steps, Turn, advance, back,
     go, load, show, store,
 )
-from storage import drafts, evidence
+from storage import counts, drafts, evidence
 from storage.models import Draft, Person
 
 CONVERSATION = "report"
 TEXT = filters.TEXT & ~filters.COMMAND
-# A precinct as people write it, in Kazakh and Russian word order alike: "245", "№ 245",
-# "УИК №245", "№ 245 УСК", "245 учаске", "245-учаске", "№245 сайлау учаскесі", "245-й участок",
-# "участок номер 245", "УИК № 1 032". The words that may stand around the number:
-_PRECINCT_WORDS = frozenset("""
-    уик уск иу ик тик участок участка участке участку участковая участковой избирательный избирательного
-    избирательном избирательная избирательной избирательного комиссия комиссии номер номером под й ый ой
-    учаске учаскесі учаскесы учаскелік сайлау комиссиясы нөмір нөмірі нөмірлі ші шы інші ынші
-    precinct polling station no nr number
-""".split())
-_PRECINCT_NUMBER = re.compile(r"\d(?:[\d ]*\d)?")
-_PRECINCT_SIGNS = re.compile(r"[№#:\-–.,()«»“”\"'\s]+")
-PRECINCT_DIGITS = 5  # Kazakhstan's precincts are numbered in the thousands
 DESCRIPTION_WORDS = 10  # letters or digits at least: a row of emoji says nothing a moderator can check
 # Telegram's apps split a text over 4,096 characters into messages of up to that many, sent one
 # after another: a description this long may have a next part, joined to it if it comes soon.
@@ -169,25 +159,6 @@ async def typed_where(turn: Turn) -> Outcome:
     if draft.precinct_kind is None:
         draft.precinct_kind = "unknown"
     return NEXT
-
-
-def precinct_number(text: str) -> str | None:
-    """The number in a precinct as people write it, or None when the text is not one (a place);
-    0 or a number longer than any precinct's is explained."""
-    lowered = text.lower()
-    numbers = _PRECINCT_NUMBER.findall(lowered)
-    if len(numbers) != 1:
-        return None
-    rest = lowered.replace(numbers[0], " ", 1)
-    words = _PRECINCT_SIGNS.split(rest)
-    if any(word and word not in _PRECINCT_WORDS for word in words):
-        return None
-    digits = numbers[0].replace(" ", "")
-    if not digits.isascii():
-        return None
-    if int(digits) == 0 or len(digits.lstrip("0")) > PRECINCT_DIGITS:
-        raise Retry("wizard.precinct_range", digits=PRECINCT_DIGITS)
-    return str(int(digits))
 
 
 async def chose_when(turn: Turn, value: str) -> Outcome:
@@ -380,6 +351,8 @@ STEPS = Steps(
          answered=lambda d: d.category and CATEGORIES.get(d.category) == d.group, summary=what_line),
     Step("region", question="wizard.ask_region", choices=REGIONS, labels="region", width=2,  # long names, phones
          on_choice=chose_region, section="where", answered=lambda d: d.region, summary=where_line, then="precinct"),
+    # An observer's counts: steps of their own (a violation passes them over).
+    *count_steps.STEPS,
     # Where exactly, on one screen: a number, a place or a location, or one tap when unknown.
     Step("precinct", question="wizard.ask_where", params=lambda turn: {"max": PLACE_MAX},
          extras=where_extras, on_choice=chose_precinct, accepts=TEXT | filters.LOCATION, on_input=typed_where,
@@ -411,12 +384,13 @@ STEPS = Steps(
          on_choice=report_evidence.chose, accepts=report_evidence.FILES, on_input=report_evidence.received,
          hint="wizard.bad_evidence", section="evidence", summary=evidence_line),
     Step("contact", question="wizard.ask_contact", extras=contact_choices, on_choice=chose_contact, section="contact",
-         answered=lambda d: d.contact_allowed is not None, summary=contact_line),
-    Step(REVIEW, render=report_review.render, choices=lambda draft: report_review.values(STEPS),
+         answered=lambda d: d.contact_allowed is not None, summary=contact_line, kinds=REPORT_KINDS),
+    Step(REVIEW, render=report_review.render, choices=lambda draft: report_review.values(STEPS, draft),
          on_choice=report_review.chose,
-         accepts=report_evidence.FILES, on_input=report_evidence.received, hint="wizard.review_typed"),
+         accepts=report_evidence.FILES, on_input=report_evidence.received, hint="wizard.review_typed",
+         kinds=REPORT_KINDS),
     Step(CANCEL, question="wizard.ask_cancel", extras=(("yes", "wizard.cancel_yes"), ("no", "wizard.cancel_no")),
-         nav=False, on_choice=chose_cancel),
+         nav=False, on_choice=chose_cancel, kinds=REPORT_KINDS),
     # Precinct, place and location were three steps before issue #16: one screen now.
     renamed={"place": "precinct", "location": "precinct"},
 )
@@ -457,6 +431,36 @@ async def start_report(update: Update, context: BotContext, description: str | N
         draft.prefilled.append("description")
     return await show(Turn(update, context, draft, STEPS), STEPS.to_ask(draft, first),
                       notice=context.t("wizard.intro"))
+
+
+COUNT_COMMANDS = dict(zip(OBSERVER_COMMANDS, COUNT_KINDS))  # /turnout, /protocol: the kind each starts
+
+
+async def start_count(update: Update, context: BotContext) -> str | int | None:
+    """The menu's "Turnout count" or "Protocol copy" (or /turnout, /protocol): accredited
+    observers only; an open draft is continued first, as /report does."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        kind = context.press(cb.Menu).item
+    else:
+        kind = COUNT_COMMANDS[update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()]
+    if context.person.role != "observer" or kind not in COUNT_KINDS:
+        await update.effective_chat.send_message(context.t("count.observers_only"))
+        return None  # whatever they were doing (a report of their own) goes on as it was
+    if context.services.follow_ups.drop(update.effective_chat.id):
+        await update.effective_chat.send_message(context.t("urgent.link_closed"))
+    draft = await load(context, STEPS)
+    if draft is not None:  # one draft at a time: the open one first (another kind is said to be another)
+        notice = "wizard.resumed" if draft.kind == kind else "count.other_open"
+        return await show(Turn(update, context, draft, STEPS), draft.step, notice=context.t(notice))
+    if await deliveries.confirm_now(context):
+        return END
+    names = [candidate.name for candidate in await counts.candidates(await context.services.db())]
+    # Accredited observers' counts are theirs to stand by: contact allowed, as their reports start.
+    draft = Draft(key=uuid.uuid4().hex, step=count_steps.FIRST, kind=kind, reporter_role="observer",
+                  contact_allowed=True, prefilled=["contact"], candidates=names if kind == "results" else [])
+    return await show(Turn(update, context, draft, STEPS), count_steps.FIRST, notice=context.t(f"count.intro.{kind}"))
 
 
 async def on_button(update: Update, context: BotContext) -> str | int | None:
@@ -658,6 +662,13 @@ async def discard(context: BotContext) -> None:
     await db.wipe_log()
 
 
+def count_entries() -> list[BaseHandler]:
+    """The observers' counts start from the menu or their commands (refused to anyone else)."""
+    private = filters.ChatType.PRIVATE
+    return [CallbackQueryHandler(start_count, pattern=cb.pattern(cb.Menu, lambda pressed: pressed.item in COUNT_KINDS)),
+            *(CommandHandler(name, start_count, filters=private) for name in COUNT_COMMANDS)]
+
+
 def conversation() -> ConversationHandler:
     private = filters.ChatType.PRIVATE
     with warnings.catch_warnings():
@@ -668,12 +679,14 @@ def conversation() -> ConversationHandler:
                 CommandHandler("report", start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=cb.pattern(cb.Menu, item="report")),
                 CallbackQueryHandler(from_story, pattern=report_story.YES),
+                *count_entries(),
             ],
             states=STEPS.states(on_button, on_input, wrong_input, on_edit),
             fallbacks=[
                 CommandHandler("cancel", cancel_command, filters=private),
                 CommandHandler("report", start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=cb.pattern(cb.Menu, item="report")),
+                *count_entries(),
                 # A button of the draft's real step when the stored state lags behind it.
                 CallbackQueryHandler(on_button, pattern=cb.pattern(cb.Wizard)),
             ],

@@ -116,7 +116,7 @@ async def cancelled(update: Update, context: BotContext) -> None:
         await query.answer(t("common.stale_button"))
         return
     await query.answer()
-    await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t))
+    await query.edit_message_text(t("start.greeting"), reply_markup=keyboards.main_menu(t, context.person))
     await live_keyboard.shown(context, update.effective_chat.id, query.message.message_id)
 
 
@@ -182,7 +182,7 @@ async def finished(update: Update, context: BotContext) -> None:
     context.services.follow_ups.close(update.effective_chat.id)
     await query.answer()
     t = context.t
-    await live_keyboard.send(update, context, t("urgent.closed"), keyboards.main_menu(t))
+    await live_keyboard.send(update, context, t("urgent.closed"), keyboards.main_menu(t, context.person))
 
 
 async def follow_up(update: Update, context: BotContext) -> None:

@@ -119,6 +119,13 @@ class Step:
     # Said in place of the question when it is asked again after a file came to the step (a
     # long prompt is not sent again after every file): a catalog key, with the question's params.
     again: str = ""
+    # The kinds of report (domain.counts.REPORT_KINDS) that ask it: a violation's steps by
+    # default; the steps of an observer's counts, and those every kind shares, say so.
+    kinds: tuple[str, ...] = ("violation",)
+
+    def asks(self, draft: Draft) -> bool:
+        """Whether this step belongs to the draft's kind of report."""
+        return draft.kind in self.kinds
 
     def values(self, draft: Draft) -> tuple[str, ...]:
         """What a button of this step may carry; anything else is forged or from an old version."""
@@ -160,7 +167,7 @@ class Steps:
             return step.next(draft) if callable(step.next) else step.next
         names = [candidate.name for candidate in self.order]
         for candidate in self.order[names.index(name) + 1:]:
-            if not candidate.follow_up and not (candidate.skip and candidate.skip(draft)):
+            if candidate.asks(draft) and not candidate.follow_up and not (candidate.skip and candidate.skip(draft)):
                 return candidate.name
         return REVIEW
 
@@ -181,7 +188,8 @@ class Steps:
 
     def missing(self, draft: Draft) -> str | None:
         """The first required step whose answer is missing or no longer fits the others."""
-        return next((step.name for step in self.order if step.answered and not step.answered(draft)), None)
+        return next((step.name for step in self.order
+                     if step.asks(draft) and step.answered and not step.answered(draft)), None)
 
     def to_ask(self, draft: Draft, name: str) -> str:
         """``name``, or where it leads while its answer came before the wizard asked for it (the
@@ -199,12 +207,17 @@ class Steps:
         draft.history = [name for i, name in enumerate(history) if i == 0 or name != history[i - 1]]
         return draft
 
+    def sections_of(self, draft: Draft) -> tuple[str, ...]:
+        """The sections the review of this kind of report offers to change."""
+        return tuple(name for name, steps in self.sections.items()
+                     if any(self.by_name[step].asks(draft) for step in steps))
+
     def section_of(self, step: str) -> str:
         return next(name for name, steps in self.sections.items() if step in steps)
 
     def summary(self, t: Translator, draft: Draft, view: View) -> list[Html]:
         """Each step's line, in the order of the steps."""
-        lines = (step.summary(t, draft, view) for step in self.order if step.summary)
+        lines = (step.summary(t, draft, view) for step in self.order if step.summary and step.asks(draft))
         return [line for line in lines if line is not None]
 
     def states(self, on_button: Callable, on_input: Callable[[Step], Callable],
@@ -334,9 +347,9 @@ async def ask(turn: Turn, name: str, asked: Question, notice: str | None = None)
     return name
 
 
-async def advance(turn: Turn, next_step: str) -> str:
+async def advance(turn: Turn, next_step: str, notice: str | None = None) -> str:
     """Go forward; while one section is being changed from the review, return to the review
-    after it."""
+    after it. A ``notice`` goes above the next question (in a new message)."""
     draft = turn.draft
     if draft.editing and next_step not in turn.steps.sections[draft.editing]:
         draft.editing = None
@@ -345,7 +358,7 @@ async def advance(turn: Turn, next_step: str) -> str:
     else:
         draft.history.append(draft.step)
         next_step = turn.steps.to_ask(draft, next_step)
-    return await show(turn, next_step)
+    return await show(turn, next_step, notice)
 
 
 async def back(turn: Turn) -> str:

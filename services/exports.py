@@ -21,10 +21,11 @@ from storage.models import EvidenceRecord, Report
 
 # Every field of a report is exported (a new one too), in the model's order after these four,
 # except reporter identity, submission keys and moderator bookkeeping: an export leaves the
-# bot's protection, and none of those help a lawyer.
+# bot's protection, and none of those help a lawyer. Nor the report's kind: these exports hold
+# violations only (an observer's counts go out with the tally).
 _FIRST = ("reference", "status", "submitted_at", "occurred_at")
 NOT_EXPORTED = frozenset({"id", "reporter_id", "submission_key", "receipt_hash", "taken_by", "status_changed_at",
-                          "moderator_message_id", "alerted_at", "deadline_reminded"})
+                          "moderator_message_id", "alerted_at", "deadline_reminded", "kind"})
 EXPORT_FIELDS: tuple[str, ...] = _FIRST + tuple(
     name for name in Report.model_fields if name not in NOT_EXPORTED and name not in _FIRST)
 

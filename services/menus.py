@@ -1,5 +1,5 @@
-"""The command menus registered with Telegram: everyone's per language, staff members' per chat
-in their own language (with the dashboard as a Mini App button when PUBLIC_URL is https), the
+"""The command menus registered with Telegram: everyone's per language, accredited observers' per
+chat (with their counts), staff members' per chat in their own language (with the dashboard as a Mini App button when PUBLIC_URL is https), the
 moderators' chat's per language."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, MenuButtonDefault, Me
 from telegram.error import TelegramError
 
 from services.i18n import Translator
-from domain.rules import ADMIN_COMMANDS, DEFAULT_LANGUAGE, LANGUAGES, MODERATOR_COMMANDS, USER_COMMANDS
+from domain.rules import ADMIN_COMMANDS, DEFAULT_LANGUAGE, LANGUAGES, MODERATOR_COMMANDS, OBSERVER_COMMANDS, USER_COMMANDS
 from storage import moderation, people
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,17 @@ async def register_user_commands(bot: Bot, translator_for: Callable[[str], Trans
     for lang in LANGUAGES:
         await bot.set_my_commands(commands(translator_for(lang), USER_COMMANDS), language_code=lang)
     await bot.set_my_commands(commands(translator_for(DEFAULT_LANGUAGE), USER_COMMANDS))
+
+
+async def register_observer_commands(bot: Bot, chat_id: int, t: Translator) -> None:
+    """An accredited observer's menu, in their private chat only: everyone's commands and their
+    counts (nobody else is offered those)."""
+    await _safely(bot.set_my_commands(commands(t, USER_COMMANDS + OBSERVER_COMMANDS), scope=BotCommandScopeChat(chat_id)))
+
+
+async def drop_chat_commands(bot: Bot, chat_id: int) -> None:
+    """The chat's own menu goes (everyone's is left): an observer who is one no more."""
+    await _safely(bot.delete_my_commands(scope=BotCommandScopeChat(chat_id)))
 
 
 async def register_staff_commands(bot: Bot, services, removed: Iterable[int] = ()) -> None:

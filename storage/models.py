@@ -159,6 +159,15 @@ class Draft(BaseModel):
     typed: dict[str, str] = {}
     asked_date: str | None = None  # a day typed without a year that is still to come this year: last year's?
     replaced: str | None = None  # the description a changed one replaced, while its next part may come
+    kind: ReportKind = "violation"  # or an accredited observer's count (domain.counts)
+    # A count's answers (handlers.count_steps), stored beside its report by storage.counts:
+    hour: str | None = None  # a turnout count's hour (TURNOUT_HOURS)
+    source: str | None = None  # counted by the observer or announced by the commission
+    voters: int | None = None
+    copy_state: str | None = None  # what the observer got of the protocol (COPY_STATES)
+    figures: dict[str, int] = {}  # the protocol's lines typed so far
+    candidates: list[str] = []  # the candidates' names when the figures were first asked
+    refused_reference: str | None = None  # the observer-rights report a refused copy filed
 
     def answers(self) -> dict[str, Any]:
         """The answers under the names a report stores them by."""
@@ -174,7 +183,8 @@ class Draft(BaseModel):
 
 
 _WIZARD_FIELDS = {"key", "step", "history", "editing", "prefilled", "overflow", "continues_until", "typed",
-                  "asked_date", "replaced"}
+                  "asked_date", "replaced", "hour", "source", "voters", "copy_state", "figures", "candidates",
+                  "refused_reference"}
 _REPORT_NAMES = {"group": "category", "category": "subcategory"}
 
 

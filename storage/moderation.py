@@ -294,16 +294,21 @@ async def set_moderator_message(db: Database, report_id: int, message_id: int) -
         await conn.execute("UPDATE reports SET moderator_message_id = ? WHERE id = ?", (message_id, report_id))
 
 
+# What moderators handle: violations. An observer's counts (domain.counts) are figures for the
+# tally, not cases: no queue, card, alert, digest, deadline, statistic or dashboard list has them.
+VIOLATIONS = "kind = 'violation'"
+
+
 async def queue(db: Database, offset: int, limit: int) -> tuple[list[Report], int]:
     """Reports that still need someone, urgent ones first, then oldest first, and how many there
     are in all."""
     marks = ", ".join("?" for _ in OPEN)
     rows = await db.fetchall(
-        f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks})"
+        f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks}) AND {VIOLATIONS}"
         " ORDER BY priority = 'urgent' DESC, submitted_at, id LIMIT ? OFFSET ?",
         (*OPEN, limit, offset),
     )
-    total = await db.fetchone(f"SELECT COUNT(*) FROM reports WHERE status IN ({marks})", OPEN)
+    total = await db.fetchone(f"SELECT COUNT(*) FROM reports WHERE status IN ({marks}) AND {VIOLATIONS}", OPEN)
     return [from_row(row) for row in rows], int(total[0])
 
 
@@ -368,7 +373,8 @@ async def counts(db: Database, column: str) -> list[tuple[str, int]]:
     """Reports per value of ``status``, ``category`` or ``region``, largest first."""
     if column not in ("status", "category", "subcategory", "region"):
         raise ValueError(column)
-    rows = await db.fetchall(f"SELECT {column} AS value, COUNT(*) AS n FROM reports GROUP BY {column} ORDER BY n DESC, value")
+    rows = await db.fetchall(f"SELECT {column} AS value, COUNT(*) AS n FROM reports WHERE {VIOLATIONS}"
+                             f" GROUP BY {column} ORDER BY n DESC, value")
     return [(row["value"], row["n"]) for row in rows]
 
 
@@ -376,11 +382,12 @@ async def stale(db: Database, older_than_iso: str, admins: frozenset[str]) -> tu
     """Every report stuck now: new ones nobody took since ``older_than_iso``, and reports in
     review whose moderator is no longer staff (nor one of ``admins``' pseudonyms) or gone."""
     new = await db.fetchall(
-        f"SELECT {COLUMNS} FROM reports WHERE status = 'new' AND submitted_at <= ? ORDER BY id", (older_than_iso,))
+        f"SELECT {COLUMNS} FROM reports WHERE status = 'new' AND submitted_at <= ? AND {VIOLATIONS} ORDER BY id",
+        (older_than_iso,))
     marks = ", ".join("?" for _ in admins)
     admin = f" OR p.pseudonym IN ({marks})" if admins else ""
     orphaned = await db.fetchall(
-        f"SELECT {COLUMNS} FROM reports WHERE status = 'in_review' AND NOT EXISTS"
+        f"SELECT {COLUMNS} FROM reports WHERE status = 'in_review' AND {VIOLATIONS} AND NOT EXISTS"
         f" (SELECT 1 FROM people p WHERE p.id = reports.taken_by AND (p.role IN ('moderator', 'admin'){admin}))"
         " ORDER BY id", tuple(admins))
     return [from_row(row) for row in new], [from_row(row) for row in orphaned]
@@ -395,7 +402,8 @@ async def mark(db: Database, report_id: int, column: str, value: str) -> None:
 
 async def with_status_in(db: Database, statuses: tuple[str, ...]) -> list[Report]:
     marks = ", ".join("?" for _ in statuses)
-    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks}) ORDER BY id", statuses)
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE status IN ({marks}) AND {VIOLATIONS} ORDER BY id",
+                             statuses)
     return [from_row(row) for row in rows]
 
 
@@ -454,7 +462,7 @@ def fold_text(text: str | None) -> str | None:
 
 
 async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
+    clauses: list[str] = [VIOLATIONS]
     params: list[Any] = []
     for column, value in (("region", filters.region), ("precinct", filters.precinct), ("status", filters.status)):
         if value is not None:
@@ -487,7 +495,7 @@ async def _where(db: Database, filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ?)")
         words = (fold_text(word).replace('"', '""') for word in filters.words)  # ё as the index has it
         params.append(" AND ".join(f'"{word}"*' for word in words))
-    return " AND ".join(clauses) or "1 = 1", params
+    return " AND ".join(clauses), params
 
 
 # ---- corrections: what a report is about, audited ---------------------------------------------
@@ -687,5 +695,5 @@ async def received_between(db: Database, start: str, end: str) -> list[tuple[int
     [start, end) (moments as stored), oldest first; through the status index's submitted_at."""
     rows = await db.fetchall(
         "SELECT id, submitted_at, category, region, status, priority FROM reports"
-        " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id", (start, end))
+        f" WHERE submitted_at >= ? AND submitted_at < ? AND {VIOLATIONS} ORDER BY submitted_at, id", (start, end))
     return [(int(row[0]), row[1], row[2], row[3], row[4], row[5]) for row in rows]

@@ -180,9 +180,10 @@ async def backlog_by_kind(db: Database) -> dict[str, int]:
 
 async def reports_without_card(db: Database, limit: int) -> list[int]:
     """Reports with no card in the moderators' chat and no card waiting in the outbox (made
-    while no moderators' chat was set); a report that went into a summary keeps it."""
+    while no moderators' chat was set); a report that went into a summary keeps it. An
+    observer's count has none (it is no case for moderators)."""
     rows = await db.fetchall(
-        "SELECT r.id FROM reports r WHERE r.moderator_message_id IS NULL AND NOT EXISTS"
+        "SELECT r.id FROM reports r WHERE r.moderator_message_id IS NULL AND r.kind = 'violation' AND NOT EXISTS"
         f" (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND {_CARD.format(o='o.')}"
         "  AND (o.given_up IS NULL OR o.given_up = ?)) ORDER BY r.id LIMIT ?", (SUMMARISED, limit))
     return [row["id"] for row in rows]

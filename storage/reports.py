@@ -142,8 +142,8 @@ async def count_before(db: Database, reporter_id: int, report_id: int) -> int:
 
 
 async def count_since(db: Database, since_iso: str) -> int:
-    """How many reports were submitted at or after ``since_iso``."""
-    row = await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ?", (since_iso,))
+    """How many violation reports were submitted at or after ``since_iso`` (not observers' counts)."""
+    row = await db.fetchone("SELECT COUNT(*) FROM reports WHERE submitted_at >= ? AND kind = 'violation'", (since_iso,))
     return int(row[0])
 
 

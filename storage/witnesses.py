@@ -84,6 +84,12 @@ async def _related(conn, report_id: int) -> dict[int, str]:
             for other, olat, olon in await cur.fetchall():
                 if _metres(lat, lon, float(olat), float(olon)) <= WITNESS_DISTANCE_M:
                     found.setdefault(other, "place")
+    if found:  # an observer's count (the same precinct, the same photo) is no witness to an incident
+        marks = ", ".join("?" for _ in found)
+        async with conn.execute(f"SELECT id FROM reports WHERE id IN ({marks}) AND kind != 'violation'",
+                                tuple(found)) as cur:
+            for (count,) in await cur.fetchall():
+                del found[count]
     if found:  # a report a moderator split off stays apart
         marks = ", ".join("?" for _ in found)
         async with conn.execute(f"SELECT report_id FROM witness_groups WHERE state = 'split' AND report_id IN ({marks})",

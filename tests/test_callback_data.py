@@ -169,5 +169,6 @@ async def test_malformed_presses_are_answered_at_the_door_and_change_nothing(app
 
 
 def test_the_main_menus_items_are_the_declared_ones():
-    from handlers.keyboards import MAIN_MENU_ITEMS
-    assert sorted(item for row in MAIN_MENU_ITEMS for item in row) == sorted(cb.MENU_ITEMS)
+    from handlers.keyboards import MAIN_MENU_ITEMS, OBSERVER_ITEMS
+    offered = [item for row in MAIN_MENU_ITEMS for item in row] + list(OBSERVER_ITEMS)
+    assert sorted(offered) == sorted(cb.MENU_ITEMS)

@@ -21,7 +21,7 @@ from storage.models import EvidenceRecord, Report
 KEYS = Keys("unit-test-secret-key-0123456789abcdef")
 EXPORTED_AT = "2024-03-17T18:30:00+00:00"
 INTERNAL = ("id", "reporter_id", "submission_key", "receipt_hash", "taken_by", "moderator_message_id",
-            "alerted_at", "deadline_reminded", "status_changed_at")
+            "alerted_at", "deadline_reminded", "status_changed_at", "kind")
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x01\x02" * 500

@@ -13,7 +13,7 @@ import pytest
 from services.i18n import known_keys
 from domain.rules import (
     ADMIN_COMMANDS, CATEGORIES, CATEGORY_GROUPS, ESCALATION_TARGETS, LANGUAGES,
-    MODERATOR_COMMANDS, PRECINCT_KINDS, REGIONS, REPORTER_ROLES, STATUSES, USER_COMMANDS,
+    MODERATOR_COMMANDS, OBSERVER_COMMANDS, PRECINCT_KINDS, REGIONS, REPORTER_ROLES, STATUSES, USER_COMMANDS,
 )
 from services.moderation import STATUS_ACTIONS
 from handlers.report_wizard import STEPS
@@ -21,7 +21,7 @@ from storage.models import EvidenceRecord
 from tests.harness import PROJECT_ROOT
 from services.deadlines import STAGES, STATES
 from services.complaint import DOCUMENT_KIND, FILED_WITH
-from domain import legal
+from domain import counts, legal
 from handlers.mod_prompts import QUESTIONS
 from handlers.mod_filings import FILING_FILES
 from services.history import HISTORY_WITH_TEXT
@@ -86,7 +86,7 @@ FAMILIES: dict[str, list[str]] = {
     # what a status means, told on receipts and in status messages: a new status needs its own
     "receipt.meaning": [f"receipt.meaning.{s}" for s in STATUSES],
     "mod.target": [f"mod.target.{t}" for t in ESCALATION_TARGETS],
-    "command": [f"command.{c}" for c in (*USER_COMMANDS, *MODERATOR_COMMANDS, *ADMIN_COMMANDS)],
+    "command": [f"command.{c}" for c in (*USER_COMMANDS, *MODERATOR_COMMANDS, *ADMIN_COMMANDS, *OBSERVER_COMMANDS)],
     "mod.usage": [f"mod.usage.{c}" for c in MODERATOR_COMMANDS if c not in STAFF_COMMANDS_WITHOUT_ARGUMENTS],
     "mod.action": [f"mod.action.{a}" for a in card_actions()],
     "language.name": [f"language.name.{lang}" for lang in LANGUAGES],
@@ -124,6 +124,16 @@ FAMILIES: dict[str, list[str]] = {
     "complaint.previous": [f"complaint.previous.answer_{kind}" for kind in (*legal.ANSWER_KINDS, "none")],
     "complaint.standing": [f"complaint.standing.{kind}" for kind in ("observer_accredited", "other")],
     "complaint.source": [f"complaint.source.{r}" for r in (*REPORTER_ROLES, "observer_accredited")],
+    # an observer's counts (domain.counts): their kinds, hours, sources, copies, lines and checks
+    "count.kind": [f"count.kind.{kind}" for kind in counts.COUNT_KINDS],
+    "count.intro": [f"count.intro.{kind}" for kind in counts.COUNT_KINDS],
+    "menu.count": [f"menu.{kind}" for kind in counts.COUNT_KINDS],
+    "group.count": [f"group.{kind}" for kind in counts.COUNT_KINDS],  # a count's /view names its kind
+    "count.hour": [f"count.hour.{hour}" for hour in counts.TURNOUT_HOURS],
+    "count.source": [f"count.source.{source}" for source in counts.TURNOUT_SOURCES],
+    "count.copy": [f"count.copy.{state}" for state in counts.COPY_STATES],
+    "count.line": [f"count.line.{line}" for line in counts.PROTOCOL_LINES],
+    "count.check": [f"count.check.{code}" for code, *_ in counts.CHECKS],
 }
 
 
@@ -149,7 +159,8 @@ def test_every_key_in_the_code_is_in_every_catalog():
 def test_families_follow_the_domain():
     """The families are as large as the domain's lists (a family left empty checks nothing)."""
     assert len(FAMILIES["status"]) == len(FAMILIES["receipt.meaning"]) == len(STATUSES)
-    assert len(FAMILIES["command"]) == len(USER_COMMANDS) + len(MODERATOR_COMMANDS) + len(ADMIN_COMMANDS)
+    assert len(FAMILIES["command"]) == (len(USER_COMMANDS) + len(MODERATOR_COMMANDS) + len(ADMIN_COMMANDS)
+                                        + len(OBSERVER_COMMANDS))
     assert len(FAMILIES["mod.usage"]) == len(MODERATOR_COMMANDS) - len(STAFF_COMMANDS_WITHOUT_ARGUMENTS)
     assert set(card_actions()) == {"take", "verify", "reject", "duplicate", "escalate", "resolve", "reopen"}
     assert all(FAMILIES.values())

@@ -9,7 +9,7 @@ import pytest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.app import build_application
-from domain.rules import ADMIN_COMMANDS, MODERATOR_COMMANDS, USER_COMMANDS
+from domain.rules import ADMIN_COMMANDS, MODERATOR_COMMANDS, OBSERVER_COMMANDS, USER_COMMANDS
 from handlers.staff_guard import FENCE
 from storage import moderation
 from tests.fake_telegram import FakeUser
@@ -41,7 +41,7 @@ def application(fake, data_dir):
 
 
 def test_every_staff_command_is_fenced_and_no_other(application):
-    audiences = {**{c: None for c in USER_COMMANDS}, **{c: "staff" for c in MODERATOR_COMMANDS},
+    audiences = {**{c: None for c in (*USER_COMMANDS, *OBSERVER_COMMANDS)}, **{c: "staff" for c in MODERATOR_COMMANDS},
                  **{c: "admins" for c in ADMIN_COMMANDS}}
     seen = set()
     for handler in registered(application):
