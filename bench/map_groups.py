@@ -8,7 +8,14 @@ a third of its reports given a location inside Kazakhstan; the dashboard's own a
 ``--requests`` times in turn; a middleware outside the app's own takes the server-side time (the
 session check, the queries, the rendering or JSON, not HTTP parsing). Then ``--groups`` new
 reports are stored through ``storage.reports.submit`` at busy precincts and places, and each is
-grouped (``storage.witnesses.place``) and its group read (``group_of``), timed alone."""
+grouped (``storage.witnesses.place``) and its group read (``group_of``), timed alone.
+
+The map page in headless Chromium (``--loads``, Debian's /usr/bin/chromium or the one CHROMIUM
+names, driven by Playwright as the browser tests do): the signed-in moderator's browser opens
+/map and the time is taken from the navigation's start to the moment the page's script has
+drawn the regions and the clustered points (it sets ``data-ready`` on the map and marks
+``map-ready`` in the page's performance timeline), for a first load (nothing cached) and for
+later ones in the same browser."""
 
 from __future__ import annotations
 
@@ -27,6 +34,39 @@ from pathlib import Path
 
 PAGES = ("/map/data", "/map/data?status=new", "/map/data?category=station", "/map/data?priority=urgent",
          "/map", "/day")
+
+
+async def browse_map(base: str, cookie_name: str, cookie: str, loads: int) -> dict:
+    """The map page in headless Chromium ``loads`` times: the first with nothing cached."""
+    from playwright.async_api import async_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    walls, marks = [], []
+    drawn = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium)
+        try:
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            await context.add_cookies([{"name": cookie_name, "value": cookie, "url": base}])
+            for _ in range(loads):
+                page = await context.new_page()
+                began = time.perf_counter()
+                await page.goto(f"{base}/map", wait_until="commit")
+                await page.wait_for_selector('#map[data-ready="1"]', timeout=60_000)
+                walls.append(time.perf_counter() - began)
+                marks.append(await page.evaluate("performance.getEntriesByName('map-ready')[0].startTime") / 1000)
+                drawn = await page.evaluate("""() => ({
+                    regions: document.querySelectorAll('path.region').length,
+                    clusters: document.querySelectorAll('.marker-cluster').length,
+                    points: document.querySelectorAll('path.point').length,
+                    data_bytes: performance.getEntriesByType('resource').filter(e => e.name.includes('/map/data'))
+                        .map(e => e.decodedBodySize)[0]})""")
+                await page.close()
+        finally:
+            await browser.close()
+    return {"first_load_ms": round(walls[0] * 1000, 1), "first_load_in_page_ms": round(marks[0] * 1000, 1),
+            "later": summary(walls[1:]) if loads > 1 else None,
+            "later_in_page": summary(marks[1:]) if loads > 1 else None, "drawn": drawn}
 
 
 def summary(samples: list[float]) -> dict:
@@ -97,9 +137,10 @@ async def main(args: argparse.Namespace) -> dict:
                         async with client.get(f"http://127.0.0.1:{port}{path}") as response:
                             assert response.status == 200, (path, response.status)
                             sizes[path] = len(await response.read())
+            pages = {path: {**summary(server_times[path]), "bytes": sizes[path]} for path in PAGES}
+            browser = await browse_map(f"http://127.0.0.1:{port}", COOKIE, cookie, args.loads) if args.loads else None
         finally:
             await runner.cleanup()
-        pages = {path: {**summary(server_times[path]), "bytes": sizes[path]} for path in PAGES}
 
         author = await people.get_or_create(db, "f" * 64, "ru", None)
         busy = await db.fetchall(
@@ -121,6 +162,7 @@ async def main(args: argparse.Namespace) -> dict:
             sizes_of_groups.append(len(group.members) if group else 1)
         await services.close()
         return {"reports": args.reports, "located": len(rows), "requests": args.requests, "pages": pages,
+                "map_in_chromium": browser,
                 "place": summary(placing), "group_of": summary(reading),
                 "groups": {"new_reports": len(placing), "grouped": sum(1 for s in sizes_of_groups if s > 1),
                            "largest": max(sizes_of_groups)},
@@ -135,5 +177,6 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument("--loads", type=int, default=10, help="loads of /map in headless Chromium (0: none)")
     outcome = asyncio.run(main(parser.parse_args()))
     print(json.dumps(outcome, indent=2, ensure_ascii=False))
