@@ -99,7 +99,9 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
         updates = {**fields, "status": to_status, "status_changed_at": now}
         if current == "duplicate" and to_status != "duplicate":
             updates["duplicate_of"] = None  # reopened: no longer a copy of anything
-        if to_status in ("rejected", "resolved") or note is not None:
+        if to_status in ("rejected", "resolved") or note is not None or to_status != current:
+            # A reason or an outcome is that of the status it came with: reopened (or moved on
+            # without one) the report no longer shows the old one as current; the history keeps it.
             updates.setdefault("status_note", note)
             updates.setdefault("public_note", None if internal else note)
         assignments = ", ".join(f"{name} = :{name}" for name in updates)
