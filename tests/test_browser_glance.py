@@ -147,7 +147,12 @@ async def test_dates_are_shown_in_the_moderators_language_never_iso(fake, data_d
             steps = await page.locator("main ol").inner_text()  # the chain of filings
             assert "12-3/45" in steps and shown in steps, steps
             await page.screenshot(path=ARTIFACTS / "report-escalated.png", full_page=True)
-            for path in (f"/report/{reference}", "/queue", "/day", "/map"):
+            # A From after a To is refused with both days in the moderator's words.
+            await page.goto(f"{origin}/queue?since=2026-12-05&until=2026-12-01")
+            problem = await page.locator("p.problem").inner_text()
+            assert Translator("kk").date(date(2026, 12, 5)) in problem and Translator("kk").date(date(2026, 12, 1)) in problem
+            for path in (f"/report/{reference}", "/queue", "/queue?since=2026-12-05&until=2026-12-01", "/day", "/map",
+                         "/map?since=2026-12-05&until=2026-12-01"):
                 await page.goto(f"{origin}{path}")
                 text = await page.locator("main").inner_text()
                 assert not ISO_DAY.search(text), (path, ISO_DAY.findall(text))
