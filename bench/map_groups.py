@@ -28,6 +28,7 @@ import random
 import shutil
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -60,7 +61,13 @@ async def browse_map(base: str, cookie_name: str, cookie: str, loads: int) -> di
                     clusters: document.querySelectorAll('.marker-cluster').length,
                     points: document.querySelectorAll('path.point').length,
                     data_bytes: performance.getEntriesByType('resource').filter(e => e.name.includes('/map/data'))
-                        .map(e => e.decodedBodySize)[0]})""")
+                        .map(e => e.decodedBodySize)[0],
+                    timeline_ms: Object.fromEntries([
+                        ['html', performance.getEntriesByType('navigation')[0].responseEnd],
+                        ['dom_ready', performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd],
+                        ...performance.getEntriesByType('resource').map(e => [e.name.split('/').pop().split('?')[0], e.responseEnd]),
+                        ...['x-fetched', 'x-regions', 'x-markers'].map(n => [n, performance.getEntriesByName(n)[0].startTime]),
+                        ['drawn', performance.getEntriesByName('map-ready')[0].startTime]].map(([k, v]) => [k, Math.round(v)]))})""")
                 await page.close()
         finally:
             await browser.close()
@@ -178,5 +185,10 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--loads", type=int, default=10, help="loads of /map in headless Chromium (0: none)")
-    outcome = asyncio.run(main(parser.parse_args()))
-    print(json.dumps(outcome, indent=2, ensure_ascii=False))
+    outcome = {"command": "python -m bench.map_groups " + " ".join(sys.argv[1:]),
+               "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **asyncio.run(main(parser.parse_args()))}
+    text = json.dumps(outcome, indent=2, ensure_ascii=False)
+    print(text)
+    results = Path(__file__).resolve().parent.parent / "bench-results"
+    results.mkdir(exist_ok=True)
+    (results / f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-map-groups.json").write_text(text + "\n")

@@ -682,6 +682,16 @@ async def located(db: Database, filters: Filters, limit: int = 5000) -> list[tup
     return [(row[0], float(row[1]), float(row[2]), row[3], row[4]) for row in rows]
 
 
+async def count_located(db: Database, filters: Filters, limit: int = 5000) -> int:
+    """How many of the reports ``filters`` match carry a location, up to ``limit`` (as many as
+    ``located`` gives)."""
+    where, params = await _where(db, filters)
+    row = await db.fetchone(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM reports WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+        f" AND {where} LIMIT ?)", (*params, limit))
+    return int(row[0]) if row else 0
+
+
 # ---- the day over time ----------------------------------------------------------------------------
 
 # A stored moment's quarter of an hour ("2026-12-06T19:15", UTC): every time zone's offset is a
