@@ -6,7 +6,8 @@ Not part of the test suite. A fresh database from ``bench.seed`` (30 days, the l
 a third of its reports given a location inside Kazakhstan; the dashboard's own app
 (``web.server.make_app``) serves it on 127.0.0.1 and one signed-in moderator asks for each page
 ``--requests`` times in turn; a middleware outside the app's own takes the server-side time (the
-session check, the queries, the rendering or JSON, not HTTP parsing). Then ``--groups`` new
+session check, the queries, the rendering or JSON, not HTTP parsing) and the process's CPU time
+meanwhile (the work itself, whatever other processes take of the machine's cores). Then ``--groups`` new
 reports are stored through ``storage.reports.submit`` at busy precincts and places, and each is
 grouped (``storage.witnesses.place``) and its group read (``group_of``), timed alone.
 
@@ -117,14 +118,18 @@ async def main(args: argparse.Namespace) -> dict:
         db = await services.db()
         cookie = (await open_session(db, keys, seeded.moderators[0]))[0]
         server_times: dict[str, list[float]] = {}
+        server_cpu: dict[str, list[float]] = {}
 
         @web.middleware
         async def timed(request, handler):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             try:
                 return await handler(request)
             finally:
                 server_times.setdefault(request.path_qs, []).append(time.perf_counter() - began)
+                # The process's CPU time (its threads: the database's too) meanwhile: the work
+                # itself, whatever other processes take of the 2 cores at the time.
+                server_cpu.setdefault(request.path_qs, []).append(time.process_time() - cpu)
 
         async def changed(report_id: int, redraw: bool) -> None:
             return None
@@ -144,7 +149,8 @@ async def main(args: argparse.Namespace) -> dict:
                         async with client.get(f"http://127.0.0.1:{port}{path}") as response:
                             assert response.status == 200, (path, response.status)
                             sizes[path] = len(await response.read())
-            pages = {path: {**summary(server_times[path]), "bytes": sizes[path]} for path in PAGES}
+            pages = {path: {**summary(server_times[path]), "cpu_median_ms": summary(server_cpu[path])["median_ms"],
+                            "bytes": sizes[path]} for path in PAGES}
             browser = await browse_map(f"http://127.0.0.1:{port}", COOKIE, cookie, args.loads) if args.loads else None
         finally:
             await runner.cleanup()
