@@ -224,7 +224,7 @@ def parse_filters(args: list[str], *, lang: str | None = None, today: date | Non
                 else _FILTER_CHECKS[key](key, value, args[position:])
             position += taken
     if "since" in values and "until" in values and values["since"] > values["until"]:
-        raise BadQuery("mod.find.bad_range", since=values["since"], until=values["until"])  # type: ignore[arg-type]
+        raise BadQuery("mod.find.bad_range", since=values["since"], until=values["until"])
     return Query(**values, words=tuple(words))
 
 
