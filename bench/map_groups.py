@@ -6,9 +6,17 @@ Not part of the test suite. A fresh database from ``bench.seed`` (30 days, the l
 a third of its reports given a location inside Kazakhstan; the dashboard's own app
 (``web.server.make_app``) serves it on 127.0.0.1 and one signed-in moderator asks for each page
 ``--requests`` times in turn; a middleware outside the app's own takes the server-side time (the
-session check, the queries, the rendering or JSON, not HTTP parsing). Then ``--groups`` new
+session check, the queries, the rendering or JSON, not HTTP parsing) and the process's CPU time
+meanwhile (the work itself, whatever other processes take of the machine's cores). Then ``--groups`` new
 reports are stored through ``storage.reports.submit`` at busy precincts and places, and each is
-grouped (``storage.witnesses.place``) and its group read (``group_of``), timed alone."""
+grouped (``storage.witnesses.place``) and its group read (``group_of``), timed alone.
+
+The map page in headless Chromium (``--loads``, Debian's /usr/bin/chromium or the one CHROMIUM
+names, driven by Playwright as the browser tests do): the signed-in moderator's browser opens
+/map and the time is taken from the navigation's start to the moment the page's script has
+drawn the regions and the clustered points (it sets ``data-ready`` on the map and marks
+``map-ready`` in the page's performance timeline), for a first load (nothing cached) and for
+later ones in the same browser."""
 
 from __future__ import annotations
 
@@ -21,12 +29,52 @@ import random
 import shutil
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 PAGES = ("/map/data", "/map/data?status=new", "/map/data?category=station", "/map/data?priority=urgent",
          "/map", "/day")
+
+
+async def browse_map(base: str, cookie_name: str, cookie: str, loads: int) -> dict:
+    """The map page in headless Chromium ``loads`` times: the first with nothing cached."""
+    from playwright.async_api import async_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    walls, marks = [], []
+    drawn = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium)
+        try:
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            await context.add_cookies([{"name": cookie_name, "value": cookie, "url": base}])
+            for _ in range(loads):
+                page = await context.new_page()
+                began = time.perf_counter()
+                await page.goto(f"{base}/map", wait_until="commit")
+                await page.wait_for_selector('#map[data-ready="1"]', timeout=60_000)
+                walls.append(time.perf_counter() - began)
+                marks.append(await page.evaluate(  # a page before the mark: the wall time alone
+                    "(performance.getEntriesByName('map-ready')[0] || {startTime: NaN}).startTime") / 1000)
+                drawn = await page.evaluate("""() => ({
+                    regions: document.querySelectorAll('path.region').length,
+                    clusters: document.querySelectorAll('.marker-cluster').length,
+                    points: document.querySelectorAll('path.point').length,
+                    data_bytes: performance.getEntriesByType('resource').filter(e => e.name.includes('/map/data'))
+                        .map(e => e.decodedBodySize)[0],
+                    timeline_ms: Object.fromEntries([
+                        ['html', performance.getEntriesByType('navigation')[0].responseEnd],
+                        ['dom_ready', performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd],
+                        ...performance.getEntriesByType('resource').map(e => [e.name.split('/').pop().split('?')[0], e.responseEnd]),
+                        ['drawn', (performance.getEntriesByName('map-ready')[0] || {startTime: NaN}).startTime]].map(([k, v]) => [k, Math.round(v)]))})""")
+                await page.close()
+        finally:
+            await browser.close()
+    return {"first_load_ms": round(walls[0] * 1000, 1), "first_load_in_page_ms": round(marks[0] * 1000, 1),
+            "later": summary(walls[1:]) if loads > 1 else None,
+            "later_in_page": summary(marks[1:]) if loads > 1 else None, "drawn": drawn}
 
 
 def summary(samples: list[float]) -> dict:
@@ -70,14 +118,18 @@ async def main(args: argparse.Namespace) -> dict:
         db = await services.db()
         cookie = (await open_session(db, keys, seeded.moderators[0]))[0]
         server_times: dict[str, list[float]] = {}
+        server_cpu: dict[str, list[float]] = {}
 
         @web.middleware
         async def timed(request, handler):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             try:
                 return await handler(request)
             finally:
                 server_times.setdefault(request.path_qs, []).append(time.perf_counter() - began)
+                # The process's CPU time (its threads: the database's too) meanwhile: the work
+                # itself, whatever other processes take of the 2 cores at the time.
+                server_cpu.setdefault(request.path_qs, []).append(time.process_time() - cpu)
 
         async def changed(report_id: int, redraw: bool) -> None:
             return None
@@ -97,9 +149,11 @@ async def main(args: argparse.Namespace) -> dict:
                         async with client.get(f"http://127.0.0.1:{port}{path}") as response:
                             assert response.status == 200, (path, response.status)
                             sizes[path] = len(await response.read())
+            pages = {path: {**summary(server_times[path]), "cpu_median_ms": summary(server_cpu[path])["median_ms"],
+                            "bytes": sizes[path]} for path in PAGES}
+            browser = await browse_map(f"http://127.0.0.1:{port}", COOKIE, cookie, args.loads) if args.loads else None
         finally:
             await runner.cleanup()
-        pages = {path: {**summary(server_times[path]), "bytes": sizes[path]} for path in PAGES}
 
         author = await people.get_or_create(db, "f" * 64, "ru", None)
         busy = await db.fetchall(
@@ -121,6 +175,7 @@ async def main(args: argparse.Namespace) -> dict:
             sizes_of_groups.append(len(group.members) if group else 1)
         await services.close()
         return {"reports": args.reports, "located": len(rows), "requests": args.requests, "pages": pages,
+                "map_in_chromium": browser,
                 "place": summary(placing), "group_of": summary(reading),
                 "groups": {"new_reports": len(placing), "grouped": sum(1 for s in sizes_of_groups if s > 1),
                            "largest": max(sizes_of_groups)},
@@ -135,5 +190,11 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--groups", type=int, default=100)
-    outcome = asyncio.run(main(parser.parse_args()))
-    print(json.dumps(outcome, indent=2, ensure_ascii=False))
+    parser.add_argument("--loads", type=int, default=10, help="loads of /map in headless Chromium (0: none)")
+    outcome = {"command": "python -m bench.map_groups " + " ".join(sys.argv[1:]),
+               "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **asyncio.run(main(parser.parse_args()))}
+    text = json.dumps(outcome, indent=2, ensure_ascii=False)
+    print(text)
+    results = Path(__file__).resolve().parent.parent / "bench-results"
+    results.mkdir(exist_ok=True)
+    (results / f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-map-groups.json").write_text(text + "\n")

@@ -95,7 +95,8 @@ async def stats(update: Update, context: BotContext) -> None:
                                            caption="\n".join(caption_lines)[:1000])
     # The day over time: today's reports per hour, by group, by region and where they stand.
     services = context.services
-    found = await day.of_day(db, services.today(), services.settings.tz, services.now(), services.settings.election_day)
+    found = await day.of_day(db, services.today(), services.settings.tz, services.now(), services.settings.election_day,
+                             listed=0)  # the picture lists no deadlines
     if found.total:
         picture = stats_chart(t.text("web.day.picture_title"), day.picture_sections(t, found))
         caption = [t("web.day.title")]

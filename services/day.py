@@ -4,7 +4,7 @@ urgent ones' waits, and the deadlines still running (overdue first)."""
 
 from __future__ import annotations
 
-import statistics
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -16,7 +16,7 @@ from domain import clock
 from domain.rules import STATUSES
 from storage import moderation, reports
 from storage.db import Database
-from storage.models import Report
+from storage.models import DeadlineFacts
 
 HOURS = range(24)
 
@@ -29,7 +29,7 @@ class Day:
     funnel: dict[str, int] = field(default_factory=dict)  # status: count (of the day's reports)
     first_action_minutes: float | None = None  # the median, of those acted on
     urgent: list[tuple[str, int, bool]] = field(default_factory=list)  # reference, minutes, still waiting
-    running: list[tuple[Report, deadlines.Deadline]] = field(default_factory=list)
+    running: list[tuple[DeadlineFacts, deadlines.Deadline]] = field(default_factory=list)  # the first ones listed
 
     @property
     def total(self) -> int:
@@ -40,46 +40,37 @@ class Day:
         return sum(self.by_category.values(), Counter())
 
 
-def hourly(rows: list[tuple[str, str]], tz: tzinfo) -> dict[str, Counter]:
-    """(key, submitted_at) pairs counted per key and local hour."""
+def hourly(rows: list[tuple[str, str, int]], tz: tzinfo) -> dict[str, Counter]:
+    """(key, quarter of an hour as stored, count) triples counted per key and local hour."""
     counts: dict[str, Counter] = {}
-    hours: dict[str, int] = {}  # a minute's local hour, read once (time zones move by whole minutes)
-    for key, submitted_at in rows:
-        minute = submitted_at[:16]
-        if minute not in hours:
-            hours[minute] = clock.parse(submitted_at).astimezone(tz).hour
-        counts.setdefault(key, Counter())[hours[minute]] += 1
+    hours: dict[str, int] = {}  # a quarter's local hour, read once
+    for key, quarter, n in rows:
+        if quarter not in hours:
+            hours[quarter] = clock.parse(quarter).astimezone(tz).hour
+        counts.setdefault(key, Counter())[hours[quarter]] += n
     return counts
 
 
-async def of_day(db: Database, day: date, tz: tzinfo, now: datetime, election_day: date | None = None) -> Day:
-    """The day ``day`` (local) as it stands at ``now``."""
+async def of_day(db: Database, day: date, tz: tzinfo, now: datetime, election_day: date | None = None,
+                 listed: int = 100) -> Day:
+    """The day ``day`` (local) as it stands at ``now``, with the ``listed`` running deadlines that
+    come first (overdue first)."""
     start = datetime.combine(day, time(), tzinfo=tz)
-    rows = await moderation.received_between(db, clock.iso(start), clock.iso(start + timedelta(days=1)))
+    counted = await moderation.received_between(db, clock.iso(start), clock.iso(start + timedelta(days=1)))
     found = Day(day)
-    found.by_category = hourly([(group, at) for _, at, group, _, _, _ in rows], tz)  # category: its group
-    found.by_region = hourly([(region, at) for _, at, _, region, _, _ in rows], tz)
-    statuses = Counter(status for *_, status, _ in rows)
-    found.funnel = {status: statuses.get(status, 0) for status in STATUSES}
-    first = await moderation.first_actions(db, [row[0] for row in rows])
-    waits = {report_id: (clock.parse(first[report_id]) - clock.parse(at)).total_seconds() / 60
-             for report_id, at, *_ in rows if report_id in first}
-    found.first_action_minutes = statistics.median(waits.values()) if waits else None
-    for report_id, at, _, _, status, priority in rows:
-        if priority != "urgent":
-            continue
-        report = await reports.get(db, report_id)
-        waited = waits.get(report_id)
-        still = waited is None
-        minutes = (now - clock.parse(at)).total_seconds() / 60 if still else waited
-        found.urgent.append((report.reference, int(minutes), still))
+    found.by_category = hourly(counted.by_category, tz)  # category: its group
+    found.by_region = hourly(counted.by_region, tz)
+    found.funnel = {status: counted.by_status.get(status, 0) for status in STATUSES}
+    found.first_action_minutes = counted.median_wait / 60 if counted.median_wait is not None else None
+    for report_id, at, first in counted.urgent:
+        still = first is None
+        minutes = ((now if still else clock.parse(first)) - clock.parse(at)).total_seconds() / 60
+        found.urgent.append((reports.reference_for(report_id), int(minutes), still))
     found.urgent.sort(key=lambda item: (not item[2], -item[1]))  # still waiting, longest first
-    open_ones = await moderation.with_status_in(db, ("verified", "escalated"))
-    chains = await moderation.steps_of_reports(db, [report.id for report in open_ones])
-    for report in open_ones:
-        for deadline in deadlines.running(report, tz, chains[report.id], election_day):
-            found.running.append((report, deadline))
-    found.running.sort(key=lambda item: (item[1].day, item[0].id))  # the earliest day: overdue first
+    if listed > 0:
+        running = ((report, deadline) for report, steps in await moderation.deadline_facts(db, ("verified", "escalated"))
+                   for deadline in deadlines.running(report, tz, steps, election_day))
+        found.running = heapq.nsmallest(listed, running, key=lambda item: (item[1].day, item[0].id))  # earliest first
     return found
 
 

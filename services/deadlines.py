@@ -24,7 +24,7 @@ from domain import legal
 from domain.clock import parse
 from domain.rules import DEFAULT_ESCALATION_TARGET, OPEN, REMIND_BEFORE, incident_date
 from services.i18n import Translator
-from storage.models import Report
+from storage.models import DeadlineFacts, Report
 from storage.moderation import EscalationStep
 
 Stage = Literal["soon", "today", "overdue"]
@@ -83,7 +83,7 @@ def filed_on(report: Report) -> date | None:
     return _day(report.external_date)
 
 
-def chain(report: Report, steps: Sequence[EscalationStep] | None) -> list[EscalationStep]:
+def chain(report: Report | DeadlineFacts, steps: Sequence[EscalationStep] | None) -> list[EscalationStep]:
     """The chain of filings; a report read without it has its latest step in its own columns."""
     if steps is not None:
         return list(steps)
@@ -95,7 +95,7 @@ def chain(report: Report, steps: Sequence[EscalationStep] | None) -> list[Escala
                            actor="")]
 
 
-def of_report(report: Report, tz, steps: Sequence[EscalationStep] | None = None,
+def of_report(report: Report | DeadlineFacts, tz, steps: Sequence[EscalationStep] | None = None,
               election_day: date | None = None) -> list[Deadline]:
     """Every window of this report, in order (none for a report rejected or a duplicate)."""
     if report.status in ("rejected", "duplicate"):
@@ -130,7 +130,7 @@ def of_report(report: Report, tz, steps: Sequence[EscalationStep] | None = None,
     return found
 
 
-def running(report: Report, tz, steps: Sequence[EscalationStep] | None = None,
+def running(report: Report | DeadlineFacts, tz, steps: Sequence[EscalationStep] | None = None,
             election_day: date | None = None) -> list[Deadline]:
     """The windows still to be met while the report is open: what reminders and flags are about."""
     if report.status not in OPEN:

@@ -35,12 +35,14 @@ class BadQuery(ValueError):
     """A part of /find or /fix the bot cannot read: what to tell the moderator (a message key
     and its parameters) and the values that would do, as (code, catalog key of the label)."""
 
-    def __init__(self, message: str, choices: tuple[tuple[str, str], ...] = (), **params: str) -> None:
+    def __init__(self, message: str, choices: tuple[tuple[str, str], ...] = (), **params: str | date) -> None:
         super().__init__(message)
         self.message, self.choices, self.params = message, choices, params
 
     def lines(self, t: Translator) -> list[Html]:
-        return [t(self.message, **self.params), *(t("mod.find.value", label=t(label), code=code) for code, label in self.choices)]
+        """What to tell the moderator, a day in their language's own way (never ISO)."""
+        params = {name: t.date(value) if isinstance(value, date) else value for name, value in self.params.items()}
+        return [t(self.message, **params), *(t("mod.find.value", label=t(label), code=code) for code, label in self.choices)]
 
 
 def _plain(text: str) -> str:
@@ -222,7 +224,7 @@ def parse_filters(args: list[str], *, lang: str | None = None, today: date | Non
                 else _FILTER_CHECKS[key](key, value, args[position:])
             position += taken
     if "since" in values and "until" in values and values["since"] > values["until"]:
-        raise BadQuery("mod.find.bad_range", since=values["since"].isoformat(), until=values["until"].isoformat())
+        raise BadQuery("mod.find.bad_range", since=values["since"], until=values["until"])
     return Query(**values, words=tuple(words))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import BaseModel
 
@@ -12,7 +12,7 @@ from domain.rules import CATEGORIES, DEFAULT_ESCALATION_TARGET, OPEN, REGIONS, a
 from storage import audit, outbox
 from domain.clock import utcnow
 from storage.db import Database
-from storage.models import Person, Report
+from storage.models import DeadlineFacts, Person, Report
 from storage.people import COLUMNS as PERSON_COLUMNS
 from storage.reports import COLUMNS, from_row
 
@@ -99,7 +99,9 @@ async def change_status(db: Database, report_id: int, actor: str, to_status: str
         updates = {**fields, "status": to_status, "status_changed_at": now}
         if current == "duplicate" and to_status != "duplicate":
             updates["duplicate_of"] = None  # reopened: no longer a copy of anything
-        if to_status in ("rejected", "resolved") or note is not None:
+        if to_status in ("rejected", "resolved") or note is not None or to_status != current:
+            # A reason or an outcome is that of the status it came with: reopened (or moved on
+            # without one) the report no longer shows the old one as current; the history keeps it.
             updates.setdefault("status_note", note)
             updates.setdefault("public_note", None if internal else note)
         assignments = ", ".join(f"{name} = :{name}" for name in updates)
@@ -688,12 +690,86 @@ async def located(db: Database, filters: Filters, limit: int = 5000) -> list[tup
     return [(row[0], float(row[1]), float(row[2]), row[3], row[4]) for row in rows]
 
 
+async def count_located(db: Database, filters: Filters, limit: int = 5000) -> int:
+    """How many of the reports ``filters`` match carry a location, up to ``limit`` (as many as
+    ``located`` gives)."""
+    where, params = await _where(db, filters)
+    row = await db.fetchone(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM reports WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+        f" AND {where} LIMIT ?)", (*params, limit))
+    return int(row[0]) if row else 0
+
+
 # ---- the day over time ----------------------------------------------------------------------------
 
-async def received_between(db: Database, start: str, end: str) -> list[tuple[int, str, str, str, str, str]]:
-    """(id, submitted_at, category, region, status, priority) of the reports received in
-    [start, end) (moments as stored), oldest first; through the status index's submitted_at."""
-    rows = await db.fetchall(
-        "SELECT id, submitted_at, category, region, status, priority FROM reports"
-        f" WHERE submitted_at >= ? AND submitted_at < ? AND {VIOLATIONS} ORDER BY submitted_at, id", (start, end))
-    return [(int(row[0]), row[1], row[2], row[3], row[4], row[5]) for row in rows]
+# A stored moment's quarter of an hour ("2026-12-06T19:15", UTC): every time zone's offset is a
+# whole number of quarters, so each quarter lies within one local hour.
+_QUARTER = "substr(submitted_at, 1, 14) || printf('%02d', CAST(substr(submitted_at, 15, 2) AS INTEGER) / 15 * 15)"
+_RECEIVED = f"FROM reports WHERE submitted_at >= ? AND submitted_at < ? AND {VIOLATIONS}"
+_FIRST_ACTION = ("(SELECT min(a.created_at) FROM audit_log a WHERE a.report_id = reports.id"
+                 " AND a.actor LIKE 'moderator %')")
+
+
+@dataclass
+class DayCounts:
+    """The reports received in a span, counted in SQL (a page of 8,000 rows in Python, and the
+    garbage collector's passes over them, were most of /day's time)."""
+
+    by_category: list[tuple[str, str, int]]  # (category as stored, quarter of an hour, count)
+    by_region: list[tuple[str, str, int]]  # (region, quarter of an hour, count)
+    by_status: dict[str, int]
+    median_wait: float | None  # seconds from receipt to the first action by staff, of those acted on
+    urgent: list[tuple[int, str, str | None]]  # (id, submitted_at, first action or None) of the urgent ones
+
+
+async def received_between(db: Database, start: str, end: str) -> DayCounts:
+    """The reports received in [start, end) (moments as stored), each count from migration 0030's
+    covering index; the median wait through the audit log's index by report."""
+    span = (start, end)
+    by_category = await db.fetchall(f"SELECT category, {_QUARTER}, COUNT(*) {_RECEIVED} GROUP BY 1, 2", span)
+    by_region = await db.fetchall(f"SELECT region, {_QUARTER}, COUNT(*) {_RECEIVED} GROUP BY 1, 2", span)
+    by_status = await db.fetchall(f"SELECT status, COUNT(*) {_RECEIVED} GROUP BY 1", span)
+    median = await db.fetchone(
+        f"WITH waits AS MATERIALIZED (SELECT strftime('%s', {_FIRST_ACTION}) - strftime('%s', submitted_at) AS w"
+        f" {_RECEIVED}), acted AS MATERIALIZED (SELECT w FROM waits WHERE w IS NOT NULL)"
+        " SELECT avg(w) FROM (SELECT w FROM acted ORDER BY w LIMIT 2 - (SELECT COUNT(*) FROM acted) % 2"
+        " OFFSET ((SELECT COUNT(*) FROM acted) - 1) / 2)", span)
+    urgent = await db.fetchall(f"SELECT id, submitted_at, {_FIRST_ACTION} {_RECEIVED} AND priority = 'urgent'"
+                               " ORDER BY submitted_at, id", span)
+    return DayCounts([tuple(row) for row in by_category], [tuple(row) for row in by_region],
+                     {row[0]: int(row[1]) for row in by_status}, median[0] if median else None,
+                     [(int(row[0]), row[1], row[2]) for row in urgent])
+
+
+_FACT_COLUMNS = ", ".join(f"r.{name}" for name in DeadlineFacts._fields)
+
+
+async def deadline_facts(db: Database, statuses: tuple[str, ...]) -> Iterator[tuple[DeadlineFacts, list[EscalationStep]]]:
+    """Every report in ``statuses`` with its chain of filings, as much as its deadlines need: two
+    queries whatever the number of reports (the day over time's running deadlines), the first
+    from migration 0030's covering index alone. Each report is made as the caller takes it: a
+    page's worth of thousands of objects alive at once made the garbage collector's passes most
+    of /day's time."""
+    marks = ", ".join("?" for _ in statuses)
+    rows = await db.fetchall(f"SELECT {_FACT_COLUMNS} FROM reports r WHERE r.status IN ({marks}) AND r.{VIOLATIONS}"
+                             " ORDER BY r.id", statuses)
+    steps = await db.fetchall(
+        f"SELECT e.report_id, {', '.join('e.' + name.strip() for name in _STEP_COLUMNS.split(','))} FROM escalations e"
+        f" JOIN reports r ON r.id = e.report_id WHERE r.status IN ({marks}) AND r.{VIOLATIONS}"
+        " ORDER BY e.report_id, e.id", statuses)
+    return _with_chains(rows, steps)
+
+
+def _with_chains(rows: list, steps: list) -> Iterator[tuple[DeadlineFacts, list[EscalationStep]]]:
+    """Reports and their steps, both in the order of the reports' ids, walked side by side."""
+    at = 0
+    for row in rows:
+        while at < len(steps) and steps[at][0] < row[0]:  # a report whose status changed between the two reads
+            at += 1
+        chain = []
+        while at < len(steps) and steps[at][0] == row[0]:
+            values = dict(steps[at])
+            del values["report_id"]
+            chain.append(EscalationStep(**values))
+            at += 1
+        yield DeadlineFacts(*row), chain

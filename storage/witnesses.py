@@ -156,6 +156,26 @@ async def _group(db: Database, anchor: int) -> Group | None:
     return Group(anchor, members) if len(members) > 1 else None
 
 
+async def groups_of_reports(db: Database, report_ids: list[int]) -> dict[int, Group]:
+    """The group each of ``report_ids`` is in (those in none left out), in one query: a page of
+    the queue marks each row's witnesses."""
+    found: dict[int, Group] = {}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = await db.fetchall(
+            "SELECT w.report_id, m.group_id, r.id, r.reference, r.reporter_id, m.reason, m.state"
+            " FROM witness_groups AS w JOIN witness_groups AS m ON m.group_id = w.group_id"
+            f" JOIN reports AS r ON r.id = m.report_id WHERE w.report_id IN ({marks}) ORDER BY w.report_id, r.id",
+            tuple(chunk))
+        members: dict[int, tuple[int, list[Member]]] = {}
+        for row in rows:
+            members.setdefault(row[0], (row[1], []))[1].append(Member(row[2], row[3], row[4], row[5], row[6]))
+        found.update({report_id: Group(anchor, listed) for report_id, (anchor, listed) in members.items()
+                      if len(listed) > 1})
+    return found
+
+
 async def confirm(db: Database, report_id: int, actor: str) -> Group | None:
     """A moderator confirms the group ``report_id`` is in (all its members); None: no group."""
     async with db.transaction() as conn:

@@ -45,7 +45,9 @@ async def test_counts_stay_out_of_what_moderators_handle(tmp_path):
         new, orphaned = await moderation.stale(db, "9999-01-01", frozenset())
         assert [report.id for report in new] == only and orphaned == []
         assert [report.id for report in await moderation.with_status_in(db, ("new",))] == only
-        assert [row[0] for row in await moderation.received_between(db, "2000-01-01", "9999-01-01")] == only
+        day = await moderation.received_between(db, "2000-01-01", "9999-01-01")
+        assert sum(day.by_status.values()) == 1 and [row[0] for row in day.by_category] == ["count"]
+        assert [facts.id for facts, _ in await moderation.deadline_facts(db, ("new",))] == only
         assert await outbox.reports_without_card(db, 10) == only
         assert await reports.count_since(db, "2000-01-01") == 1
         # The same precinct, the same hour: a count is no witness to the violation.

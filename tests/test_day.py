@@ -68,3 +68,39 @@ async def test_hourly_counts_the_funnel_and_waits_match_what_was_filed(db, monke
     # The urgent ones: still waiting first (30 minutes since 13:30), then the one acted on in 4.
     assert found.urgent == [("KZ-000005", 30, True), ("KZ-000003", 4, False)]
     assert days.duration(125) == (2, 5)
+
+
+async def test_running_deadlines_are_the_open_reports_own_earliest_first(db):
+    """The day's running deadlines, read from the reports' deadline facts alone (migration 0029),
+    are exactly those services.deadlines gives each whole verified or escalated report with its
+    chain, the earliest first, cut at ``listed``."""
+    from services import deadlines
+    author = await people.get_or_create(db, "d" * 64, "ru", None)
+    # (category group, category, incident day, status path, escalations: (target, filing date))
+    shapes = [("station", "stuffing", "2026-11-20", ["in_review", "verified"], []),
+              ("station", "stuffing", "2026-11-27", ["in_review", "verified", "escalated"], [("prosecutor", "2026-11-28")]),
+              ("pressure", "vote_buying", "2026-11-25", ["in_review", "verified", "escalated"], [("police", None)]),
+              ("count", "counting", "2026-11-29", ["in_review", "verified", "escalated"], [("commission", "2026-11-29")]),
+              ("station", "issuance", "2026-11-21", ["in_review", "rejected"], []),
+              ("station", "stuffing", "2026-11-22", [], [])]
+    for n, (group, category, occurred, path, steps) in enumerate(shapes):
+        stored, _ = await reports.submit(db, author.id, NewReport(
+            reporter_role="voter", category=group, subcategory=category, region="astana", occurred_at=occurred,
+            submission_key=f"deadline-{n}", description=f"Отчёт {n}: нарушение на участке."))
+        for status in path:
+            fields = {}
+            if status == "escalated":
+                target, filed = steps[0]
+                fields = {"escalated_to": target, "external_ref": f"{n}/1", "external_date": filed}
+            await moderation.change_status(db, stored.id, "moderator AB12", status, **fields)
+    expected = []
+    for report in await moderation.with_status_in(db, ("verified", "escalated")):
+        chain = await moderation.escalation_steps(db, report.id)
+        expected += [(report.reference, deadline) for deadline in deadlines.running(report, TZ, chain, DAY)]
+    expected.sort(key=lambda item: (item[1].day, item[0]))
+    assert len(expected) >= 4  # appeals and answers both
+    now = clock.parse(f"{DAY.isoformat()}T12:00:00+05:00")
+    found = await days.of_day(db, DAY, TZ, now, DAY)
+    assert [(report.reference, deadline) for report, deadline in found.running] == expected
+    cut = await days.of_day(db, DAY, TZ, now, DAY, listed=2)
+    assert [(report.reference, deadline) for report, deadline in cut.running] == expected[:2]

@@ -239,7 +239,7 @@ def test_days_nobody_could_mean_are_refused(typed, shown):
         assert (refused.value.message, refused.value.params) == ("mod.find.bad_date", {"field": "since", "value": shown})
     with pytest.raises(BadQuery) as refused:
         parse_filters("since=1 декабря until=30 ноября".split(), lang="ru", today=TODAY)
-    assert refused.value.params == {"since": "2026-12-01", "until": "2026-11-30"}
+    assert refused.value.params == {"since": date(2026, 12, 1), "until": date(2026, 11, 30)}  # shown in the reader's words
 
 
 def test_the_refusal_says_which_forms_are_read():
@@ -344,8 +344,9 @@ async def test_bad_input_is_named_with_what_would_do(app, fake, admin):
     assert (await answer("colour=red"))[0] == ru(
         "mod.find.unknown_key", part="colour=red", keys="region= category= status= precinct= since= until= text=")
     assert (await answer("status=new status=verified"))[0] == ru("mod.find.twice", field="status")
+    # The days as the moderator's language writes them, not ISO.
     assert (await answer("since=2026-11-25 until=2026-11-24"))[0] == ru(
-        "mod.find.bad_range", since="2026-11-25", until="2026-11-24")
+        "mod.find.bad_range", since=Translator("ru").date(date(2026, 11, 25)), until=Translator("ru").date(date(2026, 11, 24)))
     assert (await answer("region=<b>x</b>'--"))[0] == ru("mod.find.bad_value", field="region", value="<b>x</b>'--")
     (reply,) = await admin.say("/export csv region=Марс")
     assert reply.message["text"].split("\n")[0] == ru("mod.find.bad_value", field="region", value="Марс")

@@ -15,7 +15,7 @@ from storage.db import Database
 from storage.models import NewReport
 from tests.fake_telegram import FakeUser
 from tests.harness import make_settings, running_bot
-from tests.report_helpers import L
+from tests.report_helpers import L, LP
 from tests.test_browser import ARTIFACTS, WAIT_MS, _missing, browser  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.skipif(_missing is not None, reason=f"browser tests skipped: {_missing}")
@@ -97,6 +97,9 @@ async def test_the_map_colours_regions_and_opens_a_report_from_its_point(fake, d
             expected = {code: (len(SEEDED.get(code, [])), LEVELS.get(code, 0)) for code in REGIONS if code != "abroad"}
             assert await regions_shown(page) == expected
             assert await page.locator('tr[data-region="abroad"] td.count').inner_text() == "1"
+            located_count = sum(1 for entries in SEEDED.values() for where, _ in entries if where)
+            assert await page.locator("p.note").inner_text() == LP("kk", "web.map.located", located_count)
+            assert await page.locator("path.point").count() + await page.locator(".marker-cluster").count() >= 1
             for city in ("astana", "almaty_city", "shymkent"):  # a disc each, in the city's class
                 classes = await page.locator(f"path.city-{city}").get_attribute("class")
                 assert f"level-{LEVELS.get(city, 0)}" in classes.split(), (city, classes)

@@ -28,7 +28,7 @@ async def page(request: web.Request) -> web.Response:
         day = services.today()
     tz = services.settings.tz
     db = await services.db()
-    found = await days.of_day(db, day, tz, services.now(), services.settings.election_day)
+    found = await days.of_day(db, day, tz, services.now(), services.settings.election_day, SHOWN)
     t = services.translator(request[VISITOR].person.language)
     most = max((count for counts in found.by_category.values() for count in counts.values()), default=0)
     most_region = max((count for counts in found.by_region.values() for count in counts.values()), default=0)

@@ -13,7 +13,7 @@ from services import deadlines
 from services import moderation as rulebook, report_files
 from services.search_query import BadQuery, FIND_KEYS, Query, from_form
 from domain.rules import CATEGORIES, CATEGORY_GROUPS, PRIORITIES, REGIONS, QUEUE_ORDERS, REPORTER_ROLES, STATUSES
-from storage import evidence, moderation, reports
+from storage import evidence, moderation, reports, witnesses
 from web.actions import BULK, DONE, Refused, act
 from storage.models import Report
 from web.context import CHANGED, SERVICES, VISITOR
@@ -37,14 +37,16 @@ class Row:
     next_deadline: date | None
     excerpt: str
     cut: bool  # the description goes on past the excerpt
+    witnesses: int = 0  # independent reporters of its group of witnesses (0: in none)
 
 
-def _row(report: Report, files: int, taken_by: str | None, running: list[deadlines.Deadline], today: date) -> Row:
+def _row(report: Report, files: int, taken_by: str | None, running: list[deadlines.Deadline], today: date,
+         group: witnesses.Group | None = None) -> Row:
     stages = {deadline.stage(today) for deadline in running}
     words = report.description.split()
     return Row(report, files, taken_by, "overdue" in stages, bool(stages & {"soon", "today"}),
                min((deadline.day for deadline in running), default=None),
-               " ".join(words[:EXCERPT_WORDS]), len(words) > EXCERPT_WORDS)
+               " ".join(words[:EXCERPT_WORDS]), len(words) > EXCERPT_WORDS, group.witnesses if group else 0)
 
 
 def _values(request: web.Request) -> dict[str, str]:
@@ -96,15 +98,18 @@ async def _rows(request: web.Request) -> dict:
 
 
 async def _made(request: web.Request, found: list[Report]) -> list[Row]:
-    """The rows of these reports: files, who has them, their running deadlines."""
+    """The rows of these reports: files, who has them, their running deadlines, their witnesses."""
     services = request.app[SERVICES]
     db = await services.db()
     today, tz, day = services.today(), services.settings.tz, services.settings.election_day
-    files = await evidence.counts_of_reports(db, [report.id for report in found])
+    ids = [report.id for report in found]
+    files = await evidence.counts_of_reports(db, ids)
     names = await moderation.staff_names_by_id(db, {report.taken_by for report in found if report.taken_by})
-    chains = await moderation.steps_of_reports(db, [report.id for report in found])
+    chains = await moderation.steps_of_reports(db, ids)
+    groups = await witnesses.groups_of_reports(db, ids)
     return [_row(report, files.get(report.id, 0), names.get(report.taken_by),
-                 deadlines.running(report, tz, chains[report.id], day), today) for report in found]
+                 deadlines.running(report, tz, chains[report.id], day), today, groups.get(report.id))
+            for report in found]
 
 
 def _kept(row: Row, by_deadline: str) -> bool:
@@ -133,14 +138,27 @@ def _rows_url(request: web.Request, version: str) -> str:
 
 async def queue(request: web.Request) -> web.Response:
     """GET /queue: the filter form and the first rows."""
+    return await _page(request, None)
+
+
+async def _page(request: web.Request, results: list[tuple[str, str, dict]] | None) -> web.Response:
+    """The queue under the request's filters; after a bulk action with what became of each."""
     version = await _version(request)
     found = await _rows(request)
     return render(request, "queue.html", **found, orders=QUEUE_ORDERS, regions=REGIONS, groups=CATEGORY_GROUPS, categories=CATEGORIES,
-                  statuses=STATUSES, roles=REPORTER_ROLES, priorities=PRIORITIES, bulk=BULK, results=None,
+                  statuses=STATUSES, roles=REPORTER_ROLES, priorities=PRIORITIES, bulk=BULK, results=results,
                   deadline_filters=DEADLINE_FILTERS, dates=DATES, formats=report_files.FORMATS,
                   export_query=lambda kind: _export_query(request, kind),
                   page_query=lambda page: _links(request, page),
+                  bulk_query=_bulk_query(request),
                   rows_url=_rows_url(request, version))
+
+
+def _bulk_query(request: web.Request) -> str:
+    """The queue's filters, carried by the bulk form's address: its results come back in the
+    same filtered queue."""
+    query = {key: value for key, value in request.query.items() if key != "v" and value}
+    return str(request.rel_url.with_query(query).query_string)
 
 
 async def queue_rows(request: web.Request) -> web.Response:
@@ -155,8 +173,9 @@ async def queue_rows(request: web.Request) -> web.Response:
 
 
 async def bulk(request: web.Request) -> web.Response:
-    """POST /queue/bulk: take, verify or mark as duplicates of one reference the reports ticked
-    in the queue, each by the same rules as one at a time; what happened to each is listed."""
+    """POST /queue/bulk?<the queue's filters>: take, verify or mark as duplicates of one reference
+    the reports ticked in the queue, each by the same rules as one at a time; what happened to
+    each is listed above the same filtered queue, nothing ticked."""
     services = request.app[SERVICES]
     form = await request.post()
     action = str(form.get("action", ""))
@@ -178,7 +197,7 @@ async def bulk(request: web.Request) -> web.Response:
             continue
         results.append((reference, DONE[outcome.kind], {}))
         await request.app[CHANGED](report.id, True)
-    return render(request, "bulk.html", results=results)
+    return await _page(request, results)
 
 
 def _export_query(request: web.Request, kind: str) -> str:

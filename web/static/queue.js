@@ -7,6 +7,11 @@
     filters.open = true;
   }
   var kept = null;
+  // After a bulk action the page is the queue with its results (the form's address carries the
+  // filters): the address shown is the queue's, so a reload does not send the action again.
+  if (window.location.pathname === "/queue/bulk" && window.history.replaceState) {
+    window.history.replaceState(null, "", "/queue" + window.location.search);
+  }
 
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     if (!event.detail.target || event.detail.target.id !== "rows") { return; }
