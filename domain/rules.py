@@ -38,7 +38,7 @@ MODERATOR_COMMANDS: tuple[str, ...] = (
     "answered", "filingfile", "note", "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
     "group",
 )
-ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite")
+ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite", "official")
 
 # ---- the finite choices of a report (from the domain brief) -----------------------------------
 

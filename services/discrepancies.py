@@ -11,6 +11,7 @@ import hashlib
 import logging
 
 from domain.counts import DISCREPANCY_CATEGORY, candidate_position
+from domain.rules import CATEGORIES
 from services.i18n import Translator
 from services.tally import Figure, PrecinctRecord, Tally, current, line_names
 from storage import reports
@@ -69,7 +70,8 @@ async def file_new(services, tally: Tally | None = None) -> list[Report]:
         if before is not None and before[2] == figures_digest:
             continue  # filed already for these very figures
         report = NewReport(
-            reporter_role="observer", accredited=True, category=DISCREPANCY_CATEGORY, region=record.region,
+            reporter_role="observer", accredited=True, category=CATEGORIES[DISCREPANCY_CATEGORY],
+            subcategory=DISCREPANCY_CATEGORY, region=record.region,
             precinct=record.precinct, precinct_kind="number", occurred_at=day,
             description=description(t, record, beyond, threshold, names)[:10_000],
             submission_key=f"discrepancy-{key[0]}-{key[1]}-{figures_digest}")

@@ -24,6 +24,9 @@ PROBLEMS_SHOWN = 10  # a file wrong throughout is told by its first few lines, a
 REGION, PRECINCT = "region", "precinct"
 TURNOUT_PREFIX = "turnout_"  # turnout_10 … turnout_20, turnout_close
 _PRECINCT_DIGITS = 6
+# Why a line will not do (tally.official.bad.<problem>).
+PROBLEMS = ("too_big", "encoding", "empty", "column", "column_twice", "no_key", "cells", "region", "precinct", "number",
+            "repeated", "quoting", "no_rows")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.counts import PROTOCOL_LINES, TURNOUT_HOURS, candidate_position
+from domain.counts import PROTOCOL_LINES, candidate_line, candidate_position
 from storage import counts as count_store
 from storage import tally as store
 from storage.db import Database
@@ -204,9 +204,66 @@ async def current(db: Database, threshold: int) -> Tally:
                    await store.confirmations(db), threshold)
 
 
+async def of_precinct(db: Database, precinct: Precinct, threshold: int) -> PrecinctRecord | None:
+    """One precinct's record, reading only its own rows (a report's page)."""
+    found = compute(await store.copies(db, precinct), await store.counts(db, precinct),
+                    await store.official(db, precinct), await store.confirmations(db, precinct), threshold)
+    return found.precincts.get(precinct)
+
+
 async def line_names(db: Database) -> dict[str, str]:
     """The candidates' names by their lines (``candidate:1`` → the name an administrator set)."""
-    return {f"candidate:{candidate.position}": candidate.name for candidate in await count_store.candidates(db)}
+    return {candidate_line(candidate.position): candidate.name for candidate in await count_store.candidates(db)}
 
 
-HOURS = TURNOUT_HOURS
+
+@dataclass(slots=True)
+class CountLine:
+    """One figure of a count's or copy's report page: what it says, what the precinct's other
+    copies say instead, the official figure and the difference."""
+
+    line: str
+    value: int
+    others: dict[int, list[str]]
+    official: int | None
+    beyond: bool
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.official is None else self.official - self.value
+
+
+@dataclass(slots=True)
+class ReportCount:
+    """A turnout count's or protocol copy's figures as its report page shows them."""
+
+    kind: str  # "turnout" or "results"
+    state: str  # the copy's state, or the count's hour
+    source: str | None  # the count's source (counted, announced)
+    lines: list[CountLine]
+    mismatches: list[str]  # the protocol's own rules broken when it was sent (domain.counts.CHECKS)
+
+
+async def of_report(db: Database, report_id: int, region: str, precinct: str | None, threshold: int) -> ReportCount | None:
+    """The figures a count or copy carries, beside the precinct's other copies and the official
+    figures (None for a violation report)."""
+    key = (region, store.number(precinct)) if precinct else None
+    count = await store.count_of(db, report_id)
+    if count is not None:
+        hour, source, voters = count
+        official = (await store.official(db, key)).turnout.get(key, {}).get(hour) if key else None
+        beyond = official is not None and abs(official - voters) > threshold
+        return ReportCount("turnout", hour, source, [CountLine("voters", voters, {}, official, beyond)], [])
+    copy = await store.copy_of(db, report_id)
+    if copy is None:
+        return None
+    state, figures, mismatches = copy
+    record = await of_precinct(db, key, threshold) if key else None
+    lines = []
+    for line in line_order(set(figures)):
+        merged = record.figures.get(line) if record else None
+        value = figures[line]
+        others = {other: refs for other, refs in merged.values.items() if other != value} if merged else {}
+        official = merged.official if merged else None
+        lines.append(CountLine(line, value, others, official, official is not None and abs(official - value) > threshold))
+    return ReportCount("results", state, None, lines, mismatches)

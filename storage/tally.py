@@ -76,26 +76,37 @@ def _figures(text: str | None) -> dict[str, int]:
     return figures
 
 
-async def copies(db: Database) -> list[Copy]:
-    """Every protocol copy of a numbered precinct (but rejected ones), oldest first; its figures
-    gathered by SQLite, so that the whole country is one row a copy."""
+async def copies(db: Database, precinct: Precinct | None = None) -> list[Copy]:
+    """Every protocol copy of a numbered precinct (or of ``precinct``), but rejected ones, oldest
+    first; its figures gathered by SQLite, so that the whole country is one row a copy."""
+    where, params = _where(precinct)
     rows = await db.fetchall(
         "SELECT r.id, r.reference, r.region, r.precinct, c.copy,"
         " (SELECT group_concat(f.line || '=' || f.value, ';') FROM protocol_figures f WHERE f.report_id = r.id)"
         " FROM reports r JOIN protocol_copies c ON c.report_id = r.id"
-        f" WHERE r.kind = 'results' AND r.precinct IS NOT NULL AND r.status NOT IN ({_marks(COUNTED_OUT)})"
-        " ORDER BY r.id", COUNTED_OUT)
+        f" WHERE r.kind = 'results' AND r.precinct IS NOT NULL AND r.status NOT IN ({_marks(COUNTED_OUT)}){where}"
+        " ORDER BY r.id", (*COUNTED_OUT, *params))
     return [Copy(row[0], row[1], row[2], number(row[3]), row[4], _figures(row[5])) for row in rows]
 
 
-async def counts(db: Database) -> list[Count]:
-    """Every turnout count of a numbered precinct (but rejected ones), oldest first."""
+async def counts(db: Database, precinct: Precinct | None = None) -> list[Count]:
+    """Every turnout count of a numbered precinct (or of ``precinct``), but rejected ones, oldest first."""
+    where, params = _where(precinct)
     rows = await db.fetchall(
         "SELECT r.id, r.reference, r.region, r.precinct, t.hour, t.source, t.voters"
         " FROM reports r JOIN turnout_counts t ON t.report_id = r.id"
-        f" WHERE r.kind = 'turnout' AND r.precinct IS NOT NULL AND r.status NOT IN ({_marks(COUNTED_OUT)})"
-        " ORDER BY r.id", COUNTED_OUT)
+        f" WHERE r.kind = 'turnout' AND r.precinct IS NOT NULL AND r.status NOT IN ({_marks(COUNTED_OUT)}){where}"
+        " ORDER BY r.id", (*COUNTED_OUT, *params))
     return [Count(row[0], row[1], row[2], number(row[3]), row[4], row[5], row[6]) for row in rows]
+
+
+def _where(precinct: Precinct | None, alias: str = "r.") -> tuple[str, tuple[str, ...]]:
+    """The condition that keeps one precinct's rows ("0245" as typed is precinct 245)."""
+    if precinct is None:
+        return "", ()
+    if alias:
+        return f" AND {alias}region = ? AND ltrim({alias}precinct, '0') = ?", precinct
+    return " WHERE region = ? AND precinct = ?", precinct
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -110,15 +121,19 @@ def number(precinct: str) -> str:
 
 # ---- the official figures ---------------------------------------------------------------------------
 
-async def official(db: Database) -> Official:
+async def official(db: Database, precinct: Precinct | None = None) -> Official:
+    """The official figures loaded (of every precinct, or of ``precinct``)."""
+    where, params = _where(precinct, alias="")
     precincts = {(row[0], row[1]): row[2] for row in
-                 await db.fetchall("SELECT region, precinct, line_no FROM official_precincts")}
+                 await db.fetchall(f"SELECT region, precinct, line_no FROM official_precincts{where}", params)}
     turnout: dict[Precinct, dict[str, int]] = {}
-    for region, precinct, hour, voters in await db.fetchall("SELECT region, precinct, hour, voters FROM official_turnout"):
-        turnout.setdefault((region, precinct), {})[hour] = voters
+    for region, code, hour, voters in await db.fetchall(
+            f"SELECT region, precinct, hour, voters FROM official_turnout{where}", params):
+        turnout.setdefault((region, code), {})[hour] = voters
     results: dict[Precinct, dict[str, int]] = {}
-    for region, precinct, line, value in await db.fetchall("SELECT region, precinct, line, value FROM official_results"):
-        results.setdefault((region, precinct), {})[line] = value
+    for region, code, line, value in await db.fetchall(
+            f"SELECT region, precinct, line, value FROM official_results{where}", params):
+        results.setdefault((region, code), {})[line] = value
     return Official(precincts, turnout, results)
 
 
@@ -146,11 +161,12 @@ async def last_load(db: Database) -> Load | None:
 
 # ---- figures confirmed by a copy's photo ----------------------------------------------------------
 
-async def confirmations(db: Database) -> dict[Precinct, dict[str, Confirmed]]:
+async def confirmations(db: Database, precinct: Precinct | None = None) -> dict[Precinct, dict[str, Confirmed]]:
+    where, params = _where(precinct, alias="c.")
     found: dict[Precinct, dict[str, Confirmed]] = {}
     for row in await db.fetchall(
             "SELECT c.region, c.precinct, c.line, c.value, c.report_id, r.reference, c.confirmed_by, c.confirmed_at"
-            " FROM confirmed_figures c JOIN reports r ON r.id = c.report_id"):
+            f" FROM confirmed_figures c JOIN reports r ON r.id = c.report_id WHERE 1 = 1{where}", params):
         found.setdefault((row[0], row[1]), {})[row[2]] = Confirmed(row[3], row[4], row[5], row[6], row[7])
     return found
 

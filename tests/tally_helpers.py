@@ -14,7 +14,7 @@ _keys = itertools.count(1)
 
 
 def new_report(region: str, precinct: str, kind: str, *, key: str | None = None) -> NewReport:
-    return NewReport(reporter_role="observer", accredited=True, category="protocol", region=region,
+    return NewReport(reporter_role="observer", accredited=True, category="count", subcategory="protocol", region=region,
                      precinct=precinct, precinct_kind="number", occurred_at="2026-12-06",
                      description="Хаттаманың көшірмесі, учаске бойынша сандар.", kind=kind,
                      submission_key=key or f"seed-{next(_keys)}")

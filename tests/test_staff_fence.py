@@ -60,6 +60,7 @@ def attempts() -> dict[str, str]:
         "addmod": f"/addmod {REPORTER}",  # the reporter making themselves a moderator
         "delmod": f"/delmod {MODERATOR}",
         "invite": "/invite",
+        "official": "/official",
     }
 
 

@@ -148,7 +148,7 @@ async def test_a_precinct_beyond_the_threshold_gets_one_discrepancy_report_with_
     services = FakeServices(db)
     await official.load(db, official_with(first=(",702,", ",3702,")), "admin 1A2B")  # 3000 more, officially
     first = await discrepancies.file_new(services)
-    assert [(report.region, report.precinct, report.category, report.kind, report.accredited) for report in first] == [
+    assert [(report.region, report.precinct, report.subcategory, report.kind, report.accredited) for report in first] == [
         ("almaty_city", "245", DISCREPANCY_CATEGORY, "violation", True)]
     text = first[0].description
     assert "Бірінші: наблюдатели 702, официально 3702, разница +3000" in text, text

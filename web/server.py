@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from services.container import Services
-from web import views_auth, views_day, views_map, views_people, views_queue, views_report
+from web import views_auth, views_day, views_map, views_people, views_queue, views_report, views_tally
 from web.auth import require_staff
 from web.context import BOT_NAME, CHANGED, SERVICES
 from web.render import ERROR_PAGES, error_page
@@ -68,6 +68,12 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_get("/map", views_map.page)
     app.router.add_get("/map/data", views_map.data)
     app.router.add_get("/day", views_day.page)
+    app.router.add_get("/tally", views_tally.page)
+    app.router.add_get("/tally/export", views_tally.export)
+    app.router.add_get("/tally/{region}/{precinct}", views_tally.precinct)
+    app.router.add_post("/tally/{region}/{precinct}/confirm", views_tally.confirm)
+    app.router.add_get("/official", views_tally.upload_page)
+    app.router.add_post("/official", views_tally.upload)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app
