@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.counts import PROTOCOL_LINES, candidate_line, candidate_position
+from domain.counts import COUNT_KINDS, PROTOCOL_LINES, candidate_line, candidate_position
 from storage import counts as count_store
 from storage import tally as store
 from storage.db import Database
-from storage.tally import Confirmed, Copy, Count, Official, Precinct
+from storage.tally import Confirmed, Copy, Count, Official, Precinct, figures_of
 
 COUNTRY = "country"  # the key of the whole country's sums
 
@@ -47,28 +47,79 @@ class Figure:
         return None if agreed is None or self.official is None else self.official - agreed
 
 
-@dataclass(slots=True)
 class PrecinctRecord:
-    """One precinct: its copies, its figures line by line, and its turnout by the hour
-    (observers' latest count at each hour, and the official one)."""
+    """One precinct: its copies, the official figures, moderators' confirmations and turnout by
+    the hour (observers' latest count at each hour, and the official one). ``agreed`` (line →
+    the observers' figure) and ``conflicting`` (lines whose copies differ, unconfirmed) are
+    worked out at once, reading one copy's figures when all its copies carry the same; the
+    figures line by line with each value's copies (``figures``) only when asked for."""
 
-    region: str
-    precinct: str
-    copies: list[Copy] = field(default_factory=list)
-    figures: dict[str, Figure] = field(default_factory=dict)
-    turnout: dict[str, int] = field(default_factory=dict)
-    turnout_official: dict[str, int] = field(default_factory=dict)
-    in_official: bool = False
+    __slots__ = ("region", "precinct", "copies", "official", "confirmed", "turnout", "turnout_official",
+                 "in_official", "agreed", "conflicting", "_figures")
+
+    def __init__(self, region: str, precinct: str) -> None:
+        self.region, self.precinct = region, precinct
+        self.copies: list[Copy] = []
+        self.official: dict[str, int] = {}
+        self.confirmed: dict[str, Confirmed] = {}
+        self.turnout: dict[str, int] = {}
+        self.turnout_official: dict[str, int] = {}
+        self.in_official = False
+        self.agreed: dict[str, int] = {}
+        self.conflicting: set[str] = set()
+        self._figures: dict[str, Figure] | None = None
+
+    def settle(self) -> None:
+        """Work out the observers' figures from the copies and confirmations."""
+        self._figures = None
+        texts = {copy.text for copy in self.copies}
+        if len(texts) <= 1:
+            agreed = figures_of(texts.pop()) if texts else {}
+            conflicting: set[str] = set()
+        else:
+            agreed, conflicting = {}, set()
+            for line, figure in self._merge().items():
+                if len(figure.values) == 1:
+                    agreed[line] = next(iter(figure.values))
+                elif len(figure.values) > 1:
+                    conflicting.add(line)
+        for line, confirmation in self.confirmed.items():
+            agreed[line] = confirmation.value
+            conflicting.discard(line)
+        self.agreed, self.conflicting = agreed, conflicting
+
+    def _merge(self) -> dict[str, Figure]:
+        figures: dict[str, Figure] = {}
+        for copy in self.copies:
+            for line, value in figures_of(copy.text).items():
+                figure = figures.get(line)
+                if figure is None:
+                    figure = figures[line] = Figure(line)
+                figure.values.setdefault(value, []).append(copy.reference)
+        return figures
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        """Each line the copies, a confirmation or the official file give."""
+        if self._figures is None:
+            figures = self._merge()
+            for line, confirmation in self.confirmed.items():
+                figures.setdefault(line, Figure(line)).confirmed = confirmation
+            for line, value in self.official.items():
+                figures.setdefault(line, Figure(line)).official = value
+            self._figures = figures
+        return self._figures
 
     @property
     def conflicts(self) -> list[Figure]:
-        return [figure for figure in self.figures.values() if figure.conflict]
+        return [self.figures[line] for line in line_order(self.conflicting)]
 
     def beyond(self, threshold: int) -> list[Figure]:
         """The lines whose official figure differs from the observers' agreed one by more than
         ``threshold``."""
-        return [figure for figure in self.figures.values()
-                if figure.difference is not None and abs(figure.difference) > threshold]
+        lines = [line for line, value in self.official.items()
+                 if (agreed := self.agreed.get(line)) is not None and abs(value - agreed) > threshold]
+        return [self.figures[line] for line in line_order(set(lines))]
 
 
 @dataclass(slots=True)
@@ -81,13 +132,18 @@ class Sums:
     covered: int = 0  # with a copy and in the official file
     conflicts: int = 0  # precincts with a conflict
     discrepant: int = 0  # precincts with a difference beyond the threshold
-    lines: dict[str, list[int]] = field(default_factory=dict)  # line → [observers', official]
+    lines: dict[str, list[int]] = field(default_factory=dict)  # line → [observers', official, precincts]
     turnout: dict[str, list[int]] = field(default_factory=dict)  # hour → [observers', official, precincts]
 
     @property
     def coverage(self) -> float | None:
         """The share of the official file's precincts with an observers' copy."""
         return self.covered / self.official_precincts if self.official_precincts else None
+
+    def copy(self) -> "Sums":
+        return Sums(self.official_precincts, self.observed_precincts, self.covered, self.conflicts, self.discrepant,
+                    {line: list(pair) for line, pair in self.lines.items()},
+                    {hour: list(row) for hour, row in self.turnout.items()})
 
 
 @dataclass(slots=True)
@@ -108,100 +164,171 @@ def compute(copies: list[Copy], counts: list[Count], official: Official,
     """Merge the copies per precinct, set the official figures beside them and sum it all per
     region and for the country."""
     precincts: dict[Precinct, PrecinctRecord] = {}
-
-    def record(key: Precinct) -> PrecinctRecord:
-        found = precincts.get(key)
-        if found is None:
-            found = precincts[key] = PrecinctRecord(key[0], key[1])
-        return found
-
-    seen_lines: set[str] = set()
     for copy in copies:
-        merged = record((copy.region, copy.precinct))
-        merged.copies.append(copy)
-        figures = merged.figures
-        for line, value in copy.figures.items():
-            figure = figures.get(line)
-            if figure is None:
-                figure = figures[line] = Figure(line)
-            references = figure.values.get(value)
-            if references is None:
-                figure.values[value] = [copy.reference]
-            else:
-                references.append(copy.reference)
+        key = (copy.region, copy.precinct)
+        record = precincts.get(key)
+        if record is None:
+            record = precincts[key] = PrecinctRecord(*key)
+        record.copies.append(copy)
     for key, confirmed in confirmations.items():
-        figures = record(key).figures
-        for line, confirmation in confirmed.items():
-            figure = figures.get(line)
-            if figure is None:
-                figure = figures[line] = Figure(line)
-            figure.confirmed = confirmation
+        _record(precincts, key).confirmed = confirmed
     for key in official.precincts:
-        record(key).in_official = True
+        _record(precincts, key).in_official = True
     for key, results in official.results.items():
-        figures = record(key).figures
-        for line, value in results.items():
-            figure = figures.get(line)
-            if figure is None:
-                figure = figures[line] = Figure(line)
-            figure.official = value
-    for count in counts:  # oldest first: the latest count at an hour stands
-        record((count.region, count.precinct)).turnout[count.hour] = count.voters
+        _record(precincts, key).official = results
+    _add_counts(precincts, counts)
     for key, hours in official.turnout.items():
-        record(key).turnout_official = hours
-    for merged in precincts.values():
-        seen_lines.update(merged.figures)
-    return Tally(precincts, _sums(precincts, threshold), line_order(seen_lines), threshold)
+        _record(precincts, key).turnout_official = hours
+    regions: dict[str, Sums] = {}
+    lines: set[str] = set()
+    for record in precincts.values():
+        record.settle()
+        lines.update(record.agreed, record.official, record.conflicting)
+        _contribute(regions, record, threshold, 1)
+    _country(regions)
+    return Tally(precincts, regions, line_order(lines), threshold)
 
 
-def _sums(precincts: dict[Precinct, PrecinctRecord], threshold: int) -> dict[str, Sums]:
-    regions: dict[str, Sums] = {COUNTRY: Sums()}
-    for merged in precincts.values():
-        sums = regions.get(merged.region)
-        if sums is None:
-            sums = regions[merged.region] = Sums()
-        for target in (sums, regions[COUNTRY]):
-            target.official_precincts += merged.in_official
-            target.observed_precincts += bool(merged.copies)
-            target.covered += bool(merged.copies) and merged.in_official
-        has_conflict = has_beyond = False
-        for figure in merged.figures.values():
-            if figure.conflict:
-                has_conflict = True
-            agreed, official = figure.agreed, figure.official
-            if agreed is None or official is None:
-                continue
-            if abs(official - agreed) > threshold:
-                has_beyond = True
-            for target in (sums, regions[COUNTRY]):
-                pair = target.lines.get(figure.line)
-                if pair is None:
-                    target.lines[figure.line] = [agreed, official]
-                else:
-                    pair[0] += agreed
-                    pair[1] += official
-        for target in (sums, regions[COUNTRY]):
-            target.conflicts += has_conflict
-            target.discrepant += has_beyond
-        for hour, voters in merged.turnout.items():
-            official_voters = merged.turnout_official.get(hour)
-            if official_voters is None:
-                continue
-            for target in (sums, regions[COUNTRY]):
-                row = target.turnout.get(hour)
-                if row is None:
-                    target.turnout[hour] = [voters, official_voters, 1]
-                else:
-                    row[0] += voters
-                    row[1] += official_voters
-                    row[2] += 1
-    return regions
+def _record(precincts: dict[Precinct, PrecinctRecord], key: Precinct) -> PrecinctRecord:
+    record = precincts.get(key)
+    if record is None:
+        record = precincts[key] = PrecinctRecord(*key)
+    return record
+
+
+def _add_counts(precincts: dict[Precinct, PrecinctRecord], counts: list[Count]) -> None:
+    for count in counts:  # oldest first: the latest count at an hour stands
+        _record(precincts, (count.region, count.precinct)).turnout[count.hour] = count.voters
+
+
+def _contribute(regions: dict[str, Sums], record: PrecinctRecord, threshold: int, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) what a precinct counts for in its region's sums (the
+    country's are the regions' added up: ``_country``)."""
+    sums = regions.get(record.region)
+    if sums is None:
+        sums = regions[record.region] = Sums()
+    agreed, lines = record.agreed, sums.lines
+    beyond = False
+    for line, official_value in record.official.items():
+        value = agreed.get(line)
+        if value is not None:
+            _accumulate(lines, line, sign * value, sign * official_value, sign)
+            if abs(official_value - value) > threshold:
+                beyond = True
+    turnout_official = record.turnout_official
+    for hour, voters in record.turnout.items():
+        official_voters = turnout_official.get(hour)
+        if official_voters is not None:
+            _accumulate(sums.turnout, hour, sign * voters, sign * official_voters, sign)
+    observed = bool(record.copies)
+    sums.official_precincts += sign * record.in_official
+    sums.observed_precincts += sign * observed
+    sums.covered += sign * (observed and record.in_official)
+    sums.conflicts += sign * bool(record.conflicting)
+    sums.discrepant += sign * beyond
+
+
+def _country(regions: dict[str, Sums]) -> None:
+    """The country's sums: every region's added up."""
+    country = regions[COUNTRY] = Sums()
+    for code, sums in regions.items():
+        if code == COUNTRY:
+            continue
+        country.official_precincts += sums.official_precincts
+        country.observed_precincts += sums.observed_precincts
+        country.covered += sums.covered
+        country.conflicts += sums.conflicts
+        country.discrepant += sums.discrepant
+        for line, (observed, official_value, precincts) in sums.lines.items():
+            _accumulate(country.lines, line, observed, official_value, precincts)
+        for hour, (observed, official_value, precincts) in sums.turnout.items():
+            _accumulate(country.turnout, hour, observed, official_value, precincts)
+
+
+def _accumulate(rows: dict[str, list[int]], key: str, observed: int, official: int, precincts: int) -> None:
+    row = rows.get(key)
+    if row is None:
+        rows[key] = [observed, official, precincts]
+        return
+    row[0] += observed
+    row[1] += official
+    row[2] += precincts
+    if not row[2]:  # the last precinct it summed was taken away
+        del rows[key]
+
+
+@dataclass
+class _Computed:
+    """The last tally this process computed, and what it was computed from."""
+
+    db: Database
+    threshold: int
+    head: tuple[int, int, int]
+    last_report: int
+    tally: Tally
+
+
+_last: list[_Computed] = []  # one entry at most: the bot has one database
+INCREMENTAL = ("submitted", "figure_confirmed")  # changes to a count's or copy's report read alone
 
 
 async def current(db: Database, threshold: int) -> Tally:
-    """The tally as the database stands."""
-    return compute(await store.copies(db), await store.counts(db), await store.official(db),
-                   await store.confirmations(db), threshold)
+    """The tally as the database stands. The whole country is read once; after that only what
+    changed since (new counts and copies, confirmed figures) is read and the precincts it
+    touches worked out again, unless the change is of another kind (an official load, a copy
+    rejected or moved), which reads everything again."""
+    head = await store.head(db)
+    last = _last[0] if _last and _last[0].db is db and _last[0].threshold == threshold else None
+    if last is not None and last.head == head:
+        return last.tally
+    if last is not None and head[0] >= last.head[0]:
+        changes = await store.changes_since(db, last.head[0])
+        if all(change.kind == "violation" or (change.report_id is None and change.action != "official_loaded")
+               or (change.kind in COUNT_KINDS and change.action in INCREMENTAL) for change in changes):
+            touched = {tuple(change.note.split()[:2]) for change in changes
+                       if change.action == "figure_confirmed" and change.note}
+            found, last_report = await _update(db, last, touched)
+            _last[:] = [_Computed(db, threshold, head, last_report, found)]
+            return found
+    copies, counts = await store.copies(db), await store.counts(db)
+    found = compute(copies, counts, await store.official(db), await store.confirmations(db), threshold)
+    last_report = max((item.report_id for item in (*copies, *counts)), default=0)
+    _last[:] = [_Computed(db, threshold, head, last_report, found)]
+    return found
+
+
+async def _update(db: Database, last: _Computed, touched: set) -> tuple[Tally, int]:
+    """The last tally with the new counts and copies and the confirmed figures since: a new
+    tally (the last one stays as it was for whoever is reading it), sharing the precincts
+    nothing touched."""
+    old = last.tally
+    copies, counts = await store.copies(db, after=last.last_report), await store.counts(db, after=last.last_report)
+    touched = set(touched) | {(item.region, item.precinct) for item in (*copies, *counts)}
+    precincts = dict(old.precincts)
+    regions = {code: sums.copy() for code, sums in old.regions.items() if code != COUNTRY}
+    lines = set(old.lines)
+    for key in touched:
+        before = old.precincts.get(key)
+        record = PrecinctRecord(*key)
+        if before is not None:
+            _contribute(regions, before, old.threshold, -1)
+            record.copies, record.official, record.turnout = list(before.copies), before.official, dict(before.turnout)
+            record.turnout_official, record.in_official = before.turnout_official, before.in_official
+        else:
+            official = await store.official(db, key)
+            record.official = official.results.get(key, {})
+            record.turnout_official = official.turnout.get(key, {})
+            record.in_official = key in official.precincts
+        record.copies += [copy for copy in copies if (copy.region, copy.precinct) == key]
+        record.confirmed = (await store.confirmations(db, key)).get(key, {})
+        _add_counts({key: record}, [count for count in counts if (count.region, count.precinct) == key])
+        record.settle()
+        lines.update(record.agreed, record.official, record.conflicting)
+        precincts[key] = record
+        _contribute(regions, record, old.threshold, 1)
+    _country(regions)
+    last_report = max((item.report_id for item in (*copies, *counts)), default=last.last_report)
+    return Tally(precincts, regions, line_order(lines), old.threshold), last_report
 
 
 async def of_precinct(db: Database, precinct: Precinct, threshold: int) -> PrecinctRecord | None:

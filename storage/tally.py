@@ -6,6 +6,7 @@ protocol-discrepancy reports filed (migration 0030)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import NamedTuple, Sequence
 
 import aiosqlite
@@ -15,18 +16,25 @@ from storage import audit
 from storage.db import Database
 
 Precinct = tuple[str, str]  # (region code, precinct number as digits without leading zeros)
-COUNTED_OUT = ("rejected",)  # a copy or count a moderator rejected is not counted
+COUNTED_OUT = ("rejected",)
+_PAIRS = re.compile("[=;]")  # a copy or count a moderator rejected is not counted
 
 
 class Copy(NamedTuple):
-    """One observer's protocol copy: its report, where, what they got of it, and its figures."""
+    """One observer's protocol copy: its report, where, what they got of it, and its figures as
+    SQLite gathered them ("line=value;…" in the lines' order: two copies that agree on every
+    line carry the same text, which the tally compares before reading either)."""
 
     report_id: int
     reference: str
     region: str
     precinct: str
     copy_state: str
-    figures: dict[str, int]
+    text: str
+
+    @property
+    def figures(self) -> dict[str, int]:
+        return figures_of(self.text)
 
 
 class Count(NamedTuple):
@@ -67,31 +75,34 @@ class Load(NamedTuple):
     note: str
 
 
-def _figures(text: str | None) -> dict[str, int]:
-    figures: dict[str, int] = {}
-    if text:
-        for pair in text.split(";"):
-            line, _, value = pair.partition("=")
-            figures[line] = int(value)
-    return figures
+def figures_of(text: str | None) -> dict[str, int]:
+    """Figures from their gathered text ("line=value;…")."""
+    if not text:
+        return {}
+    parts = iter(_PAIRS.split(text))  # split in C: the whole country's copies are read this way
+    return {line: int(value) for line, value in zip(parts, parts)}
 
 
-async def copies(db: Database, precinct: Precinct | None = None) -> list[Copy]:
-    """Every protocol copy of a numbered precinct (or of ``precinct``), but rejected ones, oldest
-    first; its figures gathered by SQLite, so that the whole country is one row a copy."""
+async def copies(db: Database, precinct: Precinct | None = None, after: int = 0) -> list[Copy]:
+    """Every protocol copy of a numbered precinct (or of ``precinct``; or of reports after
+    ``after``), but rejected ones, oldest first; its figures gathered by SQLite, so that the whole
+    country is one row a copy."""
     where, params = _where(precinct)
+    where, params = f"{where} AND r.id > ?", (*params, after)
     rows = await db.fetchall(
         "SELECT r.id, r.reference, r.region, r.precinct, c.copy,"
         " (SELECT group_concat(f.line || '=' || f.value, ';') FROM protocol_figures f WHERE f.report_id = r.id)"
         " FROM reports r JOIN protocol_copies c ON c.report_id = r.id"
         f" WHERE r.kind = 'results' AND r.precinct IS NOT NULL AND r.status NOT IN ({_marks(COUNTED_OUT)}){where}"
         " ORDER BY r.id", (*COUNTED_OUT, *params))
-    return [Copy(row[0], row[1], row[2], number(row[3]), row[4], _figures(row[5])) for row in rows]
+    return [Copy(row[0], row[1], row[2], number(row[3]), row[4], row[5] or "") for row in rows]
 
 
-async def counts(db: Database, precinct: Precinct | None = None) -> list[Count]:
-    """Every turnout count of a numbered precinct (or of ``precinct``), but rejected ones, oldest first."""
+async def counts(db: Database, precinct: Precinct | None = None, after: int = 0) -> list[Count]:
+    """Every turnout count of a numbered precinct (or of ``precinct``; or of reports after
+    ``after``), but rejected ones, oldest first."""
     where, params = _where(precinct)
+    where, params = f"{where} AND r.id > ?", (*params, after)
     rows = await db.fetchall(
         "SELECT r.id, r.reference, r.region, r.precinct, t.hour, t.source, t.voters"
         " FROM reports r JOIN turnout_counts t ON t.report_id = r.id"
@@ -122,19 +133,46 @@ def number(precinct: str) -> str:
 # ---- the official figures ---------------------------------------------------------------------------
 
 async def official(db: Database, precinct: Precinct | None = None) -> Official:
-    """The official figures loaded (of every precinct, or of ``precinct``)."""
+    """The official figures loaded (of every precinct, or of ``precinct``), each precinct's
+    gathered by SQLite into one row."""
     where, params = _where(precinct, alias="")
     precincts = {(row[0], row[1]): row[2] for row in
                  await db.fetchall(f"SELECT region, precinct, line_no FROM official_precincts{where}", params)}
-    turnout: dict[Precinct, dict[str, int]] = {}
-    for region, code, hour, voters in await db.fetchall(
-            f"SELECT region, precinct, hour, voters FROM official_turnout{where}", params):
-        turnout.setdefault((region, code), {})[hour] = voters
-    results: dict[Precinct, dict[str, int]] = {}
-    for region, code, line, value in await db.fetchall(
-            f"SELECT region, precinct, line, value FROM official_results{where}", params):
-        results.setdefault((region, code), {})[line] = value
+    turnout = {(row[0], row[1]): figures_of(row[2]) for row in await db.fetchall(
+        f"SELECT region, precinct, group_concat(hour || '=' || voters, ';') FROM official_turnout{where}"
+        " GROUP BY region, precinct", params)}
+    results = {(row[0], row[1]): figures_of(row[2]) for row in await db.fetchall(
+        f"SELECT region, precinct, group_concat(line || '=' || value, ';') FROM official_results{where}"
+        " GROUP BY region, precinct", params)}
     return Official(precincts, turnout, results)
+
+
+async def head(db: Database) -> tuple[int, int, int]:
+    """What the tally depends on has changed when this has: every change to a report, a figure
+    confirmed and an official load are on the audit log; the counts catch rows gone without it."""
+    row = await db.fetchone("SELECT (SELECT COALESCE(MAX(id), 0) FROM audit_log),"
+                            " (SELECT COUNT(*) FROM protocol_copies), (SELECT COUNT(*) FROM turnout_counts)")
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+class Change(NamedTuple):
+    """An audit entry since a tally was computed, with the kind of report it is about."""
+
+    action: str
+    report_id: int | None
+    kind: str | None
+    note: str | None
+
+
+async def changes_since(db: Database, audit_id: int) -> list[Change]:
+    rows = await db.fetchall("SELECT a.action, a.report_id, r.kind, a.note FROM audit_log a"
+                             " LEFT JOIN reports r ON r.id = a.report_id WHERE a.id > ? ORDER BY a.id", (audit_id,))
+    return [Change(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def last_report(db: Database) -> int:
+    row = await db.fetchone("SELECT COALESCE(MAX(id), 0) FROM reports")
+    return int(row[0])
 
 
 async def replace_official(db: Database, precincts: Sequence[tuple[str, str, int]],

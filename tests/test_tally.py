@@ -175,7 +175,58 @@ async def test_sums_coverage_and_turnout_by_the_hour(db):
     country = found.regions[tally.COUNTRY]
     assert (country.official_precincts, country.observed_precincts, country.covered) == (4, 1, 1)
     assert country.coverage == 0.25
-    assert found.regions["almaty_city"].lines["candidate:1"] == [702, 702]
+    assert found.regions["almaty_city"].lines["candidate:1"] == [702, 702, 1]
     assert found.regions["almaty_city"].turnout["10"] == [175, 180, 1]
     assert found.regions["astana"].turnout["12"] == [200, 210, 1]
     assert found.lines[:2] == ["voters_listed", "ballots_received"] and found.lines[-1] == "candidate:3"
+
+
+def _shape(found: tally.Tally) -> tuple:
+    """What a tally says, comparable between two computations."""
+    return ({code: (sums.official_precincts, sums.observed_precincts, sums.covered, sums.conflicts, sums.discrepant,
+                    sums.lines, sums.turnout) for code, sums in found.regions.items()},
+            {key: (record.agreed, record.conflicting, [copy.reference for copy in record.copies], record.turnout)
+             for key, record in found.precincts.items()}, found.lines)
+
+
+async def test_what_changed_is_read_alone_and_the_tally_matches_one_read_whole(db):
+    """The tally after new copies, counts and a confirmed figure is worked out from what changed
+    only (the whole country is not read again), and equals the tally read whole."""
+    await a_copy(db, "almaty_city", "245", GOOD)
+    await official.load(db, EXAMPLE.read_bytes(), "admin 1A2B")
+    first = await tally.current(db, 10)
+    assert await tally.current(db, 10) is first  # nothing changed: the same tally
+    second = await a_copy(db, "almaty_city", "245", {**GOOD, "candidate:1": 3702})
+    await a_copy(db, "astana", "12", {"candidate:1": 400, "candidate:2": 230})  # official 200: +30 off
+    await a_count(db, "abroad", "1001", "close", 41)
+    read = []
+    original = store.copies
+
+    async def counted(*args, **kwargs):
+        read.append(kwargs.get("after", 0))
+        return await original(*args, **kwargs)
+    store.copies = counted
+    try:
+        changed = await tally.current(db, 10)
+        await figures.confirm(FakeServices(db), MODERATOR, "almaty_city", "245", "candidate:1", second.reference)
+        confirmed = await tally.current(db, 10)
+    finally:
+        store.copies = original
+    assert read and all(after > 0 for after in read)  # only the reports after the last tally's
+    assert changed.regions["almaty_city"].conflicts == 1 and changed.regions["astana"].discrepant == 1
+    assert confirmed.regions["almaty_city"].conflicts == 0
+    assert confirmed.precincts[("almaty_city", "245")].agreed["candidate:1"] == 3702
+    assert first.regions["almaty_city"].conflicts == 0  # the tally read before stays as it was
+    tally._last.clear()
+    assert _shape(confirmed) == _shape(await tally.current(db, 10))
+
+
+async def test_a_rejected_copy_reads_everything_again(db):
+    copy = await a_copy(db, "almaty_city", "245", GOOD)
+    await a_copy(db, "almaty_city", "245", {**GOOD, "candidate:1": 3702})
+    assert (await tally.current(db, 10)).regions["almaty_city"].conflicts == 1
+    from storage import moderation
+    await moderation.change_status(db, copy.id, "moderator 1A2B", "rejected", "Фото не читается")
+    after = await tally.current(db, 10)
+    assert after.regions["almaty_city"].conflicts == 0
+    assert [c.reference for c in after.precincts[("almaty_city", "245")].copies] != [copy.reference]
