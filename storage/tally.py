@@ -68,11 +68,13 @@ class Official(NamedTuple):
 
 
 class Load(NamedTuple):
-    """The last load of the official file, from the audit log."""
+    """The last load of the official file, from the audit log: who, when, how many rows, the
+    file's SHA-256."""
 
     actor: str
     at: str
-    note: str
+    rows: str
+    sha256: str
 
 
 def figures_of(text: str | None) -> dict[str, int]:
@@ -194,7 +196,10 @@ async def replace_official(db: Database, precincts: Sequence[tuple[str, str, int
 async def last_load(db: Database) -> Load | None:
     row = await db.fetchone("SELECT actor, created_at, note FROM audit_log WHERE action = 'official_loaded'"
                             " ORDER BY id DESC LIMIT 1")
-    return Load(row[0], row[1], row[2] or "") if row else None
+    if row is None:
+        return None
+    rows, _, sha256 = (row[2] or "").partition(" rows, sha256 ")  # as replace_official writes it
+    return Load(row[0], row[1], rows, sha256)
 
 
 # ---- figures confirmed by a copy's photo ----------------------------------------------------------
