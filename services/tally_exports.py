@@ -4,6 +4,7 @@ each figure rests on), codes beside labels; each put on the audit log as the rep
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -21,6 +22,8 @@ FORMATS = ("csv", "json")
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 CSV_COLUMNS = ("region", "region_name", "precinct", "line", "line_name", "observers", "official", "difference",
                "beyond_threshold", "conflict", "confirmed_by", "values", "copies")
+# "values": each value the copies give with the copies giving it, where they differ; "copies":
+# the precinct's copies (where they agree, each gives the observers' figure).
 TURNOUT_LINE = "turnout_{hour}"
 
 
@@ -47,7 +50,8 @@ def tally_csv(tally: Tally, t: Translator, names: dict[str, str]) -> bytes:
             writer.writerow((region, region_name, precinct, line, label(t, line, names), _cell(figure.agreed),
                              _cell(figure.official), _cell(difference),
                              int(difference is not None and abs(difference) > tally.threshold), int(figure.conflict),
-                             figure.confirmed.reference if figure.confirmed else "", _values(figure), copies))
+                             figure.confirmed.reference if figure.confirmed else "",
+                             _values(figure) if len(figure.values) > 1 else "", copies))
         for hour in TURNOUT_HOURS:
             observed, official = record.turnout.get(hour), record.turnout_official.get(hour)
             if observed is None and official is None:
@@ -82,12 +86,14 @@ def _record(record: PrecinctRecord, threshold: int) -> dict:
     return {
         "region": record.region, "precinct": record.precinct, "in_official_file": record.in_official,
         "copies": [{"reference": copy.reference, "copy": copy.copy_state} for copy in record.copies],
+        # Each line; where the copies differ, each value with the copies giving it (where they
+        # agree, every copy of the precinct gives the observers' figure).
         "figures": [{"line": figure.line, "observers": figure.agreed, "official": figure.official,
                      "difference": figure.difference,
                      "beyond_threshold": figure.difference is not None and abs(figure.difference) > threshold,
                      "conflict": figure.conflict,
-                     "values": [{"value": value, "copies": references} for value, references in
-                                sorted(figure.values.items())],
+                     **({"values": [{"value": value, "copies": references} for value, references in
+                                    sorted(figure.values.items())]} if len(figure.values) > 1 else {}),
                      "confirmed_by": figure.confirmed.reference if figure.confirmed else None}
                     for figure in record.figures.values()],
         "turnout": {hour: {"observers": record.turnout.get(hour), "official": record.turnout_official.get(hour)}
@@ -105,11 +111,12 @@ def tally_json(tally: Tally, t: Translator, names: dict[str, str]) -> bytes:
         "regions": {region: _sums(sums) for region, sums in sorted(tally.regions.items()) if region != COUNTRY},
         "precincts": [_record(record, tally.threshold) for _, record in sorted(tally.precincts.items(), key=_order)],
     }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def made(tally: Tally, kind: str, t: Translator, names: dict[str, str]) -> Made:
-    data = (tally_csv if kind == "csv" else tally_json)(tally, t, names)
+async def made(tally: Tally, kind: str, t: Translator, names: dict[str, str]) -> Made:
+    """The tally as a file (10,000 precincts: some megabytes, written off the event loop)."""
+    data = await asyncio.to_thread(tally_csv if kind == "csv" else tally_json, tally, t, names)
     return Made(data, f"tally-{clock.now().strftime('%Y%m%d-%H%M')}.{kind}", len(tally.precincts))
 
 

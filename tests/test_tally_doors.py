@@ -78,8 +78,11 @@ async def test_the_official_file_sent_to_the_bot_is_refused_by_its_bad_line_then
     entry = db_rows(data_dir, "SELECT actor, note FROM audit_log WHERE action = 'official_loaded'")
     assert len(entry) == 1 and entry[0]["actor"].startswith("admin ") and entry[0]["note"].startswith("4 rows, sha256 ")
 
-    await admin.say("/official")
-    await admin.document(OFFICIAL_HIGHER.encode(), "official-again.csv", "text/csv")  # a reload: the same figures
+    # A reload of the same figures, captioned /official (no command before it).
+    sent = admin.file(OFFICIAL_HIGHER.encode(), "csv", file_name="official-again.csv")
+    await admin.send(document={"file_id": sent.file_id, "file_unique_id": sent.file_unique_id,
+                               "file_name": "official-again.csv", "mime_type": "text/csv", "file_size": sent.size},
+                     caption="/official")
     (again,) = await admin.replies(1)
     assert again.message["text"].endswith(L("kk", "tally.official.loaded", rows="4", sha256="X", filed="0").split("X")[1])
     assert len(discrepancy_reports(data_dir)) == 1  # not doubled

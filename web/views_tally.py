@@ -100,7 +100,7 @@ async def export(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     db = await services.db()
     person = request[VISITOR].person
-    made = tally_exports.made(await _tally(request), kind, services.translator(person.language),
+    made = await tally_exports.made(await _tally(request), kind, services.translator(person.language),
                               await tally.line_names(db))
     await tally_exports.record(db, actor(person), kind, made)
     return download(made, tally_exports.MEDIA_TYPES[kind])
