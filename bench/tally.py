@@ -161,7 +161,7 @@ async def main(args: argparse.Namespace) -> dict:
         print(f"official file: {len(data)} bytes, {loaded.rows} rows, load median {statistics.median(loads):.2f} s",
               flush=True)
 
-        cold, warm, changed = [], [], []
+        cold, warm, after_new = [], [], []
         for _ in range(args.requests):  # read whole (a process's first tally, or after an official load)
             tally._last.clear()
             began = time.perf_counter()
@@ -184,7 +184,7 @@ async def main(args: argparse.Namespace) -> dict:
                     then=counts.protocol(ProtocolFigures(copy_state="sealed", figures=figures)))
             began = time.perf_counter()
             found = await tally.current(db, settings.counts_discrepancy)
-            changed.append(time.perf_counter() - began)
+            after_new.append(time.perf_counter() - began)
         country = found.regions[tally.COUNTRY]
 
         moderator = await people.add_staff(db, "b" * 64, "moderator", "ru")
@@ -233,7 +233,7 @@ async def main(args: argparse.Namespace) -> dict:
             "official_file": {"bytes": len(data), "rows": loaded.rows, "precincts_off": off},
             "official_load": {**summary(loads), "median_s": round(statistics.median(loads), 2)},
             "tally_read_whole": summary(cold), "tally_unchanged": summary(warm),
-            "tally_after_ten_new_copies": summary(changed),
+            "tally_after_ten_new_copies": summary(after_new),
             "country": {"official_precincts": country.official_precincts, "covered": country.covered,
                         "conflicts": country.conflicts, "discrepant": country.discrepant},
             "pages": {path: {**summary(server_times[path]), "bytes": sizes[path]} for path in pages},

@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, Me
 
 from services import discrepancies, official
 from services.i18n import Html
+from handlers import deliveries
 from handlers.context import BotContext
 from handlers.staff_guard import admits, fence
 
@@ -65,6 +66,8 @@ async def take_file(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop from None
     _waiting(context).pop(update.effective_user.id, None)
     filed = await discrepancies.file_new(services)
+    if filed:
+        deliveries.soon(context)  # their cards, now rather than at the outbox's next round
     await message.reply_text(t("tally.official.loaded", rows=str(loaded.rows), sha256=loaded.sha256,
                                filed=str(len(filed))))
     raise ApplicationHandlerStop

@@ -27,6 +27,14 @@ CSV_COLUMNS = ("region", "region_name", "precinct", "line", "line_name", "observ
 TURNOUT_LINE = "turnout_{hour}"
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(cell: str) -> str:
+    """A name set by an administrator (a candidate's) as a spreadsheet shows it: never a formula."""
+    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
+
+
 def _values(figure) -> str:
     """Each value the copies give, with the copies giving it: "702: KZ-000001 KZ-000002 | 2702: KZ-000003"."""
     return " | ".join(f"{value}: {' '.join(references)}" for value, references in sorted(figure.values.items()))
@@ -47,7 +55,7 @@ def tally_csv(tally: Tally, t: Translator, names: dict[str, str]) -> bytes:
             if figure is None:
                 continue
             difference = figure.difference
-            writer.writerow((region, region_name, precinct, line, label(t, line, names), _cell(figure.agreed),
+            writer.writerow((region, region_name, precinct, line, _text(label(t, line, names)), _cell(figure.agreed),
                              _cell(figure.official), _cell(difference),
                              int(difference is not None and abs(difference) > tally.threshold), int(figure.conflict),
                              figure.confirmed.reference if figure.confirmed else "",
