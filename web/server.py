@@ -3,12 +3,15 @@ with the bot, on WEB_HOST:WEB_PORT)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Awaitable, Callable
 
 from aiohttp import web
 
+from services import tally
 from services.container import Services
 from web import views_auth, views_day, views_map, views_people, views_queue, views_report, views_tally
 from web.auth import require_staff
@@ -82,8 +85,17 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
 class Dashboard:
     """The running server; ``port`` is where it listens (WEB_PORT=0: any free one)."""
 
-    def __init__(self, runner: web.AppRunner, port: int) -> None:
-        self.runner, self.port = runner, port
+    def __init__(self, runner: web.AppRunner, port: int, warming: asyncio.Task | None = None) -> None:
+        self.runner, self.port, self.warming = runner, port, warming
+
+
+async def _warm(services: Services) -> None:
+    """Read the whole country's tally once at start, so that the first moderator to open it is
+    answered from what changed since (services.tally.current), not by reading it all."""
+    try:
+        await tally.current(await services.db(), services.settings.counts_discrepancy)
+    except Exception:  # noqa: BLE001 - the page reads it then; nothing is lost
+        log.warning("the tally could not be read at start", exc_info=True)
 
 
 async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]],
@@ -98,9 +110,13 @@ async def start(services: Services, changed: Callable[[int, bool], Awaitable[Non
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     services.web_port = port
     log.info("dashboard on %s:%d", settings.web_host, port)
-    return Dashboard(runner, port)
+    return Dashboard(runner, port, asyncio.get_running_loop().create_task(_warm(services)))
 
 
 async def stop(dashboard: Dashboard | None) -> None:
     if dashboard is not None:
+        if dashboard.warming is not None and not dashboard.warming.done():
+            dashboard.warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dashboard.warming
         await dashboard.runner.cleanup()
