@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.counts import DISCREPANCY_DEFAULT, FIGURE_MAX
 from domain.rules import DEFAULT_LANGUAGE, Language
 from storage.crypto import Keys
 
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
     # Voting day (YYYY-MM-DD): complaints filed with a court or a prosecutor on it or in the five
     # days before it are due at once (Election Law art. 49); unset, every answer window is 5 days.
     election_day: date | None = None
+    # An official protocol figure more than this many votes off the observers' agreed figure files
+    # a protocol-discrepancy report (services.discrepancies).
+    counts_discrepancy: int = Field(default=DISCREPANCY_DEFAULT, ge=0, le=FIGURE_MAX)
     log_level: str = "INFO"
 
     @field_validator("bot_token")

@@ -38,7 +38,7 @@ MODERATOR_COMMANDS: tuple[str, ...] = (
     "answered", "filingfile", "note", "reply", "fix", "find", "stats", "export", "bundle", "complaint", "dashboard", "duty",
     "group",
 )
-ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite", "candidates")
+ADMIN_COMMANDS: tuple[str, ...] = ("mods", "addmod", "delmod", "invite", "candidates", "official")
 # An accredited observer's counts (domain.counts): in their own chat's menu only; anyone else who
 # types one is told they are for observers.
 OBSERVER_COMMANDS: tuple[str, ...] = ("turnout", "protocol")

@@ -25,6 +25,8 @@ from domain import counts, legal
 from handlers.mod_prompts import QUESTIONS
 from handlers.mod_filings import FILING_FILES
 from services.history import HISTORY_WITH_TEXT
+from services.official import PROBLEMS as OFFICIAL_PROBLEMS
+from domain.counts import CHECKS, COPY_STATES, COUNT_KINDS, PROTOCOL_LINES, TURNOUT_HOURS, TURNOUT_SOURCES
 
 SCANNED = ("bot", "handlers", "services", "web")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
@@ -134,6 +136,14 @@ FAMILIES: dict[str, list[str]] = {
     "count.copy": [f"count.copy.{state}" for state in counts.COPY_STATES],
     "count.line": [f"count.line.{line}" for line in counts.PROTOCOL_LINES],
     "count.check": [f"count.check.{code}" for code, *_ in counts.CHECKS],
+    # the tally (observers' counts against the official figures)
+    "tally.line": [f"tally.line.{line}" for line in PROTOCOL_LINES],
+    "tally.hour": [f"tally.hour.{hour}" for hour in TURNOUT_HOURS],
+    "tally.copy": [f"tally.copy.{state}" for state in COPY_STATES],
+    "tally.source": [f"tally.source.{source}" for source in TURNOUT_SOURCES],
+    "tally.check": [f"tally.check.{code}" for code, *_ in CHECKS],
+    "tally.report.title": [f"tally.report.title.{kind}" for kind in COUNT_KINDS],
+    "tally.official.bad": [f"tally.official.bad.{problem}" for problem in OFFICIAL_PROBLEMS],
 }
 
 

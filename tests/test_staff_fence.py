@@ -61,6 +61,7 @@ def attempts() -> dict[str, str]:
         "delmod": f"/delmod {MODERATOR}",
         "invite": "/invite",
         "candidates": "/candidates Иванов И. И.; Петрова А. А.",
+        "official": "/official",
     }
 
 

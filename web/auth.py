@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from services.official import MAX_BYTES as OFFICIAL_MAX_BYTES
 from services.web_login import is_staff, token_hash
 from domain import clock
 from storage import people, web_sessions
@@ -21,6 +22,9 @@ from web.context import SERVICES, VISITOR
 COOKIE = "kz_session"
 INIT_DATA_MAX_AGE = 24 * 3600  # seconds: Telegram's initData older than a day is refused
 PUBLIC = ("/login", "/app", "/static/", "/webapp/login")
+# Forms that carry a file bigger than the dashboard's usual limit (web.server): read with this
+# limit once the session is known to be staff's (the view itself admits administrators only).
+LARGE_FORMS = {"/official": OFFICIAL_MAX_BYTES + 64 * 1024}
 
 
 class Visitor:
@@ -46,6 +50,8 @@ async def require_staff(request: web.Request, handler):
     if found is None or not is_staff(person, admins):
         raise web.HTTPUnauthorized()
     if request.method not in ("GET", "HEAD"):
+        if request.path in LARGE_FORMS:
+            request = request.clone(client_max_size=LARGE_FORMS[request.path])
         form = await request.post()
         sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
         if not hmac.compare_digest(sent.encode(), found.csrf.encode()):

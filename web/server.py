@@ -3,14 +3,17 @@ with the bot, on WEB_HOST:WEB_PORT)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Awaitable, Callable
 
 from aiohttp import web
 
+from services import tally
 from services.container import Services
-from web import views_auth, views_day, views_map, views_people, views_queue, views_report
+from web import views_auth, views_day, views_map, views_people, views_queue, views_report, views_tally
 from web.auth import require_staff
 from web.context import BOT_NAME, CHANGED, SERVICES
 from web.render import ERROR_PAGES, error_page
@@ -68,6 +71,12 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
     app.router.add_get("/map", views_map.page)
     app.router.add_get("/map/data", views_map.data)
     app.router.add_get("/day", views_day.page)
+    app.router.add_get("/tally", views_tally.page)
+    app.router.add_get("/tally/export", views_tally.export)
+    app.router.add_get("/tally/{region}/{precinct}", views_tally.precinct)
+    app.router.add_post("/tally/{region}/{precinct}/confirm", views_tally.confirm)
+    app.router.add_get("/official", views_tally.upload_page)
+    app.router.add_post("/official", views_tally.upload)
     app.router.add_get("/evidence/{id}/{which:preview|original}", views_report.file)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app
@@ -76,8 +85,17 @@ def make_app(services: Services, changed: Callable[[int, bool], Awaitable[None]]
 class Dashboard:
     """The running server; ``port`` is where it listens (WEB_PORT=0: any free one)."""
 
-    def __init__(self, runner: web.AppRunner, port: int) -> None:
-        self.runner, self.port = runner, port
+    def __init__(self, runner: web.AppRunner, port: int, warming: asyncio.Task | None = None) -> None:
+        self.runner, self.port, self.warming = runner, port, warming
+
+
+async def _warm(services: Services) -> None:
+    """Read the whole country's tally once at start, so that the first moderator to open it is
+    answered from what changed since (services.tally.current), not by reading it all."""
+    try:
+        await tally.current(await services.db(), services.settings.counts_discrepancy)
+    except Exception:  # noqa: BLE001 - the page reads it then; nothing is lost
+        log.warning("the tally could not be read at start", exc_info=True)
 
 
 async def start(services: Services, changed: Callable[[int, bool], Awaitable[None]],
@@ -92,9 +110,13 @@ async def start(services: Services, changed: Callable[[int, bool], Awaitable[Non
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     services.web_port = port
     log.info("dashboard on %s:%d", settings.web_host, port)
-    return Dashboard(runner, port)
+    return Dashboard(runner, port, asyncio.get_running_loop().create_task(_warm(services)))
 
 
 async def stop(dashboard: Dashboard | None) -> None:
     if dashboard is not None:
+        if dashboard.warming is not None and not dashboard.warming.done():
+            dashboard.warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dashboard.warming
         await dashboard.runner.cleanup()

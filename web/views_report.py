@@ -7,7 +7,7 @@ import asyncio
 
 from aiohttp import web
 
-from services import capture_time, deadlines, history, report_files
+from services import capture_time, deadlines, discrepancies, history, report_files, tally
 from services.evidence_labels import neutral_name, numbered, warning
 from services.evidence import read
 from services.filetypes import BINARY, sniff
@@ -53,7 +53,10 @@ async def page(request: web.Request, message: str | None = None, problem: Refuse
     lines = [history.line(t, entry, names) for entry in await audit.of_report(db, report.id)]
     steps = await moderation.escalation_steps(db, report.id)
     group = await witnesses.group_of(db, report.id)
-    return render(request, "report.html", group=group, group_line=witness_line(t, group, report.id),
+    count = (await tally.of_report(db, report.id, report.region, report.precinct, services.settings.counts_discrepancy)
+             if report.kind != "violation" else None)
+    return render(request, "report.html", count=count, line_names=await tally.line_names(db) if count else {},
+                  label=discrepancies.label, translator=t, group=group, group_line=witness_line(t, group, report.id),
                   group_files=await _group_files(db, group, report.id), status=status, report=report, records=records,
                   file_names={record.id: name for name, record in files},
                   warnings={record.id: warning(t, name, record) for name, record in files},
