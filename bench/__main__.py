@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from bench import compare
 from bench.scenarios import Figures, heavy_uploads_run, open_drafts_run, reports_run
 
 
@@ -31,6 +32,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--limited-users", type=int, default=20, help="people under Telegram's limits (d)")
     parser.add_argument("--only", default="abcd", help="which scenarios, e.g. 'ad'")
     parser.add_argument("--out", default="bench-results", help="folder for the JSON and Markdown results")
+    compare = parser.add_argument_group("--compare: the bot against a bare python-telegram-bot bot (bench/compare.py)")
+    compare.add_argument("--compare", action="store_true", help="run the comparison instead of the scenarios")
+    compare.add_argument("--people", type=int, default=200, help="new people in the closed loop")
+    compare.add_argument("--steps", type=int, default=4, help="updates each (at most 4)")
+    compare.add_argument("--rounds", type=int, default=3, help="bot and bare bot, alternating, per regime")
+    compare.add_argument("--regimes", nargs="+", default=["free", "limited"], choices=["free", "limited"])
+    compare.add_argument("--burst", type=int, default=200, help="new people sending /start within one second (0: none)")
+    compare.add_argument("--reports", type=int, default=20, help="full reports whose calls are counted (0: none)")
     return parser.parse_args()
 
 
@@ -50,6 +59,8 @@ async def main(args: argparse.Namespace) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="kz-bench-"))
     results: dict = {}
     try:
+        if args.compare:
+            return {"compare": await compare.compare(args, workdir)}
         if "a" in args.only:
             results["a"] = [
                 await reports_run("a: bot, steady", "bot", args.users, args.rate, workdir),
@@ -80,9 +91,12 @@ def report(args: argparse.Namespace, results: dict, seconds: float) -> str:
     lines = [
         f"Command: `{' '.join(shlex.quote(a) for a in ['python', '-m', 'bench', *sys.argv[1:]])}`",
         f"Machine: {os.cpu_count()} cores, {_memory_gb():.0f} GiB, {platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.system()} {platform.machine()}; took {seconds:.0f} s.",
+        f"{platform.python_version()}, {platform.system()} {platform.machine()}; took {seconds:.0f} s; "
+        f"load average at the end {os.getloadavg()[0]:.1f}.",
         "",
     ]
+    if "compare" in results:
+        return "\n".join(lines + compare.markdown(results["compare"])) + "\n"
     tables = [f for key in ("a", "b", "d") for f in results.get(key, [])]
     if tables:
         lines += [HEADER, *(row(f) for f in tables), ""]
@@ -118,6 +132,8 @@ if __name__ == "__main__":
     out = Path(arguments.out)
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp += "-compare" if arguments.compare else ""
     (out / f"{stamp}.md").write_text(text)
     (out / f"{stamp}.json").write_text(json.dumps(
-        {k: ([asdict(f) for f in v] if isinstance(v, list) else v) for k, v in outcome.items()}, indent=2))
+        {"command": text.splitlines()[0],
+         **{k: ([asdict(f) for f in v] if isinstance(v, list) else v) for k, v in outcome.items()}}, indent=2))

@@ -1,22 +1,26 @@
-"""The floor: a bare python-telegram-bot bot that answers every update with one text (on
-python-telegram-bot's default transport, or with BARE_TRANSPORT=aiohttp on the bot's own)."""
+"""The floor: a bare python-telegram-bot bot that answers every update with one text and one
+button (on python-telegram-bot's default transport, or with BARE_TRANSPORT=aiohttp on the bot's
+own; with BARE_RATE_LIMITER=aiorate, paced by python-telegram-bot's AIORateLimiter, what a
+python-telegram-bot user would pick under Telegram's limits)."""
 
 from __future__ import annotations
 
 import os
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.telegram_http import AiohttpRequest
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="ok")]])
 
 
 async def answer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_chat.send_message("ok")
+    await update.effective_chat.send_message("ok", reply_markup=BUTTON)
 
 
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()
-    await update.effective_chat.send_message("ok")
+    await update.effective_chat.send_message("ok", reply_markup=BUTTON)
 
 
 def main() -> None:
@@ -25,6 +29,11 @@ def main() -> None:
     if os.environ.get("BARE_TRANSPORT") == "aiohttp":
         # The same HTTP transport as our bot: the floor without the difference in transports.
         builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connections=1))
+    if os.environ.get("BARE_RATE_LIMITER") == "aiorate":
+        # Retries after a 429 as many times as our bot does (bot.rate_limit: max_retries=5).
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    if os.environ.get("BARE_CONCURRENT_UPDATES"):  # python-telegram-bot's default: one at a time
+        builder = builder.concurrent_updates(int(os.environ["BARE_CONCURRENT_UPDATES"]))
     application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, answer_message))
     application.add_handler(CallbackQueryHandler(answer_button))

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.procstat import cpu_seconds, memory_mb
+from bench.procstat import memory_mb, tree_cpu_seconds as cpu_seconds
 from bench.workload import LANGUAGE_MIX, BenchUser, Pacer, Stats, run_reports
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.limits import RateLimits

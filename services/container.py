@@ -11,6 +11,7 @@ import aiohttp
 
 from services.chat_memory import HeldStories, LiveKeyboards, ReporterAnswers, UrgentFollowUps
 from services.evidence import download_client, remove_files
+from services import kdf_worker
 from services.flood import FloodGuard
 from services.i18n import Translator, pick_language
 from services.metrics import Metrics
@@ -23,7 +24,7 @@ from storage.db import Database
 from storage.models import Language, Person
 
 PEOPLE_CACHED = 50_000  # recent people kept in memory; the rest are read from the database
-KDF_AT_ONCE = 2  # pseudonyms computed at the same time (storage.crypto.PSEUDONYM_KDF)
+KDF_AT_ONCE = kdf_worker.WORKERS  # pseudonyms computed at the same time (storage.crypto.PSEUDONYM_KDF)
 
 
 @dataclass
@@ -72,16 +73,16 @@ class Services:
             self._db = None
 
     async def pseudonym_of(self, user_id: int) -> str:
-        """The person's memory-hard pseudonym: from memory, or computed once in a worker thread
-        (a few milliseconds) so that nobody else's update waits for it."""
+        """The person's memory-hard pseudonym: from memory, or computed once in a worker process
+        (a few milliseconds; services.kdf_worker) so that nobody else's update waits for it."""
         found = self.keys.cached_pseudonym(user_id)
         if found is None:
             async with self._kdf_slots():
-                found = await asyncio.to_thread(self.keys.pseudonym, user_id)
+                found = self.keys.cached_pseudonym(user_id) or await kdf_worker.pseudonym(self.keys, user_id)
         return found
 
     def _kdf_slots(self) -> asyncio.Semaphore:
-        # At most two at once: each holds 8 MiB, and the machine's cores serve the bot too.
+        # As many at once as there are workers: the rest wait here, not pickled into the pool.
         if self._kdf is None:
             self._kdf = asyncio.Semaphore(KDF_AT_ONCE)
         return self._kdf

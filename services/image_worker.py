@@ -37,7 +37,7 @@ _lock = threading.Lock()
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 
 
-def _start_worker(limit: int) -> None:
+def start_worker(limit: int) -> None:
     """In the worker, before any image: its address space may not grow past ``limit``; and it
     ends with the bot, even one killed outright (it would otherwise wait for work forever,
     holding the bot's stdout and stderr open)."""
@@ -56,7 +56,7 @@ def _executor() -> concurrent.futures.ProcessPoolExecutor:
         if _pool is None:
             _pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(MEMORY_LIMIT,))
+                initializer=start_worker, initargs=(MEMORY_LIMIT,))
         return _pool
 
 

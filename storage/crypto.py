@@ -24,6 +24,7 @@ AES-GCM message: magic, key id, 12-byte nonce, ciphertext and tag) are still rea
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import io
@@ -100,6 +101,16 @@ class Keys:
         Takes a few milliseconds and 8 MiB the first time in a process: call it off the event loop
         (``cached_pseudonym`` first)."""
         return _argon(self._current, telegram_user_id)
+
+    def pseudonym_job(self, telegram_user_id: int) -> functools.partial[str]:
+        """The pseudonym's computation as a picklable call, for a worker process (its result
+        goes to ``remember_pseudonym``)."""
+        return functools.partial(argon_pseudonym, self._current.argon_secret, self._current.argon_salt,
+                                 telegram_user_id)
+
+    def remember_pseudonym(self, telegram_user_id: int, value: str) -> None:
+        """Keep a pseudonym computed elsewhere (``pseudonym_job``) for this process."""
+        _remember((self._current.key_id, telegram_user_id), value)
 
     def cached_pseudonym(self, telegram_user_id: int) -> str | None:
         """The pseudonym if this process computed it already, else None (at once)."""
@@ -288,10 +299,19 @@ def _argon(keys: _SecretKeys, telegram_user_id: int) -> str:
         if found is not None:
             _cache.move_to_end(slot)
             return found
-    kdf = Argon2id(salt=keys.argon_salt, length=32, secret=keys.argon_secret, **PSEUDONYM_KDF)
-    value = kdf.derive(f"user:{telegram_user_id}".encode()).hex()
+    value = argon_pseudonym(keys.argon_secret, keys.argon_salt, telegram_user_id)
+    _remember(slot, value)
+    return value
+
+
+def argon_pseudonym(secret: bytes, salt: bytes, telegram_user_id: int) -> str:
+    """The pseudonym's computation alone (no cache): what a worker process runs."""
+    kdf = Argon2id(salt=salt, length=32, secret=secret, **PSEUDONYM_KDF)
+    return kdf.derive(f"user:{telegram_user_id}".encode()).hex()
+
+
+def _remember(slot: tuple[bytes, int], value: str) -> None:
     with _cache_lock:
         _cache[slot] = value
         if len(_cache) > PSEUDONYMS_CACHED:
             _cache.popitem(last=False)
-    return value

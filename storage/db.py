@@ -166,3 +166,13 @@ class Database:
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
+    """The first row of a query inside a transaction, in one trip to SQLite's thread. A cursor
+    (``async with conn.execute(...)``, then fetchone, then its close) takes three, and a
+    transaction holds the write lock through every trip: at a hundred reports a second the trips,
+    not the statements, were what others waited for (BENCHMARKS.md, issue #26)."""
+    rows = await conn.execute_fetchall(sql, params)
+    return rows[0] if rows else None
+

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from domain import clock
 from storage import audit, outbox
-from storage.db import Database
+from storage.db import Database, fetch_one
 from storage.models import EvidenceRecord
 
 _FIELDS = [name for name in EvidenceRecord.model_fields if name != "id"]
@@ -39,9 +39,8 @@ async def keep(db: Database, record: EvidenceRecord, chat: str, language: str, *
     values = {**record.model_dump(exclude={"id"}), "pending": True}
     async with db.transaction() as conn:
         where = "report_id = ?" if report_id is not None else "owner_id = ? AND report_id IS NULL"
-        async with conn.execute(f"SELECT id FROM evidence WHERE {where} AND file_unique_id = ?",
-                                (report_id if report_id is not None else owner_id, record.file_unique_id)) as rows:
-            found = await rows.fetchone()
+        found = await fetch_one(conn, f"SELECT id FROM evidence WHERE {where} AND file_unique_id = ?",
+                                (report_id if report_id is not None else owner_id, record.file_unique_id))
         if found is not None:
             return int(found["id"]), False
         columns = ", ".join(_FIELDS)
@@ -130,9 +129,8 @@ async def completed(db: Database, downloaded: EvidenceRecord) -> bool:
         if cur.rowcount != 1:
             return False
         await conn.execute("DELETE FROM downloads WHERE evidence_id = ?", (downloaded.id,))
-        async with conn.execute("SELECT e.report_id, r.priority FROM evidence e LEFT JOIN reports r"
-                                " ON r.id = e.report_id WHERE e.id = ?", (downloaded.id,)) as rows:
-            row = await rows.fetchone()
+        row = await fetch_one(conn, "SELECT e.report_id, r.priority FROM evidence e LEFT JOIN reports r"
+                              " ON r.id = e.report_id WHERE e.id = ?", (downloaded.id,))
         if row["report_id"] is not None:
             # A report's file changed: on its record, so its tags follow (storage.integrity).
             await audit.append(conn, row["report_id"], "reporter", "evidence_arrived", None, None, downloaded.kind)
@@ -145,11 +143,10 @@ async def _tell_moderators(conn: aiosqlite.Connection, report_id: int, priority:
     if priority == "urgent":
         await outbox.enqueue(conn, "alert", report_id, added=downloaded.kind, evidence=downloaded.id)
         return
-    async with conn.execute(
-            "SELECT SUM(sent_at IS NULL AND given_up IS NULL) AS waiting, SUM(sent_at IS NOT NULL) AS sent"
-            " FROM outbox WHERE report_id = ? AND kind = 'evidence' AND json_extract(body, '$.only') IS NULL",
-            (report_id,)) as rows:
-        row = await rows.fetchone()
+    row = await fetch_one(
+        conn, "SELECT SUM(sent_at IS NULL AND given_up IS NULL) AS waiting, SUM(sent_at IS NOT NULL) AS sent"
+        " FROM outbox WHERE report_id = ? AND kind = 'evidence' AND json_extract(body, '$.only') IS NULL",
+        (report_id,))
     if not row["waiting"] and row["sent"]:
         await outbox.enqueue(conn, "evidence", report_id, only=[downloaded.id])
 

@@ -23,7 +23,7 @@ import aiosqlite
 from pydantic import BaseModel
 
 from domain import clock
-from storage.db import Database
+from storage.db import Database, fetch_one
 
 KINDS: tuple[str, ...] = (
     "alert", "duty", "confirmation", "status", "reply", "lost", "answer", "summary", "card",
@@ -82,8 +82,7 @@ async def claim(db: Database, item_id: int, *, now_or_later: bool = False) -> It
             (clock.iso(now + LEASE), item_id, due_by))
         if cur.rowcount != 1:
             return None
-        async with conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)) as rows:
-            return _item(await rows.fetchone())
+        return _item(await fetch_one(conn, "SELECT * FROM outbox WHERE id = ?", (item_id,)))
 
 
 async def release_all(db: Database) -> None:

@@ -10,7 +10,7 @@ import aiosqlite
 from storage import audit, outbox
 from domain.clock import ago, utcnow
 from domain.rules import STATUSES
-from storage.db import Database
+from storage.db import Database, fetch_one
 from storage.models import NewReport, Report
 
 # Both lists follow the models: a field added to NewReport (and its column, in a migration) is
@@ -56,14 +56,11 @@ async def _submit(db: Database, owner_id: int, report: NewReport, notices: Itera
                   then: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None) -> tuple[Report, bool]:
     linked = owner_id if report.contact_allowed else None
     async with db.transaction() as conn:
-        async with conn.execute(
-            f"SELECT {COLUMNS} FROM reports WHERE submission_key = ?", (report.submission_key,)
-        ) as cur:
-            existing = await cur.fetchone()
+        existing = await fetch_one(conn, f"SELECT {COLUMNS} FROM reports WHERE submission_key = ?",
+                                   (report.submission_key,))
         if existing:
             return from_row(existing), False
-        async with conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM reports") as cur:
-            (report_id,) = await cur.fetchone()
+        (report_id,) = await fetch_one(conn, "SELECT COALESCE(MAX(id), 0) + 1 FROM reports")
         fields = report.model_dump()
         await conn.execute(_INSERT, {
             **fields,
@@ -89,8 +86,7 @@ async def _submit(db: Database, owner_id: int, report: NewReport, notices: Itera
         await audit.append(conn, report_id, "reporter", "submitted", None, "new", None)
         for kind, body in notices:
             await outbox.enqueue(conn, kind, report_id, **body)
-        async with conn.execute(f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,))
     return from_row(row), True
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from domain import clock
 from domain.rules import WITNESS_DISTANCE_M, WITNESS_WINDOW
 from storage import audit
-from storage.db import Database
+from storage.db import Database, fetch_one
 
 _METRES_PER_DEGREE = 111_320
 
@@ -51,51 +51,45 @@ def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 async def _related(conn, report_id: int) -> dict[int, str]:
     """The other reports this one is taken to witness the same event as, with why."""
-    async with conn.execute("SELECT region, precinct, precinct_kind, latitude, longitude, submitted_at"
-                            " FROM reports WHERE id = ?", (report_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT region, precinct, precinct_kind, latitude, longitude, submitted_at"
+                          " FROM reports WHERE id = ?", (report_id,))
     if row is None:
         return {}
     found: dict[int, str] = {}
     for column in ("sha256", "file_unique_id"):
-        async with conn.execute(
+        for (other,) in await conn.execute_fetchall(
                 f"SELECT DISTINCT other.report_id FROM evidence AS mine JOIN evidence AS other"
                 f" ON other.{column} = mine.{column} WHERE mine.report_id = ? AND mine.{column} IS NOT NULL"
-                f" AND other.report_id IS NOT NULL AND other.report_id != ?", (report_id, report_id)) as cur:
-            for (other,) in await cur.fetchall():
-                found.setdefault(other, "evidence")
+                f" AND other.report_id IS NOT NULL AND other.report_id != ?", (report_id, report_id)):
+            found.setdefault(other, "evidence")
     at = clock.parse(row["submitted_at"])
     start, end = clock.iso(at - WITNESS_WINDOW), clock.iso(at + WITNESS_WINDOW)
     if row["precinct"] and row["precinct_kind"] in ("number", None):  # None: stored before kinds were
-        async with conn.execute(
+        for (other,) in await conn.execute_fetchall(
                 "SELECT id FROM reports WHERE region = ? AND precinct = ? AND submitted_at BETWEEN ? AND ?"
-                " AND id != ?", (row["region"], row["precinct"], start, end, report_id)) as cur:
-            for (other,) in await cur.fetchall():
-                found.setdefault(other, "precinct")
+                " AND id != ?", (row["region"], row["precinct"], start, end, report_id)):
+            found.setdefault(other, "precinct")
     if row["latitude"] is not None and row["longitude"] is not None:
         lat, lon = float(row["latitude"]), float(row["longitude"])
         dlat = WITNESS_DISTANCE_M / _METRES_PER_DEGREE
         dlon = dlat / max(0.01, math.cos(math.radians(lat)))
-        async with conn.execute(
+        for other, olat, olon in await conn.execute_fetchall(
                 "SELECT id, latitude, longitude FROM reports INDEXED BY reports_located_time"
                 " WHERE latitude IS NOT NULL AND submitted_at BETWEEN ? AND ? AND latitude BETWEEN ? AND ?"
                 " AND longitude BETWEEN ? AND ? AND id != ?",
-                (start, end, lat - dlat, lat + dlat, lon - dlon, lon + dlon, report_id)) as cur:
-            for other, olat, olon in await cur.fetchall():
-                if _metres(lat, lon, float(olat), float(olon)) <= WITNESS_DISTANCE_M:
-                    found.setdefault(other, "place")
+                (start, end, lat - dlat, lat + dlat, lon - dlon, lon + dlon, report_id)):
+            if _metres(lat, lon, float(olat), float(olon)) <= WITNESS_DISTANCE_M:
+                found.setdefault(other, "place")
     if found:  # an observer's count (the same precinct, the same photo) is no witness to an incident
         marks = ", ".join("?" for _ in found)
-        async with conn.execute(f"SELECT id FROM reports WHERE id IN ({marks}) AND kind != 'violation'",
-                                tuple(found)) as cur:
-            for (count,) in await cur.fetchall():
-                del found[count]
+        for (count,) in await conn.execute_fetchall(
+                f"SELECT id FROM reports WHERE id IN ({marks}) AND kind != 'violation'", tuple(found)):
+            del found[count]
     if found:  # a report a moderator split off stays apart
         marks = ", ".join("?" for _ in found)
-        async with conn.execute(f"SELECT report_id FROM witness_groups WHERE state = 'split' AND report_id IN ({marks})",
-                                tuple(found)) as cur:
-            for (split,) in await cur.fetchall():
-                del found[split]
+        for (split,) in await conn.execute_fetchall(
+                f"SELECT report_id FROM witness_groups WHERE state = 'split' AND report_id IN ({marks})", tuple(found)):
+            del found[split]
     return found
 
 
@@ -104,8 +98,7 @@ async def place(db: Database, report_id: int) -> int | None:
     bridges become one, anchored at the oldest); returns its group's anchor, or None if it stands
     alone (or was split off by a moderator)."""
     async with db.transaction() as conn:
-        async with conn.execute("SELECT group_id, state FROM witness_groups WHERE report_id = ?", (report_id,)) as cur:
-            mine = await cur.fetchone()
+        mine = await fetch_one(conn, "SELECT group_id, state FROM witness_groups WHERE report_id = ?", (report_id,))
         if mine is not None and mine["state"] == "split":
             return None
         related = await _related(conn, report_id)
@@ -118,9 +111,9 @@ async def _join(conn, report_id: int, related: dict[int, str], state: str = "sug
     """Put ``report_id`` and ``related`` (id: reason) in one group; returns its anchor."""
     ids = [report_id, *related]
     marks = ", ".join("?" for _ in ids)
-    async with conn.execute(f"SELECT report_id, group_id FROM witness_groups WHERE report_id IN ({marks})"
-                            " AND group_id IS NOT NULL", tuple(ids)) as cur:
-        grouped = {row[0]: row[1] for row in await cur.fetchall()}
+    grouped = {row[0]: row[1] for row in await conn.execute_fetchall(
+        f"SELECT report_id, group_id FROM witness_groups WHERE report_id IN ({marks}) AND group_id IS NOT NULL",
+        tuple(ids))}
     anchors = set(grouped.values()) | {i for i in ids if i not in grouped}
     anchor = min(anchors)
     others = sorted(anchors - {anchor})

@@ -175,11 +175,14 @@ def _status(pid: int, field: str) -> int:
 
 
 def _image_workers(pid: int) -> list[int]:
-    """The worker processes a bot started (not multiprocessing's resource tracker)."""
+    """The image worker processes a bot started (not multiprocessing's resource tracker, nor the
+    pseudonym workers: told apart by their address-space limit)."""
+    from services import image_worker
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(child) for child in (task / "children").read_text().split()]
-    return [child for child in found if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+    return [child for child in found if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+            and f"{image_worker.MEMORY_LIMIT}" in Path(f"/proc/{child}/limits").read_text()]
 
 
 async def test_long_thin_jpegs_keep_the_bot_small(fake, tmp_path):
