@@ -13,11 +13,9 @@ import asyncio
 import atexit
 import concurrent.futures
 import logging
-import multiprocessing
-import threading
 from concurrent.futures.process import BrokenProcessPool
 
-from services.image_worker import start_worker
+from services.worker_pool import WorkerPool
 from storage.crypto import Keys
 
 log = logging.getLogger(__name__)
@@ -25,27 +23,10 @@ log = logging.getLogger(__name__)
 WORKERS = 2
 MEMORY_LIMIT = 192 * 1024 * 1024  # the interpreter and cryptography, and Argon2id's 8 MiB
 
-_lock = threading.Lock()
-_pool: concurrent.futures.ProcessPoolExecutor | None = None
-
-
-def _executor() -> concurrent.futures.ProcessPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker, initargs=(MEMORY_LIMIT,))
-            atexit.register(shutdown)
-        return _pool
-
-
-def _replace(broken: concurrent.futures.ProcessPoolExecutor) -> None:
-    global _pool
-    with _lock:
-        if _pool is broken:
-            _pool = None
-    broken.shutdown(wait=False, cancel_futures=True)
+_workers = WorkerPool(WORKERS, MEMORY_LIMIT)
+# They live as long as the process, not one bot's run: a process that builds several bots (the
+# tests' workers) starts them once.
+atexit.register(_workers.shutdown)
 
 
 async def pseudonym(keys: Keys, user_id: int) -> str:
@@ -54,12 +35,12 @@ async def pseudonym(keys: Keys, user_id: int) -> str:
     loop = asyncio.get_running_loop()
     value: str | None = None
     for _ in range(2):
-        pool = _executor()
+        pool = _workers.executor()
         try:
             value = await loop.run_in_executor(pool, job)
             break
         except (BrokenProcessPool, OSError, RuntimeError):
-            _replace(pool)  # a worker died (or could not start): a fresh pool, once
+            _workers.replace(pool)  # a worker died (or could not start): a fresh pool, once
     if value is None:
         log.warning("pseudonym workers unavailable: computed in a thread")
         value = await asyncio.to_thread(job)
@@ -70,18 +51,17 @@ async def pseudonym(keys: Keys, user_id: int) -> str:
 def warm() -> None:
     """Start the workers now (blocking: call it from a thread), so the first new person does not
     wait for an interpreter to start."""
-    pool = _executor()
+    pool = _workers.executor()
     try:
         concurrent.futures.wait([pool.submit(int) for _ in range(WORKERS)], timeout=60)
     except (BrokenProcessPool, OSError, RuntimeError):
-        _replace(pool)
+        _workers.replace(pool)
 
 
 def shutdown() -> None:
-    """Stop the workers: as the process ends (registered with the pool; a process that builds
-    several bots, as the tests do, starts them once), or when a test asks."""
-    global _pool
-    with _lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Stop the workers now (they otherwise end with the process)."""
+    _workers.shutdown()
+
+
+def pids() -> set[int]:
+    return _workers.pids()
