@@ -162,14 +162,21 @@ class FakeTelegram:
         the list itself, kept up to date (do not change it)."""
         return self._visible_by_chat.get(chat_id, [])
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
-        """Wait until ``predicate()`` is truthy (re-checked after every call, and every RECHECK
-        seconds for what no call shows, such as a row in the bot's database); return it."""
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0, *,
+                       recheck: float | None = RECHECK) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked after every call, and every ``recheck``
+        seconds for what no call shows, such as a row in the bot's database); return it. A
+        predicate on what the fake alone records passes ``recheck=None``: a hundred fake users
+        waiting at once would otherwise wake twenty times a second each."""
+        if recheck is None:
+            async with self._changed:
+                return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
         async def until() -> Any:
             async with self._changed:
                 while not (result := predicate()):
                     try:
-                        await asyncio.wait_for(self._changed.wait(), RECHECK)
+                        await asyncio.wait_for(self._changed.wait(), recheck)
                     except asyncio.TimeoutError:
                         pass
                 return result

@@ -39,7 +39,8 @@ class FakeUser:
     async def replies(self, n: int = 1, *, after: int | None = None, timeout: float = 15.0) -> list[Event]:
         """Wait for ``n`` new visible events (messages or edits) in this chat after ``after``."""
         start = self._seen if after is None else after
-        await self.server.wait_for(lambda: len(self.server.visible_events(self.chat["id"])) >= start + n, timeout)
+        await self.server.wait_for(lambda: len(self.server.visible_events(self.chat["id"])) >= start + n, timeout,
+                                   recheck=None)
         new = self.server.visible_events(self.chat["id"])[start:start + n]
         self._seen = start + n
         return new
@@ -126,7 +127,7 @@ class FakeUser:
         def find():
             return next((c.params for c in self.server.calls_of("answerCallbackQuery")
                          if str(c.params.get("callback_query_id")) == query_id), None)
-        return await self.server.wait_for(find, timeout)
+        return await self.server.wait_for(find, timeout, recheck=None)
 
     def file(self, data: bytes, suffix: str = "bin", size: int | None = None,
              file_name: str | None = None) -> FakeFile:
