@@ -85,6 +85,8 @@ class FakeTelegram:
         self._calls_by_method: dict[str, list[Call]] = {}
         self._events_by_chat: dict[int, list[Event]] = {}
         self._visible_by_chat: dict[int, list[Event]] = {}
+        # Waiters on one chat (wait_for_chat): woken by that chat's events only, not by every call.
+        self._chat_waiters: dict[int, list[tuple[Callable[[], Any], asyncio.Future]]] = {}
         self.files: dict[str, FakeFile] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -181,6 +183,20 @@ class FakeTelegram:
                         pass
                 return result
         return await asyncio.wait_for(until(), timeout)
+
+    async def wait_for_chat(self, chat_id: int, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait until ``predicate()``, which looks at ``chat_id``'s events only, is truthy (re-checked
+        at each event in that chat); return it. A hundred fake users waiting at once are each
+        woken by their own chat, not all of them by every call."""
+        if result := predicate():
+            return result
+        waiter = (predicate, asyncio.get_running_loop().create_future())
+        waiters = self._chat_waiters.setdefault(chat_id, [])
+        waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter[1], timeout)
+        finally:
+            waiters.remove(waiter)
 
     # ---- what tests feed in ----------------------------------------------------------------
 
@@ -320,6 +336,10 @@ class FakeTelegram:
             self._events_by_chat.setdefault(event.chat_id, []).append(event)
             if event.kind in VISIBLE:
                 self._visible_by_chat.setdefault(event.chat_id, []).append(event)
+        for chat_id in {event.chat_id for event in events}:
+            for predicate, future in self._chat_waiters.get(chat_id, ()):
+                if not future.done() and (result := predicate()):
+                    future.set_result(result)
 
     # ---- methods ---------------------------------------------------------------------------
 

@@ -39,8 +39,8 @@ class FakeUser:
     async def replies(self, n: int = 1, *, after: int | None = None, timeout: float = 15.0) -> list[Event]:
         """Wait for ``n`` new visible events (messages or edits) in this chat after ``after``."""
         start = self._seen if after is None else after
-        await self.server.wait_for(lambda: len(self.server.visible_events(self.chat["id"])) >= start + n, timeout,
-                                   recheck=None)
+        await self.server.wait_for_chat(
+            self.chat["id"], lambda: len(self.server.visible_events(self.chat["id"])) >= start + n, timeout)
         new = self.server.visible_events(self.chat["id"])[start:start + n]
         self._seen = start + n
         return new
