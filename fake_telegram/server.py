@@ -174,15 +174,17 @@ class FakeTelegram:
             async with self._changed:
                 return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
 
-        async def until() -> Any:
+        # asyncio.timeout, not nested wait_for: in Python 3.11 an inner wait_for finishing as the
+        # outer one times out can swallow the outer cancellation, and the wait would never end.
+        async with asyncio.timeout(timeout):
             async with self._changed:
                 while not (result := predicate()):
                     try:
-                        await asyncio.wait_for(self._changed.wait(), recheck)
-                    except asyncio.TimeoutError:
+                        async with asyncio.timeout(recheck):
+                            await self._changed.wait()
+                    except TimeoutError:
                         pass
                 return result
-        return await asyncio.wait_for(until(), timeout)
 
     async def wait_for_chat(self, chat_id: int, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
         """Wait until ``predicate()``, which looks at ``chat_id``'s events only, is truthy (re-checked
