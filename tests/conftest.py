@@ -71,8 +71,9 @@ def user_factory(fake: FakeTelegram):
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """What ``-n auto`` means here: three workers a core, handed tests as they finish. The
     end-to-end tests mostly wait (on the fake Bot API, on real seconds of Telegram's windows), so
-    one worker a core leaves the cores idle (on two cores: two workers about 3 minutes, four
-    about 2, six under 2 with the waits shortened; each more costs 4 s of CPU to start). A few
+    one worker a core leaves the cores idle. The suite needs about 200 s of CPU (100 s of two
+    idle cores); six workers keep both cores busy through the waits, each costs 2 s of CPU to
+    start. A few
     tests take 10 to 25 s: dealt out in fixed batches (``--dist load``) one of them could start
     last and keep one worker busy alone at the end; with ``worksteal`` an idle worker takes over
     the queued tests of a busy one."""
