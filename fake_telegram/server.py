@@ -18,6 +18,11 @@ from aiohttp import web
 
 from fake_telegram import limits
 from fake_telegram.html_check import EntityError, parse_html, utf16_len
+
+# A predicate that reads the bot's database would otherwise be looked at again only at the next
+# call, which may be the end of a long poll seconds later.
+RECHECK = 0.05
+VISIBLE = ("message", "edit")  # what a person reads as an answer (not old buttons going away)
 from fake_telegram.refusal import Refusal
 
 BOT_USER = {"id": 700000001, "is_bot": True, "first_name": "Election Bot", "username": "kz_election_test_bot"}
@@ -74,6 +79,14 @@ class FakeTelegram:
         self.token = token
         self.calls: list[Call] = []
         self.events: list[Event] = []
+        # The same calls and events indexed by method and by chat: tests' predicates are re-checked
+        # after every call, and scanning the whole history each time made a run of a hundred
+        # reports spend seconds of CPU in the scans alone.
+        self._calls_by_method: dict[str, list[Call]] = {}
+        self._events_by_chat: dict[int, list[Event]] = {}
+        self._visible_by_chat: dict[int, list[Event]] = {}
+        # Waiters on one chat (wait_for_chat): woken by that chat's events only, not by every call.
+        self._chat_waiters: dict[int, list[tuple[Callable[[], Any], asyncio.Future]]] = {}
         self.files: dict[str, FakeFile] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -141,15 +154,51 @@ class FakeTelegram:
         return [call for call in self.calls if not call.ok]
 
     def calls_of(self, method: str) -> list[Call]:
-        return [call for call in self.calls if call.method == method]
+        return list(self._calls_by_method.get(method, ()))
 
     def chat_events(self, chat_id: int) -> list[Event]:
-        return [event for event in self.events if event.chat_id == chat_id]
+        return list(self._events_by_chat.get(chat_id, ()))
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
-        """Wait until ``predicate()`` is truthy (re-checked after every call); return it."""
-        async with self._changed:
-            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+    def visible_events(self, chat_id: int) -> list[Event]:
+        """A chat's events a person reads as an answer (VISIBLE: messages and edits), in order;
+        the list itself, kept up to date (do not change it)."""
+        return self._visible_by_chat.get(chat_id, [])
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0, *,
+                       recheck: float | None = RECHECK) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked after every call, and every ``recheck``
+        seconds for what no call shows, such as a row in the bot's database); return it. A
+        predicate on what the fake alone records passes ``recheck=None``: a hundred fake users
+        waiting at once would otherwise wake twenty times a second each."""
+        if recheck is None:
+            async with self._changed:
+                return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
+        # asyncio.timeout, not nested wait_for: in Python 3.11 an inner wait_for finishing as the
+        # outer one times out can swallow the outer cancellation, and the wait would never end.
+        async with asyncio.timeout(timeout):
+            async with self._changed:
+                while not (result := predicate()):
+                    try:
+                        async with asyncio.timeout(recheck):
+                            await self._changed.wait()
+                    except TimeoutError:
+                        pass
+                return result
+
+    async def wait_for_chat(self, chat_id: int, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait until ``predicate()``, which looks at ``chat_id``'s events only, is truthy (re-checked
+        at each event in that chat); return it. A hundred fake users waiting at once are each
+        woken by their own chat, not all of them by every call."""
+        if result := predicate():
+            return result
+        waiter = (predicate, asyncio.get_running_loop().create_future())
+        waiters = self._chat_waiters.setdefault(chat_id, [])
+        waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter[1], timeout)
+        finally:
+            waiters.remove(waiter)
 
     # ---- what tests feed in ----------------------------------------------------------------
 
@@ -271,7 +320,8 @@ class FakeTelegram:
     async def _record(self, call: Call, events: list[Event] = ()) -> None:
         async with self._changed:
             self.calls.append(call)
-            self.events.extend(events)
+            self._calls_by_method.setdefault(call.method, []).append(call)
+            self._add_events(events)
             self._changed.notify_all()
 
     async def _emit(self, *events: Event) -> None:
@@ -279,8 +329,19 @@ class FakeTelegram:
             for event in events:
                 observer(event)
         async with self._changed:
-            self.events.extend(events)
+            self._add_events(events)
             self._changed.notify_all()
+
+    def _add_events(self, events) -> None:
+        for event in events:
+            self.events.append(event)
+            self._events_by_chat.setdefault(event.chat_id, []).append(event)
+            if event.kind in VISIBLE:
+                self._visible_by_chat.setdefault(event.chat_id, []).append(event)
+        for chat_id in {event.chat_id for event in events}:
+            for predicate, future in self._chat_waiters.get(chat_id, ()):
+                if not future.done() and (result := predicate()):
+                    future.set_result(result)
 
     # ---- methods ---------------------------------------------------------------------------
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fake_telegram.server import Event, FakeFile, FakeTelegram
-
-VISIBLE = ("message", "edit")  # what a person reads as an answer (not old buttons going away)
+from fake_telegram.server import VISIBLE, Event, FakeFile, FakeTelegram
 
 
 class FakeUser:
@@ -33,21 +31,22 @@ class FakeUser:
 
     @property
     def events(self) -> list[Event]:
-        return [e for e in self.server.chat_events(self.chat["id"]) if e.kind in VISIBLE]
+        return list(self.server.visible_events(self.chat["id"]))
 
     def cursor(self) -> int:
-        return len(self.events)
+        return len(self.server.visible_events(self.chat["id"]))
 
     async def replies(self, n: int = 1, *, after: int | None = None, timeout: float = 15.0) -> list[Event]:
         """Wait for ``n`` new visible events (messages or edits) in this chat after ``after``."""
         start = self._seen if after is None else after
-        await self.server.wait_for(lambda: len(self.events) >= start + n, timeout)
-        new = self.events[start:start + n]
+        await self.server.wait_for_chat(
+            self.chat["id"], lambda: len(self.server.visible_events(self.chat["id"])) >= start + n, timeout)
+        new = self.server.visible_events(self.chat["id"])[start:start + n]
         self._seen = start + n
         return new
 
     def mark_seen(self) -> None:
-        self._seen = len(self.events)
+        self._seen = self.cursor()
 
     @property
     def last_message(self) -> dict[str, Any]:
@@ -128,7 +127,7 @@ class FakeUser:
         def find():
             return next((c.params for c in self.server.calls_of("answerCallbackQuery")
                          if str(c.params.get("callback_query_id")) == query_id), None)
-        return await self.server.wait_for(find, timeout)
+        return await self.server.wait_for(find, timeout, recheck=None)
 
     def file(self, data: bytes, suffix: str = "bin", size: int | None = None,
              file_name: str | None = None) -> FakeFile:

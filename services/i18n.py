@@ -63,10 +63,18 @@ def read_catalog(lang: str):
 
 
 @lru_cache(maxsize=None)
+def catalog(lang: str):
+    """``read_catalog(lang)`` read once a process and shared, to read only: the catalogs are
+    parsed at import by several modules (dates' words, keys, translations), about 50 ms each
+    time, in every start of the bot."""
+    return read_catalog(lang)
+
+
+@lru_cache(maxsize=None)
 def _translations(lang: str) -> Translations:
     # Compiled in memory so that no build step (and no stale .mo file) stands in the way.
     buf = io.BytesIO()
-    write_mo(buf, read_catalog(lang), use_fuzzy=False)
+    write_mo(buf, catalog(lang), use_fuzzy=False)
     buf.seek(0)
     return Translations(fp=buf, domain=DOMAIN)
 
@@ -98,7 +106,7 @@ _FALLBACKS: tuple[str, ...] = (DEFAULT_LANGUAGE, "en")
 @lru_cache(maxsize=None)
 def known_keys(lang: str) -> frozenset[str]:
     """Every message id of one language's catalog."""
-    return frozenset(m.id if isinstance(m.id, str) else m.id[0] for m in read_catalog(lang) if m.id)
+    return frozenset(m.id if isinstance(m.id, str) else m.id[0] for m in catalog(lang) if m.id)
 
 
 @lru_cache(maxsize=256)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import get_date_format, get_month_names
 
-from services.i18n import read_catalog
+from services.i18n import catalog
 from domain.rules import LANGUAGES
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.\-\s]\s*([0-5]\d)\s*$")
@@ -56,7 +56,7 @@ _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 # in every language the bot speaks: from the catalogs (``dates.*``), so that a language is added
 # with its catalog, its words for dates included.
 def _words(key: str) -> list[str]:
-    return [word for lang in LANGUAGES for word in read_catalog(lang)[key].string.lower().split() if word != "—"]
+    return [word for lang in LANGUAGES for word in catalog(lang)[key].string.lower().split() if word != "—"]
 
 
 _RELATIVE = {word: back for back, key in enumerate(("dates.today", "dates.yesterday", "dates.before_yesterday"))

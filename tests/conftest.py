@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 
 # Before any module of the bot is imported: a message key missing from the catalogs raises.
 os.environ["STRICT_MESSAGES"] = "1"
+
+# Where the environment says not to write bytecode beside the sources (PYTHONDONTWRITEBYTECODE),
+# each test worker would compile the bot and rewrite every test module's asserts afresh at every
+# run: 2 of its 4 s of CPU to start. Kept in the temporary directory instead, never in the tree.
+if sys.dont_write_bytecode and sys.pycache_prefix is None:
+    sys.pycache_prefix = os.path.join(tempfile.gettempdir(), "kz-election-bot-pycache")
+    sys.dont_write_bytecode = False
 
 from pathlib import Path  # noqa: E402
 from typing import AsyncIterator
@@ -60,7 +69,14 @@ def user_factory(fake: FakeTelegram):
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """What ``-n auto`` means here: two workers a core. The end-to-end tests mostly wait (on the
-    fake Bot API, on real seconds of Telegram's windows), so one worker a core leaves the cores
-    idle: on two cores, four workers take about 2 minutes where two take about 3."""
-    return 2 * (os.cpu_count() or 1)
+    """What ``-n auto`` means here: three workers a core, handed tests as they finish. The
+    end-to-end tests mostly wait (on the fake Bot API, on real seconds of Telegram's windows), so
+    one worker a core leaves the cores idle. The suite needs about 200 s of CPU (100 s of two
+    idle cores); six workers keep both cores busy through the waits, each costs 2 s of CPU to
+    start. A few
+    tests take 10 to 25 s: dealt out in fixed batches (``--dist load``) one of them could start
+    last and keep one worker busy alone at the end; with ``worksteal`` an idle worker takes over
+    the queued tests of a busy one."""
+    if config.option.dist == "no":
+        config.option.dist = "worksteal"
+    return 3 * (os.cpu_count() or 1)

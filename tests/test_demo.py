@@ -173,7 +173,12 @@ async def test_a_rehearsal_replays_a_voting_day_and_sums_it_up(tmp_path):
         "--rehearsal", "100", "--pace", "600", "--seed", "30", "--exit-after-rehearsal",
         cwd=str(PROJECT_ROOT), env=demo_env(tmp_path),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(process.communicate(), 600)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), 600)
+    finally:
+        if process.returncode is None:  # timed out: a demo left running would hold a core
+            process.kill()
+            await process.wait()
     out, err = out.decode(), err.decode()
     assert process.returncode == 0, err[-3000:]
     summary = out.split("Rehearsal summary:\n", 1)[1]

@@ -16,7 +16,7 @@ import pytest
 
 from storage.startup import MARKER
 from tests.fake_telegram import FakeUser
-from tests.harness import PROJECT_ROOT, SECRET, TOKEN, BotProcess, bot_env
+from tests.harness import PROJECT_ROOT, SECRET, TOKEN, BotProcess, bot_env, make_settings, running_bot
 from tests.report_helpers import L
 
 OTHER_SECRET = "another-secret-key-0123456789abcdef0123456789"
@@ -32,16 +32,23 @@ def one_line(err: str, *words: str) -> str:
     return lines[0]
 
 
-async def made_database(fake, data_dir: Path) -> dict[str, str]:
-    """Run the bot once, with one person and their message, and stop it cleanly."""
+async def made_database(fake, data_dir: Path, *, process: bool = False) -> dict[str, str]:
+    """Run the bot once, with one person and their message, and stop it cleanly; returns the
+    environment of ``python -m bot`` for that data directory. The run is the Application in this
+    process (the same start and stop as ``python -m bot``'s, without a second interpreter's start,
+    a second of CPU), or with ``process`` that command itself."""
     env = bot_env(fake, data_dir)
-    bot = BotProcess(env)
-    await bot.start(fake)
     user = FakeUser(fake, 7001, language_code="kk")
-    (reply,) = await user.say("/start")
+    if process:
+        bot = BotProcess(env)
+        await bot.start(fake)
+        (reply,) = await user.say("/start")
+        status, log = await bot.stop(signal.SIGTERM)
+        assert status == 0, log
+    else:
+        async with running_bot(make_settings(fake, data_dir)):
+            (reply,) = await user.say("/start")
     assert reply.message["text"] == L("kk", "start.greeting")
-    status, log = await bot.stop(signal.SIGTERM)
-    assert status == 0, log
     assert (data_dir / MARKER).exists()
     return env
 
@@ -171,7 +178,7 @@ async def test_commits_are_durable(app):
 
 async def test_the_marker_names_the_database_and_the_key(fake, tmp_path):
     data_dir = tmp_path / "data"
-    await made_database(fake, data_dir)
+    await made_database(fake, data_dir, process=True)  # the marker as python -m bot writes it
     conn = sqlite3.connect(data_dir / "bot.sqlite3")
     try:
         meta = dict(conn.execute("SELECT name, value FROM meta").fetchall())

@@ -14,6 +14,7 @@ import pytest
 
 from services.i18n import Translator
 from domain import clock
+from bot import telegram_http
 from handlers import evidence_intake, jobs
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.html_check import parse_html
@@ -116,10 +117,14 @@ async def test_a_get_file_time_out_is_tried_again_and_the_photo_kept(fake, data_
 
 @pytest.fixture
 def quick_retries(monkeypatch):
+    """The bot's waits between tries scaled down, their number kept: three HTTP retries of each
+    getFile (0.3 s, 1 s and 3 s in life), then the job's attempts."""
+    monkeypatch.setattr(telegram_http, "RETRY_DELAYS", (0.05, 0.1, 0.2))
     monkeypatch.setattr(jobs, "DOWNLOADS_EVERY", timedelta(seconds=0.3))
     monkeypatch.setattr(evidence_intake, "pause", lambda attempts: timedelta(seconds=0.2))
     monkeypatch.setattr(evidence_intake, "SEND_WAIT", 1.0)
     monkeypatch.setattr(evidence_intake, "MAX_ATTEMPTS", 4)
+    monkeypatch.setattr(jobs, "OUTBOX_EVERY", timedelta(seconds=0.5))
 
 
 async def test_a_file_that_never_comes_is_told_through_the_outbox(fake, data_dir, user_factory, quick_retries):
