@@ -86,6 +86,9 @@ class Database:
     async def migrate(self, *, upto: int | None = None) -> None:
         """Apply, each in its own transaction, every migration newer than the database."""
         current = await self.schema_version()
+        if current == 0 and upto is None:
+            await self._create()
+            return
         for number, sql in migrations():
             if number <= current or (upto is not None and number > upto):
                 continue
@@ -108,6 +111,26 @@ class Database:
             finally:
                 if rebuilds:
                     await self.conn.execute("PRAGMA foreign_keys=ON")
+
+    async def _create(self) -> None:
+        """A new database: every migration in one transaction (all of the schema or none of it,
+        and one commit to wait for instead of one a migration). Foreign keys are off throughout,
+        as for a rebuild (there is no row yet to cascade over), and checked before the commit."""
+        steps = migrations()
+        log.info("creating the database at migration %04d", steps[-1][0])
+        script = "\n".join(sql for _, sql in steps)
+        await self.conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            await self.conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {steps[-1][0]};")
+            if await self.fetchone("PRAGMA foreign_key_check"):
+                raise RuntimeError("the migrations break a foreign key")
+            await self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                await self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            await self.conn.execute("PRAGMA foreign_keys=ON")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -38,6 +38,25 @@ async def test_pragmas_and_latest_schema(db):
     assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
 
 
+async def test_a_new_database_made_at_once_has_the_schema_of_one_migrated_step_by_step(tmp_path):
+    """A new database takes every migration in one transaction (storage.db.Database._create);
+    it must be the database that applying them one by one makes."""
+    old = await Database.open(tmp_path / "stepwise.db", upto=1)
+    await old.close()
+    stepwise = await Database.open(tmp_path / "stepwise.db")
+    fresh = await Database.open(tmp_path / "fresh.db")
+    try:
+        schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        assert [tuple(row) for row in await fresh.fetchall(schema)] == [tuple(row) for row in await stepwise.fetchall(schema)]
+        assert await fresh.schema_version() == await stepwise.schema_version() == migrations()[-1][0]
+        assert [tuple(row) for row in await fresh.fetchall("SELECT * FROM meta ORDER BY 1")] == \
+            [tuple(row) for row in await stepwise.fetchall("SELECT * FROM meta ORDER BY 1")]
+        assert (await fresh.fetchone("PRAGMA foreign_keys"))[0] == 1
+    finally:
+        await stepwise.close()
+        await fresh.close()
+
+
 async def test_first_migration_upgrades_to_latest_keeping_rows(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = await Database.open(path, upto=1)
