@@ -6,21 +6,21 @@ from __future__ import annotations
 
 import io
 
-from docx import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-
 from services.complaint import Document
 
+# python-docx is imported when a document is made, not with the bot: it is a tenth of a second
+# of every start, and most runs never make one.
+
 FONT = "Times New Roman"  # what courts and state bodies in Kazakhstan expect on paper
-SIZE = Pt(14)
+SIZE_PT = 14
 LANGUAGE_TAG = {"ru": "ru-RU", "kk": "kk-KZ", "en": "en-GB"}  # Word's spelling check
 
 
 def _lang(paragraph, tag: str) -> None:
     """Mark the text's language on each run, so Word checks it in Russian or Kazakh."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     for run in paragraph.runs:
         properties = run._r.get_or_add_rPr()
         element = OxmlElement("w:lang")
@@ -30,11 +30,16 @@ def _lang(paragraph, tag: str) -> None:
 
 def to_docx(draft: Document) -> bytes:
     """The .docx file's bytes."""
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
+
+    size = Pt(SIZE_PT)
     word = WordDocument()
     word.core_properties.language = LANGUAGE_TAG.get(draft.lang, "ru-RU")
     style = word.styles["Normal"]
     style.font.name = FONT
-    style.font.size = SIZE
+    style.font.size = size
     section = word.sections[0]
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     section.top_margin = section.bottom_margin = Cm(2)
@@ -50,7 +55,7 @@ def to_docx(draft: Document) -> bytes:
             numbers["request"] = numbers["attachment"] = 0
             paragraph = word.add_heading(text, level=2)
             for run in paragraph.runs:  # the template's blue heading would print grey: black, the body's font
-                run.font.name, run.font.size, run.font.color.rgb = FONT, SIZE, RGBColor(0, 0, 0)
+                run.font.name, run.font.size, run.font.color.rgb = FONT, size, RGBColor(0, 0, 0)
         elif kind == "title":
             paragraph = word.add_paragraph()
             run = paragraph.add_run(text)

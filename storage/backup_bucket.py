@@ -7,12 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from aiobotocore.session import get_session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from storage.backups import BackupProblem, archives_needed
 
 _CHUNK = 1024 * 1024
+
+
+def get_session():
+    """aiobotocore's session, imported when a bucket is used (a tenth of a second of every start
+    of the bot otherwise, and most deployments back up to a folder)."""
+    from aiobotocore.session import get_session as session
+
+    return session()
 
 
 def parse(url: str) -> tuple[str, str]:
