@@ -132,6 +132,153 @@ def number(precinct: str) -> str:
     return stripped or precinct.strip()
 
 
+# ---- the tally merged by SQLite ----------------------------------------------------------------------
+
+# A precinct's number as the tally keys it, in SQL (``number``: "0245" and "245" are one precinct).
+_NUMBER = "COALESCE(NULLIF(ltrim(trim({0}), '0'), ''), trim({0}))"
+
+
+class Merged(NamedTuple):
+    """The tally as SQLite merged it, in one statement (one snapshot), as plain rows.
+
+    ``copies``: (region, precinct, "id reference copy;…") of the precincts with copies not
+    rejected. ``figures``: (region, precinct, "line=value;…" of the lines every copy gives
+    alike, the other lines copies give: "line;…"). ``values``: (region, precinct, line, value,
+    report id, reference) of each copy giving one of those other lines (a conflict, or a line
+    some copies lack). ``confirmed``: (region, precinct, line, value, report id, reference, by,
+    at). ``official``: (region, precinct, the file's line or None, "line=value;…" of results,
+    "hour=voters;…" of turnout). ``turnout``: (region, precinct, "hour=voters;…" of observers'
+    latest count at each hour). The sums (the whole country only, else empty): ``lines``
+    (region, line, observers', official, precincts) over the lines with both an observers' and
+    an official figure; ``hours`` likewise for turnout; ``discrepant`` (region, precincts with
+    a difference beyond the threshold); ``line_names``: every line seen. ``last_report``: the
+    newest report when read."""
+
+    copies: list[tuple]
+    figures: list[tuple]
+    values: list[tuple]
+    confirmed: list[tuple]
+    official: list[tuple]
+    turnout: list[tuple]
+    lines: list[tuple]
+    hours: list[tuple]
+    discrepant: list[tuple]
+    line_names: list[str]
+    last_report: int
+
+
+def _merged_sql(wanted: int) -> str:
+    """The statement ``merged`` runs, each part tagged. A precinct whose copies all carry the
+    same figures (compared as SQLite gathers them, "line=value;…") is read from its first copy;
+    the others' copies are merged line by line (``min = max``: they agree), confirmed figures
+    taking precedence; for the whole country (``wanted`` 0), the sums per region. With
+    ``wanted`` precincts, only theirs, and every line's values with their copies (a precinct's
+    page shows them all)."""
+    number = _NUMBER.format("r.precinct")
+    if wanted:
+        keys = ", ".join(["(?, ?)"] * wanted)
+        want = f"wanted (region, precinct) AS (VALUES {keys}),"
+        only_reports = f" AND (r.region, {number}) IN (SELECT region, precinct FROM wanted)"
+        only = " WHERE (region, precinct) IN (SELECT region, precinct FROM wanted)"
+        alike, alike_line = "0", "0"
+    else:
+        want, only_reports, only = "", "", ""
+        alike, alike_line = "count(DISTINCT text) = 1 AND count(text) = count(*)", "low = high AND given = copies"
+    kept = f"r.precinct IS NOT NULL AND r.status NOT IN ({_marks(COUNTED_OUT)}){only_reports}"
+    unlike = "(k.region, k.precinct) IN (SELECT region, precinct FROM counted WHERE NOT alike)"
+    parts = [
+        "SELECT 'k', region, precinct, list, NULL, NULL, NULL, NULL FROM counted",
+        "SELECT 'f', region, precinct, text, NULL, NULL, NULL, NULL FROM counted WHERE alike",
+        f"SELECT 'f', region, precinct, group_concat(CASE WHEN {alike_line} THEN line || '=' || low END, ';'),"
+        " NULL, NULL, NULL, NULL FROM given WHERE NOT alike GROUP BY region, precinct",
+        "SELECT 'v', k.region, k.precinct, f.line, f.value, k.id, k.reference, NULL"
+        f" FROM copy k JOIN protocol_figures f ON f.report_id = k.id WHERE {unlike}"
+        f" AND (k.region, k.precinct, f.line) IN (SELECT region, precinct, line FROM given WHERE NOT alike AND NOT ({alike_line}))",
+        "SELECT 'c', c.region, c.precinct, c.line, c.value, c.report_id, r.reference, c.confirmed_by || ' ' || c.confirmed_at"
+        f" FROM confirmed_figures c JOIN reports r ON r.id = c.report_id{only.replace('(region, precinct)', '(c.region, c.precinct)')}",
+        "SELECT 'o', region, precinct, max(line_no), group_concat(results, ';'), group_concat(turnout, ';'), NULL, NULL"
+        " FROM (SELECT region, precinct, line_no, NULL AS results, NULL AS turnout FROM official_precincts" + only +
+        " UNION ALL SELECT region, precinct, NULL, group_concat(line || '=' || value, ';'), NULL FROM official_results"
+        + only + " GROUP BY region, precinct"
+        " UNION ALL SELECT region, precinct, NULL, NULL, group_concat(hour || '=' || voters, ';') FROM official_turnout"
+        + only + " GROUP BY region, precinct) GROUP BY region, precinct",
+        "SELECT 't', region, precinct, group_concat(hour || '=' || voters, ';'), NULL, NULL, NULL, NULL"
+        " FROM latest GROUP BY region, precinct",
+        "SELECT 'z', NULL, NULL, (SELECT COALESCE(MAX(id), 0) FROM reports), NULL, NULL, NULL, NULL",
+    ]
+    if not wanted:
+        parts += [
+            "SELECT 'l', region, line, sum(agreed), sum(official), count(*), NULL, NULL FROM merged"
+            " WHERE agreed IS NOT NULL AND official IS NOT NULL GROUP BY region, line",
+            "SELECT 'h', l.region, l.hour, sum(l.voters), sum(o.voters), count(*), NULL, NULL FROM latest l"
+            " JOIN official_turnout o ON o.region = l.region AND o.precinct = l.precinct AND o.hour = l.hour"
+            " GROUP BY l.region, l.hour",
+            "SELECT 'd', region, NULL, count(DISTINCT precinct), NULL, NULL, NULL, NULL FROM merged"
+            " WHERE abs(official - agreed) > :threshold GROUP BY region",
+            "SELECT 'n', NULL, line, NULL, NULL, NULL, NULL, NULL FROM (SELECT line FROM merged"
+            " UNION SELECT line FROM official_results)",
+        ]
+    return (
+        f"WITH {want}"
+        # Each copy not rejected, with its figures gathered and its precinct's count of copies.
+        " copy AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY region, precinct) AS copies FROM"
+        " (SELECT r.id, r.reference, r.region, " + number + " AS precinct, c.copy,"
+        " (SELECT group_concat(f.line || '=' || f.value, ';') FROM protocol_figures f WHERE f.report_id = r.id) AS text"
+        " FROM reports r JOIN protocol_copies c ON c.report_id = r.id"
+        f" WHERE r.kind = 'results' AND {kept})),"
+        f" counted AS MATERIALIZED (SELECT region, precinct, count(*) AS copies, min(id) AS first, {alike} AS alike,"
+        " min(text) AS text, group_concat(id || ' ' || reference || ' ' || copy, ';') AS list FROM copy"
+        " GROUP BY region, precinct),"
+        # Each line a copy gives: its lowest and highest value and how many copies give it.
+        " given AS MATERIALIZED (SELECT n.region, n.precinct, f.line, f.value AS low, f.value AS high,"
+        " n.copies AS given, n.copies, 1 AS alike FROM counted n JOIN protocol_figures f ON f.report_id = n.first"
+        " WHERE n.alike UNION ALL SELECT k.region, k.precinct, f.line, min(f.value), max(f.value), count(*),"
+        f" max(k.copies), 0 FROM copy k JOIN protocol_figures f ON f.report_id = k.id WHERE {unlike}"
+        " GROUP BY k.region, k.precinct, f.line),"
+        # Each line a copy or a confirmation gives: the observers' figure (confirmed, or alike
+        # in every copy giving it) and the official figure beside it.
+        " merged AS MATERIALIZED (SELECT g.region, g.precinct, g.line,"
+        " COALESCE(c.value, CASE WHEN g.low = g.high THEN g.low END) AS agreed, o.value AS official FROM given g"
+        " LEFT JOIN confirmed_figures c ON c.region = g.region AND c.precinct = g.precinct AND c.line = g.line"
+        " LEFT JOIN official_results o ON o.region = g.region AND o.precinct = g.precinct AND o.line = g.line"
+        " UNION ALL SELECT c.region, c.precinct, c.line, c.value, o.value FROM confirmed_figures c"
+        " LEFT JOIN official_results o ON o.region = c.region AND o.precinct = c.precinct AND o.line = c.line"
+        " WHERE (c.region, c.precinct, c.line) NOT IN (SELECT region, precinct, line FROM given)"
+        f"{only.replace('WHERE', 'AND').replace('(region, precinct)', '(c.region, c.precinct)')}),"
+        # Observers' latest count at each hour (the latest report's, as SQLite takes a bare
+        # column from the row max() picked).
+        " latest AS MATERIALIZED (SELECT r.region, " + number + " AS precinct, t.hour, t.voters, max(r.id)"
+        " FROM reports r JOIN turnout_counts t ON t.report_id = r.id"
+        f" WHERE r.kind = 'turnout' AND {kept} GROUP BY r.region, 2, t.hour) "
+        + " UNION ALL ".join(parts))
+
+
+async def merged(db: Database, threshold: int, precincts: Sequence[Precinct] = ()) -> Merged:
+    """The whole country's tally merged by SQLite, with its sums (or only ``precincts``'
+    records, without sums), in one statement."""
+    params: dict[str, object] = {"threshold": threshold}
+    sql = _merged_sql(len(precincts))
+    # Positional marks are numbered in order of appearance: the wanted precincts come first.
+    values = [value for key in precincts for value in key]
+    rows = await db.fetchall(_named(sql, len(values)), {**params, **{f"p{i}": v for i, v in enumerate(values)},
+                                                        **{f"out{i}": v for i, v in enumerate(COUNTED_OUT)}})
+    parts: dict[str, list[tuple]] = {tag: [] for tag in "kfvcotlhdnz"}
+    for row in rows:
+        parts[row[0]].append(tuple(row[1:]))
+    return Merged(parts["k"], parts["f"], parts["v"], parts["c"], parts["o"], parts["t"], parts["l"], parts["h"],
+                  parts["d"], [row[1] for row in parts["n"]], int(parts["z"][0][2]))
+
+
+def _named(sql: str, wanted: int) -> str:
+    """``sql`` with its positional marks named: the ``wanted`` precincts' first, then the
+    states counted out (repeated in each part that keeps copies or counts)."""
+    out = ", ".join(f":out{i}" for i in range(len(COUNTED_OUT)))
+    sql = sql.replace(f"NOT IN ({_marks(COUNTED_OUT)})", f"NOT IN ({out})")
+    for index in range(wanted):
+        sql = sql.replace("?", f":p{index}", 1)
+    return sql
+
+
 # ---- the official figures ---------------------------------------------------------------------------
 
 async def official(db: Database, precinct: Precinct | None = None) -> Official:
