@@ -1,8 +1,7 @@
 """The tally: observers' protocol copies merged into one record per precinct (a line where copies
 differ is a conflict until a moderator confirms a figure by a copy's photo), beside the official
 figures with the differences, summed per region and for the country, with turnout by the hour
-and coverage. SQLite merges the copies and makes the sums (``storage.tally.merged``);
-``current`` reads the whole country once, then only what changed."""
+and coverage. ``compute`` is pure (tested without a database); ``current`` reads what it needs."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from domain.counts import COUNT_KINDS, PROTOCOL_LINES, candidate_line, candidate
 from storage import counts as count_store
 from storage import tally as store
 from storage.db import Database
-from storage.tally import Confirmed, Copy, Merged, Precinct, figures_of
+from storage.tally import Confirmed, Copy, Count, Official, Precinct, figures_of
 
 COUNTRY = "country"  # the key of the whole country's sums
 
@@ -50,85 +49,60 @@ class Figure:
 
 class PrecinctRecord:
     """One precinct: its copies, the official figures, moderators' confirmations and turnout by
-    the hour (observers' latest count at each hour, and the official one), as SQLite merged them
-    (``storage.tally.merged``). ``agreed`` (line → the observers' figure) and ``conflicting``
-    (lines whose copies differ, unconfirmed); the figures line by line with each value's copies
-    (``figures``) only when asked for. What SQLite gathered as text is read when first asked for:
-    the whole country's tally reads 10,000 precincts, most pages a few."""
+    the hour (observers' latest count at each hour, and the official one). ``agreed`` (line →
+    the observers' figure) and ``conflicting`` (lines whose copies differ, unconfirmed) are
+    worked out at once, reading one copy's figures when all its copies carry the same; the
+    figures line by line with each value's copies (``figures``) only when asked for."""
 
-    __slots__ = ("region", "precinct", "in_official", "confirmed", "conflicting", "_copies", "_observed", "_values",
-                 "_official", "_turnout", "_turnout_official", "_agreed", "_figures")
+    __slots__ = ("region", "precinct", "copies", "official", "confirmed", "turnout", "turnout_official",
+                 "in_official", "agreed", "conflicting", "_figures")
 
     def __init__(self, region: str, precinct: str) -> None:
         self.region, self.precinct = region, precinct
-        self.in_official = False
+        self.copies: list[Copy] = []
+        self.official: dict[str, int] = {}
         self.confirmed: dict[str, Confirmed] = {}
+        self.turnout: dict[str, int] = {}
+        self.turnout_official: dict[str, int] = {}
+        self.in_official = False
+        self.agreed: dict[str, int] = {}
         self.conflicting: set[str] = set()
-        self._copies: str | list[Copy] = ""  # "id reference copy;…"
-        self._observed = ""  # "line=value;…": the lines every copy gives alike
-        self._values: dict[str, dict[int, list[tuple[int, str]]]] = {}  # the other lines: value → (id, reference)
-        self._official: str | dict[str, int] = ""
-        self._turnout: str | dict[str, int] = ""
-        self._turnout_official: str | dict[str, int] = ""
-        self._agreed: dict[str, int] | None = None
         self._figures: dict[str, Figure] | None = None
 
     def settle(self) -> None:
-        """The conflicts, once the copies' values and the confirmations are in."""
-        self.conflicting = {line for line, values in self._values.items()
-                            if len(values) > 1 and line not in self.confirmed}
+        """Work out the observers' figures from the copies and confirmations."""
+        self._figures = None
+        texts = {copy.text for copy in self.copies}
+        if len(texts) <= 1:
+            agreed = figures_of(texts.pop()) if texts else {}
+            conflicting: set[str] = set()
+        else:
+            agreed, conflicting = {}, set()
+            for line, figure in self._merge().items():
+                if len(figure.values) == 1:
+                    agreed[line] = next(iter(figure.values))
+                elif len(figure.values) > 1:
+                    conflicting.add(line)
+        for line, confirmation in self.confirmed.items():
+            agreed[line] = confirmation.value
+            conflicting.discard(line)
+        self.agreed, self.conflicting = agreed, conflicting
 
-    @property
-    def observed(self) -> bool:
-        return bool(self._copies)
-
-    @property
-    def copies(self) -> list[Copy]:
-        if isinstance(self._copies, str):
-            found = []
-            for item in self._copies.split(";") if self._copies else ():
-                report_id, reference, state = item.split(" ")
-                found.append(Copy(int(report_id), reference, self.region, self.precinct, state, ""))
-            found.sort()
-            self._copies = found
-        return self._copies
-
-    @property
-    def official(self) -> dict[str, int]:
-        if isinstance(self._official, str):
-            self._official = figures_of(self._official)
-        return self._official
-
-    @property
-    def turnout(self) -> dict[str, int]:
-        if isinstance(self._turnout, str):
-            self._turnout = figures_of(self._turnout)
-        return self._turnout
-
-    @property
-    def turnout_official(self) -> dict[str, int]:
-        if isinstance(self._turnout_official, str):
-            self._turnout_official = figures_of(self._turnout_official)
-        return self._turnout_official
-
-    @property
-    def agreed(self) -> dict[str, int]:
-        if self._agreed is None:
-            agreed = figures_of(self._observed)
-            agreed.update((line, next(iter(values))) for line, values in self._values.items() if len(values) == 1)
-            agreed.update((line, confirmation.value) for line, confirmation in self.confirmed.items())
-            self._agreed = agreed
-        return self._agreed
+    def _merge(self) -> dict[str, Figure]:
+        figures: dict[str, Figure] = {}
+        for copy in self.copies:
+            for line, value in figures_of(copy.text).items():
+                figure = figures.get(line)
+                if figure is None:
+                    figure = figures[line] = Figure(line)
+                figure.values.setdefault(value, []).append(copy.reference)
+        return figures
 
     @property
     def figures(self) -> dict[str, Figure]:
         """Each line the copies, a confirmation or the official file give."""
         if self._figures is None:
-            everyone = [copy.reference for copy in self.copies]
-            given = {line: {value: list(everyone)} for line, value in figures_of(self._observed).items()}
-            for line, values in self._values.items():
-                given[line] = {value: [reference for _, reference in sorted(copies)] for value, copies in values.items()}
-            figures = {line: Figure(line, given[line]) for line in sorted(given)}
+            figures = self._merge()
             for line, confirmation in self.confirmed.items():
                 figures.setdefault(line, Figure(line)).confirmed = confirmation
             for line, value in self.official.items():
@@ -143,9 +117,8 @@ class PrecinctRecord:
     def beyond(self, threshold: int) -> list[Figure]:
         """The lines whose official figure differs from the observers' agreed one by more than
         ``threshold``."""
-        agreed = self.agreed
         lines = [line for line, value in self.official.items()
-                 if (observed := agreed.get(line)) is not None and abs(value - observed) > threshold]
+                 if (agreed := self.agreed.get(line)) is not None and abs(value - agreed) > threshold]
         return [self.figures[line] for line in line_order(set(lines))]
 
 
@@ -186,56 +159,46 @@ def line_order(lines: set[str]) -> list[str]:
     return [line for line in PROTOCOL_LINES if line in lines] + [line for _, line in candidates]
 
 
-def records(merged: Merged) -> dict[Precinct, PrecinctRecord]:
-    """Each precinct's record from what SQLite merged."""
+def compute(copies: list[Copy], counts: list[Count], official: Official,
+            confirmations: dict[Precinct, dict[str, Confirmed]], threshold: int) -> Tally:
+    """Merge the copies per precinct, set the official figures beside them and sum it all per
+    region and for the country."""
     precincts: dict[Precinct, PrecinctRecord] = {}
-
-    def record(region: str, precinct: str) -> PrecinctRecord:
-        found = precincts.get((region, precinct))
-        if found is None:
-            found = precincts[(region, precinct)] = PrecinctRecord(region, precinct)
-        return found
-
-    for region, precinct, text, *_ in merged.copies:
-        record(region, precinct)._copies = text or ""
-    for region, precinct, text, *_ in merged.figures:
-        record(region, precinct)._observed = text or ""
-    for region, precinct, line, value, report_id, reference, _ in merged.values:
-        record(region, precinct)._values.setdefault(line, {}).setdefault(value, []).append((report_id, reference))
-    for region, precinct, line, value, report_id, reference, by_at in merged.confirmed:
-        actor, _, at = by_at.rpartition(" ")
-        record(region, precinct).confirmed[line] = Confirmed(value, report_id, reference, actor, at)
-    for region, precinct, line_no, results, turnout, *_ in merged.official:
-        found = record(region, precinct)
-        found.in_official, found._official, found._turnout_official = line_no is not None, results or "", turnout or ""
-    for region, precinct, text, *_ in merged.turnout:
-        record(region, precinct)._turnout = text or ""
-    for found in precincts.values():
-        found.settle()
-    return precincts
-
-
-def _whole(merged: Merged, threshold: int) -> Tally:
-    """The whole country's tally: the records, and the sums SQLite made per region."""
-    precincts = records(merged)
+    for copy in copies:
+        key = (copy.region, copy.precinct)
+        record = precincts.get(key)
+        if record is None:
+            record = precincts[key] = PrecinctRecord(*key)
+        record.copies.append(copy)
+    for key, confirmed in confirmations.items():
+        _record(precincts, key).confirmed = confirmed
+    for key in official.precincts:
+        _record(precincts, key).in_official = True
+    for key, results in official.results.items():
+        _record(precincts, key).official = results
+    _add_counts(precincts, counts)
+    for key, hours in official.turnout.items():
+        _record(precincts, key).turnout_official = hours
     regions: dict[str, Sums] = {}
+    lines: set[str] = set()
     for record in precincts.values():
-        sums = regions.get(record.region)
-        if sums is None:
-            sums = regions[record.region] = Sums()
-        observed = record.observed
-        sums.official_precincts += record.in_official
-        sums.observed_precincts += observed
-        sums.covered += observed and record.in_official
-        sums.conflicts += bool(record.conflicting)
-    for region, line, observed, official_value, count, *_ in merged.lines:
-        regions.setdefault(region, Sums()).lines[line] = [observed, official_value, count]
-    for region, hour, observed, official_value, count, *_ in merged.hours:
-        regions.setdefault(region, Sums()).turnout[hour] = [observed, official_value, count]
-    for region, _, discrepant, *_ in merged.discrepant:
-        regions.setdefault(region, Sums()).discrepant = discrepant
+        record.settle()
+        lines.update(record.agreed, record.official, record.conflicting)
+        _contribute(regions, record, threshold, 1)
     _country(regions)
-    return Tally(precincts, regions, line_order(set(merged.line_names)), threshold)
+    return Tally(precincts, regions, line_order(lines), threshold)
+
+
+def _record(precincts: dict[Precinct, PrecinctRecord], key: Precinct) -> PrecinctRecord:
+    record = precincts.get(key)
+    if record is None:
+        record = precincts[key] = PrecinctRecord(*key)
+    return record
+
+
+def _add_counts(precincts: dict[Precinct, PrecinctRecord], counts: list[Count]) -> None:
+    for count in counts:  # oldest first: the latest count at an hour stands
+        _record(precincts, (count.region, count.precinct)).turnout[count.hour] = count.voters
 
 
 def _contribute(regions: dict[str, Sums], record: PrecinctRecord, threshold: int, sign: int) -> None:
@@ -257,7 +220,7 @@ def _contribute(regions: dict[str, Sums], record: PrecinctRecord, threshold: int
         official_voters = turnout_official.get(hour)
         if official_voters is not None:
             _accumulate(sums.turnout, hour, sign * voters, sign * official_voters, sign)
-    observed = record.observed
+    observed = bool(record.copies)
     sums.official_precincts += sign * record.in_official
     sums.observed_precincts += sign * observed
     sums.covered += sign * (observed and record.in_official)
@@ -327,32 +290,42 @@ async def current(db: Database, threshold: int) -> Tally:
             found, last_report = await _update(db, last, touched)
             _last[:] = [_Computed(db, threshold, head, last_report, found)]
             return found
-    merged = await store.merged(db, threshold)
-    found = _whole(merged, threshold)
-    _last[:] = [_Computed(db, threshold, head, merged.last_report, found)]
+    copies, counts = await store.copies(db), await store.counts(db)
+    found = compute(copies, counts, await store.official(db), await store.confirmations(db), threshold)
+    last_report = max((item.report_id for item in (*copies, *counts)), default=0)
+    _last[:] = [_Computed(db, threshold, head, last_report, found)]
     return found
 
 
 async def _update(db: Database, last: _Computed, touched: set) -> tuple[Tally, int]:
     """The last tally with the new counts and copies and the confirmed figures since: a new
     tally (the last one stays as it was for whoever is reading it), sharing the precincts
-    nothing touched, the touched ones read again alone."""
+    nothing touched."""
     old = last.tally
     copies, counts = await store.copies(db, after=last.last_report), await store.counts(db, after=last.last_report)
     touched = set(touched) | {(item.region, item.precinct) for item in (*copies, *counts)}
-    fresh = records(await store.merged(db, old.threshold, sorted(touched))) if touched else {}
     precincts = dict(old.precincts)
     regions = {code: sums.copy() for code, sums in old.regions.items() if code != COUNTRY}
     lines = set(old.lines)
     for key in touched:
-        before = precincts.pop(key, None)
+        before = old.precincts.get(key)
+        record = PrecinctRecord(*key)
         if before is not None:
             _contribute(regions, before, old.threshold, -1)
-        record = fresh.get(key)
-        if record is not None:
-            lines.update(record.agreed, record.official, record.conflicting)
-            precincts[key] = record
-            _contribute(regions, record, old.threshold, 1)
+            record.copies, record.official, record.turnout = list(before.copies), before.official, dict(before.turnout)
+            record.turnout_official, record.in_official = before.turnout_official, before.in_official
+        else:
+            official = await store.official(db, key)
+            record.official = official.results.get(key, {})
+            record.turnout_official = official.turnout.get(key, {})
+            record.in_official = key in official.precincts
+        record.copies += [copy for copy in copies if (copy.region, copy.precinct) == key]
+        record.confirmed = (await store.confirmations(db, key)).get(key, {})
+        _add_counts({key: record}, [count for count in counts if (count.region, count.precinct) == key])
+        record.settle()
+        lines.update(record.agreed, record.official, record.conflicting)
+        precincts[key] = record
+        _contribute(regions, record, old.threshold, 1)
     _country(regions)
     last_report = max((item.report_id for item in (*copies, *counts)), default=last.last_report)
     return Tally(precincts, regions, line_order(lines), old.threshold), last_report
@@ -360,7 +333,9 @@ async def _update(db: Database, last: _Computed, touched: set) -> tuple[Tally, i
 
 async def of_precinct(db: Database, precinct: Precinct, threshold: int) -> PrecinctRecord | None:
     """One precinct's record, reading only its own rows (a report's page)."""
-    return records(await store.merged(db, threshold, [precinct])).get(precinct)
+    found = compute(await store.copies(db, precinct), await store.counts(db, precinct),
+                    await store.official(db, precinct), await store.confirmations(db, precinct), threshold)
+    return found.precincts.get(precinct)
 
 
 async def line_names(db: Database) -> dict[str, str]:
