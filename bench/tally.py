@@ -15,7 +15,11 @@ one transaction, audited), timed. The tally is computed ``--requests`` times
 (``services.tally.current``), then the dashboard's own app (``web.server.make_app``) serves
 /tally, a region, a precinct and the JSON export to one signed-in moderator, with a middleware
 outside the app's own taking the server-side time. Last, the protocol-discrepancy reports the
-file calls for are filed once, timed."""
+file calls for are filed once, timed.
+
+``--keep FILE`` keeps the seeded database (copied right after seeding) at FILE and, when FILE is
+there already, starts from a copy of it instead of seeding again (the same random choices are
+made, so the official file and the later copies are the same): seeding takes minutes."""
 
 from __future__ import annotations
 
@@ -116,8 +120,13 @@ async def main(args: argparse.Namespace) -> dict:
         settings = Settings(_env_file=None, bot_token=TOKEN, secret_key=SECRET, data_dir=workdir / "data",
                             telegram_pacing=False, web_port=None)
         services = Services(settings=settings, keys=settings.keys())
+        reuse = args.keep is not None and args.keep.exists()
+        if reuse:  # before the app opens it: a copy of the database seeded before
+            (workdir / "data").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(args.keep, workdir / "data" / "bot.sqlite3")
         db = await services.db()
-        await counts.set_candidates(db, CANDIDATES)
+        if not reuse:
+            await counts.set_candidates(db, CANDIDATES)
         await db.conn.execute("PRAGMA synchronous=OFF")  # seeding only
         began = time.perf_counter()
         precincts = precincts_of(args.precincts, rng)
@@ -131,6 +140,8 @@ async def main(args: argparse.Namespace) -> dict:
             if key in differing and key in seen:  # a later copy that reads a line otherwise
                 figures["candidate:2"] += rng.choice((10, 37, 100))
             seen.add(key)
+            if reuse:
+                continue
             await reports.submit(db, 0, NewReport(
                 reporter_role="observer", accredited=True, category="count", subcategory="protocol", region=key[0],
                 precinct=key[1], precinct_kind="number", occurred_at="2026-12-06", kind="results",
@@ -141,14 +152,20 @@ async def main(args: argparse.Namespace) -> dict:
                 print(f"  {n + 1} copies", flush=True)
         for n, key in enumerate(precincts):
             hour = rng.choice(TURNOUT_HOURS[:-1])
+            voters = rng.randint(50, 900)
+            if reuse:
+                continue
             await reports.submit(db, 0, NewReport(
                 reporter_role="observer", accredited=True, category="count", subcategory="protocol", region=key[0],
                 precinct=key[1], precinct_kind="number", occurred_at="2026-12-06", kind="turnout",
                 description="Сағат бойынша келген сайлаушылар саны.", submission_key=f"bench-count-{n}"),
                 with_draft=False, then=counts.turnout(TurnoutFigure(hour=hour, source="counted",
-                                                                    voters=rng.randint(50, 900))))
+                                                                    voters=voters)))
         await db.conn.execute("PRAGMA synchronous=FULL")
         seeding = time.perf_counter() - began
+        if args.keep is not None and not reuse:
+            args.keep.unlink(missing_ok=True)
+            await db.conn.execute("VACUUM INTO ?", (str(args.keep),))
         print(f"seeded {len(precincts)} precincts, {len(owners)} copies, {len(precincts)} counts in {seeding:.0f} s",
               flush=True)
 
@@ -229,7 +246,7 @@ async def main(args: argparse.Namespace) -> dict:
         await services.close()
         return {
             "precincts": len(precincts), "copies": len(owners), "turnout_counts": len(precincts),
-            "seeding_s": round(seeding, 1),
+            "seeding_s": round(seeding, 1), "seeded_before": reuse,
             "official_file": {"bytes": len(data), "rows": loaded.rows, "precincts_off": off},
             "official_load": {**summary(loads), "median_s": round(statistics.median(loads), 2)},
             "tally_read_whole": summary(cold), "tally_unchanged": summary(warm),
@@ -252,6 +269,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--page-requests", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
+    parser.add_argument("--keep", type=Path, help="keep the seeded database here, or start from it if there")
     arguments = parser.parse_args()
     outcome = asyncio.run(main(arguments))
     text = json.dumps(outcome, indent=2, ensure_ascii=False)
