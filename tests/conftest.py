@@ -80,3 +80,47 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     if config.option.dist == "no":
         config.option.dist = "worksteal"
     return 3 * (os.cpu_count() or 1)
+
+
+# The tests that take longest (10 to 27 s each on two shared cores, mostly waiting out Telegram's
+# scaled windows and a faulty API), longest first: each worker starts with its share of them.
+LONG_TESTS: tuple[str, ...] = (
+    "test_fault_run.py::test_a_quarter_of_calls_failing",
+    "test_group_pressure.py::test_a_burst_of_fifty_reports",
+    "test_demo.py::test_a_rehearsal",
+    "test_fault_run.py::test_a_hundred_reports_under_telegrams_limits",
+    "test_demo.py::test_a_voter_files_in_kazakh",
+    "test_people.py::test_a_hundred_photos",
+    "test_fault_run.py::test_fifty_reports_each_in_one_card_or_a_summary",
+    "test_group_pressure.py::test_a_steady_stream",
+    "test_hostile_files.py::test_long_thin_jpegs",
+    "test_unlinkable.py::test_people_ids_do_not_follow_the_order_of_reports",
+    "test_outbox.py::test_an_attempt_cut_by_a_stop",
+    "test_urgent.py::test_urgent_reports_in_kk_and_ru_reach_the_moderators_ahead",
+)
+
+
+def _long_rank(item: pytest.Item) -> int | None:
+    return next((rank for rank, name in enumerate(LONG_TESTS) if name in item.nodeid), None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``worksteal`` each worker is first dealt a contiguous share of the collection and
+    idle ones take the *end* of a busy one's queue: a long test left in the middle of a share ran
+    late, alone. Each share now begins with its part of the long tests (dealt in turn, longest
+    first), then the rest in their order; every worker orders alike, as xdist requires."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        return
+    ranked = sorted((item for item in items if _long_rank(item) is not None), key=_long_rank)
+    rest = [item for item in items if _long_rank(item) is None]
+    shares: list[list[pytest.Item]] = [ranked[worker::workers] for worker in range(workers)]
+    left = len(items)
+    for worker, share in enumerate(shares):
+        size = left // (workers - worker)  # as xdist deals the shares out
+        take = max(0, size - len(share))
+        share.extend(rest[:take])
+        del rest[:take]
+        left -= len(share)
+    shares[-1].extend(rest)
+    items[:] = [item for share in shares for item in share]
