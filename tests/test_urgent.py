@@ -201,6 +201,9 @@ async def test_a_photo_words_and_a_location_sent_after_it_are_attached_and_the_g
     assert (report["latitude"], report["longitude"]) == (43.238949, 76.889709)
     assert report["description"].startswith(L("kk", "urgent.description.observer_removed")) \
         and report["description"].endswith(words)
+    # The photo was answered once its reference was kept; its download may still be finishing.
+    await fake.wait_for(lambda: db_rows(data_dir, "SELECT 1 FROM evidence WHERE report_id = ? AND sha256 IS NOT NULL",
+                                        (report["id"],)), 15)
     (file,) = db_rows(data_dir, "SELECT * FROM evidence WHERE report_id = ?", (report["id"],))
     assert file["sha256"] == sha256(photo) and file["received_at"] and file["owner_id"] is None
 
