@@ -2,11 +2,9 @@
 path's additions): what it is; its reference kept at once (storage.downloads), before a byte is
 fetched; then its download, hash and encrypted copy. A download cut by a kill, a time-out or an
 outage is owed, not lost: it is tried again at once when they press Send, by a job at start and
-every few seconds, and its sender is told through the outbox if it finally cannot be done. The
-person's message waits for the download a moment only (TAKE_WAIT): a slow one goes on behind the
-answer, which says it is still coming, so it never holds the place of other people's updates.
-What cannot be taken at all (the bytes are not what the file claims, Telegram refuses it) is the
-catalog key of what to tell them: in the answer, or after it in the chat (or through the outbox)."""
+every few seconds, and its sender is told through the outbox if it finally cannot be done. What
+cannot be taken at all (the bytes are not what the file claims, Telegram refuses it) is the
+catalog key of what to tell them."""
 
 from __future__ import annotations
 
@@ -31,16 +29,11 @@ from storage.models import EvidenceRecord
 
 log = logging.getLogger(__name__)
 
-# Seconds a file's message waits for its download before it is answered as still coming: under
-# 0.64 s, what 64 places (bot.update_processor) allow at 100 photos a second (BENCHMARKS.md, #26).
-TAKE_WAIT = 0.5
 SEND_WAIT = 8.0  # seconds Send waits for files still coming before it files the report without them
 MAX_ATTEMPTS = 12  # of a file in a report: about twenty minutes of growing pauses, then its sender is told
 MAX_PAUSE = timedelta(minutes=5)
 BATCH = 8  # downloads a run of the job tries side by side
 _RUNNING = "downloads.running"  # bot_data: evidence id -> the download under way in this process
-# bot_data: evidence ids whose message is being answered now: a failure is said in that answer.
-_ANSWERING = "downloads.answering"
 
 
 class NotTaken(Exception):
@@ -57,7 +50,6 @@ class Taken:
 
     record: EvidenceRecord
     new: bool  # False: the same file was there already (its message handled again after a kill)
-    under_way: bool = False  # pending because its first download is still going, not because it failed
 
 
 def incoming(message: Message) -> IncomingFile | None:
@@ -70,9 +62,8 @@ def incoming(message: Message) -> IncomingFile | None:
 
 async def take(context: BotContext, file: IncomingFile, *, report_id: int | None = None) -> Taken:
     """Keep the file's reference under the person's draft (or under ``report_id``: an urgent
-    report's addition), then download it, waiting TAKE_WAIT at most. A download still going then
-    goes on (its failure told after the answer), and one that may yet succeed leaves it owed (its
-    record pending); one that never will within the wait drops it and raises NotTaken."""
+    report's addition), then download it at once. A download that may yet succeed leaves it owed
+    (its record pending); one that never will drops it and raises NotTaken."""
     services = context.services
     db = await services.db()
     sealed = receipts.sealed_chat(services.keys, context.private_chat)
@@ -82,19 +73,7 @@ async def take(context: BotContext, file: IncomingFile, *, report_id: int | None
     debt = await downloads.owed(db, evidence_id)
     if debt is None:  # finished meanwhile by another run
         return Taken(record.model_copy(update={"id": evidence_id, "pending": False}), new)
-    answering: set[int] = context.application.bot_data.setdefault(_ANSWERING, set())
-    answering.add(evidence_id)
-    try:
-        task = _begin(context, debt)
-        # asyncio.wait never cancels what it waits for: past the wait the download goes on.
-        await asyncio.wait([task], timeout=TAKE_WAIT)
-    finally:
-        # From here (no await in between) nobody answers for this file: whatever the download
-        # finds after this is told by the download itself (_lost).
-        answering.discard(evidence_id)
-    if not task.done():
-        return Taken(debt.record, new, under_way=True)
-    outcome = task.result()
+    outcome = await start(context, debt, tell=False)
     if isinstance(outcome, str):
         raise NotTaken(outcome)
     return Taken(outcome or debt.record, new)
@@ -117,22 +96,18 @@ async def download(context: BotContext, file: IncomingFile) -> EvidenceRecord:
         raise NotTaken("wizard.evidence_failed") from None
 
 
-def start(context: BotContext, debt: Owed) -> asyncio.Future:
+def start(context: BotContext, debt: Owed, *, tell: bool = True) -> asyncio.Future:
     """The download of an owed file, begun now unless it is under way in this process already.
     Its result: the stored record; None while still owed; a catalog key when it never will be."""
-    # A waiter that gives up (Send after SEND_WAIT, a cancelled handler) leaves the download going.
-    return asyncio.shield(_begin(context, debt))
-
-
-def _begin(context: BotContext, debt: Owed) -> asyncio.Future:
     running: dict[int, asyncio.Future] = context.application.bot_data.setdefault(_RUNNING, {})
     evidence_id = debt.record.id
     task = running.get(evidence_id)
     if task is None:
-        task = asyncio.ensure_future(_download(context, debt))
+        task = asyncio.ensure_future(_download(context, debt, tell))
         running[evidence_id] = task
         task.add_done_callback(lambda done: _finished(running, evidence_id, done))
-    return task
+    # A waiter that gives up (Send after SEND_WAIT, a cancelled handler) leaves the download going.
+    return asyncio.shield(task)
 
 
 def _finished(running: dict[int, asyncio.Future], evidence_id: int, task: asyncio.Future) -> None:
@@ -143,7 +118,7 @@ def _finished(running: dict[int, asyncio.Future], evidence_id: int, task: asynci
         log.warning("an evidence download ended in %s; it is tried again later", type(task.exception()).__name__)
 
 
-async def _download(context: BotContext, debt: Owed) -> EvidenceRecord | str | None:
+async def _download(context: BotContext, debt: Owed, tell: bool) -> EvidenceRecord | str | None:
     services = context.services
     settings = services.settings
     db = await services.db()
@@ -153,10 +128,10 @@ async def _download(context: BotContext, debt: Owed) -> EvidenceRecord | str | N
         stored = await receive(context.bot, debt.record, settings.data_dir, limit, services.keys,
                                client=services.download_client())
     except ContentMismatch:
-        return await _lost(context, debt, "wizard.evidence_mismatch", _unanswered(context, debt))
+        return await _lost(context, debt, "wizard.evidence_mismatch", tell)
     except BadRequest as exc:  # Telegram will never give it (an unknown file, over its limit)
         log.warning("evidence download refused: %s", type(exc).__name__)
-        return await _lost(context, debt, "wizard.evidence_failed", _unanswered(context, debt))
+        return await _lost(context, debt, "wizard.evidence_failed", tell)
     except (TelegramError, OSError) as exc:  # a time-out, an outage, a full disk: it may pass
         attempts = debt.attempts + 1
         log.warning("evidence download failed (%s), attempt %d; tried again later", type(exc).__name__, attempts)
@@ -173,12 +148,6 @@ async def _download(context: BotContext, debt: Owed) -> EvidenceRecord | str | N
     return stored
 
 
-def _unanswered(context: BotContext, debt: Owed) -> bool:
-    """Whether no answer to the file's own message will say what became of it (it was answered
-    as still coming, or this is a later attempt): then its loss must be told."""
-    return debt.record.id not in context.application.bot_data.get(_ANSWERING, ())
-
-
 def pause(attempts: int) -> timedelta:
     """2, 4, 8 … seconds after each failed attempt, at most five minutes."""
     return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_PAUSE)
@@ -192,10 +161,7 @@ async def _lost(context: BotContext, debt: Owed, key: str, tell: bool) -> str:
     db = await context.services.db()
     current = await downloads.owed(db, debt.record.id)
     if tell and current is not None and current.report_id is None:
-        # Out of the draft's count before they read of it; told in the chat, if it is reached.
-        await downloads.refuse(db, debt.record.id, told=False)
-        if await _tell_in_chat(context, current):
-            await downloads.refuse(db, debt.record.id, told=True)
+        await downloads.refuse(db, debt.record.id, told=await _tell_in_chat(context, current))
         return key
     gone = await downloads.lost(db, debt.record.id, tell=tell)
     if gone is not None and tell:
@@ -231,19 +197,11 @@ async def let_go_refused(context: BotContext) -> None:
 
 async def settle(context: BotContext, wait: float = SEND_WAIT) -> int:
     """Before Send: the draft's files still owed are tried now and waited for up to ``wait``
-    seconds; returns how many are still coming (the report is filed with them owed). A download
-    under way before Send (begun when its message came) that fails meanwhile is tried once more."""
+    seconds; returns how many are still coming (the report is filed with them owed)."""
     db = await context.services.db()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    running: dict[int, asyncio.Future] = context.application.bot_data.setdefault(_RUNNING, {})
     owed = await downloads.of_draft(db, context.person.id)
-    again = {debt.record.id for debt in owed if debt.record.id in running}
-    while owed and (left := deadline - loop.time()) > 0:
-        await asyncio.wait([start(context, debt) for debt in owed], timeout=left)
-        owed = [debt for debt in await downloads.of_draft(db, context.person.id)
-                if debt.record.id in again and debt.record.id not in running]
-        again.difference_update(debt.record.id for debt in owed)
+    if owed:
+        await asyncio.wait([start(context, debt) for debt in owed], timeout=wait)
     return await downloads.pending_in_draft(db, context.person.id)
 
 

@@ -1,6 +1,5 @@
 """The evidence step: a file's reference is recorded the moment it arrives, then it is downloaded
-and hashed (handlers.evidence_intake); one whose download is slow or must wait is kept and said
-to be coming, and answered at once."""
+and hashed (handlers.evidence_intake); one whose download must wait is kept and said to be coming."""
 
 from __future__ import annotations
 
@@ -81,24 +80,22 @@ async def received(turn: Turn) -> Outcome:
     # (migration 0006): nothing to store. Files arrive one update at a time per chat, so the
     # count is the one read above plus this one.
     if step == EVIDENCE:
-        notice = _notes(turn.t, record, taken.under_way)
+        notice = _notes(turn.t, record)
         return Answered(await ask(turn, EVIDENCE, _question(turn.t, turn.draft, count + 1), notice or None))
-    notice = _attached(turn.t, count + 1, record, taken.under_way)
+    notice = _attached(turn.t, count + 1, record)
     return Answered(await ask(turn, step, await question(turn, turn.steps[step], again=True), notice))
 
 
-def _notes(t: Translator, record: EvidenceRecord | None, under_way: bool = False) -> Html:
-    """What is said of one file beyond the count: too big to download, or still coming (still
-    downloading, or to be fetched again)."""
+def _notes(t: Translator, record: EvidenceRecord | None) -> Html:
+    """What is said of one file beyond the count: too big to download, or still coming."""
     lines = [t("wizard.evidence_too_big")] if record is not None and record.too_big else []
-    if record is not None and record.pending:
-        lines.append(t("wizard.evidence_downloading" if under_way else "wizard.evidence_coming"))
+    lines += [t("wizard.evidence_coming")] if record is not None and record.pending else []
     return Html("\n".join(lines))
 
 
-def _attached(t: Translator, count: int, record: EvidenceRecord | None = None, under_way: bool = False) -> Html:
+def _attached(t: Translator, count: int, record: EvidenceRecord | None = None) -> Html:
     """Said above a step other than the evidence step when files came to it."""
-    notes = _notes(t, record, under_way)
+    notes = _notes(t, record)
     return Html("\n".join([*([notes] if notes else []), t.plural("wizard.files_attached", count, max=MAX_FILES)]))
 
 
