@@ -13,7 +13,7 @@ from typing import Iterable
 
 from telegram import CallbackQuery
 
-from services import receipts, witnesses
+from services import discrepancies, receipts, witnesses
 from handlers import deliveries
 from handlers.context import BotContext
 from domain.rules import DEFAULT_REPORTER_ROLE
@@ -83,6 +83,10 @@ async def file(context: BotContext, report: NewReport, group_notices: Iterable[t
         # The reference is shown: the log's older frames, which hold the draft under its author
         # (and the confirmation's chat, once delivered), leave the disk now, not within a window.
         await services.scrub_now()
+    if stored.kind == "results":
+        # A copy that comes after the official figures were loaded is compared with them now, not
+        # at the next load: its precinct's discrepancy report (if any) is filed and carded.
+        await discrepancies.file_new(services)
     # Posting the card and evidence may take a while: the reporter does not wait for it.
     deliveries.soon(context)
     return stored, True
