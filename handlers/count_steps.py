@@ -291,6 +291,6 @@ def count_report(turn: Turn) -> tuple[NewReport, counts.Then]:
     report = new_report(answered, accredited=context.person.role == "observer")
     if draft.kind == "turnout":
         return report, counts.turnout(TurnoutFigure(hour=draft.hour, source=draft.source, voters=draft.voters))
-    copy = ProtocolFigures(copy_state=draft.copy_state, figures=counts.figures_of(draft.figures),
+    copy = ProtocolFigures(copy_state=draft.copy_state, figures=counts.protocol_lines_only(draft.figures),
                            mismatches=[mismatch.check for mismatch in mismatches(draft)])
     return report, counts.protocol(copy)

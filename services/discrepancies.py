@@ -53,6 +53,8 @@ def description(t: Translator, record: PrecinctRecord, beyond: list[Figure], thr
 async def file_new(services, tally: Tally | None = None) -> list[Report]:
     """File a report for each precinct beyond the threshold that has none for these figures."""
     db = await services.db()
+    if not await store.has_official(db):
+        return []  # nothing to differ from: no tally worked out for each copy filed before the load
     threshold = services.settings.counts_discrepancy
     tally = tally if tally is not None and tally.threshold == threshold else await current(db, threshold)
     filed = await store.discrepancies(db)

@@ -1,5 +1,5 @@
 """Observers' counts: the election's candidates, and the figures a turnout count or a protocol
-copy carries beside its report (domain.counts). Reading them for the tally is here too."""
+copy carries beside its report (domain.counts). The tally reads them back (storage.tally)."""
 
 from __future__ import annotations
 
@@ -36,31 +36,6 @@ class ProtocolFigures(BaseModel):
     copy_state: str
     figures: dict[str, int]
     mismatches: list[str] = []
-
-
-class CopyRow(BaseModel):
-    """One protocol copy as the tally reads it."""
-
-    report_id: int
-    reference: str
-    region: str
-    precinct: str | None
-    copy_state: str
-    submitted_at: str
-    figures: dict[str, int]
-
-
-class TurnoutRow(BaseModel):
-    """One turnout count as the tally reads it."""
-
-    report_id: int
-    reference: str
-    region: str
-    precinct: str | None
-    hour: str
-    source: str
-    voters: int
-    submitted_at: str
 
 
 def _valid_line(line: str) -> bool:
@@ -108,43 +83,6 @@ async def set_candidates(db: Database, names: Sequence[str]) -> None:
                                [(position, name, now) for position, name in enumerate(names, start=1)])
 
 
-# ---- reading for the tally ------------------------------------------------------------------------
-
-async def protocol_copies(db: Database, statuses: Sequence[str] | None = None) -> list[CopyRow]:
-    """Every protocol copy with its figures (of reports in ``statuses``, if given), oldest first."""
-    where, params = "", ()
-    if statuses:
-        where, params = f" AND r.status IN ({', '.join('?' * len(statuses))})", tuple(statuses)
-    rows = await db.fetchall(
-        "SELECT r.id, r.reference, r.region, r.precinct, c.copy, r.submitted_at, f.line, f.value"
-        " FROM reports r JOIN protocol_copies c ON c.report_id = r.id"
-        " LEFT JOIN protocol_figures f ON f.report_id = r.id"
-        f" WHERE r.kind = 'results'{where} ORDER BY r.id", params)
-    copies: dict[int, CopyRow] = {}
-    for report_id, reference, region, precinct, state, submitted_at, line, value in rows:
-        row = copies.get(report_id)
-        if row is None:
-            row = copies[report_id] = CopyRow(report_id=report_id, reference=reference, region=region,
-                                              precinct=precinct, copy_state=state, submitted_at=submitted_at,
-                                              figures={})
-        if line is not None:
-            row.figures[line] = value
-    return list(copies.values())
-
-
-async def turnout_counts(db: Database, statuses: Sequence[str] | None = None) -> list[TurnoutRow]:
-    """Every turnout count (of reports in ``statuses``, if given), oldest first."""
-    where, params = "", ()
-    if statuses:
-        where, params = f" AND r.status IN ({', '.join('?' * len(statuses))})", tuple(statuses)
-    rows = await db.fetchall(
-        "SELECT r.id, r.reference, r.region, r.precinct, t.hour, t.source, t.voters, r.submitted_at"
-        " FROM reports r JOIN turnout_counts t ON t.report_id = r.id"
-        f" WHERE r.kind = 'turnout'{where} ORDER BY r.id", params)
-    return [TurnoutRow(report_id=row[0], reference=row[1], region=row[2], precinct=row[3], hour=row[4],
-                       source=row[5], voters=row[6], submitted_at=row[7]) for row in rows]
-
-
-def figures_of(mapping: Mapping[str, int]) -> dict[str, int]:
+def protocol_lines_only(mapping: Mapping[str, int]) -> dict[str, int]:
     """Figures with only the protocol's lines (what a copy may carry), for storing."""
     return {line: int(value) for line, value in mapping.items() if _valid_line(line)}

@@ -193,6 +193,11 @@ async def replace_official(db: Database, precincts: Sequence[tuple[str, str, int
         await audit.append(conn, None, actor, "official_loaded", None, None, note)
 
 
+async def has_official(db: Database) -> bool:
+    """Whether official figures are loaded (nothing can differ from them before)."""
+    return await db.fetchone("SELECT 1 FROM official_precincts LIMIT 1") is not None
+
+
 async def last_load(db: Database) -> Load | None:
     row = await db.fetchone("SELECT actor, created_at, note FROM audit_log WHERE action = 'official_loaded'"
                             " ORDER BY id DESC LIMIT 1")

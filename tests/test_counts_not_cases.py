@@ -5,7 +5,7 @@ digests and deadlines, the day's chart, cards still to post, witness groups) lea
 from __future__ import annotations
 
 from domain import clock
-from storage import counts, moderation, outbox, people, reports, witnesses
+from storage import counts, moderation, outbox, people, reports, tally, witnesses
 from storage.counts import ProtocolFigures, TurnoutFigure
 from storage.db import Database
 from storage.models import NewReport
@@ -30,8 +30,8 @@ async def test_counts_stay_out_of_what_moderators_handle(tmp_path):
             db, author.id, NewReport(kind="results", category="results", submission_key="r",
                                      description="Копия протокола.", **common),
             then=counts.protocol(ProtocolFigures(copy_state="sealed", figures={"voters_listed": 1500})))
-        assert [count.report_id for count in await counts.turnout_counts(db)] == [turnout.id]
-        assert [count.report_id for count in await counts.protocol_copies(db)] == [copy.id]
+        assert [count.report_id for count in await tally.counts(db)] == [turnout.id]  # what the tally reads
+        assert [copy_.report_id for copy_ in await tally.copies(db)] == [copy.id]
 
         only = [violation.id]
         found, total = await moderation.queue(db, 0, 10)
