@@ -8,13 +8,15 @@ import re
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 import aiosqlite
 
+from storage import whole
 from storage.cache import RowCache
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Open drafts kept in memory so a wizard step reads nothing: about 1 KB each.
 DRAFTS_CACHED = 50_000
@@ -143,6 +145,16 @@ class Database:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+
+    async def whole(self, body: Callable[[Any], Awaitable[T]]) -> T:
+        """``body(conn)`` as one write transaction run whole in SQLite's thread, in one trip
+        (storage.whole): for the transactions every report takes, so that under load the write
+        lock is held for their statements, not for the loop's turns between them. The body may
+        await only its connection's statements."""
+        async with self._write_lock:
+            # aiosqlite has no public way to run a function in its thread; _execute is how its
+            # own methods do it (pinned in pyproject, tested in tests/test_whole_transactions.py).
+            return await self.conn._execute(whole.run, self.conn._conn, self.conn, body)
 
     async def _outside_transactions(self) -> None:
         """Return when no transaction is open. The caller's next statement is queued to SQLite's

@@ -37,7 +37,8 @@ async def keep(db: Database, record: EvidenceRecord, chat: str, language: str, *
     audited) under a report, with its debt; returns the row id and whether it is new. The same
     file there already (its message handled again after a kill, or sent twice) is kept once."""
     values = {**record.model_dump(exclude={"id"}), "pending": True}
-    async with db.transaction() as conn:
+
+    async def body(conn: aiosqlite.Connection) -> tuple[int, bool]:
         where = "report_id = ?" if report_id is not None else "owner_id = ? AND report_id IS NULL"
         found = await fetch_one(conn, f"SELECT id FROM evidence WHERE {where} AND file_unique_id = ?",
                                 (report_id if report_id is not None else owner_id, record.file_unique_id))
@@ -55,7 +56,9 @@ async def keep(db: Database, record: EvidenceRecord, chat: str, language: str, *
             (evidence_id, chat, language, clock.iso(now + LEASE), clock.iso(now)))
         if report_id is not None:
             await audit.append(conn, report_id, "reporter", "urgent_added", None, None, record.kind)
-    return evidence_id, True
+        return evidence_id, True
+
+    return await db.whole(body)
 
 
 async def owed(db: Database, evidence_id: int) -> Owed | None:
@@ -123,7 +126,8 @@ async def completed(db: Database, downloaded: EvidenceRecord) -> bool:
     summary. False when the row is gone (its draft discarded) or already complete."""
     values = {**downloaded.model_dump(exclude={"id"}), "pending": False}
     changed = ", ".join(f"{name} = :{name}" for name in _FIELDS)
-    async with db.transaction() as conn:
+
+    async def body(conn: aiosqlite.Connection) -> bool:
         cur = await conn.execute(f"UPDATE evidence SET {changed} WHERE id = :id AND pending = 1",
                                  {**values, "id": downloaded.id})
         if cur.rowcount != 1:
@@ -135,7 +139,9 @@ async def completed(db: Database, downloaded: EvidenceRecord) -> bool:
             # A report's file changed: on its record, so its tags follow (storage.integrity).
             await audit.append(conn, row["report_id"], "reporter", "evidence_arrived", None, None, downloaded.kind)
             await _tell_moderators(conn, row["report_id"], row["priority"], downloaded)
-    return True
+        return True
+
+    return await db.whole(body)
 
 
 async def _tell_moderators(conn: aiosqlite.Connection, report_id: int, priority: str,

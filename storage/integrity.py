@@ -33,6 +33,7 @@ from typing import Any, Iterable, Sequence
 
 import aiosqlite
 
+from storage import whole
 from storage.db import Database
 
 REPORT_FIELDS = (
@@ -82,7 +83,7 @@ def bind(db: Database, keys: list[bytes]) -> None:
 def keys_of(conn: aiosqlite.Connection) -> list[bytes] | None:
     """The keys bound to this connection; None for a database opened without them (a test's
     or a benchmark's), whose entries are written untagged."""
-    return _bound.get(conn)
+    return _bound.get(whole.owner_of(conn))
 
 
 # ---- tags -------------------------------------------------------------------------------------

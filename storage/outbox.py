@@ -75,14 +75,17 @@ async def claim(db: Database, item_id: int, *, now_or_later: bool = False) -> It
     ``now_or_later`` takes it before its due time too (the person is asking for it now)."""
     now = clock.now()
     due_by = clock.iso(now + LEASE) if now_or_later else clock.iso(now)
-    async with db.transaction() as conn:
+    async def body(conn: aiosqlite.Connection) -> aiosqlite.Row | None:
         cur = await conn.execute(
             "UPDATE outbox SET due_at = ?, attempts = attempts + 1"
             " WHERE id = ? AND sent_at IS NULL AND given_up IS NULL AND due_at <= ?",
             (clock.iso(now + LEASE), item_id, due_by))
         if cur.rowcount != 1:
             return None
-        return _item(await fetch_one(conn, "SELECT * FROM outbox WHERE id = ?", (item_id,)))
+        return await fetch_one(conn, "SELECT * FROM outbox WHERE id = ?", (item_id,))
+
+    row = await db.whole(body)
+    return None if row is None else _item(row)
 
 
 async def release_all(db: Database) -> None:
@@ -124,11 +127,13 @@ _SENDING = "json_extract(body, '$.sending')"
 async def depart(db: Database, item_id: int, step: int) -> bool:
     """Mark the item's ``step`` on its way to Telegram; False (nothing marked) when it must not
     go: it was sent, given up (summarised) meanwhile, or another step or runner is on its way."""
-    async with db.transaction() as conn:
+    async def body(conn: aiosqlite.Connection) -> bool:
         cur = await conn.execute(
             f"UPDATE outbox SET body = json_set(body, '$.sending', ?) WHERE id = ? AND sent_at IS NULL"
             f" AND given_up IS NULL AND {_SENDING} IS NULL", (step, item_id))
         return cur.rowcount == 1
+
+    return await db.whole(body)
 
 
 async def landed(db: Database, item_id: int, **body: Any) -> None:

@@ -58,12 +58,11 @@ async def get_or_create(
     now = _day()
     person = None
     while person is None:  # a random id already taken (about never) is drawn again
-        async with db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO people (id, pseudonym, chat_ref, language, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (new_id(), pseudonym, chat_ref, language, now, now),
-            )
+        await db.write(
+            "INSERT INTO people (id, pseudonym, chat_ref, language, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (new_id(), pseudonym, chat_ref, language, now, now),
+        )
         person = await get(db, pseudonym)
     return person
 

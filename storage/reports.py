@@ -55,11 +55,12 @@ async def _submit(db: Database, owner_id: int, report: NewReport, notices: Itera
                   receipt_hash: str | None, chat_ref: bytes | None, with_draft: bool,
                   then: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None) -> tuple[Report, bool]:
     linked = owner_id if report.contact_allowed else None
-    async with db.transaction() as conn:
+
+    async def body(conn: aiosqlite.Connection) -> tuple[aiosqlite.Row, bool]:
         existing = await fetch_one(conn, f"SELECT {COLUMNS} FROM reports WHERE submission_key = ?",
                                    (report.submission_key,))
         if existing:
-            return from_row(existing), False
+            return existing, False
         (report_id,) = await fetch_one(conn, "SELECT COALESCE(MAX(id), 0) + 1 FROM reports")
         fields = report.model_dump()
         await conn.execute(_INSERT, {
@@ -84,10 +85,13 @@ async def _submit(db: Database, owner_id: int, report: NewReport, notices: Itera
             # are days (storage.people), and this one is left alone for the same reason.
             await conn.execute("UPDATE people SET chat_ref = ? WHERE id = ?", (chat_ref, linked))
         await audit.append(conn, report_id, "reporter", "submitted", None, "new", None)
-        for kind, body in notices:
-            await outbox.enqueue(conn, kind, report_id, **body)
+        for kind, fields_of_notice in notices:
+            await outbox.enqueue(conn, kind, report_id, **fields_of_notice)
         row = await fetch_one(conn, f"SELECT {COLUMNS} FROM reports WHERE id = ?", (report_id,))
-    return from_row(row), True
+        return row, True
+
+    row, created = await db.whole(body)
+    return from_row(row), created
 
 
 async def by_receipt(db: Database, receipt_hash: str) -> Report | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import aiosqlite
+
 from domain import clock
 from domain.rules import WITNESS_DISTANCE_M, WITNESS_WINDOW
 from storage import audit
@@ -65,21 +67,30 @@ async def _related(conn, report_id: int) -> dict[int, str]:
     at = clock.parse(row["submitted_at"])
     start, end = clock.iso(at - WITNESS_WINDOW), clock.iso(at + WITNESS_WINDOW)
     if row["precinct"] and row["precinct_kind"] in ("number", None):  # None: stored before kinds were
+        # One report stands for each group found (joining it brings the whole group): a busy
+        # precinct's hundredth report reads a row a group, not a row a report before it.
         for (other,) in await conn.execute_fetchall(
-                "SELECT id FROM reports WHERE region = ? AND precinct = ? AND submitted_at BETWEEN ? AND ?"
-                " AND id != ?", (row["region"], row["precinct"], start, end, report_id)):
+                "SELECT MIN(r.id) FROM reports AS r LEFT JOIN witness_groups AS w ON w.report_id = r.id"
+                " WHERE r.region = ? AND r.precinct = ? AND r.submitted_at BETWEEN ? AND ? AND r.id != ?"
+                " GROUP BY COALESCE(w.group_id, -r.id)", (row["region"], row["precinct"], start, end, report_id)):
             found.setdefault(other, "precinct")
     if row["latitude"] is not None and row["longitude"] is not None:
         lat, lon = float(row["latitude"]), float(row["longitude"])
         dlat = WITNESS_DISTANCE_M / _METRES_PER_DEGREE
         dlon = dlat / max(0.01, math.cos(math.radians(lat)))
-        for other, olat, olon in await conn.execute_fetchall(
-                "SELECT id, latitude, longitude FROM reports INDEXED BY reports_located_time"
-                " WHERE latitude IS NOT NULL AND submitted_at BETWEEN ? AND ? AND latitude BETWEEN ? AND ?"
-                " AND longitude BETWEEN ? AND ? AND id != ?",
+        groups_met: set[int] = set()
+        for other, olat, olon, group in await conn.execute_fetchall(
+                "SELECT r.id, r.latitude, r.longitude, w.group_id FROM reports AS r INDEXED BY reports_located_time"
+                " LEFT JOIN witness_groups AS w ON w.report_id = r.id"
+                " WHERE r.latitude IS NOT NULL AND r.submitted_at BETWEEN ? AND ? AND r.latitude BETWEEN ? AND ?"
+                " AND r.longitude BETWEEN ? AND ? AND r.id != ? ORDER BY r.id",
                 (start, end, lat - dlat, lat + dlat, lon - dlon, lon + dlon, report_id)):
+            if group is not None and group in groups_met:
+                continue  # its group is in already, through an earlier member
             if _metres(lat, lon, float(olat), float(olon)) <= WITNESS_DISTANCE_M:
                 found.setdefault(other, "place")
+                if group is not None:
+                    groups_met.add(group)
     if found:  # an observer's count (the same precinct, the same photo) is no witness to an incident
         marks = ", ".join("?" for _ in found)
         for (count,) in await conn.execute_fetchall(
@@ -97,7 +108,7 @@ async def place(db: Database, report_id: int) -> int | None:
     """Put a newly stored report with the reports it witnesses the same event as (groups it
     bridges become one, anchored at the oldest); returns its group's anchor, or None if it stands
     alone (or was split off by a moderator)."""
-    async with db.transaction() as conn:
+    async def body(conn: aiosqlite.Connection) -> int | None:
         mine = await fetch_one(conn, "SELECT group_id, state FROM witness_groups WHERE report_id = ?", (report_id,))
         if mine is not None and mine["state"] == "split":
             return None
@@ -105,6 +116,8 @@ async def place(db: Database, report_id: int) -> int | None:
         if not related:
             return mine["group_id"] if mine else None
         return await _join(conn, report_id, related)
+
+    return await db.whole(body)
 
 
 async def _join(conn, report_id: int, related: dict[int, str], state: str = "suggested") -> int:
