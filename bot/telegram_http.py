@@ -15,7 +15,7 @@ from http import HTTPStatus
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue  # as python-telegram-bot's own HTTPXRequest does
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _DEFAULT = BaseRequest.DEFAULT_NONE
@@ -58,6 +58,23 @@ class AiohttpRequest(BaseRequest):
                           "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict:
+        """Telegram's answer, less what it echoes back of the bot's own messages and the bot
+        never reads again: their inline keyboards (also on the messages of pressed buttons) and,
+        on a method's result, the formatting of its text. Turning a region keyboard's buttons
+        and a card's entities into objects, on each edit and each press, was the bot's largest
+        cost of its own per update (BENCHMARKS.md, issue #26). A person's own message keeps all
+        of it. An answer that is not JSON is refused without being logged: it may hold what a
+        person wrote."""
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as err:
+            raise TelegramError("Invalid server response") from err
+        if isinstance(data, dict):
+            _drop_keyboards(data.get("result"))
+        return data
 
     @property
     def read_timeout(self) -> float | None:
@@ -115,6 +132,30 @@ class AiohttpRequest(BaseRequest):
         total = None if None in parts else sum(parts)
         waiting = None if connect is None or pool is None else connect + pool
         return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
+
+
+# Of a message the bot itself sent or edited, as a method returns it.
+_ECHOED = ("reply_markup", "entities", "caption_entities", "link_preview_options")
+
+
+def _drop_keyboards(result: object) -> None:
+    """Remove the echoes (``_ECHOED``) from a method's message, and ``reply_markup`` from the
+    messages of getUpdates' updates (a message, an edited one, a pressed button's message)."""
+    if isinstance(result, dict):
+        if "message_id" in result:
+            for key in _ECHOED:
+                result.pop(key, None)
+        return
+    if isinstance(result, list):
+        for update in result:
+            if not isinstance(update, dict):
+                continue
+            for part in update.values():
+                if isinstance(part, dict):
+                    if "message_id" in part:
+                        part.pop("reply_markup", None)
+                    elif isinstance(part.get("message"), dict):
+                        part["message"].pop("reply_markup", None)
 
 
 def _short_if_not_json(status: int, payload: bytes) -> bytes:

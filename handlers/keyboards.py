@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from typing import Any, Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import callback_data as cb
@@ -11,13 +14,49 @@ from domain.rules import LANGUAGES
 from storage.models import Person
 
 
+class _Made(InlineKeyboardMarkup):
+    """A keyboard sent many times (a step's, a menu's, in one language): its JSON form is worked
+    out once. python-telegram-bot serialises a keyboard button by button on every call, which was
+    a tenth of the bot's own CPU per update (BENCHMARKS.md, issue #26)."""
+
+    __slots__ = ("_as_dict",)
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive)
+        try:
+            return self._as_dict  # read only by json.dumps: python-telegram-bot copies before changing
+        except AttributeError:
+            made = super().to_dict()
+            object.__setattr__(self, "_as_dict", made)  # the object is frozen; this is a cache
+            return made
+
+
+_MADE: OrderedDict[tuple, _Made] = OrderedDict()
+MADE_KEPT = 2_000  # keyboards: three languages' steps, menus and the regions' and categories' grids
+
+
+def markup(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """The keyboard of ``rows``, the same object for the same buttons (their labels, data and
+    links): sent again, it is not serialised again."""
+    key = tuple(tuple((b.text, b.callback_data, b.url) for b in row) for row in rows)
+    found = _MADE.get(key)
+    if found is None:
+        found = _MADE[key] = _Made(rows)
+        if len(_MADE) > MADE_KEPT:
+            _MADE.popitem(last=False)
+    else:
+        _MADE.move_to_end(key)
+    return found
+
+
 def button(t: Translator, label_key: str, pressed: cb.Button) -> InlineKeyboardButton:
     return InlineKeyboardButton(t(label_key), callback_data=cb.encode(pressed))
 
 
 def language_menu(t: Translator) -> InlineKeyboardMarkup:
     # Each language is named in itself, so a user lost in a foreign UI still finds theirs.
-    return InlineKeyboardMarkup(
+    return markup(
         [[InlineKeyboardButton(t(f"language.name.{lang}"), callback_data=cb.encode(cb.Language(lang)))]
          for lang in LANGUAGES]
     )
@@ -40,4 +79,4 @@ def main_menu(t: Translator, person: Person | None = None) -> InlineKeyboardMark
     rows = [list(row) for row in MAIN_MENU_ITEMS]
     if person is not None and person.role == "observer":
         rows.insert(2, list(OBSERVER_ITEMS))
-    return InlineKeyboardMarkup([[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])
+    return markup([[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])

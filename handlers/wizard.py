@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 
 from services.i18n import Html, Translator
 from handlers import callback_data as cb
+from handlers import keyboards
 from handlers import live_keyboard
 from handlers.context import BotContext
 from storage import drafts
@@ -294,7 +295,7 @@ def keyboard(t: Translator, step: Step, draft: Draft, extras: Iterable[tuple[str
         rows.append([wbutton(t, step.name, KEEP, "wizard.keep")])
     if step.nav:
         rows.append(nav_row(t, step.name, draft))
-    return InlineKeyboardMarkup(rows)
+    return keyboards.markup(rows)
 
 
 async def question(turn: Turn, step: Step, again: bool = False) -> Question:

@@ -67,3 +67,53 @@ async def test_calls_and_uploads_reach_the_fake_api(fake):
     assert sent.text == "bold text" and photo.caption == "caption"
     assert [c.method for c in fake.calls if c.ok][-2:] == ["sendMessage", "sendPhoto"]
     assert fake.refused == []
+
+
+def test_the_bots_own_echoes_are_not_parsed_but_a_persons_message_is_whole():
+    """A method's message comes back without the keyboard and the formatting the bot sent (never
+    read again, and the bot's largest own cost per update to turn into objects); the message of a
+    pressed button loses its keyboard; what a person wrote keeps its entities."""
+    import json as _json
+
+    keyboard = {"inline_keyboard": [[{"text": "Астана", "callback_data": "w:region:astana"}]]}
+    sent = {"ok": True, "result": {"message_id": 5, "date": 0, "chat": {"id": 1, "type": "private"},
+                                   "text": "bold", "entities": [{"type": "bold", "offset": 0, "length": 4}],
+                                   "reply_markup": keyboard}}
+    result = AiohttpRequest.parse_json_payload(_json.dumps(sent).encode())["result"]
+    assert result["text"] == "bold" and result["message_id"] == 5
+    assert "reply_markup" not in result and "entities" not in result
+    updates = {"ok": True, "result": [
+        {"update_id": 1, "callback_query": {"id": "q", "data": "x", "chat_instance": "c",
+                                            "from": {"id": 1, "is_bot": False, "first_name": "A"},
+                                            "message": dict(sent["result"])}},
+        {"update_id": 2, "message": {"message_id": 6, "date": 0, "chat": {"id": 1, "type": "private"},
+                                     "text": "/start https://x.kz",
+                                     "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}]}
+    parsed = AiohttpRequest.parse_json_payload(_json.dumps(updates).encode())["result"]
+    assert "reply_markup" not in parsed[0]["callback_query"]["message"]
+    assert parsed[1]["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+
+
+def test_an_answer_that_is_not_json_is_refused_without_its_text_in_the_log(caplog):
+    from telegram.error import TelegramError
+
+    with pytest.raises(TelegramError):
+        AiohttpRequest.parse_json_payload("Меня принуждают голосовать".encode())
+    assert "принуждают" not in caplog.text
+
+
+def test_a_keyboard_sent_again_is_the_same_object_serialised_once():
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from handlers import keyboards
+
+    def rows():
+        return [[InlineKeyboardButton("Астана", callback_data="a"), InlineKeyboardButton("Алматы", callback_data="b")],
+                [InlineKeyboardButton("Back", callback_data="c")]]
+
+    first, second = keyboards.markup(rows()), keyboards.markup(rows())
+    assert first is second
+    assert first.to_dict() == InlineKeyboardMarkup(rows()).to_dict()
+    assert first.to_dict() is second.to_dict()
+    other = keyboards.markup([[InlineKeyboardButton("Астана", callback_data="z")]])
+    assert other is not first and other.to_dict()["inline_keyboard"][0][0]["callback_data"] == "z"
