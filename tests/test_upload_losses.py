@@ -92,6 +92,9 @@ async def test_a_get_file_time_out_is_tried_again_and_the_photo_kept(fake, data_
     def first_get_file_times_out(method: str, params: dict) -> float:
         if method == "getFile" and fake.files[params["file_id"]].data == photo and not held:
             held.append(time.monotonic())
+            # Marked: the fake carries it out after the bot gave up on it, and records it then,
+            # which on a loaded machine comes before the count below.
+            params["abandoned"] = True
             return 6.0  # past the bot's 5-second read timeout: "getFile timed out"
         return 0.0
     fake.delay = first_get_file_times_out
@@ -110,7 +113,8 @@ async def test_a_get_file_time_out_is_tried_again_and_the_photo_kept(fake, data_
     (stored,) = evidence_rows(data_dir)
     assert stored["pending"] == 0 and stored["sha256"] == sha256(photo) and stored["report_id"] == 1
     assert stored["received_at"] == row["received_at"]  # when the message came, not the download
-    assert len([call for call in fake.calls_of("getFile") if fake.files[call.params["file_id"]].data == photo]) == 1
+    assert len([call for call in fake.calls_of("getFile")
+                if fake.files[call.params["file_id"]].data == photo and "abandoned" not in call.params]) == 1
     assert db_rows(data_dir, "SELECT * FROM downloads") == []
     assert fake.refused == []
 
