@@ -21,7 +21,7 @@ from services.evidence import (
     BOT_API_DOWNLOAD_LIMIT, LOCAL_API_DOWNLOAD_LIMIT, ContentMismatch, IncomingFile, UnsupportedFile,
     incoming_file, receive, reference, remove_files,
 )
-from handlers import deliveries
+from handlers import deliveries, update_slot
 from handlers.context import BotContext
 from storage import downloads
 from storage.downloads import Owed
@@ -34,6 +34,11 @@ MAX_ATTEMPTS = 12  # of a file in a report: about twenty minutes of growing paus
 MAX_PAUSE = timedelta(minutes=5)
 BATCH = 8  # downloads a run of the job tries side by side
 _RUNNING = "downloads.running"  # bot_data: evidence id -> the download under way in this process
+# Downloads (with their hashing, encryption and image checks) under way at once. An update lends
+# its place while its file downloads (handlers.update_slot), so this, not the places, bounds the
+# files in memory and the work queued for the image workers.
+DOWNLOADS_AT_ONCE = 32
+_AT_ONCE = "downloads.at_once"  # bot_data: the semaphore of DOWNLOADS_AT_ONCE
 
 
 class NotTaken(Exception):
@@ -73,7 +78,8 @@ async def take(context: BotContext, file: IncomingFile, *, report_id: int | None
     debt = await downloads.owed(db, evidence_id)
     if debt is None:  # finished meanwhile by another run
         return Taken(record.model_copy(update={"id": evidence_id, "pending": False}), new)
-    outcome = await start(context, debt, tell=False)
+    async with update_slot.lent():  # the download and its checks need no place among updates
+        outcome = await start(context, debt, tell=False)
     if isinstance(outcome, str):
         raise NotTaken(outcome)
     return Taken(outcome or debt.record, new)
@@ -123,10 +129,12 @@ async def _download(context: BotContext, debt: Owed, tell: bool) -> EvidenceReco
     settings = services.settings
     db = await services.db()
     limit = LOCAL_API_DOWNLOAD_LIMIT if settings.telegram_local_mode else BOT_API_DOWNLOAD_LIMIT
+    at_once = context.application.bot_data.setdefault(_AT_ONCE, asyncio.Semaphore(DOWNLOADS_AT_ONCE))
     await downloads.claim(db, debt.record.id)
     try:
-        stored = await receive(context.bot, debt.record, settings.data_dir, limit, services.keys,
-                               client=services.download_client())
+        async with at_once:
+            stored = await receive(context.bot, debt.record, settings.data_dir, limit, services.keys,
+                                   client=services.download_client())
     except ContentMismatch:
         return await _lost(context, debt, "wizard.evidence_mismatch", tell)
     except BadRequest as exc:  # Telegram will never give it (an unknown file, over its limit)
@@ -201,7 +209,8 @@ async def settle(context: BotContext, wait: float = SEND_WAIT) -> int:
     db = await context.services.db()
     owed = await downloads.of_draft(db, context.person.id)
     if owed:
-        await asyncio.wait([start(context, debt) for debt in owed], timeout=wait)
+        async with update_slot.lent():
+            await asyncio.wait([start(context, debt) for debt in owed], timeout=wait)
     return await downloads.pending_in_draft(db, context.person.id)
 
 

@@ -31,6 +31,34 @@ async def test_one_chat_in_order_while_another_chats_slow_step_runs(app, fake, u
     assert help_reply.message["text"] == L("ru", "help.text")
 
 
+async def test_photos_downloading_lend_their_places_to_other_chats(fake, data_dir, user_factory):
+    """With two places for updates at once, two photos whose downloads are slow do not hold them:
+    a third person's two commands are answered meanwhile; each photo's chat keeps its order, and
+    the photo's answer is what it always is."""
+    slow, other, quick = user_factory("ru"), user_factory("en"), user_factory("kk")
+    async with running_bot(make_settings(fake, data_dir, max_concurrent_updates=2)):
+        for person, language in ((slow, "ru"), (other, "en")):
+            await up_to_evidence(person, language, "Нас заставили голосовать, бюллетени фотографировали на телефон.")
+        photos = [jpeg(width=320), jpeg(width=330)]
+        fake.download_delay = lambda f: 3.0 if f.data in photos else 0
+        await slow.photo(photos[0])
+        await other.photo(photos[1])
+        await slow.text("/help")  # behind the photo in its own chat
+        answered_before = slow.cursor()
+        await fake.wait_for(lambda: len(fake.calls_of("getFile")) == 2)
+        await quick.text("/help")
+        await quick.text("/rights")
+        first, second = await quick.replies(2, timeout=20)
+        assert (first.message["text"], second.message["text"]) == (L("kk", "help.text"), L("kk", "rights.text"))
+        # Answered while the photos still download: a photo holding its place answers its sender
+        # before it lets the place go, so without the lending the slow chat's answer comes first.
+        assert slow.cursor() == answered_before
+        ack, help_reply = await slow.replies(2, after=answered_before, timeout=20)
+    assert ack.message["text"].startswith(parse_html(Translator("ru").plural("wizard.files_attached", 1, max=20)))
+    assert help_reply.message["text"] == L("ru", "help.text")
+    assert fake.refused == []
+
+
 async def test_pacing_keeps_telegram_from_refusing(fake, data_dir, user_factory):
     fake.rate_limits = RateLimits()
     settings = make_settings(fake, data_dir, telegram_pacing=True)
