@@ -36,8 +36,10 @@ BATCH = 8  # downloads a run of the job tries side by side
 _RUNNING = "downloads.running"  # bot_data: evidence id -> the download under way in this process
 # Downloads (with their hashing, encryption and image checks) under way at once. An update lends
 # its place while its file downloads (handlers.update_slot), so this, not the places, bounds the
-# files in memory and the work queued for the image workers.
-DOWNLOADS_AT_ONCE = 32
+# files under way and the work queued for the image workers: as many as the places that bounded
+# them before (a download waits mostly on Telegram's file servers; 16 measured no better,
+# BENCHMARKS.md, issue #26).
+DOWNLOADS_AT_ONCE = 64
 _AT_ONCE = "downloads.at_once"  # bot_data: the semaphore of DOWNLOADS_AT_ONCE
 
 
