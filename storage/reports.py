@@ -43,7 +43,8 @@ async def submit(db: Database, owner_id: int, report: NewReport, notices: Iterab
     repeated ``submission_key`` (a second tap on Send) returns the report the first call made.
     ``with_draft`` False (an urgent report, filed in two taps beside whatever draft is open)
     leaves the author's draft and its files where they are. ``then`` stores, in the same
-    transaction, what a report of another kind carries beside it (storage.counts: the figures).
+    transaction, what a report of another kind carries beside it (storage.counts: the figures);
+    it runs with the rest in SQLite's thread (storage.whole) and awaits only its statements.
     """
     try:
         return await _submit(db, owner_id, report, notices, receipt_hash, chat_ref, with_draft, then)
