@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import aiosqlite
 
@@ -19,34 +21,44 @@ from storage.db import Database
 from storage.models import NewReport
 
 
+@contextmanager
+def counting_trips(db: Database) -> Iterator[list[int]]:
+    """``[n]``: the trips to SQLite's thread made while ``db``'s write lock is held, from now to
+    the end of the block (tests/test_whole_transactions.py counts them too)."""
+    trips = [0]
+    real = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        if db._write_lock.locked():
+            trips[0] += 1
+        return await real(self, fn, *args, **kwargs)
+
+    aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+    try:
+        yield trips
+    finally:
+        aiosqlite.Connection._execute = real  # type: ignore[method-assign]
+
+
 async def main(count: int = 30) -> list[int]:
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database.open(Path(tmp) / "trips.sqlite3")
         integrity.bind(db, Keys("lock-trips-benchmark-secret-0123456789").record_keys())
-        trips = [0]
-        real = aiosqlite.Connection._execute
-
-        async def counted(self, fn, *args, **kwargs):
-            if db._write_lock.locked():
-                trips[0] += 1
-            return await real(self, fn, *args, **kwargs)
-
-        aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
         per_send = []
         try:
-            for i in range(count):
-                person = await people.get_or_create(db, uuid.uuid4().hex * 2, "ru")
-                trips[0] = 0
-                report = NewReport(reporter_role="voter", category="coercion_work", region="astana",
-                                   precinct="245", precinct_kind="number", occurred_at="2026-12-07T05:00:00+05:00",
-                                   description="Бастық бәрін дауыс беруге апарды.", submission_key=uuid.uuid4().hex)
-                stored, _ = await reports.submit(db, person.id, report, [("confirmation", {"chat": "sealed"})])
-                await witnesses.place(db, stored.id)
-                for item in await outbox.due(db, 1):
-                    await outbox.claim(db, item)
-                per_send.append(trips[0])
+            with counting_trips(db) as trips:
+                for i in range(count):
+                    person = await people.get_or_create(db, uuid.uuid4().hex * 2, "ru")
+                    trips[0] = 0
+                    report = NewReport(reporter_role="voter", category="coercion_work", region="astana",
+                                       precinct="245", precinct_kind="number", occurred_at="2026-12-07T05:00:00+05:00",
+                                       description="Бастық бәрін дауыс беруге апарды.", submission_key=uuid.uuid4().hex)
+                    stored, _ = await reports.submit(db, person.id, report, [("confirmation", {"chat": "sealed"})])
+                    await witnesses.place(db, stored.id)
+                    for item in await outbox.due(db, 1):
+                        await outbox.claim(db, item)
+                    per_send.append(trips[0])
         finally:
-            aiosqlite.Connection._execute = real  # type: ignore[method-assign]
             await db.close()
     return per_send
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-import aiosqlite
 import pytest
 
+from bench.lock_trips import counting_trips
 from domain import clock
 from services import witnesses as grouping
 from storage import integrity, outbox, people, reports, whole, witnesses
@@ -27,22 +27,7 @@ async def db(tmp_path):
     await database.close()
 
 
-def count_trips(db: Database, monkeypatch) -> list[int]:
-    """Trips to SQLite's thread made while the write lock is held."""
-    trips = [0]
-    real = aiosqlite.Connection._execute
-
-    async def counted(self, fn, *args, **kwargs):
-        if db._write_lock.locked():
-            trips[0] += 1
-        return await real(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    return trips
-
-
-async def test_a_body_is_committed_in_one_trip_and_returns_its_value(db, monkeypatch):
-    trips = count_trips(db, monkeypatch)
+async def test_a_body_is_committed_in_one_trip_and_returns_its_value(db):
 
     async def body(conn):
         await conn.execute("INSERT INTO meta (name, value) VALUES ('a', '1')")
@@ -51,7 +36,8 @@ async def test_a_body_is_committed_in_one_trip_and_returns_its_value(db, monkeyp
         rows = await conn.execute_fetchall("SELECT name FROM meta WHERE name = 'a'")
         return value, len(rows), conn.in_transaction
 
-    assert await db.whole(body) == ("1", 1, True)
+    with counting_trips(db) as trips:
+        assert await db.whole(body) == ("1", 1, True)
     assert trips[0] == 1
     assert (await db.fetchone("SELECT value FROM meta WHERE name = 'a'"))[0] == "1"
     assert not db.conn.in_transaction
@@ -94,23 +80,23 @@ async def test_a_failed_commit_is_rolled_back(db):
     assert await db.fetchone("SELECT id FROM child") is None
 
 
-async def test_the_hot_transactions_are_one_trip_each_and_tagged(db, monkeypatch):
+async def test_the_hot_transactions_are_one_trip_each_and_tagged(db):
     """A Send's writes (the report, its witness group, the confirmation's claim) take one trip
     each under the lock, and the records are still tagged (the keys are found through the body's
     connection)."""
     integrity.bind(db, KEYS.record_keys())
     person = await people.get_or_create(db, KEYS.pseudonym(1), "ru")
-    trips = count_trips(db, monkeypatch)
-    stored, created = await reports.submit(db, person.id, NewReport(
-        reporter_role="voter", category="station", subcategory="stuffing", region="karaganda", precinct="245",
-        precinct_kind="number", occurred_at="2026-11-29", description="Вброс бюллетеней на участке.",
-        contact_allowed=False, submission_key="k1"), [("confirmation", {"chat": "x"})])
-    assert created and trips[0] == 1
-    await witnesses.place(db, stored.id)
-    assert trips[0] == 2
-    (item_id,) = [row[0] for row in await db.fetchall("SELECT id FROM outbox")]
-    assert (await outbox.claim(db, item_id)).kind == "confirmation"
-    assert trips[0] == 3
+    with counting_trips(db) as trips:
+        stored, created = await reports.submit(db, person.id, NewReport(
+            reporter_role="voter", category="station", subcategory="stuffing", region="karaganda", precinct="245",
+            precinct_kind="number", occurred_at="2026-11-29", description="Вброс бюллетеней на участке.",
+            contact_allowed=False, submission_key="k1"), [("confirmation", {"chat": "x"})])
+        assert created and trips[0] == 1
+        await witnesses.place(db, stored.id)
+        assert trips[0] == 2
+        (item_id,) = [row[0] for row in await db.fetchall("SELECT id FROM outbox")]
+        assert (await outbox.claim(db, item_id)).kind == "confirmation"
+        assert trips[0] == 3
     row = await db.fetchone("SELECT tag FROM reports WHERE id = ?", (stored.id,))
     assert row["tag"]
     verdict = await integrity.verify(db, KEYS.record_keys())
