@@ -31,6 +31,7 @@ TARGET_OF = {**DIRECT, **WORDED, "duplicate": "duplicate", "escalate": "escalate
 GROUP_ACTIONS: tuple[str, ...] = witness_groups.ACTIONS
 ACTIONS: tuple[str, ...] = (*STATUS_ACTIONS, "correct_escalation", "note", "reply", "correct", "takeover", *GROUP_ACTIONS)
 OPEN_TO_ALL = ("note", "takeover")  # what anyone may do to a report another moderator has
+NOT_A_CASE = ("note", "reply", "correct")  # what may be done to an observer's count
 BULK = ("take", "verify", "duplicate")  # what may be done to many reports at once
 REOPENABLE = ("rejected", "duplicate", "verified")  # "reopen" (not "take") leads back to review
 
@@ -97,7 +98,9 @@ def holds(report: Report, person: Person) -> bool:
 def offered(report: Report, person: Person | None = None, grouped: bool = False) -> list[str]:
     """The status actions the report's status offers, in the card's order, and a group's
     (``grouped``: the report is in one); for a report another moderator has, only the take-over
-    (and a note) until it is taken over."""
+    (and a note) until it is taken over. An observer's count offers none: it is no case."""
+    if report.kind != "violation":
+        return []
     if person is not None and not holds(report, person):
         return ["takeover"]
     possible = TRANSITIONS[report.status]
@@ -144,6 +147,10 @@ async def act(db: Database, person: Person, report: Report, request: Request, t:
     action = request.action
     if action not in ACTIONS:
         raise Refused("common.stale_button")
+    if report.kind != "violation" and action not in NOT_A_CASE:
+        # An observer's count goes to the tally, not through a case's statuses (an old card's
+        # button, a forged form): a note, a reply and a correction are all it takes.
+        raise Refused("mod.count_not_a_case", reference=report.reference)
     # An answer to a question is checked by storage, in its transaction, against the report as
     # it stood when the question was asked (told "it moved on" first); anything else here.
     if request.expect is None:

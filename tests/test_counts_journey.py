@@ -133,6 +133,13 @@ async def test_turnout_count_in_kazakh_and_russian(app, fake, user_factory, admi
     (card,) = await group.say(f"/view {reference}")
     for part in (reference, L("ru", "group.turnout"), L("ru", "region.karaganda"), "412"):
         assert part in card.message["text"]
+    # No case's buttons on it: a count is not taken, verified or rejected; an old card's button
+    # (or forged data) pressed on it is told so, and nothing changes.
+    assert not card.message.get("reply_markup")
+    query = await group.press(data=f"m:take:{report['id']}", message=card.message)
+    assert (await group.answered(query)).get("text") == L("ru", "mod.count_not_a_case", reference=reference)
+    (after,) = db_rows(data_dir, "SELECT status, taken_by FROM reports WHERE id = ?", (report["id"],))
+    assert (after["status"], after["taken_by"]) == ("new", None)
     assert fake.refused == []
 
 
