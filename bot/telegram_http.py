@@ -65,15 +65,15 @@ class AiohttpRequest(BaseRequest):
         never reads again: their inline keyboards (also on the messages of pressed buttons) and,
         on a method's result, the formatting of its text. Turning a region keyboard's buttons
         and a card's entities into objects, on each edit and each press, was the bot's largest
-        cost of its own per update (BENCHMARKS.md, issue #26). A person's own message keeps all
-        of it. An answer that is not JSON is refused without being logged: it may hold what a
+        cost of its own per update (BENCHMARKS.md, issue #26). A person's own message keeps its
+        text's formatting (it carries no keyboard of the bot's). An answer that is not JSON is refused without being logged: it may hold what a
         person wrote."""
         try:
             data = json.loads(payload.decode("utf-8", "replace"))
         except ValueError as err:
             raise TelegramError("Invalid server response") from err
         if isinstance(data, dict):
-            _drop_keyboards(data.get("result"))
+            _drop_echoes(data.get("result"))
         return data
 
     @property
@@ -138,7 +138,7 @@ class AiohttpRequest(BaseRequest):
 _ECHOED = ("reply_markup", "entities", "caption_entities", "link_preview_options")
 
 
-def _drop_keyboards(result: object) -> None:
+def _drop_echoes(result: object) -> None:
     """Remove the echoes (``_ECHOED``) from a method's message, and ``reply_markup`` from the
     messages of getUpdates' updates (a message, an edited one, a pressed button's message)."""
     if isinstance(result, dict):
