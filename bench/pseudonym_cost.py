@@ -29,11 +29,16 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.pseudonym_cost", description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=40, help="pseudonyms timed one by one")
     parser.add_argument("--ids", type=float, default=1e10, help="how many ids an attacker must try")
+    parser.add_argument("--memory-mib", type=int, default=None,
+                        help="what if the pseudonym took this much memory (not the bot's setting: a"
+                             " cheaper pseudonym's cost to the bot and to an attacker, for a decision)")
     parser.add_argument("--out", default="bench-results")
     return parser.parse_args()
 
 
 def main(args: argparse.Namespace) -> dict:
+    if args.memory_mib is not None:
+        PSEUDONYM_KDF["memory_cost"] = args.memory_mib * 1024  # this process only: a what-if
     keys = Keys("bench-secret-key-0123456789abcdefghijklmnop")
     base = 7_000_000_000 + int(time.time()) % 1_000_000 * 1000  # fresh ids: nothing cached
     one = []
@@ -53,7 +58,7 @@ def main(args: argparse.Namespace) -> dict:
         "samples": args.samples, "ms_median": median * 1000, "ms_p90": sorted(one)[int(len(one) * 0.9)] * 1000,
         "ms_max": max(one) * 1000, "cores": cores, "ms_per_pseudonym_all_cores": parallel * 1000,
         "ids": args.ids, "core_years": args.ids * median / YEAR,
-        "machine_years": args.ids * parallel / YEAR,
+        "machine_years": args.ids * parallel / YEAR, "what_if": args.memory_mib is not None,
     }
 
 
@@ -64,7 +69,7 @@ def report(outcome: dict, command: str) -> str:
         f"Machine: {outcome['cores']} cores, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}.",
         f"Pseudonym: Argon2id, {kdf['memory_cost'] // 1024} MiB, {kdf['iterations']} passes, {kdf['lanes']} lane, "
-        "keyed by SECRET_KEY.",
+        "keyed by SECRET_KEY" + (" (a what-if: the bot's setting is storage.crypto's)." if outcome.get("what_if") else "."),
         "",
         f"- One pseudonym on one core: median {outcome['ms_median']:.1f} ms, p90 {outcome['ms_p90']:.1f} ms, "
         f"max {outcome['ms_max']:.1f} ms ({outcome['samples']} fresh ids).",
