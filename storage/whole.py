@@ -60,15 +60,6 @@ class _Cursor:
     def close(self) -> None:
         self._cursor.close()
 
-    def __aiter__(self) -> "_Cursor":
-        return self
-
-    async def __anext__(self) -> Any:
-        row = self._cursor.fetchone()
-        if row is None:
-            raise StopAsyncIteration
-        return row
-
 
 class Statements:
     """What a body run whole sees as its connection: aiosqlite's methods, done at once in
