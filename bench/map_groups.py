@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import served
+
 PAGES = ("/map/data", "/map/data?status=new", "/map/data?category=station", "/map/data?priority=urgent",
          "/map", "/day")
 
@@ -85,8 +87,6 @@ def summary(samples: list[float]) -> dict:
 
 
 async def main(args: argparse.Namespace) -> dict:
-    import aiohttp
-    from aiohttp import web
 
     from bench.seed import seed
     from services.container import Services
@@ -97,7 +97,6 @@ async def main(args: argparse.Namespace) -> dict:
     from storage.models import NewReport
     from tests.harness import SECRET, TOKEN
     from web.auth import COOKIE
-    from web.server import make_app
 
     workdir = Path(tempfile.mkdtemp(prefix="kz-bench-map-"))
     try:
@@ -117,43 +116,11 @@ async def main(args: argparse.Namespace) -> dict:
         services = Services(settings=settings, keys=keys)
         db = await services.db()
         cookie = (await open_session(db, keys, seeded.moderators[0]))[0]
-        server_times: dict[str, list[float]] = {}
-        server_cpu: dict[str, list[float]] = {}
-
-        @web.middleware
-        async def timed(request, handler):
-            began, cpu = time.perf_counter(), time.process_time()
-            try:
-                return await handler(request)
-            finally:
-                server_times.setdefault(request.path_qs, []).append(time.perf_counter() - began)
-                # The process's CPU time (its threads: the database's too) meanwhile: the work
-                # itself, whatever other processes take of the 2 cores at the time.
-                server_cpu.setdefault(request.path_qs, []).append(time.process_time() - cpu)
-
-        async def changed(report_id: int, redraw: bool) -> None:
-            return None
-
-        app = make_app(services, changed)
-        app.middlewares.insert(0, timed)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        sizes = {}
-        try:
-            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}={cookie}"}) as client:
-                for _ in range(args.requests):
-                    for path in PAGES:
-                        async with client.get(f"http://127.0.0.1:{port}{path}") as response:
-                            assert response.status == 200, (path, response.status)
-                            sizes[path] = len(await response.read())
-            pages = {path: {**summary(server_times[path]), "cpu_median_ms": summary(server_cpu[path])["median_ms"],
+        async with served.dashboard(services) as site:
+            sizes = await site.fetch(cookie, PAGES, args.requests)
+            pages = {path: {**summary(site.times[path]), "cpu_median_ms": summary(site.cpu[path])["median_ms"],
                             "bytes": sizes[path]} for path in PAGES}
-            browser = await browse_map(f"http://127.0.0.1:{port}", COOKIE, cookie, args.loads) if args.loads else None
-        finally:
-            await runner.cleanup()
+            browser = await browse_map(site.url, COOKIE, cookie, args.loads) if args.loads else None
 
         author = await people.get_or_create(db, "f" * 64, "ru", None)
         busy = await db.fetchall(

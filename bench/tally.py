@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import served
+
 CANDIDATES = ("Бірінші Кандидат", "Второй Кандидат", "Third Candidate", "Төртінші Кандидат", "Пятый Кандидат")
 BIG = ("almaty_city", "astana", "shymkent")
 
@@ -99,8 +101,6 @@ def official_csv(truth: dict[tuple[str, str], dict[str, int]], rng: random.Rando
 
 
 async def main(args: argparse.Namespace) -> dict:
-    import aiohttp
-    from aiohttp import web
 
     from bot.settings import Settings
     from domain.counts import TURNOUT_HOURS
@@ -111,8 +111,6 @@ async def main(args: argparse.Namespace) -> dict:
     from storage.counts import ProtocolFigures, TurnoutFigure
     from storage.models import NewReport
     from tests.harness import SECRET, TOKEN
-    from web.auth import COOKIE
-    from web.server import make_app
 
     workdir = Path(tempfile.mkdtemp(prefix="kz-bench-tally-"))
     rng = random.Random(29)
@@ -206,39 +204,12 @@ async def main(args: argparse.Namespace) -> dict:
 
         moderator = await people.add_staff(db, "b" * 64, "moderator", "ru")
         cookie = (await open_session(db, services.keys, moderator.id))[0]
-        server_times: dict[str, list[float]] = {}
-
-        @web.middleware
-        async def timed(request, handler):
-            began = time.perf_counter()
-            try:
-                return await handler(request)
-            finally:
-                server_times.setdefault(request.path_qs, []).append(time.perf_counter() - began)
-
-        async def changed(report_id: int, redraw: bool) -> None:
-            return None
-
         region, number = precincts[0]
         pages = ("/tally", "/tally?region=almaty_city", f"/tally/{region}/{number}", "/tally/export?format=json",
                  "/tally/export?format=csv")
-        app = make_app(services, changed)
-        app.middlewares.insert(0, timed)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        sizes = {}
-        try:
-            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}={cookie}"}) as client:
-                for _ in range(args.page_requests):
-                    for path in pages:
-                        async with client.get(f"http://127.0.0.1:{port}{path}") as response:
-                            assert response.status == 200, (path, response.status)
-                            sizes[path] = len(await response.read())
-        finally:
-            await runner.cleanup()
+        async with served.dashboard(services) as site:
+            sizes = await site.fetch(cookie, pages, args.page_requests)
+        server_times = site.times
 
         began = time.perf_counter()
         filed = await discrepancies.file_new(services)
