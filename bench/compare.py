@@ -91,10 +91,7 @@ async def _closed_loop(fake: FakeTelegram, people: list[BenchUser], steps: int, 
         results = await asyncio.gather(*(one(user) for user in people))
     finally:
         fake.observers.remove(dispatch)
-    total = Stats()
-    for stats in results:
-        total.merge(stats)
-    return total
+    return Stats.of_all(results)
 
 
 async def loop_run(name: str, module: str, regime: str, round_: int, people: int, steps: int, workdir: Path,

@@ -215,10 +215,7 @@ async def arriving(fake, users, pacer: Pacer, per_second: float, seed: int) -> S
         results = await asyncio.gather(*(one(user, start) for user, start in zip(users, starts)))
     finally:
         fake.observers.remove(dispatch)
-    total = Stats()
-    for stats in results:
-        total.merge(stats)
-    return total
+    return Stats.of_all(results)
 
 
 def busiest(moments: list[float], window: float) -> int:

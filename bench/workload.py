@@ -48,6 +48,14 @@ class Stats:
         self.lost += other.lost
         self.reports += other.reports
 
+    @classmethod
+    def of_all(cls, parts: "list[Stats]") -> "Stats":
+        """One Stats for the people of a run, each gathered apart."""
+        total = cls()
+        for part in parts:
+            total.merge(part)
+        return total
+
 
 class Pacer:
     """Releases updates at a steady overall rate (None: as fast as answers come). With
@@ -169,10 +177,7 @@ async def run_reports(fake: FakeTelegram, users: list[BenchUser], pacer: Pacer, 
         results = await asyncio.gather(*(_one_report(user, pacer, timeout) for user in users))
     finally:
         fake.observers.remove(dispatch)
-    total = Stats()
-    for stats in results:
-        total.merge(stats)
-    return total
+    return Stats.of_all(results)
 
 
 async def _one_report(user: BenchUser, pacer: Pacer, timeout: float) -> Stats:
