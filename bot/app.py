@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -20,7 +19,7 @@ from services.container import Services
 from handlers.context import BotContext
 from bot.settings import Settings
 from handlers.report_wizard import CONVERSATION
-from services import image_worker, kdf_worker
+from services import image_worker
 from services.evidence import remove_orphans
 from storage import downloads, drafts, evidence, outbox, startup
 from storage.persistence import SqlitePersistence
@@ -65,8 +64,6 @@ def build_application(settings: Settings) -> Application:
 
 async def _on_startup(application: Application) -> None:
     services: Services = application.bot_data["services"]
-    # The pseudonym workers start beside the rest of the start-up, not on the first new person.
-    threading.Thread(target=kdf_worker.warm, name="kdf-warm", daemon=True).start()
     db = await services.db()
     await startup.mark(db, services.settings.data_dir, services.keys)
     await asyncio.to_thread(startup.make_private, services.settings.data_dir, services.settings.backup_folder)

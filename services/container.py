@@ -73,8 +73,8 @@ class Services:
             self._db = None
 
     async def pseudonym_of(self, user_id: int) -> str:
-        """The person's memory-hard pseudonym: from memory, or computed once in a worker process
-        (a few milliseconds; services.kdf_worker) so that nobody else's update waits for it."""
+        """The person's memory-hard pseudonym: from memory, or computed once (a few milliseconds)
+        in a pseudonym thread (services.kdf_worker), so that nobody else's update waits for it."""
         found = self.keys.cached_pseudonym(user_id)
         if found is None:
             async with self._kdf_slots():
@@ -82,7 +82,7 @@ class Services:
         return found
 
     def _kdf_slots(self) -> asyncio.Semaphore:
-        # As many at once as there are workers: the rest wait here, not pickled into the pool.
+        # As many at once as there are pseudonym threads: the rest wait here, not in the pool's queue.
         if self._kdf is None:
             self._kdf = asyncio.Semaphore(KDF_AT_ONCE)
         return self._kdf

@@ -1,5 +1,5 @@
 """A capped pool of worker processes started once and replaced when it breaks: what the image
-checks (services.image_worker) and the pseudonyms (services.kdf_worker) each run in."""
+checks (services.image_worker) run in."""
 
 from __future__ import annotations
 

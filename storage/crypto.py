@@ -103,8 +103,8 @@ class Keys:
         return _argon(self._current, telegram_user_id)
 
     def pseudonym_job(self, telegram_user_id: int) -> functools.partial[str]:
-        """The pseudonym's computation as a picklable call, for a worker process (its result
-        goes to ``remember_pseudonym``)."""
+        """The pseudonym's computation as a call for a pseudonym thread (services.kdf_worker;
+        its result goes to ``remember_pseudonym``)."""
         return functools.partial(argon_pseudonym, self._current.argon_secret, self._current.argon_salt,
                                  telegram_user_id)
 
