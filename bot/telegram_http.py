@@ -115,6 +115,8 @@ class AiohttpRequest(BaseRequest):
             else:
                 if status < 500:
                     self.contact.answered()
+                if status == HTTPStatus.OK and url.endswith(_RESULT_UNREAD):
+                    return status, _DONE
                 if status not in RETRIED_STATUSES or delay is None:
                     return status, _short_if_not_json(status, payload)
             log.debug("Bot API call not done, trying again in %.1f s", delay)
@@ -133,6 +135,13 @@ class AiohttpRequest(BaseRequest):
         waiting = None if connect is None or pool is None else connect + pool
         return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
 
+
+# Edits whose result, the edited message, the bot never reads: answered as done (True, as
+# Telegram answers an edit of an inline message, and as python-telegram-bot's types allow), so
+# that no Message of a hundred fields is built for nothing on each step of the wizard (a third
+# of a busy bot's messages parsed; BENCHMARKS.md, session 4). A refused edit still raises.
+_RESULT_UNREAD = ("/editMessageText", "/editMessageReplyMarkup", "/editMessageCaption", "/editMessageMedia")
+_DONE = b'{"ok":true,"result":true}'
 
 # Of a message the bot itself sent or edited, as a method returns it.
 _ECHOED = ("reply_markup", "entities", "caption_entities", "link_preview_options")

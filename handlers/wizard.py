@@ -243,7 +243,22 @@ class Steps:
 # ---- keyboards ------------------------------------------------------------------------------
 
 def wbutton(t: Translator, step: str, value: str, label_key: str, **params: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(label_key, **params), callback_data=cb.encode(cb.Wizard(step, value)))
+    """A step's button; without parameters the same button again is the same object (its label
+    depends only on the language), not built, translated and checked again for every keyboard."""
+    if params:
+        return InlineKeyboardButton(t(label_key, **params), callback_data=cb.encode(cb.Wizard(step, value)))
+    key = (t.lang, step, value, label_key)
+    found = _BUTTONS.get(key)
+    if found is None:
+        found = InlineKeyboardButton(t(label_key), callback_data=cb.encode(cb.Wizard(step, value)))
+        if len(_BUTTONS) >= BUTTONS_KEPT:
+            _BUTTONS.pop(next(iter(_BUTTONS)))  # the oldest
+        _BUTTONS[key] = found
+    return found
+
+
+BUTTONS_KEPT = 5_000  # three languages' steps with the regions' and categories' grids: about 600
+_BUTTONS: dict[tuple, InlineKeyboardButton] = {}
 
 
 HALF_WIDTH = 18  # characters a button half a phone's width shows before its label is cut

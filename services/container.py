@@ -96,15 +96,13 @@ class Services:
             self._people.move_to_end(pseudonym)
             return cached
         db = await self.db()
-        person = await people.get(db, pseudonym)
-        if person is None:
-            older = await asyncio.to_thread(self.keys.older_pseudonyms, user_id)
-            for old in older:
-                found = await people.get(db, old)
-                if found is not None:
-                    await people.rename(db, found.id, pseudonym)
-                    person = await people.get_by_id(db, found.id)
-                    break
+        # Without older secrets the older names are keyed HMACs (microseconds): no thread needed.
+        older = (await asyncio.to_thread(self.keys.older_pseudonyms, user_id) if self.keys.rotating
+                 else self.keys.older_pseudonyms(user_id))
+        person = await people.find(db, [pseudonym, *older])
+        if person is not None and person.pseudonym != pseudonym:
+            await people.rename(db, person.id, pseudonym)
+            person = await people.get_by_id(db, person.id)
         return self.remember(person) if person is not None else None
 
     async def person_for(self, user_id: int, language_code: str | None, chat_id: int | None) -> Person:
@@ -119,7 +117,7 @@ class Services:
             person = await self.known_person(user_id)
             db = await self.db()
             if person is None:
-                person = await people.get_or_create(db, pseudonym, pick_language(language_code))
+                person = await people.create(db, pseudonym, pick_language(language_code))
             else:
                 person = await people.language_at_first_contact(db, person, pick_language(language_code))
         if person.role in STAFF_ROLES or user_id in self.settings.admin_ids:

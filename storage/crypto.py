@@ -117,6 +117,11 @@ class Keys:
         with _cache_lock:
             return _cache.get((self._current.key_id, telegram_user_id))
 
+    @property
+    def rotating(self) -> bool:
+        """Whether older secrets are held (older_pseudonyms then computes Argon2id: slow)."""
+        return bool(self._previous)
+
     def older_pseudonyms(self, telegram_user_id: int) -> list[str]:
         """The names the same person may be stored under from before: the keyed HMAC of
         earlier versions (under this secret and older ones), and the pseudonym under older

@@ -175,6 +175,13 @@ class Database:
         row = await self.conn.execute_insert(sql, params)
         return int(row[0])
 
+    async def write_returning(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
+        """One statement with RETURNING that is a transaction by itself, in one trip: the
+        first row it returns (None: it changed nothing)."""
+        await self._outside_transactions()
+        rows = await self.conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
+
     async def ping(self) -> None:
         """A query that reads nothing: raises when the database cannot answer."""
         await self.fetchone("SELECT 1")

@@ -8,7 +8,7 @@ the day (a row changed at the second an anonymous report came in would tie the t
 from __future__ import annotations
 
 import secrets
-from typing import Callable
+from typing import Callable, Sequence
 
 from domain.clock import utcnow
 from domain.rules import DEFAULT_LANGUAGE
@@ -45,6 +45,27 @@ async def get(db: Database, pseudonym: str) -> Person | None:
 async def get_by_id(db: Database, person_id: int) -> Person | None:
     row = await db.fetchone(f"SELECT {COLUMNS} FROM people WHERE id = ?", (person_id,))
     return Person(**dict(row)) if row else None
+
+
+async def find(db: Database, pseudonyms: Sequence[str]) -> Person | None:
+    """The person stored under the first of ``pseudonyms`` that names anyone (the current
+    pseudonym, then older ones), in one trip."""
+    marks = ", ".join("?" * len(pseudonyms))
+    order = " ".join(f"WHEN ? THEN {rank}" for rank in range(len(pseudonyms)))
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM people WHERE pseudonym IN ({marks})"
+                            f" ORDER BY CASE pseudonym {order} END LIMIT 1", (*pseudonyms, *pseudonyms))
+    return Person(**dict(row)) if row else None
+
+
+async def create(db: Database, pseudonym: str, language: Language) -> Person:
+    """A person seen for the first time (``find`` found nobody), in one trip; whoever was stored
+    under the pseudonym meanwhile, if anyone was."""
+    now = _day()
+    row = await db.write_returning(
+        "INSERT INTO people (id, pseudonym, chat_ref, language, created_at, updated_at)"
+        f" VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING {COLUMNS}",
+        (new_id(), pseudonym, language, now, now))
+    return Person(**dict(row)) if row else await get_or_create(db, pseudonym, language)
 
 
 async def get_or_create(

@@ -202,19 +202,19 @@ async def test_a_storage_failure_at_first_contact_is_answered_once_in_the_person
         fake, data_dir, monkeypatch):
     fake.add_chat(GROUP)
     settings = make_settings(fake, data_dir, admin_ids=str(ADMIN), moderator_chat_id=GROUP["id"])
-    real = people.get_or_create
+    real = people.create
 
     async def failing(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
     async with running_bot(settings, expect_errors=True) as application:
-        monkeypatch.setattr(people, "get_or_create", failing)
+        monkeypatch.setattr(people, "create", failing)
         newcomer = FakeUser(fake, 3001, language_code="en-GB", first_name="Sam")
         (first,) = await newcomer.say("/start")
         assert first.message["text"] == L("en", "common.not_saved")
         (second,) = await newcomer.say("/report")  # each action, one answer
         assert second.message["text"] == L("en", "common.not_saved")
-        monkeypatch.setattr(people, "get_or_create", real)
+        monkeypatch.setattr(people, "create", real)
         (helped,) = await newcomer.say("/help")  # handled after both: nothing else came in between
         assert helped.message["text"] == L("en", "help.text")
         assert [e.message["text"] for e in newcomer.events] == [

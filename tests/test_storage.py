@@ -133,6 +133,20 @@ async def test_restart_keeps_every_row(tmp_path):
     await second.close()
 
 
+async def test_a_person_is_found_under_their_current_name_first_and_created_once(db):
+    """First contact's two trips: ``find`` looks under every name at once and prefers the current
+    pseudonym; ``create`` twice under one pseudonym (two updates racing) gives the same person."""
+    current, older = KEYS.pseudonym(11), KEYS.older_pseudonyms(11)[0]
+    assert await people.find(db, [current, older]) is None
+    old = await people.create(db, older, "kk")
+    assert (await people.find(db, [current, older])).id == old.id
+    new = await people.create(db, current, "en")
+    again = await people.create(db, current, "ru")
+    assert again.id == new.id and again.language == "en" and new.id != old.id
+    assert (await people.find(db, [current, older])).id == new.id
+    assert (await people.find(db, [older, current])).id == old.id
+
+
 async def test_no_plain_identity_in_people(db):
     await people.get_or_create(db, KEYS.pseudonym(987654321), "ru", KEYS.seal("987654321"))
     row = await db.fetchone("SELECT * FROM people")

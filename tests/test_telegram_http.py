@@ -8,7 +8,7 @@ import socket
 import pytest
 from aiohttp import web
 from telegram import Bot
-from telegram.error import NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.telegram_http import AiohttpRequest
 from tests.fake_telegram import FakeUser
@@ -67,6 +67,23 @@ async def test_calls_and_uploads_reach_the_fake_api(fake):
     assert sent.text == "bold text" and photo.caption == "caption"
     assert [c.method for c in fake.calls if c.ok][-2:] == ["sendMessage", "sendPhoto"]
     assert fake.refused == []
+
+
+async def test_an_edit_is_answered_as_done_without_its_message_and_a_refused_edit_still_raises(fake):
+    """The edited message an edit returns is never read: python-telegram-bot gets True (as for an
+    inline message) and builds no Message; the edit itself reaches Telegram, and a refusal is
+    still an error."""
+    FakeUser(fake, 78, language_code="en")
+    bot = Bot(fake.token, base_url=f"{fake.url}/bot", request=AiohttpRequest())
+    async with bot:
+        sent = await bot.send_message(78, "first")
+        edited = await bot.edit_message_text("second", chat_id=78, message_id=sent.message_id)
+        with pytest.raises(BadRequest):
+            await bot.edit_message_text("third", chat_id=78, message_id=sent.message_id + 1000)
+    assert edited is True
+    assert fake.messages[(78, sent.message_id)]["text"] == "second"
+    assert [c.method for c in fake.calls if c.ok][-2:] == ["sendMessage", "editMessageText"]
+    assert len(fake.refused) == 1
 
 
 def test_the_bots_own_echoes_are_not_parsed_but_a_persons_message_is_whole():
