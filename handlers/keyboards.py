@@ -75,8 +75,17 @@ OBSERVER_ITEMS: tuple[str, ...] = COUNT_KINDS
 
 
 def main_menu(t: Translator, person: Person | None = None) -> InlineKeyboardMarkup:
-    """The main menu; an accredited observer's has their counts under "report"."""
-    rows = [list(row) for row in MAIN_MENU_ITEMS]
-    if person is not None and person.role == "observer":
-        rows.insert(2, list(OBSERVER_ITEMS))
-    return markup([[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])
+    """The main menu; an accredited observer's has their counts under "report". Made once per
+    language and kind of menu."""
+    observer = person is not None and person.role == "observer"
+    found = _MENUS.get((t.lang, observer))
+    if found is None:
+        rows = [list(row) for row in MAIN_MENU_ITEMS]
+        if observer:
+            rows.insert(2, list(OBSERVER_ITEMS))
+        found = _MENUS[(t.lang, observer)] = markup(
+            [[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])
+    return found
+
+
+_MENUS: dict[tuple[str, bool], InlineKeyboardMarkup] = {}  # three languages, two kinds

@@ -301,16 +301,31 @@ def _pairs(pairs: Callable[[Draft], Pairs] | Pairs, draft: Draft) -> Pairs:
 def keyboard(t: Translator, step: Step, draft: Draft, extras: Iterable[tuple[str, str]] | None = None,
              ) -> InlineKeyboardMarkup:
     """The step's leading buttons a row each, its choices in a grid, its extra buttons a row
-    each (or ``extras`` instead), Keep when it is changed from the review, then Back and Cancel."""
-    rows = [[wbutton(t, step.name, value, key)] for value, key in _pairs(step.lead, draft)]
-    rows += grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in _choices(step, draft)],
-                 step.width)
-    rows += [[wbutton(t, step.name, value, key)] for value, key in (_extras(step, draft) if extras is None else extras)]
-    if step.keeps(draft):
+    each (or ``extras`` instead), Keep when it is changed from the review, then Back and Cancel.
+    The same keyboard again (the same step, language and buttons) is the same object, not built
+    again: a region's grid is twenty buttons."""
+    lead = tuple((value, label) for value, label in _pairs(step.lead, draft))
+    choices = tuple(_choices(step, draft))
+    more = tuple((value, label) for value, label in (_extras(step, draft) if extras is None else extras))
+    keeps, back = step.keeps(draft), step.nav and bool(draft.history)
+    key = (t.lang, step.name, step.labels, step.width, step.nav, lead, choices, more, keeps, back)
+    found = _KEYBOARDS.get(key)
+    if found is not None:
+        return found
+    rows = [[wbutton(t, step.name, value, label)] for value, label in lead]
+    rows += grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in choices], step.width)
+    rows += [[wbutton(t, step.name, value, label)] for value, label in more]
+    if keeps:
         rows.append([wbutton(t, step.name, KEEP, "wizard.keep")])
     if step.nav:
         rows.append(nav_row(t, step.name, draft))
-    return keyboards.markup(rows)
+    made = _KEYBOARDS[key] = keyboards.markup(rows)
+    if len(_KEYBOARDS) > BUTTONS_KEPT:
+        _KEYBOARDS.pop(next(iter(_KEYBOARDS)))  # the oldest
+    return made
+
+
+_KEYBOARDS: dict[tuple, InlineKeyboardMarkup] = {}
 
 
 async def question(turn: Turn, step: Step, again: bool = False) -> Question:
