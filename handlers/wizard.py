@@ -347,8 +347,8 @@ async def load(context: BotContext, steps: "Steps | None" = None) -> Draft | Non
 
 
 async def store(context: BotContext, draft: Draft) -> None:
-    chat = context.private_chat
-    sealed = context.services.keys.seal(str(chat)) if chat is not None else None
+    chat, keys = context.private_chat, context.services.keys
+    sealed = (lambda: keys.seal(str(chat))) if chat is not None else None
     await drafts.save(await context.services.db(), context.person.id, draft, sealed)
 
 

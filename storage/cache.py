@@ -16,6 +16,7 @@ class RowCache:
         self._rows: OrderedDict[int, str] = OrderedDict()
         self._limit = limit
         self._generation = 0
+        self._marked: set[int] = set()  # rows known to carry something written once (a draft's chat)
 
     def get(self, key: int) -> str | None:
         value = self._rows.get(key)
@@ -32,14 +33,22 @@ class RowCache:
         if generation == self._generation:
             self.put(key, value)
 
-    def put(self, key: int, value: str) -> None:
-        """The row as just written."""
+    def put(self, key: int, value: str, mark: bool = False) -> None:
+        """The row as just written; ``mark``: it now carries what is written once (kept by later
+        writes until the row goes)."""
         self._rows[key] = value
         self._rows.move_to_end(key)
+        if mark:
+            self._marked.add(key)
         if len(self._rows) > self._limit:
-            self._rows.popitem(last=False)
+            gone, _ = self._rows.popitem(last=False)
+            self._marked.discard(gone)
+
+    def marked(self, key: int) -> bool:
+        return key in self._marked
 
     def invalidate(self, key: int) -> None:
         """The row was deleted (or changed other than by ``put``)."""
         self._generation += 1
         self._rows.pop(key, None)
+        self._marked.discard(key)

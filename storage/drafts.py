@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Callable
 
 from storage.crypto import Keys
 from domain.clock import ago, utcnow
@@ -23,9 +24,14 @@ async def get(db: Database, person_id: int) -> Draft | None:
     return Draft.model_validate_json(data)
 
 
-async def save(db: Database, person_id: int, draft: Draft, chat_ref: bytes | None = None) -> None:
+async def save(db: Database, person_id: int, draft: Draft,
+               chat_ref: bytes | Callable[[], bytes] | None = None) -> None:
     """Write the draft through; a new draft keeps ``chat_ref`` (the sealed private chat) for its
-    reminder and its wizard state after a restart: it goes when the draft goes."""
+    reminder and its wizard state after a restart: it goes when the draft goes. Given as a
+    function, the chat is sealed only while the stored draft is not known to carry one (a
+    Fernet token at every step was sealed for nothing: the first one stays)."""
+    if callable(chat_ref):
+        chat_ref = None if db.draft_cache.marked(person_id) else chat_ref()
     now, data = utcnow(), draft.model_dump_json()
     try:
         await db.write(
@@ -38,7 +44,7 @@ async def save(db: Database, person_id: int, draft: Draft, chat_ref: bytes | Non
     except BaseException:
         db.draft_cache.invalidate(person_id)  # whether it was written is unknown: read it again
         raise
-    db.draft_cache.put(person_id, data)
+    db.draft_cache.put(person_id, data, mark=chat_ref is not None)
 
 
 async def chat_ref(db: Database, person_id: int) -> bytes | None:

@@ -247,6 +247,25 @@ async def test_wizard_states_come_from_the_drafts(db):
     assert await drafts.wizard_states(db, other_keys) == {}  # sealed under a lost key: skipped
 
 
+async def test_a_drafts_chat_is_sealed_once_and_again_only_for_a_new_draft(db):
+    """The chat given as a function is sealed for the draft's first write; later steps keep the
+    stored one without sealing; a new draft after the last one went is sealed again."""
+    person = await people.get_or_create(db, KEYS.pseudonym(10), "ru")
+    sealed: list[bytes] = []
+
+    def seal() -> bytes:
+        sealed.append(KEYS.seal("10"))
+        return sealed[-1]
+
+    for step in ("role", "group", "region"):
+        await drafts.save(db, person.id, Draft(key="a", step=step), seal)
+    assert len(sealed) == 1 and await drafts.chat_ref(db, person.id) == sealed[0]
+    await drafts.delete(db, person.id)
+    await drafts.save(db, person.id, Draft(key="b", step="role"), seal)
+    assert len(sealed) == 2 and await drafts.chat_ref(db, person.id) == sealed[1]
+    assert await drafts.wizard_states(db, KEYS) == {(10, 10): "role"}
+
+
 async def test_a_single_write_never_joins_another_coroutines_transaction(db):
     """A write sent while a transaction is open waits for it, so a rollback cannot take it."""
     opened, go_on = asyncio.Event(), asyncio.Event()
