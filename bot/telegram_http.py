@@ -58,6 +58,7 @@ class AiohttpRequest(BaseRequest):
                           "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._made_timeouts: dict[tuple, aiohttp.ClientTimeout] = {}
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict:
@@ -124,6 +125,15 @@ class AiohttpRequest(BaseRequest):
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
     def _timeout(self, read, write, connect, pool, uploading: bool) -> aiohttp.ClientTimeout:
+        key = (read, write, connect, pool, uploading)  # a handful of combinations: made once each
+        found = self._made_timeouts.get(key)
+        if found is None:
+            if len(self._made_timeouts) >= 64:  # a caller passing ever-new values: start again
+                self._made_timeouts.clear()
+            found = self._made_timeouts[key] = self._make_timeout(read, write, connect, pool, uploading)
+        return found
+
+    def _make_timeout(self, read, write, connect, pool, uploading: bool) -> aiohttp.ClientTimeout:
         def pick(value, name: str) -> float | None:
             return self._timeouts[name] if isinstance(value, DefaultValue) else value
         read, connect, pool = pick(read, "read"), pick(connect, "connect"), pick(pool, "pool")
@@ -180,12 +190,22 @@ def _short_if_not_json(status: int, payload: bytes) -> bytes:
                        "description": f"{phrase} ({status}), not from Telegram's API"}).encode()
 
 
+_JSON_TYPE = {"Content-Type": "application/json"}
+
+
+def _json(parameters: dict) -> bytes:
+    """The parameters as a JSON object, a value that carries its own JSON text (``as_json``: a
+    keyboard made once, handlers.keyboards) spliced in as it is."""
+    return ("{" + ",".join(f"{json.dumps(name)}:{getattr(value, 'as_json', None) or json.dumps(value)}"
+                           for name, value in parameters.items()) + "}").encode()
+
+
 def _body(request_data: RequestData, files: dict | None) -> dict:
     """The parameters as one JSON body, or multipart when there are files: the two ways the
     Bot API takes them (JSON is encoded once, where a form would encode each value and then
     escape it again)."""
     if not files:
-        return {"json": request_data.parameters}
+        return {"data": _json(request_data.parameters), "headers": _JSON_TYPE}
     form = aiohttp.FormData(quote_fields=False)
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any, Sequence
 
@@ -14,10 +15,17 @@ from domain.rules import LANGUAGES
 from storage.models import Person
 
 
+class _Encoded(dict):
+    """A keyboard's dict with its JSON text, which the transport sends as it is
+    (bot.telegram_http reads ``as_json``) rather than encoding twenty buttons again."""
+
+    as_json: str
+
+
 class _Made(InlineKeyboardMarkup):
-    """A keyboard sent many times (a step's, a menu's, in one language): its JSON form is worked
-    out once. python-telegram-bot serialises a keyboard button by button on every call, which was
-    a tenth of the bot's own CPU per update (BENCHMARKS.md, issue #26)."""
+    """A keyboard sent many times (a step's, a menu's, in one language): its dict and its JSON
+    text are worked out once. python-telegram-bot serialises a keyboard button by button on every
+    call, which was a tenth of the bot's own CPU per update (BENCHMARKS.md, issue #26)."""
 
     __slots__ = ("_as_dict",)
 
@@ -27,7 +35,8 @@ class _Made(InlineKeyboardMarkup):
         try:
             return self._as_dict  # read only by json.dumps: python-telegram-bot copies before changing
         except AttributeError:
-            made = super().to_dict()
+            made = _Encoded(super().to_dict())
+            made.as_json = json.dumps(made)
             object.__setattr__(self, "_as_dict", made)  # the object is frozen; this is a cache
             return made
 

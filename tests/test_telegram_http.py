@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json as _json
 import socket
 
 import pytest
@@ -90,7 +91,6 @@ def test_the_bots_own_echoes_are_not_parsed_but_a_persons_message_is_whole():
     """A method's message comes back without the keyboard and the formatting the bot sent (never
     read again, and the bot's largest own cost per update to turn into objects); the message of a
     pressed button loses its keyboard; what a person wrote keeps its entities."""
-    import json as _json
 
     keyboard = {"inline_keyboard": [[{"text": "Астана", "callback_data": "w:region:astana"}]]}
     sent = {"ok": True, "result": {"message_id": 5, "date": 0, "chat": {"id": 1, "type": "private"},
@@ -134,3 +134,17 @@ def test_a_keyboard_sent_again_is_the_same_object_serialised_once():
     assert first.to_dict() is second.to_dict()
     other = keyboards.markup([[InlineKeyboardButton("Астана", callback_data="z")]])
     assert other is not first and other.to_dict()["inline_keyboard"][0][0]["callback_data"] == "z"
+
+
+def test_a_made_keyboards_json_is_sent_as_it_is_and_reads_back_the_same():
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot import telegram_http
+    from handlers import keyboards
+
+    rows = [[InlineKeyboardButton("Шымкент \"№1\"", callback_data="w:region:shymkent")]]
+    made = keyboards.markup(rows).to_dict()
+    body = telegram_http._json({"chat_id": 5, "text": "Қай өңір?", "reply_markup": made}).decode()
+    assert made.as_json in body  # spliced, not encoded again
+    assert _json.loads(body) == {"chat_id": 5, "text": "Қай өңір?",
+                                 "reply_markup": InlineKeyboardMarkup(rows).to_dict()}
