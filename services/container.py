@@ -18,7 +18,7 @@ from services.metrics import Metrics
 from bot.settings import Settings
 from domain import clock
 from domain.rules import STAFF_ROLES
-from storage import evidence, integrity, people
+from storage import drafts, evidence, integrity, people
 from storage.crypto import Keys
 from storage.db import Database
 from storage.models import Language, Person
@@ -117,7 +117,9 @@ class Services:
             person = await self.known_person(user_id)
             db = await self.db()
             if person is None:
-                person = await people.create(db, pseudonym, pick_language(language_code))
+                person, new = await people.create(db, pseudonym, pick_language(language_code))
+                if new:
+                    drafts.none_yet(db, person.id)
             else:
                 person = await people.language_at_first_contact(db, person, pick_language(language_code))
         if person.role in STAFF_ROLES or user_id in self.settings.admin_ids:

@@ -12,16 +12,23 @@ from storage.models import Draft
 
 
 async def get(db: Database, person_id: int) -> Draft | None:
-    """The person's draft: a fresh object each time, so changing it changes nothing stored."""
+    """The person's draft: a fresh object each time, so changing it changes nothing stored. That
+    there is none is remembered too (a new person's first look costs no trip the second time)."""
     data = db.draft_cache.get(person_id)
     if data is None:
         generation = db.draft_cache.generation
         row = await db.fetchone("SELECT data FROM drafts WHERE person_id = ?", (person_id,))
-        if row is None:
-            return None
-        data = row["data"]
+        data = row["data"] if row else NONE
         db.draft_cache.fill(person_id, data, generation)
-    return Draft.model_validate_json(data)
+    return Draft.model_validate_json(data) if data != NONE else None
+
+
+def none_yet(db: Database, person_id: int) -> None:
+    """A person created just now has no draft: known without reading."""
+    db.draft_cache.put(person_id, NONE)
+
+
+NONE = ""  # in the cache: the person has no draft (a stored draft is never empty JSON)
 
 
 async def save(db: Database, person_id: int, draft: Draft,

@@ -57,15 +57,17 @@ async def find(db: Database, pseudonyms: Sequence[str]) -> Person | None:
     return Person(**dict(row)) if row else None
 
 
-async def create(db: Database, pseudonym: str, language: Language) -> Person:
-    """A person seen for the first time (``find`` found nobody), in one trip; whoever was stored
-    under the pseudonym meanwhile, if anyone was."""
+async def create(db: Database, pseudonym: str, language: Language) -> tuple[Person, bool]:
+    """A person seen for the first time (``find`` found nobody), in one trip, and True; or
+    whoever was stored under the pseudonym meanwhile, and False."""
     now = _day()
     row = await db.write_returning(
         "INSERT INTO people (id, pseudonym, chat_ref, language, created_at, updated_at)"
         f" VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING {COLUMNS}",
         (new_id(), pseudonym, language, now, now))
-    return Person(**dict(row)) if row else await get_or_create(db, pseudonym, language)
+    if row:
+        return Person(**dict(row)), True
+    return await get_or_create(db, pseudonym, language), False
 
 
 async def get_or_create(

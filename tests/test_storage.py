@@ -138,10 +138,10 @@ async def test_a_person_is_found_under_their_current_name_first_and_created_once
     pseudonym; ``create`` twice under one pseudonym (two updates racing) gives the same person."""
     current, older = KEYS.pseudonym(11), KEYS.older_pseudonyms(11)[0]
     assert await people.find(db, [current, older]) is None
-    old = await people.create(db, older, "kk")
+    old, _ = await people.create(db, older, "kk")
     assert (await people.find(db, [current, older])).id == old.id
-    new = await people.create(db, current, "en")
-    again = await people.create(db, current, "ru")
+    (new, created), (again, created_again) = await people.create(db, current, "en"), await people.create(db, current, "ru")
+    assert created and not created_again
     assert again.id == new.id and again.language == "en" and new.id != old.id
     assert (await people.find(db, [current, older])).id == new.id
     assert (await people.find(db, [older, current])).id == old.id
@@ -264,6 +264,27 @@ async def test_a_drafts_chat_is_sealed_once_and_again_only_for_a_new_draft(db):
     await drafts.save(db, person.id, Draft(key="b", step="role"), seal)
     assert len(sealed) == 2 and await drafts.chat_ref(db, person.id) == sealed[1]
     assert await drafts.wizard_states(db, KEYS) == {(10, 10): "role"}
+
+
+async def test_no_draft_is_remembered_until_one_is_written(db, monkeypatch):
+    """That a person has no draft is read once (a new person's is known without reading); a
+    draft written or deleted afterwards is what the next look finds."""
+    person = await people.get_or_create(db, KEYS.pseudonym(12), "ru")
+    newcomer, _ = await people.create(db, KEYS.pseudonym(13), "ru")
+    drafts.none_yet(db, newcomer.id)
+    assert await drafts.get(db, person.id) is None
+    real = db.fetchone
+
+    async def no_reading(*args):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(db, "fetchone", no_reading)
+    assert await drafts.get(db, person.id) is None and await drafts.get(db, newcomer.id) is None
+    monkeypatch.setattr(db, "fetchone", real)
+    await drafts.save(db, newcomer.id, Draft(key="n", step="group"))
+    assert (await drafts.get(db, newcomer.id)).key == "n"
+    await drafts.delete(db, newcomer.id)
+    assert await drafts.get(db, newcomer.id) is None
 
 
 async def test_a_single_write_never_joins_another_coroutines_transaction(db):
