@@ -17,8 +17,8 @@ one run (issue #26), and what a report costs in Bot API calls.
   with a moderators' chat, and the fake API's log is counted by kind, then divided by reports;
   the ceiling under Telegram's limits follows from the new messages a report needs.
 
-CPU is the bot's process tree (its image and pseudonym workers included) over the run, divided by
-the updates answered; latency from the fake API handing an update over to the first answer in
+CPU is the bot's process tree (its image workers included; the pseudonyms' threads are in the
+bot's own process) over the run, divided by the updates answered; latency from the fake API handing an update over to the first answer in
 that chat; refused: calls the fake API refused.
 """
 
@@ -54,7 +54,7 @@ class Run:
     p99_ms: float
     cpu_per_update_ms: float
     peak_rss_mb: float
-    workers_cpu_per_update_ms: float = 0.0  # of cpu_per_update_ms: the worker processes' (pseudonyms, images)
+    workers_cpu_per_update_ms: float = 0.0  # of cpu_per_update_ms: the worker processes' (images; pseudonyms are threads since session 4)
 
     @property
     def throughput(self) -> float:

@@ -27,7 +27,7 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 def tree_cpu_seconds(pid: int) -> float:
     """CPU time of the process and of every process it started that is still running (the
-    image workers, the pseudonym workers), and of those it waited for: what the bot costs the
+    image workers), and of those it waited for: what the bot costs the
     machine, wherever its work runs."""
     total = cpu_seconds(pid) + _reaped_children(pid)
     for child in _children(pid):
