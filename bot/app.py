@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from telegram.constants import ParseMode
@@ -82,6 +83,10 @@ async def _on_startup(application: Application) -> None:
         services, _after_dashboard_change(application),
         lambda exc: application.create_task(application.process_error(update=None, error=exc)),
         lambda: application.bot.username)
+    # What start-up made (modules, catalogs, locale data, handlers) lives as long as the bot: out
+    # of the collector's full passes, which walked it all every time (up to 88 ms in
+    # bench.steps, the photo step's slowest answers; BENCHMARKS.md, session 4).
+    gc.freeze()
 
 
 def _after_dashboard_change(application: Application):
@@ -93,6 +98,7 @@ def _after_dashboard_change(application: Application):
 
 
 async def _on_shutdown(application: Application) -> None:
+    gc.unfreeze()  # collectable again (tests start many bots in one process)
     await web_server.stop(application.bot_data.pop(DASHBOARD, None))
     await health.stop(application)
     await application.bot_data["services"].close()
