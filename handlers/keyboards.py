@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,6 +13,9 @@ from services.i18n import Translator
 from domain.counts import COUNT_KINDS
 from domain.rules import LANGUAGES
 from storage.models import Person
+
+
+T = TypeVar("T")
 
 
 class _Encoded(dict):
@@ -59,6 +62,17 @@ def markup(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return found
 
 
+def made_once(cache: dict[Any, T], key: Any, make: Callable[[], T], limit: int) -> T:
+    """``cache[key]``, made by ``make`` the first time (a button or keyboard depends only on its
+    language and what it shows); past ``limit`` entries the oldest goes."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make()
+        if len(cache) > limit:
+            cache.pop(next(iter(cache)))
+    return found
+
+
 def button(t: Translator, label_key: str, pressed: cb.Button) -> InlineKeyboardButton:
     return InlineKeyboardButton(t(label_key), callback_data=cb.encode(pressed))
 
@@ -87,14 +101,14 @@ def main_menu(t: Translator, person: Person | None = None) -> InlineKeyboardMark
     """The main menu; an accredited observer's has their counts under "report". Made once per
     language and kind of menu."""
     observer = person is not None and person.role == "observer"
-    found = _MENUS.get((t.lang, observer))
-    if found is None:
+
+    def make() -> InlineKeyboardMarkup:
         rows = [list(row) for row in MAIN_MENU_ITEMS]
         if observer:
             rows.insert(2, list(OBSERVER_ITEMS))
-        found = _MENUS[(t.lang, observer)] = markup(
-            [[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])
-    return found
+        return markup([[button(t, f"menu.{item}", cb.Menu(item)) for item in row] for row in rows])
+
+    return made_once(_MENUS, (t.lang, observer), make, limit=16)
 
 
 _MENUS: dict[tuple[str, bool], InlineKeyboardMarkup] = {}  # three languages, two kinds

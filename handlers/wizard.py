@@ -245,19 +245,13 @@ class Steps:
 def wbutton(t: Translator, step: str, value: str, label_key: str, **params: object) -> InlineKeyboardButton:
     """A step's button; without parameters the same button again is the same object (its label
     depends only on the language), not built, translated and checked again for every keyboard."""
-    if params:
+    def make() -> InlineKeyboardButton:
         return InlineKeyboardButton(t(label_key, **params), callback_data=cb.encode(cb.Wizard(step, value)))
-    key = (t.lang, step, value, label_key)
-    found = _BUTTONS.get(key)
-    if found is None:
-        found = InlineKeyboardButton(t(label_key), callback_data=cb.encode(cb.Wizard(step, value)))
-        if len(_BUTTONS) >= BUTTONS_KEPT:
-            _BUTTONS.pop(next(iter(_BUTTONS)))  # the oldest
-        _BUTTONS[key] = found
-    return found
+
+    return make() if params else keyboards.made_once(_BUTTONS, (t.lang, step, value, label_key), make, KEPT)
 
 
-BUTTONS_KEPT = 5_000  # three languages' steps with the regions' and categories' grids: about 600
+KEPT = 5_000  # buttons, and keyboards: three languages' steps with their grids are about 600 each
 _BUTTONS: dict[tuple, InlineKeyboardButton] = {}
 
 
@@ -309,20 +303,18 @@ def keyboard(t: Translator, step: Step, draft: Draft, extras: Iterable[tuple[str
     more = tuple((value, label) for value, label in (_extras(step, draft) if extras is None else extras))
     keeps, back = step.keeps(draft), step.nav and bool(draft.history)
     key = (t.lang, step.name, step.labels, step.width, step.nav, lead, choices, more, keeps, back)
-    found = _KEYBOARDS.get(key)
-    if found is not None:
-        return found
-    rows = [[wbutton(t, step.name, value, label)] for value, label in lead]
-    rows += grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in choices], step.width)
-    rows += [[wbutton(t, step.name, value, label)] for value, label in more]
-    if keeps:
-        rows.append([wbutton(t, step.name, KEEP, "wizard.keep")])
-    if step.nav:
-        rows.append(nav_row(t, step.name, draft))
-    made = _KEYBOARDS[key] = keyboards.markup(rows)
-    if len(_KEYBOARDS) > BUTTONS_KEPT:
-        _KEYBOARDS.pop(next(iter(_KEYBOARDS)))  # the oldest
-    return made
+
+    def make() -> InlineKeyboardMarkup:
+        rows = [[wbutton(t, step.name, value, label)] for value, label in lead]
+        rows += grid([wbutton(t, step.name, value, f"{step.labels}.{value}") for value in choices], step.width)
+        rows += [[wbutton(t, step.name, value, label)] for value, label in more]
+        if keeps:
+            rows.append([wbutton(t, step.name, KEEP, "wizard.keep")])
+        if step.nav:
+            rows.append(nav_row(t, step.name, draft))
+        return keyboards.markup(rows)
+
+    return keyboards.made_once(_KEYBOARDS, key, make, KEPT)
 
 
 _KEYBOARDS: dict[tuple, InlineKeyboardMarkup] = {}

@@ -68,3 +68,26 @@ def test_follow_ups_and_rules_of_the_table():
                        for step in steps.order))
     assert skipping.following("region", draft) == "when"
     assert NEXT not in steps.by_name
+
+
+def test_a_steps_keyboard_made_once_still_follows_the_draft():
+    """A step's keyboard is made once per language and buttons: Back only with somewhere to go
+    back to, Keep only while a section is changed from the review, each language its own labels,
+    whichever of them was made first."""
+    from handlers.wizard import keyboard
+    from services.i18n import Translator
+
+    def labels(markup) -> list[str]:
+        return [button.text for row in markup.inline_keyboard for button in row]
+
+    en, kk = Translator("en"), Translator("kk")
+    step = report_wizard.STEPS["region"]
+    back, keep = en("wizard.back"), en("wizard.keep")
+    drafts = [Draft(key="a", step="region", history=["group"]), Draft(key="a", step="region"),
+              Draft(key="a", step="region", history=["review"], editing="where", region="abai")]
+    for _ in range(2):  # made, then found again
+        with_history, without, editing = (labels(keyboard(en, step, draft)) for draft in drafts)
+        assert back in with_history and back not in without
+        assert keep in editing and keep not in with_history
+        in_kazakh = labels(keyboard(kk, step, drafts[0]))
+        assert kk("wizard.back") in in_kazakh and back not in in_kazakh
