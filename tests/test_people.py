@@ -286,8 +286,14 @@ async def test_an_escalation_without_a_filing_date_never_tells_the_reporter_file
     assert L("en", "receipt.meaning.escalated_unfiled") in status.message["text"]
     for text in (passed, status.message["text"]):
         assert filed not in text
-    card = next(m for (chat, _), m in fake.messages.items() if chat == GROUP["id"] and reference in m.get("text", ""))
-    assert ru("mod.card.escalated_unfiled", target=ru("mod.target.prosecutor"), ref="—") in parse_html(card["text"])
+    unfiled = ru("mod.card.escalated_unfiled", target=ru("mod.target.prosecutor"), ref="—")
+
+    def card_says_unfiled() -> bool:
+        return any(chat == GROUP["id"] and reference in m.get("text", "") and unfiled in parse_html(m["text"])
+                   for (chat, _), m in fake.messages.items())
+
+    # The card is brought up to date beside the reporter's answers, not before them: waited for.
+    assert await fake.wait_for(card_says_unfiled, recheck=None)
 
     # The filing date comes: now, and only now, the reporter is told it was filed.
     day = datetime.now(ZoneInfo("Asia/Almaty")).date() - timedelta(days=1)
