@@ -23,6 +23,7 @@ import pytest  # noqa: E402
 
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.harness import TOKEN, BotProcess, make_settings, running_bot
+from storage.db import Database
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +39,14 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh database at the latest schema, closed after the test."""
+    database = await Database.open(tmp_path / "t.sqlite3")
+    yield database
+    await database.close()
 
 
 @pytest.fixture

@@ -7,12 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from services import day as days
 from domain import clock
 from storage import audit, moderation, people, reports
-from storage.db import Database
 from storage.models import NewReport
 
 TZ = ZoneInfo("Asia/Almaty")
@@ -26,13 +23,6 @@ FILED = [
     ("13:30", "count", "counting", "abroad", "urgent", None),
     ("23:59", "pressure", "threats", "karaganda", "normal", 60),
 ]
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "t.sqlite3")
-    yield database
-    await database.close()
 
 
 async def test_hourly_counts_the_funnel_and_waits_match_what_was_filed(db, monkeypatch):

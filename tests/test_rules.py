@@ -39,13 +39,6 @@ EXPECTED_OPEN = {"new", "in_review", "verified", "escalated"}  # statuses that s
 PAIRS = [(a, b) for a in sorted(EXPECTED_STATUSES) for b in sorted(EXPECTED_STATUSES)]
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "rules.sqlite3")
-    yield database
-    await database.close()
-
-
 def new_report(key: str) -> NewReport:
     return NewReport(reporter_role="voter", category="pressure", subcategory="coercion_work",
                      region="astana", precinct="12", occurred_at=clock.utcnow(),

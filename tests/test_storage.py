@@ -25,13 +25,6 @@ def new_report(key: str = "draft-1", **overrides) -> NewReport:
     return NewReport(**{**fields, **overrides})
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "t.sqlite3")
-    yield database
-    await database.close()
-
-
 async def test_pragmas_and_latest_schema(db):
     assert await db.schema_version() == len(migrations())
     assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"

@@ -14,17 +14,9 @@ from domain import clock
 from services import witnesses as grouping
 from storage import integrity, outbox, people, reports, whole, witnesses
 from storage.crypto import Keys
-from storage.db import Database
 from storage.models import NewReport
 
 KEYS = Keys("unit-test-secret-key-0123456789abcdef")
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "t.sqlite3")
-    yield database
-    await database.close()
 
 
 async def test_a_body_is_committed_in_one_trip_and_returns_its_value(db):

@@ -21,13 +21,6 @@ KEYS = Keys("unit-test-secret-key-0123456789abcdef")
 START = clock.parse("2026-11-29T04:00:00+00:00")
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "t.sqlite3")
-    yield database
-    await database.close()
-
-
 async def person(db: Database, n: int, role: str = "reporter"):
     found = await people.get_or_create(db, KEYS.pseudonym(n), "ru", None)
     if role != "reporter":
